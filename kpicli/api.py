@@ -1,0 +1,65 @@
+"""The commands as Python functions: what the CLI does, without printing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .assessment import Assessment, assess
+from .errors import DataError
+
+
+def _assess(path: Path, rules_path: Path | None, **period: object) -> Assessment:
+    return assess(Path(path), rules_path=rules_path, **period)
+
+
+def check(path: Path, *, rules_path: Path | None = None, **period: object) -> Assessment:
+    """Read and validate; the problems are in the result (nothing raised for data errors)."""
+    return _assess(path, rules_path, **period)
+
+
+def rank(path: Path, *, rules_path: Path | None = None, **period: object) -> Assessment:
+    """Score and rank; DataError (with the problems) when the workbook has errors."""
+    result = _assess(path, rules_path, **period)
+    if result.has_errors:
+        raise DataError("工作簿有错误,无法评分", result.problems)
+    return result
+
+
+def score(
+    path: Path,
+    out: Path | None = None,
+    *,
+    rules_path: Path | None = None,
+    force: bool = False,
+    **period: object,
+) -> tuple[Assessment, Path]:
+    """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input)."""
+    from .outputs import ensure_writable
+    from .report_excel import default_output, write_result
+
+    path = Path(path)
+    target = Path(out) if out is not None else default_output(path)
+    ensure_writable(target, force=force, source=path)
+    result = rank(path, rules_path=rules_path, **period)
+    return result, write_result(result, target)
+
+
+def template(
+    out: Path,
+    *,
+    year: int,
+    quarter: int,
+    projects: list[str],
+    company: str | None = None,
+    catalog_path: Path | None = None,
+    force: bool = False,
+) -> Path:
+    """Write a blank checklist for the quarter from the touchpoint catalogue."""
+    from .catalog import load_catalog
+    from .outputs import ensure_writable
+    from .template import write_template
+
+    out = Path(out)
+    ensure_writable(out, force=force)
+    catalog = load_catalog(catalog_path)
+    return write_template(out, year=year, quarter=quarter, projects=projects, company=company, catalog=catalog)

@@ -1,0 +1,273 @@
+"""A function sheet of the checklist → tidy rows, one per (function, group, item), with cell coordinates.
+
+Columns are found by header text (contract §3), never by letter. Only structure and the value
+vocabulary are judged here; which check counts and what it earns depend on the rules (scoring.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import Problem
+from .vocab import (
+    COMPANY_GROUP,
+    ITEM_COLUMNS,
+    NAME_HEADER,
+    SUBHEADERS,
+    SUMMARY_NAMES,
+    clean_label,
+    column_letter,
+    exact_decimal,
+    normalize,
+    parse_level,
+    parse_result,
+)
+from .workbook import Grid
+
+HEADER_SEARCH_ROWS = 15
+
+ITEM_FRAME_COLUMNS = [
+    "function", "sheet", "group", "is_company", "order", "row", "item_id", "seq", "stage", "name",
+    "level", "points", "self_raw", "check_raw", "remark", "self_value", "self_fraction",
+    "check_value", "check_fraction", "self_cell", "check_cell", "name_cell", "level_cell",
+]
+
+
+@dataclass
+class Group:
+    name: str
+    header_col: int
+    self_col: int | None = None
+    check_col: int | None = None
+    remark_col: int | None = None
+
+    @property
+    def is_company(self) -> bool:
+        return normalize(self.name) == COMPANY_GROUP
+
+
+@dataclass
+class Layout:
+    """Where things are in one function sheet (zero-based rows and columns)."""
+
+    sheet: str
+    function: str
+    header_row: int
+    item_cols: dict[str, int] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def first_item_row(self) -> int:
+        return self.header_row + 2
+
+
+def group_label(text: object) -> str:
+    """A project name as written, with runs of white space folded: the key that joins sheets."""
+    return " ".join(clean_label(text).split())
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]]:
+    """Locate the header, the item columns and the project groups of a function sheet."""
+    sheet = grid.name
+    problems: list[Problem] = []
+    header_row = next(
+        (
+            r
+            for r in range(min(HEADER_SEARCH_ROWS, grid.n_rows))
+            for c in range(grid.n_cols)
+            if normalize(grid.cell(r, c)) == NAME_HEADER
+        ),
+        None,
+    )
+    if header_row is None:
+        problems.append(Problem("error", sheet, None, f"前 {HEADER_SEARCH_ROWS} 行中找不到「触点名称」表头;"
+                                "请确认表头行有一个单元格写着「触点名称」"))
+        return None, problems
+    layout = Layout(sheet=sheet, function=function, header_row=header_row)
+    sub_row = header_row + 1
+    current: Group | None = None
+    seen: dict[str, Group] = {}
+    for c in range(grid.n_cols):
+        head, sub = grid.cell(header_row, c), grid.cell(sub_row, c)
+        head_key, kind = normalize(head), SUBHEADERS.get(normalize(sub))
+        head_cell = f"{column_letter(c)}{header_row + 1}"
+        sub_cell = f"{column_letter(c)}{sub_row + 1}"
+        if kind is None:
+            current = None
+            if head_key in ITEM_COLUMNS:
+                layout.item_cols.setdefault(ITEM_COLUMNS[head_key], c)
+            elif head_key:
+                problems.append(Problem("info", sheet, head_cell, f"「{clean_label(head)}」列不是已知的检查表列,"
+                                        "已忽略;如果它是项目,请在下一行填写 自查、检查 子表头"))
+            continue
+        if head_key and head_key not in ITEM_COLUMNS:
+            name = group_label(head)
+            if normalize(name) in seen:
+                problems.append(Problem("error", sheet, head_cell, f"项目「{name}」在本表出现了两次;"
+                                        "请合并为一组列或改名"))
+                current = None
+                continue
+            current = Group(name=name, header_col=c)
+            seen[normalize(name)] = current
+            layout.groups.append(current)
+        elif current is None:
+            problems.append(Problem("error", sheet, sub_cell, f"「{clean_label(sub)}」列上方没有项目名称;"
+                                    f"请在第 {header_row + 1} 行填写项目名称(或合并单元格)"))
+            continue
+        slot = f"{kind}_col"
+        if getattr(current, slot) is not None:
+            if kind == "remark":
+                continue
+            label = "检查" if kind == "check" else "自查"
+            problems.append(Problem("error", sheet, sub_cell, f"项目「{current.name}」有两列「{label}」;"
+                                    "每个项目只能有一列自查和一列检查"))
+            continue
+        setattr(current, slot, c)
+    for g in list(layout.groups):
+        if g.self_col is None and g.check_col is None:
+            layout.groups.remove(g)
+            problems.append(Problem("info", sheet, f"{column_letter(g.header_col)}{header_row + 1}",
+                                    f"「{g.name}」只有备注列,没有自查或检查列,已忽略"))
+    if "level" not in layout.item_cols and "points" not in layout.item_cols:
+        problems.append(Problem("error", sheet, f"A{header_row + 1}", "缺少「触点等级」列(或「分值」列);"
+                                "请在表头行加一列「触点等级」并填写 一级/二级/三级"))
+    if not layout.groups:
+        problems.append(Problem("error", sheet, f"A{sub_row + 1}", f"没有找到项目列组:第 {sub_row + 1} 行应在"
+                                "每个项目下写「自查」「检查」(可加「备注」)"))
+    return layout, problems
+
+
+def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Tidy item rows of one function sheet, and the problems found in it."""
+    layout, problems = find_layout(grid, function)
+    if layout is None or any(p.level == "error" for p in problems):
+        return empty_items(), problems
+    sheet = grid.name
+    first = layout.first_item_row
+    dense = grid.dense()[first:]
+    if not dense:
+        return empty_items(), problems
+    body = pd.DataFrame(dense, dtype=object)
+    body.index = pd.RangeIndex(first + 1, first + 1 + len(body))  # Excel row numbers
+    blank = body.isna() | body.apply(lambda col: col.astype(str).str.strip().eq(""))
+    cols = layout.item_cols
+    result_cols = [c for g in layout.groups for c in (g.self_col, g.check_col) if c is not None]
+    has_result = ~blank[result_cols].all(axis=1)
+    name_blank = blank[cols["name"]]
+    descriptive = [c for c in cols.values() if c != cols.get("seq")]
+    is_summary = body[descriptive].apply(lambda col: col.map(normalize).isin(SUMMARY_NAMES)).any(axis=1)
+    for row in body.index[name_blank & has_result & ~is_summary]:
+        problems.append(Problem("error", sheet, f"{column_letter(cols['name'])}{row}",
+                                "这一行填了检查结果,但没有触点名称;请补上触点名称,或清空这一行的结果"))
+    # Stage: fill down the stage column (often merged vertically); without one, stage-label rows set it.
+    if "stage" in cols:
+        stage = body[cols["stage"]].where(~blank[cols["stage"]]).ffill()
+    else:
+        label_rows = name_blank & ~has_result & ~blank.all(axis=1)
+        first_text = body.where(~blank).bfill(axis=1).iloc[:, 0]
+        stage = first_text.where(label_rows).ffill()
+    keep = ~name_blank & ~is_summary
+    items = pd.DataFrame(index=body.index[keep])
+    items["row"] = items.index
+    items["order"] = range(len(items))
+    for key in ("item_id", "seq", "name", "level", "points"):
+        items[key] = body.loc[keep, cols[key]].where(~blank.loc[keep, cols[key]], None) if key in cols else None
+    items["stage"] = stage[keep].map(group_label, na_action="ignore") if stage.notna().any() else None
+    items["name"] = items["name"].map(clean_label)
+    items["item_id"] = items["item_id"].map(clean_label, na_action="ignore")
+    items["name_cell"] = column_letter(cols["name"]) + items["row"].astype(str)
+    level_col = cols.get("level", cols.get("points", cols["name"]))
+    items["level_cell"] = column_letter(level_col) + items["row"].astype(str)
+    problems += _check_items(items, layout)
+    parts = []
+    for g in layout.groups:
+        part = items.copy()
+        part["group"], part["is_company"] = g.name, g.is_company
+        for kind, col in (("self", g.self_col), ("check", g.check_col), ("remark", g.remark_col)):
+            key = f"{kind}_raw" if kind != "remark" else "remark"
+            if col is None:
+                part[key] = None
+                if kind != "remark":
+                    part[f"{kind}_cell"] = None
+                continue
+            part[key] = body.loc[keep, col].where(~blank.loc[keep, col], None)
+            if kind != "remark":
+                part[f"{kind}_cell"] = column_letter(col) + part["row"].astype(str)
+        parts.append(part)
+    frame = pd.concat(parts, ignore_index=True)
+    frame["function"], frame["sheet"] = function, sheet
+    problems += _classify_values(frame)
+    return frame[ITEM_FRAME_COLUMNS], problems
+
+
+def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
+    """Levels, 分值 and 触点编号 of the item rows."""
+    problems: list[Problem] = []
+    sheet, cols = layout.sheet, layout.item_cols
+    items["level"] = items["level"].map(parse_level) if "level" in cols else None
+    raw_levels = items["level"]
+    points = items["points"].map(exact_decimal, na_action="ignore") if "points" in cols else None
+    if points is not None:
+        letter = column_letter(cols["points"])
+        bad = items["points"].notna() & (points.isna() | points.map(lambda d: d is not None and d < 0))
+        for row, raw in items.loc[bad, ["row", "points"]].itertuples(index=False):
+            problems.append(Problem("error", sheet, f"{letter}{row}", f"分值「{raw}」无效:分值必须是不小于 0 的数字"))
+        items["points"] = points.where(~bad, None)
+    has_points = items["points"].map(lambda d: d is not None and d > 0) if points is not None else False
+    missing = raw_levels.isna() & ~has_points
+    raw_col = layout.item_cols.get("level")
+    for row in items.loc[missing, "row"]:
+        where = f"{column_letter(raw_col)}{row}" if raw_col is not None else f"{column_letter(cols['points'])}{row}"
+        problems.append(Problem("error", sheet, where, "触点等级为空或无法识别;请填写 一级、二级 或 三级"
+                                "(也可写 1/2/3、A/B/C、关键/重要/一般)"))
+    if "item_id" in cols:
+        ids = items["item_id"].dropna().map(normalize)
+        letter = column_letter(cols["item_id"])
+        for row in items.loc[ids[ids.duplicated()].index, "row"]:
+            problems.append(Problem("error", sheet, f"{letter}{row}", "触点编号与本表前面的行重复;触点编号在一张表内必须唯一"))
+    return problems
+
+
+def _classify_values(frame: pd.DataFrame) -> list[Problem]:
+    """Map every distinct result spelling once, then flag the cells no spelling matched."""
+    problems: list[Problem] = []
+    for kind in ("self", "check"):
+        raw = frame[f"{kind}_raw"]
+        present = raw.notna()
+        mapping = {v: parse_result(v) for v in pd.unique(raw[present])}
+        parsed = raw[present].map(mapping)
+        frame[f"{kind}_value"] = parsed.map(lambda p: p[0] if p else None, na_action="ignore").reindex(frame.index)
+        frame[f"{kind}_fraction"] = parsed.map(lambda p: p[1] if p else None, na_action="ignore").reindex(frame.index)
+        unknown = present & frame[f"{kind}_value"].isna()
+        for sheet, cell, value in frame.loc[unknown, ["sheet", f"{kind}_cell", f"{kind}_raw"]].itertuples(index=False):
+            problems.append(Problem("error", sheet, cell, unknown_value_message(value)))
+    return problems
+
+
+def unknown_value_message(value: object) -> str:
+    shown = display_value(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (f"「{shown}」不是有效的检查结果:数字只能是 0 到 1 之间的比例(如 0.85),或写成百分比(如 85%);"
+                "也可填 完成、部分完成、未完成、不适用")
+    return f"「{shown}」不是有效的检查结果;请填写 完成、部分完成、未完成 或 不适用(也可填 0~1 的比例或百分比)"
+
+
+def display_value(value: object) -> str:
+    """A cell value as the user sees it: 1.0 → 1, text trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value).strip()
+
+
+def empty_items() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in ITEM_FRAME_COLUMNS})

@@ -1,0 +1,64 @@
+"""Problems found in a workbook and errors that stop a command."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Level = Literal["error", "warning", "info"]
+
+# Exit codes shared by every command.
+EXIT_OK = 0
+EXIT_DATA = 1  # the workbook has errors the user must fix
+EXIT_USAGE = 2  # bad options, or a file that cannot be read
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a workbook, located by sheet and cell (A1 style)."""
+
+    level: Level
+    sheet: str | None
+    cell: str | None
+    message: str
+    file: str | None = None
+
+    @property
+    def where(self) -> str:
+        """'营销篇!H12', '营销篇' or '' — how a user finds the spot in Excel."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("file")
+        return data
+
+
+class KpiError(Exception):
+    """An error that ends a command with a Chinese message and an exit code."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class InputError(KpiError):
+    """The input file cannot be read as a workbook (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class DataError(KpiError):
+    """The workbook was read but holds errors that block scoring (exit 1)."""
+
+    exit_code = EXIT_DATA
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []

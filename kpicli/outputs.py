@@ -1,0 +1,75 @@
+"""Writing files safely: a temporary file in the target folder, then an atomic rename.
+
+A crash leaves either the old file or the new one, never half of one. A file kpicli did not write
+is only replaced with --force.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import KpiError
+
+MARK_PROPERTY = "kpicli"  # custom document property set on every workbook kpicli writes
+
+
+def written_by_kpicli(path: Path) -> bool:
+    """True when the workbook carries kpicli's custom property (docProps/custom.xml)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "docProps/custom.xml" not in archive.namelist():
+                return False
+            head = archive.open("docProps/custom.xml").read(65536)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+    return f'name="{MARK_PROPERTY}"'.encode() in head
+
+
+def mark_workbook(workbook: object, kind: str) -> None:
+    """Tag an openpyxl workbook as written by kpicli (kind: 评分结果, 模板, 年度汇总 …)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = workbook.custom_doc_props
+    for prop in list(props.props):
+        if prop.name == MARK_PROPERTY:
+            props.props.remove(prop)
+    props.append(StringProperty(name=MARK_PROPERTY, value=kind))
+
+
+def ensure_writable(path: Path, *, force: bool, source: Path | None = None) -> None:
+    """Refuse to overwrite the input, a folder, or a file kpicli did not write (unless force)."""
+    if source is not None and path.resolve() == Path(source).resolve():
+        raise KpiError(f"输出文件不能与输入文件相同({path.name});输入工作簿不会被修改,请换一个输出文件名")
+    if path.is_dir():
+        raise KpiError(f"输出路径 {path} 是一个文件夹;请给出文件名,例如 {path / '结果.xlsx'}")
+    if not path.parent.exists():
+        raise KpiError(f"输出文件夹不存在:{path.parent};请先创建它")
+    if path.exists() and not force and not written_by_kpicli(path):
+        raise KpiError(f"{path.name} 已存在且不是 kpicli 生成的文件,为避免覆盖他人的文件已停止;"
+                       "确认要覆盖请加 --force,或用 -o 指定其他文件名")
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call write(tmp) on a temporary file beside `path`, then move it into place."""
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~kpicli-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        raise KpiError(f"无法写入 {path.name}:文件可能正在 Excel/WPS 中打开,请关闭后重试") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def save_workbook(workbook: object, path: Path) -> Path:
+    """Save an openpyxl workbook atomically."""
+    return atomic_write(path, lambda tmp: workbook.save(tmp))

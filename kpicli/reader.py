@@ -1,0 +1,122 @@
+"""Read a checklist workbook: every function sheet into one tidy frame, plus period, roster and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .checklist import empty_items, parse_sheet
+from .errors import InputError, Problem
+from .meta import INFO_SHEET, ROSTER_COLUMNS, ROSTER_SHEET, Period, period_from_filename, read_info, read_roster
+from .vocab import FUNCTION_SHEETS, FUNCTIONS, function_of_sheet, normalize
+from .workbook import read_workbook
+
+
+@dataclass
+class Checklist:
+    path: Path
+    sheet_names: list[str]
+    function_sheets: dict[str, str]
+    items: pd.DataFrame
+    period: Period
+    roster: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+    @property
+    def projects(self) -> list[str]:
+        """Project groups in order of first appearance (城市公司 excluded)."""
+        items = self.items[~self.items["is_company"].astype(bool)]
+        return list(dict.fromkeys(items["group"]))
+
+
+def classify_sheets(names: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """function → sheet name, refusing ambiguous names and two sheets of one function."""
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name in names:
+        functions = function_of_sheet(name)
+        if len(functions) > 1:
+            problems.append(Problem("error", name, None, f"工作表名同时含有多个职能({'、'.join(functions)}),"
+                                    "无法判断属于哪个职能;请改名,如「营销篇」"))
+        elif functions:
+            f = functions[0]
+            if f in found:
+                problems.append(Problem("error", name, None, f"职能「{f}」有两张工作表(「{found[f]}」和「{name}」);"
+                                        "请合并为一张或删除多余的一张"))
+            else:
+                found[f] = name
+    return found, problems
+
+
+def read_checklist(
+    path: Path,
+    *,
+    company: str | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+) -> Checklist:
+    """The whole workbook as one tidy item frame. InputError when it is no checklist at all."""
+    path = Path(path)
+    found: dict = {}
+
+    def select(names: list[str]) -> set[str]:
+        found["sheets"], found["problems"] = classify_sheets(names)
+        extra = {n for n in names if normalize(n) in (INFO_SHEET, ROSTER_SHEET)}
+        return set(found["sheets"].values()) | extra
+
+    raw = read_workbook(path, select=select)
+    function_sheets, problems = found["sheets"], found["problems"]
+    if not function_sheets:
+        found = "、".join(raw.sheet_names) or "(无)"
+        expected = "、".join(FUNCTION_SHEETS[f] for f in FUNCTIONS)
+        raise InputError(f"{path.name} 不是客户触点分级管理检查表:没有任何职能工作表。\n"
+                         f"  找到的工作表:{found}\n  应有的工作表(名称含职能即可):{expected}")
+    frames = []
+    for function in FUNCTIONS:
+        if function in function_sheets:
+            frame, sheet_problems = parse_sheet(raw.grids[function_sheets[function]], function)
+            frames.append(frame)
+            problems += sheet_problems
+    items = pd.concat(frames, ignore_index=True) if frames else empty_items()
+    period, roster = Period(), pd.DataFrame(columns=ROSTER_COLUMNS)
+    for name, grid in raw.grids.items():
+        if normalize(name) == INFO_SHEET:
+            period, info_problems = read_info(grid)
+            problems += info_problems
+        elif normalize(name) == ROSTER_SHEET:
+            roster, roster_problems = read_roster(grid)
+            problems += roster_problems
+    problems += _apply_period_options(period, path, company, year, quarter)
+    return Checklist(path=path, sheet_names=raw.sheet_names, function_sheets=function_sheets, items=items,
+                     period=period, roster=roster, problems=problems)
+
+
+def _apply_period_options(period: Period, path: Path, company: str | None, year: int | None,
+                          quarter: int | None) -> list[Problem]:
+    """Options override 基本信息 (with a warning when they differ); the file name fills what is left."""
+    problems = []
+    for key, option in (("company", company), ("year", year), ("quarter", quarter)):
+        if option is None:
+            continue
+        current = getattr(period, key)
+        if current is not None and current != option:
+            label = {"company": "公司名称", "year": "年度", "quarter": "季度"}[key]
+            problems.append(Problem("warning", INFO_SHEET, None,
+                                    f"{label}:基本信息中为「{current}」,命令行指定为「{option}」,采用命令行的值"))
+        setattr(period, key, option)
+    if period.year is None or period.quarter is None:
+        guessed = period_from_filename(path.stem)
+        if guessed:
+            period.year = period.year or guessed[0]
+            period.quarter = period.quarter or guessed[1]
+            period.source = period.source or "文件名"
+    if period.year is None or period.quarter is None:
+        problems.append(Problem("warning", None, None, "未能确定考核年度/季度:请在「基本信息」表填写 年度、季度,"
+                                "或用 --year/--quarter 指定"))
+    return problems

@@ -1,0 +1,284 @@
+"""The result workbook: the input's sheets unchanged, plus graded result sheets."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import __version__
+from .assessment import Assessment
+from .checklist import display_value
+from .exact import format_score
+from .outputs import mark_workbook, save_workbook
+from .ranking import reward_reason, team_members
+from .rules_text import rules_rows
+from .vocab import FUNCTIONS
+from .xlstyle import (
+    AMOUNT_FORMAT,
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    HEADER_FONT,
+    MUTED_FONT,
+    SCORE_FORMAT,
+    grade_style,
+    print_setup,
+    put,
+    set_widths,
+    title,
+    write_table,
+)
+
+RESULT_SHEETS = ("评分汇总", "职能排名", "项目排名", "奖惩明细", "岗位得分", "自查偏差", "问题清单", "明细", "评分规则")
+NOT_ASSESSED = "不列入考核"
+LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def default_output(source: Path) -> Path:
+    return source.with_name(f"{source.stem}_评分结果.xlsx")
+
+
+def write_result(assessment: Assessment, out: Path) -> Path:
+    """Copy the input's sheets, replace any earlier result sheets, add the new ones, save atomically."""
+    source = assessment.checklist.path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (slicers, etc.)
+        wb = load_workbook(source)
+    for name in RESULT_SHEETS:
+        if name in wb.sheetnames:
+            del wb[name]
+    build_result_sheets(wb, assessment)
+    mark_workbook(wb, "评分结果")
+    return save_workbook(wb, out)
+
+
+def build_result_sheets(wb: Workbook, a: Assessment) -> None:
+    names = a.rules.grades.names
+    heading = f"{a.company or ''} {a.period_label}".strip()
+    _summary(wb.create_sheet("评分汇总", 0), a, names, heading)
+    _ranking(wb.create_sheet("职能排名", 1), a, "function", heading)
+    _ranking(wb.create_sheet("项目排名", 2), a, "project", heading)
+    _rewards(wb.create_sheet("奖惩明细", 3), a, heading)
+    _roles(wb.create_sheet("岗位得分", 4), a, names, heading)
+    _deviations(wb.create_sheet("自查偏差"), a, heading)
+    _problems(wb.create_sheet("问题清单"), a, heading)
+    _details(wb.create_sheet("明细"), a, heading)
+    _audit(wb.create_sheet("评分规则"), a)
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "评分汇总"
+
+
+def _score_cell(ws: Worksheet, row: int, col: int, score: object, grade: str | None, names: list[str]) -> None:
+    if score is None:
+        cell = put(ws, row, col, NOT_ASSESSED)
+        cell.font = MUTED_FONT
+    else:
+        cell = put(ws, row, col, score, number_format=SCORE_FORMAT)
+        style = grade_style(grade, names)
+        if style:
+            cell.fill, cell.font = style
+    cell.border, cell.alignment = BORDER, CENTER
+
+
+def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None:
+    """Project × function matrix of unit scores, coloured by grade, with project and function totals."""
+    headers = ["项目", *FUNCTIONS, "项目得分", "等级", "排名"]
+    title(ws, f"客户触点分级管理考核评分汇总——{heading}", len(headers),
+          f"得分 = 100 × Σ(权重 × 完成度) ÷ Σ(权重),四舍五入保留两位小数;规则:{a.rules_source}")
+    top = 4
+    write_table(ws, top, headers, [])
+    units = a.units.set_index(["function", "group"])
+    r = top
+    for p in a.projects.itertuples(index=False):
+        r += 1
+        put(ws, r, 1, p.project).border = BORDER
+        for c, f in enumerate(FUNCTIONS, start=2):
+            u = units.loc[(f, p.project)]
+            _score_cell(ws, r, c, u["score"], u["grade"], names)
+        _score_cell(ws, r, 7, p.score, p.grade, names)
+        _text_cell(ws, r, 8, p.grade if p.assessed else "—")
+        _text_cell(ws, r, 9, int(p.rank) if p.assessed else "—")
+    companies = a.units[a.units["is_company"]]
+    for group in companies["group"].unique():
+        r += 1
+        put(ws, r, 1, f"{group}(职能级)").border = BORDER
+        for c, f in enumerate(FUNCTIONS, start=2):
+            hit = companies[(companies["function"] == f) & (companies["group"] == group)]
+            if hit.empty:
+                _text_cell(ws, r, c, "—")
+            else:
+                _score_cell(ws, r, c, hit.iloc[0]["score"], hit.iloc[0]["grade"], names)
+        for c in (7, 8, 9):
+            _text_cell(ws, r, c, "")
+    functions = a.functions.set_index("function")
+    for label, key in (("职能得分", "score"), ("职能等级", "grade"), ("职能排名", "rank")):
+        r += 1
+        cell = put(ws, r, 1, label)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
+        for c, f in enumerate(FUNCTIONS, start=2):
+            row = functions.loc[f]
+            if key == "score":
+                _score_cell(ws, r, c, row["score"], row["grade"], names)
+            else:
+                _text_cell(ws, r, c, (int(row[key]) if key == "rank" else row[key]) if row["assessed"] else "—")
+        for c in (7, 8, 9):
+            _text_cell(ws, r, c, "")
+    legend = "等级:" + ",".join(f"{b.grade} ≥ {b.min}" for b in a.rules.grades.bands) + f",其余为 {a.rules.grades.lowest}"
+    put(ws, r + 2, 1, legend).font = MUTED_FONT
+    set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8])
+    print_setup(ws, header_row=top, last_row=r + 2, last_col=len(headers), landscape=True)
+    ws.freeze_panes = "B5"
+
+
+def _text_cell(ws: Worksheet, row: int, col: int, value: object) -> None:
+    cell = put(ws, row, col, value)
+    cell.border, cell.alignment = BORDER, CENTER
+
+
+def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
+    table = a.functions if kind == "function" else a.projects
+    label = "职能" if kind == "function" else "项目"
+    title(ws, f"{label}排名——{heading}", 7, "竞争排名(并列同名次);不列入考核的单位不参与排名")
+    ordered = table.assign(_r=table["rank"].fillna(10**6)).sort_values(["_r"], kind="stable")
+    rows = []
+    for t in ordered.itertuples(index=False):
+        name = t.function if kind == "function" else t.project
+        rows.append([int(t.rank) if t.assessed else "—", name, t.score if t.assessed else NOT_ASSESSED,
+                     t.grade if t.assessed else "—", t.reward, t.method,
+                     reward_reason(t.score, t.rank, t.reward, a.rules)])
+    headers = ["排名", label, "得分", "等级", "奖惩金额(元)", "方式", "说明"]
+    top = 4
+    last = write_table(ws, top, headers, rows, {2: SCORE_FORMAT, 4: AMOUNT_FORMAT})
+    names = a.rules.grades.names
+    for r, t in enumerate(ordered.itertuples(index=False), start=top + 1):
+        _score_cell(ws, r, 3, t.score if t.assessed else None, t.grade, names)
+    set_widths(ws, [7, 20, 11, 8, 14, 12, 34])
+    print_setup(ws, header_row=top, last_row=last, last_col=len(headers), landscape=False)
+    assessed = int(ordered["assessed"].sum())
+    if assessed:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.style = 10
+        chart.title = f"{label}得分"
+        chart.y_axis.title = "得分"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        chart.y_axis.majorGridlines = None
+        chart.x_axis.scaling.orientation = "maxMin"  # rank 1 on top
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.legend = None
+        data = Reference(ws, min_col=3, min_row=top, max_row=top + assessed)
+        cats = Reference(ws, min_col=2, min_row=top + 1, max_row=top + assessed)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showVal = True
+        chart.height = max(6.0, 0.8 * assessed + 3)
+        chart.width = 16
+        ws.add_chart(chart, f"A{last + 3}")
+        ws.print_area = f"A1:G{last + 3 + int(chart.height * 2)}"
+
+
+def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
+    headers = ["类别", "单位", "排名", "得分", "等级", "金额(元)", "方式", "说明", "团队成员"]
+    title(ws, f"奖惩明细——{heading}", len(headers),
+          f"排名第一且得分高于 {a.rules.rewards.reward_threshold} 奖励 {a.rules.rewards.reward_amount} 元;"
+          f"得分低于 {a.rules.rewards.penalty_threshold} 处罚 {a.rules.rewards.penalty_amount} 元;"
+          "由项目总监/职能负责人分配,报运营管理部审核,人力资源行政部备案;物业以服务费调整体现")
+    roster = a.checklist.roster
+    rows = []
+    for kind, table, key in (("职能", a.functions, "function"), ("项目", a.projects, "project")):
+        for t in table.itertuples(index=False):
+            if t.reward == 0:
+                continue
+            unit = getattr(t, key)
+            members = team_members(roster, "function" if kind == "职能" else "project", unit)
+            rows.append([kind, unit, int(t.rank), t.score, t.grade, t.reward, t.method,
+                         reward_reason(t.score, t.rank, t.reward, a.rules), "、".join(members)])
+    if not rows:
+        rows.append(["—", "本季度无奖惩", "", None, "", 0, "", "", ""])
+    last = write_table(ws, 4, headers, rows, {3: SCORE_FORMAT, 5: AMOUNT_FORMAT})
+    set_widths(ws, [7, 18, 7, 10, 7, 11, 12, 30, 30])
+    print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=True)
+
+
+def _roles(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None:
+    headers = ["岗位", "单位", "职能", "姓名", "得分", "等级", "依据"]
+    title(ws, f"岗位得分——{heading}", len(headers), "职能负责人取职能得分;项目总监取项目得分;项目职能经理取本项目该职能得分")
+    rows = [[r.role, r.unit, r.function or "—", r.names, r.score if r.assessed else NOT_ASSESSED,
+             r.grade if r.assessed else "—", r.basis] for r in a.roles.itertuples(index=False)]
+    last = write_table(ws, 4, headers, rows)
+    for r, role in enumerate(a.roles.itertuples(index=False), start=5):
+        _score_cell(ws, r, 5, role.score if role.assessed else None, role.grade, names)
+    set_widths(ws, [11, 18, 7, 16, 11, 7, 24])
+    print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=False)
+    ws.auto_filter.ref = f"A4:G{last}"
+
+
+def _deviations(ws: Worksheet, a: Assessment, heading: str) -> None:
+    headers = ["职能", "项目", "触点编号", "触点名称", "自查", "检查", "自查单元格", "检查单元格"]
+    title(ws, f"自查偏差——{heading}", len(headers), "自查结果高于城市公司检查结果的项目(仅提示,不影响得分)")
+    rows = [[d.function, d.group, d.item_id or "", d.name, display_value(d.self_raw), display_value(d.check_raw),
+             f"{d.sheet}!{d.self_cell}", f"{d.sheet}!{d.check_cell}"] for d in a.deviations.itertuples(index=False)]
+    if not rows:
+        rows.append(["—", "本季度无自查偏差", "", "", "", "", "", ""])
+    last = write_table(ws, 4, headers, rows)
+    set_widths(ws, [7, 16, 10, 26, 9, 9, 14, 14])
+    print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=True)
+
+
+def _problems(ws: Worksheet, a: Assessment, heading: str) -> None:
+    headers = ["级别", "工作表", "单元格", "说明"]
+    title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分;警告和提示不影响评分,但请核对")
+    rows = [[LEVEL_NAMES[p.level], p.sheet or "", p.cell or "", p.message] for p in a.problems]
+    if not rows:
+        rows.append(["—", "", "", "没有发现问题"])
+    last = write_table(ws, 4, headers, rows)
+    set_widths(ws, [7, 14, 9, 80])
+    print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=False)
+    ws.auto_filter.ref = f"A4:D{last}"
+
+
+def _details(ws: Worksheet, a: Assessment, heading: str) -> None:
+    headers = ["职能", "单位", "触点编号", "阶段", "触点名称", "等级", "权重", "自查", "检查", "采用", "结果",
+               "完成度", "单元格"]
+    title(ws, f"评分明细——{heading}", len(headers), "每个项目(单位)每个触点一行;采用=计分所用的结果(检查/自查/空)")
+    items = a.items
+    cell = items["check_cell"].where(items["counted"].ne("自查"), items["self_cell"])
+    rows = [
+        [t.function, t.group, t.item_id or "", t.stage or "", t.name, t.level or "", t.weight,
+         display_value(t.self_raw), display_value(t.check_raw), t.counted, t.value,
+         t.credit if t.applicable else "不计分", f"{t.sheet}!{c}" if isinstance(c, str) else t.sheet]
+        for t, c in zip(items.itertuples(index=False), cell)
+    ]
+    last = write_table(ws, 4, headers, rows, {6: "0.##", 11: "0.00%"})
+    set_widths(ws, [7, 14, 9, 10, 26, 7, 7, 9, 9, 7, 9, 9, 14])
+    print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=True)
+    ws.auto_filter.ref = f"A4:M{last}"
+
+
+def _audit(ws: Worksheet, a: Assessment) -> None:
+    source = a.checklist.path
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    rows = [
+        ["输入文件", source.name], ["输入文件 SHA-256", digest], ["kpicli 版本", __version__],
+        ["评分时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")], ["规则来源", a.rules_source],
+        ["公司", a.company or ""], ["考核期", a.period_label],
+    ] + [[k, v] for k, v in rules_rows(a.rules)]
+    title(ws, "评分规则与审计信息", 2)
+    last = write_table(ws, 3, ["项目", "值"], rows)
+    set_widths(ws, [30, 70])
+    print_setup(ws, header_row=3, last_row=last, last_col=2, landscape=False)
+
+
+__all__ = ["RESULT_SHEETS", "default_output", "write_result", "build_result_sheets", "format_score"]

@@ -1,0 +1,147 @@
+"""Terminal rendering with rich: rankings, rewards and problems, fit for an 80-column window."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .assessment import Assessment
+from .errors import Problem
+from .exact import format_amount, format_score
+
+LEVEL_LABELS = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+GRADE_COLOURS = ["bold green", "green", "yellow", "dark_orange", "bold red"]
+MAX_CELLS_SHOWN = 6
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def grade_text(grade: str | None, names: Sequence[str]) -> Text:
+    if grade is None:
+        return Text("—", style="dim")
+    position = names.index(grade) if grade in names else 0
+    index = len(GRADE_COLOURS) - 1 if position == len(names) - 1 else min(position, len(GRADE_COLOURS) - 2)
+    return Text(grade, style=GRADE_COLOURS[index])
+
+
+def amount_text(amount: object, method: str = "") -> Text:
+    if amount == 0:
+        return Text("—", style="dim")
+    style = "bold green" if amount > 0 else "bold red"
+    text = Text(format_amount(amount), style=style)
+    if method:
+        text.append(f" {method}", style="dim")
+    return text
+
+
+def _ranking_table(a: Assessment, kind: str) -> Table:
+    names = a.rules.grades.names
+    table_data = a.functions if kind == "function" else a.projects
+    label = "职能" if kind == "function" else "项目"
+    table = Table(title=f"{label}排名", box=box.SIMPLE_HEAVY, title_justify="left", title_style="bold",
+                  pad_edge=False)
+    table.add_column("排名", justify="right", width=4)
+    table.add_column(label, min_width=6, max_width=24, overflow="fold")
+    table.add_column("得分", justify="right", min_width=10)
+    table.add_column("等级", justify="center", width=4)
+    table.add_column("奖惩(元)", justify="right", min_width=10)
+    ordered = table_data.assign(_r=table_data["rank"].fillna(10**6)).sort_values("_r", kind="stable")
+    for t in ordered.itertuples(index=False):
+        name = t.function if kind == "function" else t.project
+        if not t.assessed:
+            table.add_row("—", name, Text("不列入考核", style="dim"), grade_text(None, names), amount_text(0))
+            continue
+        method = t.method if kind == "function" and t.reward != 0 and t.method != "团队奖金" else ""
+        table.add_row(str(int(t.rank)), name, format_score(t.score), grade_text(t.grade, names),
+                      amount_text(t.reward, method))
+    return table
+
+
+def print_rankings(a: Assessment, out: Console | None = None) -> None:
+    out = out or console()
+    company = a.company or "(未填写公司名称)"
+    out.print(Text.assemble((company, "bold"), f" · {a.period_label}", (f" · 规则:{a.rules_source}", "dim")))
+    out.print(_ranking_table(a, "function"))
+    out.print(_ranking_table(a, "project"))
+    rewards = [(t.function, t.reward, t.method) for t in a.functions.itertuples() if t.reward != 0]
+    rewards += [(t.project, t.reward, t.method) for t in a.projects.itertuples() if t.reward != 0]
+    if rewards:
+        line = Text("奖惩:")
+        for i, (unit, amount, method) in enumerate(rewards):
+            line.append(("," if i else "") + f"{unit} ")
+            line.append_text(amount_text(amount))
+            if method != "团队奖金":
+                line.append(f"({method})", style="dim")
+        out.print(line)
+    else:
+        out.print("奖惩:本季度无奖励或处罚")
+    if len(a.deviations):
+        out.print(f"自查偏差:{len(a.deviations)} 处自查结果高于城市公司检查(见结果工作簿「自查偏差」)", style="dim")
+    print_problem_summary(a.problems, out)
+
+
+def print_problem_summary(problems: list[Problem], out: Console) -> None:
+    counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
+    if not problems:
+        out.print("检查:没有发现问题", style="green")
+        return
+    parts = [f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS if counts[k]]
+    out.print(f"检查:{'、'.join(parts)}(运行 kpicli check 查看每一处)", style="dim")
+
+
+def group_problems(problems: list[Problem]) -> list[tuple[str, str, str, list[str]]]:
+    """(level, sheet, message, cells): warnings and infos of one kind in one sheet share a line."""
+    grouped: OrderedDict[tuple, list[str]] = OrderedDict()
+    for p in problems:
+        if p.level == "error":
+            key = (p.level, p.where, p.message, id(p))
+            grouped[key] = []
+            continue
+        stem = p.message.split("(", 1)[0]
+        grouped.setdefault((p.level, p.sheet or "", stem, None), []).append(p.cell or "")
+    return [(k[0], k[1], k[2], [c for c in cells if c]) for k, cells in grouped.items()]
+
+
+def print_problems(problems: list[Problem], out: Console | None = None, *, file: str | None = None) -> None:
+    """Every error on its own line with sheet!cell; warnings of one kind grouped per sheet."""
+    out = out or console()
+    if file:
+        out.print(Text(file, style="bold"))
+    if not problems:
+        out.print("没有发现问题,可以评分。", style="green")
+        return
+    order = {"error": 0, "warning": 1, "info": 2}
+    for level, where, message, cells in group_problems(sorted(problems, key=lambda p: order[p.level])):
+        label, style = LEVEL_LABELS[level]
+        line = Text(f"[{label}] ", style=style)
+        if cells:
+            shown = "、".join(cells[:MAX_CELLS_SHOWN]) + (f" 等 {len(cells)} 处" if len(cells) > MAX_CELLS_SHOWN else "")
+            line.append(f"{where}!{shown}:" if where else f"{shown}:", style="bold")
+        elif where:
+            line.append(f"{where}:", style="bold")
+        line.append(message)
+        out.print(line)
+    counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
+    summary = ",".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS)
+    out.print(f"共 {summary}。" + ("请先修正错误,再运行评分。" if counts["error"] else "警告和提示不影响评分。"))
+
+
+def print_json(data: dict) -> None:
+    """UTF-8 JSON on stdout whatever the console's locale (Windows GBK consoles included)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:  # e.g. a test runner's text stream
+        sys.stdout.write(text)

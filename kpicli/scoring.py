@@ -1,0 +1,173 @@
+"""Scores from the tidy item frame (contract §4), vectorised and exact.
+
+Weights and credits are decimals; each is scaled once to an integer (per distinct value), so every
+sum below is an exact integer sum done by pandas, and a score is an exact fraction until it is
+rounded half-up to two decimals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem
+from .exact import cents_to_decimal, decimal_places, fraction_cents, percent_cents
+from .rules import Rules
+from .vocab import DONE, FRACTION, FUNCTIONS, NOT_APPLICABLE, NOT_DONE, PARTIAL
+
+CHECK, SELF, BLANK = "检查", "自查", "空"
+
+
+@dataclass
+class Scale:
+    """Integers stand for decimals: weight = w_int / weight_scale, credit = c_int / credit_scale."""
+
+    weight_scale: int
+    credit_scale: int
+
+
+def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list[Problem], Scale]:
+    """Decide which check counts for every item × group, its credit and its weight."""
+    sc = rules.scoring
+    frame = items.copy()
+    has_check = frame["check_value"].notna()
+    has_self = frame["self_value"].notna()
+    use_self = ~has_check & has_self & sc.self_check_fallback
+    frame["counted"] = np.select([has_check, use_self], [CHECK, SELF], BLANK)
+    frame["value"] = frame["check_value"].where(has_check, frame["self_value"].where(use_self, NOT_DONE))
+    frame["fraction"] = frame["check_fraction"].where(has_check, frame["self_fraction"].where(use_self, None))
+    frame["applicable"] = frame["value"].ne(NOT_APPLICABLE)
+    credits = {DONE: Decimal(1), PARTIAL: sc.partial_credit, NOT_DONE: Decimal(0)}
+    frame["credit"] = frame["value"].map(credits).where(frame["value"].ne(FRACTION), frame["fraction"])
+    frame.loc[~frame["applicable"], "credit"] = None
+    points_ok = frame["points"].map(lambda d: d is not None and d > 0)
+    frame["weight"] = frame["points"].where(points_ok, frame["level"].map(sc.level_weights))
+    frame["weight_source"] = np.where(points_ok, "分值", "等级")
+
+    scale = Scale(10 ** decimal_places(frame["weight"].dropna().unique()),
+                  10 ** decimal_places(frame["credit"].dropna().unique()))
+    w_int = _scaled(frame["weight"], scale.weight_scale)
+    c_int = _scaled(frame["credit"], scale.credit_scale)
+    applicable = frame["applicable"].to_numpy()
+    frame["w_int"] = np.where(applicable, w_int, 0).astype(w_int.dtype)
+    frame["wc_int"] = np.where(applicable, w_int * c_int, 0).astype(w_int.dtype)
+    return frame, _count_problems(frame, rules), scale
+
+
+def _scaled(values: pd.Series, scale: int) -> np.ndarray:
+    """Exact integer value × scale for each decimal (None → 0); Python ints if int64 could overflow."""
+    mapping = {v: int(v * scale) for v in values.dropna().unique()}
+    ints = values.map(mapping).fillna(0)
+    biggest = max(mapping.values(), default=0)
+    if biggest * scale * max(len(values), 1) < 2**62:
+        return ints.astype(np.int64).to_numpy()
+    return np.array([int(x) for x in ints], dtype=object)
+
+
+def _count_problems(frame: pd.DataFrame, rules: Rules) -> list[Problem]:
+    """A warning for each self-check that stood in, and for each blank (an error if the rules say so)."""
+    blank_level = "error" if rules.scoring.blank == "error" else "warning"
+    texts = {
+        SELF: ("warning", "未经城市公司检查,采用自查结果"),
+        BLANK: (blank_level, "未填写检查结果,规则要求每项必填(blank = \"error\"),请补填"
+                if blank_level == "error" else "未填写,按未完成计"),
+    }
+    view = pd.DataFrame({
+        "sheet": frame["sheet"], "counted": frame["counted"], "group": frame["group"], "name": frame["name"],
+        "cell": frame["check_cell"].where(frame["check_cell"].notna(), frame["self_cell"]),
+    })
+    return [
+        Problem(texts[counted][0], sheet, cell, f"{texts[counted][1]}({group}:{name})")
+        for sheet, counted, group, name, cell in view[view["counted"].ne(CHECK)].itertuples(index=False)
+    ]
+
+
+def deviations(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """自查偏差: both checks filled and applicable, and the self-check claims more than the check found."""
+    credits = {DONE: Decimal(1), PARTIAL: rules.scoring.partial_credit, NOT_DONE: Decimal(0)}
+
+    def credit_of(kind: str) -> pd.Series:
+        value = frame[f"{kind}_value"]
+        return value.map(credits).where(value.ne(FRACTION), frame[f"{kind}_fraction"])
+
+    self_credit, check_credit = credit_of("self"), credit_of("check")
+    both = self_credit.notna() & check_credit.notna()
+    claims_more = pd.Series(False, index=frame.index)
+    claims_more[both] = self_credit[both] > check_credit[both]
+    cols = ["function", "sheet", "group", "item_id", "name", "self_raw", "check_raw", "self_cell", "check_cell"]
+    return frame.loc[claims_more, cols].reset_index(drop=True)
+
+
+def unit_scores(frame: pd.DataFrame, scale: Scale, projects: list[str]) -> pd.DataFrame:
+    """One row per function × group (城市公司 included), with exact sums and the rounded score."""
+    sums = frame.groupby(["function", "group"], sort=False).agg(
+        is_company=("is_company", "first"), items=("name", "size"), applicable=("applicable", "sum"),
+        w=("w_int", "sum"), wc=("wc_int", "sum"),
+    )
+    companies = [g for g in frame.loc[frame["is_company"].astype(bool), "group"].unique()]
+    index = pd.MultiIndex.from_product([FUNCTIONS, projects + companies], names=["function", "group"])
+    units = sums.reindex(index).reset_index()
+    units["is_company"] = units["group"].isin(companies)
+    units[["items", "applicable", "w", "wc"]] = units[["items", "applicable", "w", "wc"]].fillna(0)
+    units = units[~(units["is_company"] & units["items"].eq(0))].reset_index(drop=True)
+    return _with_scores(units, scale)
+
+
+def _with_scores(table: pd.DataFrame, scale: Scale) -> pd.DataFrame:
+    """Add ratio (exact Fraction), assessed, cents and score from the integer sums w and wc."""
+    table = table.copy()
+    table["assessed"] = table["w"].map(lambda w: int(w) > 0)
+    table["ratio"] = [
+        Fraction(int(wc), int(w) * scale.credit_scale) if int(w) > 0 else None
+        for w, wc in zip(table["w"], table["wc"])
+    ]
+    return _round(table)
+
+
+def _round(table: pd.DataFrame) -> pd.DataFrame:
+    table["cents"] = table["ratio"].map(lambda r: fraction_cents(r) if r is not None else None).astype("Int64")
+    table["score"] = table["cents"].map(cents_to_decimal, na_action="ignore").astype(object)
+    table.loc[~table["assessed"], "score"] = None
+    return table
+
+
+def function_scores(units: pd.DataFrame, scale: Scale) -> pd.DataFrame:
+    """Each function pooled over all its groups, 城市公司 included."""
+    sums = units.groupby("function", sort=False)[["w", "wc"]].sum().reindex(FUNCTIONS).fillna(0)
+    return _with_scores(sums.reset_index(), scale)
+
+
+def project_scores(units: pd.DataFrame, scale: Scale, rules: Rules, projects: list[str]) -> pd.DataFrame:
+    """Each project over its five functions (城市公司 excluded): pooled, or by function weights."""
+    mine = units[~units["is_company"]]
+    sums = mine.groupby("group", sort=False)[["w", "wc"]].sum().reindex(projects).fillna(0)
+    table = sums.rename_axis("project").reset_index()
+    if rules.scoring.project_aggregation == "pooled":
+        return _with_scores(table, scale)
+    weights = {f: Fraction(w) for f, w in rules.scoring.function_weights.items()}
+    ratios = []
+    for project in projects:
+        assessed = mine[(mine["group"] == project) & mine["assessed"]]
+        total = sum((weights[f] for f in assessed["function"]), Fraction(0))
+        ratios.append(
+            sum((weights[f] * r for f, r in zip(assessed["function"], assessed["ratio"])), Fraction(0)) / total
+            if total > 0 else None
+        )
+    table["ratio"] = ratios
+    table["assessed"] = table["ratio"].notna()
+    return _round(table)
+
+
+def contribution_cents(weight_int: int, credit_int: int, total_w: int, scale: Scale) -> Fraction:
+    """An item's exact share of its unit's score, in points out of 100."""
+    return Fraction(100 * weight_int * credit_int, total_w * scale.credit_scale)
+
+
+__all__ = [
+    "BLANK", "CHECK", "SELF", "Scale", "resolve_items", "deviations", "unit_scores", "function_scores",
+    "project_scores", "contribution_cents", "percent_cents",
+]

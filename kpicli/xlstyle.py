@@ -1,0 +1,106 @@
+"""Shared look of the workbooks kpicli writes: header style, grade colours, safe text, print setup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="top", wrap_text=True)
+SCORE_FORMAT = "0.00"
+AMOUNT_FORMAT = '+#,##0;-#,##0;0'
+MUTED_FONT = Font(color="808080", italic=True)
+
+# Fill and font colours from the best grade to the worst; custom grade names take them by position.
+GRADE_FILLS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]
+GRADE_FONTS = ["006100", "1F4E78", "7F6000", "843C0C", "9C0006"]
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def grade_style(grade: str | None, grade_names: Sequence[str]) -> tuple[PatternFill, Font] | None:
+    """Fill and font for a grade: green for the best, red for the lowest, steps between."""
+    if grade is None or grade not in grade_names:
+        return None
+    position = grade_names.index(grade)
+    if position == len(grade_names) - 1:
+        index = len(GRADE_FILLS) - 1
+    else:
+        index = min(position, len(GRADE_FILLS) - 2)
+    return PatternFill("solid", fgColor=GRADE_FILLS[index]), Font(color=GRADE_FONTS[index], bold=position == 0)
+
+
+def put(ws: Worksheet, row: int, col: int, value: object, *, number_format: str | None = None) -> object:
+    """Write a value; text from a workbook is always stored as text, never as a formula."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        if value.startswith(_FORMULA_START):
+            cell.data_type = "s"  # openpyxl would otherwise store '=…' as a formula
+            cell.quotePrefix = True
+    elif value is None or isinstance(value, (int, float, datetime, date)):
+        cell.value = value
+    else:
+        cell.value = str(value)
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def write_table(ws: Worksheet, top: int, headers: Sequence[str], rows: Iterable[Sequence[object]],
+                formats: dict[int, str] | None = None) -> int:
+    """Header row at `top`, then the rows, all bordered. Returns the last row written."""
+    formats = formats or {}
+    for c, text in enumerate(headers, start=1):
+        cell = put(ws, top, c, text)
+        cell.fill, cell.font, cell.alignment, cell.border = HEADER_FILL, HEADER_FONT, CENTER, BORDER
+    r = top
+    for r, row in enumerate(rows, start=top + 1):
+        for c, value in enumerate(row, start=1):
+            cell = put(ws, r, c, value, number_format=formats.get(c - 1))
+            cell.border = BORDER
+            if isinstance(value, str) and len(value) > 30:
+                cell.alignment = WRAP
+    return r
+
+
+def title(ws: Worksheet, text: str, width: int, subtitle: str | None = None) -> None:
+    put(ws, 1, 1, text).font = TITLE_FONT
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
+    ws.row_dimensions[1].height = 24
+    if subtitle:
+        put(ws, 2, 1, subtitle).font = MUTED_FONT
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=max(width, 1))
+
+
+def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def print_setup(ws: Worksheet, *, header_row: int, last_row: int, last_col: int, landscape: bool) -> None:
+    """Fit to one page wide, repeat the header row, print the table only, page numbers in the footer."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_area = f"A1:{get_column_letter(max(last_col, 1))}{max(last_row, header_row)}"
+    ws.oddFooter.center.text = "&A  第 &P 页,共 &N 页"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
