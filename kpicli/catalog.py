@@ -98,7 +98,7 @@ def _load_packaged() -> pd.DataFrame:
             raise KpiError(f"找不到内置触点目录文件 {csv};安装可能不完整,请重新安装 kpicli")
         table = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         # a CSV row n is spreadsheet row n + 1 (the header is row 1)
-        rows = [list(table.columns)] + table.to_numpy().tolist()
+        rows = [list(table.columns), *table.to_numpy().tolist()]
         frame, found = _parse_rows(rows, sheet=csv.name, function=function)
         frames.append(frame)
         problems += found
@@ -206,8 +206,8 @@ def _parse_rows(rows: list[list[object]], *, sheet: str, function: str | None) -
         level = parse_level(values["level"])
         if level is None:
             shown = texts["level"] or "(空)"
-            problems.append(Problem("error", sheet, cell("level"), f"触点等级「{shown}」无法识别;请填写 一级、二级 或 三级"
-                                    "(也可写 1/2/3、A/B/C、关键/重要/一般)"))
+            problems.append(Problem("error", sheet, cell("level"), f"触点等级「{shown}」无法识别;"
+                                    "请填写 一级、二级 或 三级(也可写 1/2/3、A/B/C、关键/重要/一般)"))
             continue
         row_function = function
         if function is None:

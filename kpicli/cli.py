@@ -18,8 +18,10 @@ from .errors import EXIT_DATA, EXIT_USAGE, DataError, KpiError
 
 try:  # typer ≥ 0.20 vendors click
     from typer._click import exceptions as click_errors
+    from typer.exceptions import Abort
 except ImportError:  # pragma: no cover
     from click import exceptions as click_errors
+    from click.exceptions import Abort
 
 STATE = {"debug": False}
 FORMATS = ("table", "json")
@@ -90,15 +92,17 @@ class ChineseGroup(TyperGroup):
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        if not argv or "-h" in argv or "--help" in argv:
-            _localise_help()
+        if len([a for a in argv if not a.startswith("-")]) <= 1 or "-h" in argv or "--help" in argv:
+            _localise_help()  # only when help may be shown: rich_utils is not needed otherwise
         code = 0
         try:
             result = super().main(argv, prog_name or "kpicli", complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else 0
-        except click_errors.Abort:
+        except Abort:
             typer.echo("已取消。", err=True)
             code = EXIT_USAGE
+        except click_errors.NoArgsIsHelpError:
+            code = 0  # the help has been printed already
         except click_errors.ClickException as exc:
             typer.echo(f"错误:{_usage_message(exc)}", err=True)
             typer.echo("运行 kpicli -h 或 kpicli 命令 -h 查看用法。", err=True)
@@ -127,6 +131,7 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
 )
 
 FileArg = Annotated[Path, typer.Argument(help="检查表工作簿(.xlsx / .xlsm)", metavar="文件", show_default=False)]
@@ -277,6 +282,85 @@ def template(
     written = api.template(out, year=year, quarter=quarter, projects=project, company=company,
                            catalog_path=catalog, force=force)
     typer.echo(f"空白检查表已写入:{written}")
+    return 0
+
+
+@app.command(cls=ChineseCommand)
+def explain(
+    file: FileArg,
+    project: Annotated[str | None, typer.Option("--project", "-p", help="项目名称", show_default=False)] = None,
+    function: Annotated[str | None, typer.Option("--function", help="职能:营销、研发、工程、客服、物业", show_default=False)] = None,
+    fmt: FormatOpt = "table",
+    rules: RulesOpt = None,
+    year: YearOpt = None,
+    quarter: QuarterOpt = None,
+    company: CompanyOpt = None,
+) -> int:
+    """逐项解释一个单位的得分:权重、结果、采用哪次检查、完成度和得分贡献,合计等于得分。
+
+    示例:kpicli explain 2026Q1_客户触点检查表.xlsx --project 望江台 --function 工程
+    """
+    from . import api
+    from .explain import explain as explain_unit
+    from .report_terminal import print_explanation, print_json
+
+    _check_format(fmt)
+    try:
+        result = api.rank(file, rules_path=rules, **_period(company, year, quarter))
+    except DataError as exc:
+        return _blocked(exc, file, fmt)
+    ex = explain_unit(result, project=project, function=function)
+    if fmt == "json":
+        print_json(ex.to_dict())
+    else:
+        print_explanation(ex, result.rules.grades.names)
+    return 0
+
+
+rules_app = typer.Typer(cls=ChineseGroup, help="评分规则:生成规则文件、查看生效的规则。", no_args_is_help=True,
+                        pretty_exceptions_enable=False,
+                        context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("init", cls=ChineseCommand)
+def rules_init(
+    output: Annotated[Path, typer.Option("--output", "-o", help="规则文件路径")] = Path("kpicli.toml"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
+) -> int:
+    """写出默认规则文件(每一项都有中文注释),修改后放在检查表旁即可生效。
+
+    示例:kpicli rules init -o kpicli.toml
+    """
+    from .outputs import atomic_write
+    from .rules import DEFAULT_RULES
+    from .rules_text import to_toml
+
+    if output.exists() and not force:
+        raise KpiError(f"{output} 已存在;确认覆盖请加 --force")
+    if output.is_dir() or not output.parent.exists():
+        raise KpiError(f"无法写入 {output}:请给出一个文件夹已存在的文件路径")
+    text = to_toml(DEFAULT_RULES)
+    atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    typer.echo(f"默认规则已写入:{output}")
+    return 0
+
+
+@rules_app.command("show", cls=ChineseCommand)
+def rules_show(
+    rules: RulesOpt = None,
+    near: Annotated[Path | None, typer.Option("--for", help="按该工作簿的位置查找 kpicli.toml", show_default=False)] = None,
+) -> int:
+    """显示生效的规则和来源(--rules 指定的文件、工作簿旁的 kpicli.toml,或内置默认)。
+
+    示例:kpicli rules show --rules kpicli.toml
+    """
+    from .rules import resolve_rules
+    from .rules_text import to_toml
+
+    effective, source = resolve_rules(rules, near if near is not None else Path.cwd() / "_")
+    typer.echo(f"# 规则来源:{source}")
+    typer.echo(to_toml(effective))
     return 0
 
 

@@ -145,3 +145,47 @@ def print_json(data: dict) -> None:
         buffer.flush()
     else:  # e.g. a test runner's text stream
         sys.stdout.write(text)
+
+
+def print_explanation(ex: object, names: Sequence[str], out: Console | None = None) -> None:
+    """The items of one unit with their exact contributions, and the total equal to the score."""
+    from .explain import _places
+
+    out = out or console()
+    head = Text.assemble((ex.title, "bold"), "  ")
+    if ex.assessed:
+        head.append(f"得分 {format_score(ex.score)} ")
+        head.append_text(grade_text(ex.grade, names))
+    else:
+        head.append("不列入考核(没有适用的触点)", style="dim")
+    out.print(head)
+    out.print(ex.method, style="dim")
+    items = ex.items
+    several_functions = items["function"].nunique() > 1
+    several_groups = items["group"].nunique() > 1
+    table = Table(box=box.SIMPLE, pad_edge=False, show_footer=True)
+    if several_functions:
+        table.add_column("职能", width=4)
+    if several_groups:
+        table.add_column("单位", max_width=10, overflow="fold")
+    table.add_column("编号", max_width=6, overflow="fold")
+    table.add_column("触点名称", max_width=18, overflow="fold", footer="合计")
+    table.add_column("权重", justify="right", width=4)
+    table.add_column("结果", max_width=8, overflow="fold")
+    table.add_column("采用", width=4)
+    table.add_column("完成度", justify="right", width=6)
+    total = "—" if ex.total is None else f"{_places(ex.total)} → {format_score(ex.score)}"
+    table.add_column("贡献", justify="right", min_width=8, footer=total)
+    for r in items.itertuples(index=False):
+        row = []
+        if several_functions:
+            row.append(r.function)
+        if several_groups:
+            row.append(r.group)
+        credit = f"{r.credit:.0%}" if r.applicable and r.credit in (0, 1) else (
+            f"{float(r.credit):.2%}" if r.applicable else "不计分")
+        contribution = f"{_places(r.contribution)}" if r.contribution is not None else "—"
+        weight = f"{r.weight.normalize():f}" if r.weight is not None else "—"
+        row += [r.item_id or "", r.name, weight, r.value, r.counted, credit, contribution]
+        table.add_row(*row, style=None if r.applicable else "dim")
+    out.print(table)

@@ -389,6 +389,10 @@ def _check_zip(path: Path, f: BinaryIO, size: int) -> None:
             _scan_xml_members(path, zf, infos)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, struct.error, NotImplementedError) as exc:
         raise _corrupt(path) from exc
+    except OSError as exc:
+        if exc.errno == errno.EINVAL:  # an offset in the zip points before the start of the file
+            raise _corrupt(path) from exc
+        raise
 
 
 def _declared_member_count(f: BinaryIO, size: int) -> int | None:

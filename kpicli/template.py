@@ -161,7 +161,8 @@ def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) 
     ws["B3"].alignment = ws["B4"].alignment = Alignment(horizontal="left", vertical="center")
     ws["B5"].number_format = "yyyy-mm-dd"
     ws.column_dimensions["A"].width = 12
-    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["B"].width = 50
+    _fit_width(ws)
 
 
 def _guide_sheet(ws: Worksheet, *, year: int, quarter: int) -> None:
@@ -182,13 +183,14 @@ def _guide_sheet(ws: Worksheet, *, year: int, quarter: int) -> None:
         "八、时间要求:各职能每月 30 日前完成自检并提交交付件;季度检查结果于下一季度首月 10 日公布。",
         "九、填好后可以用 kpicli check 命令检查填写是否有误,再进行评分。",
     ]
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 72
+    _fit_width(ws)
     for r, text in enumerate(lines, start=1):
         cell = ws.cell(r, 1, value=text)
         cell.font = Font(name=FONT_NAME, size=14 if r == 1 else 11, bold=r == 1)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         if r > 1:
-            ws.row_dimensions[r].height = 15 * max(1, math.ceil(_display_width(text) / 105)) + 4
+            ws.row_dimensions[r].height = 15 * max(1, math.ceil(_display_width(text) / 68)) + 4
     ws.row_dimensions[1].height = 24
 
 
@@ -226,10 +228,7 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
     ws.row_dimensions[HEADER_ROW].height = 20
     ws.row_dimensions[HEADER_ROW + 1].height = 20
 
-    result_cols: list[int] = []
-    for g, group in enumerate(groups):
-        first = n_item + 1 + g * len(GROUP_HEADERS)
-        result_cols += [first, first + 1]
+    result_cols = [n_item + 1 + g * len(GROUP_HEADERS) + k for g in range(len(groups)) for k in (0, 1)]
     for i, item in enumerate(items.itertuples(index=False)):
         r = FIRST_ITEM_ROW + i
         values = {**item._asdict(), "seq": i + 1}
@@ -270,14 +269,19 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
     _print_setup(ws, f"A1:{last_letter}{max(last_row, HEADER_ROW + 1)}")
 
 
-def _print_setup(ws: Worksheet, area: str) -> None:
-    ws.page_setup.orientation = "landscape"
+def _fit_width(ws: Worksheet) -> None:
+    """A4, one page wide, as many pages tall as needed."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.page_setup.fitToHeight = 0
     if ws.sheet_properties.pageSetUpPr is None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _print_setup(ws: Worksheet, area: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    _fit_width(ws)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
     ws.print_title_cols = "A:D"
     ws.print_area = area

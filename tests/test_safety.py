@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, installed or not
 
@@ -23,11 +25,12 @@ FOREIGN = next(
     None,
 )
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+LAUGHS = "".join(  # lol1 = 10 x lol, lol2 = 10 x lol1, ... lol9 = 10**9 x "lol"
+    f'<!ENTITY lol{i} "{ref * 10}">' for i, ref in enumerate(["&lol;"] + [f"&lol{n};" for n in range(1, 9)], start=1)
+)
 BILLION_LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
-    + "]>\n"
+    f'<!DOCTYPE lolz [<!ENTITY lol "lol">{LAUGHS}]>\n'
     '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
     "<si><t>&lol9;</t></si></sst>"
 )
@@ -520,6 +523,35 @@ def test_translate_calamine_errors(workbook: Path, tmp_path: Path) -> None:
     with pytest.raises(Exception) as missing:
         calamine.CalamineWorkbook.from_path(str(tmp_path / "none.xlsx"))
     assert "文件不存在" in translate_library_error(missing.value, tmp_path / "none.xlsx").message
+
+
+# --- damaged files never escape as another exception --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workbook_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return make_workbook(tmp_path_factory.mktemp("fuzz") / "seed.xlsx").read_bytes()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_damaged_workbooks_are_refused_cleanly(workbook_bytes: bytes, tmp_path: Path, data: st.DataObject) -> None:
+    damaged = bytearray(workbook_bytes)
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = data.draw(st.integers(0, len(damaged) - 1))
+        if data.draw(st.booleans()):
+            damaged[at] = data.draw(st.integers(0, 255))
+        else:
+            del damaged[at:]
+            damaged += b"\0" * data.draw(st.integers(0, 3))
+        if not damaged:
+            break
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(damaged))
+    try:
+        assert check_input_file(path) == "xlsx"
+    except InputError as exc:
+        assert "damaged.xlsx" in exc.message
 
 
 # --- the foreign corpus ----------------------------------------------------------------------------------------------
