@@ -61,6 +61,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        os.chmod(tmp, _target_mode(path))  # mkstemp makes 0600; the result should be shareable like any file
         os.replace(tmp, path)
     except PermissionError as exc:
         raise KpiError(f"无法写入 {path.name}:文件可能正在 Excel/WPS 中打开,请关闭后重试") from exc
@@ -68,6 +69,14 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         if tmp.exists():
             tmp.unlink()
     return path
+
+
+def _target_mode(path: Path) -> int:
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def save_workbook(workbook: object, path: Path) -> Path:

@@ -68,10 +68,10 @@ def build_result_sheets(wb: Workbook, a: Assessment) -> None:
     _ranking(wb.create_sheet("项目排名", 2), a, "project", heading)
     _rewards(wb.create_sheet("奖惩明细", 3), a, heading)
     _roles(wb.create_sheet("岗位得分", 4), a, names, heading)
-    _deviations(wb.create_sheet("自查偏差"), a, heading)
-    _problems(wb.create_sheet("问题清单"), a, heading)
-    _details(wb.create_sheet("明细"), a, heading)
-    _audit(wb.create_sheet("评分规则"), a)
+    _deviations(wb.create_sheet("自查偏差", 5), a, heading)
+    _problems(wb.create_sheet("问题清单", 6), a, heading)
+    _details(wb.create_sheet("明细", 7), a, heading)
+    _audit(wb.create_sheet("评分规则", 8), a)
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == "评分汇总"
@@ -183,6 +183,9 @@ def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
         chart.set_categories(cats)
         chart.dataLabels = DataLabelList()
         chart.dataLabels.showVal = True
+        chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
+        chart.y_axis.number_format = "0"
+        chart.dataLabels.numFmt = "0.00"
         chart.height = max(6.0, 0.8 * assessed + 3)
         chart.width = 16
         ws.add_chart(chart, f"A{last + 3}")
