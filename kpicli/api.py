@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .assessment import Assessment, assess
-from .errors import DataError
+from .errors import DataError, KpiError
 
 
 def _assess(path: Path, rules_path: Path | None, **period: object) -> Assessment:
@@ -31,13 +31,23 @@ def score(
     *,
     rules_path: Path | None = None,
     force: bool = False,
+    in_place: bool = False,
     **period: object,
 ) -> tuple[Assessment, Path]:
-    """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input)."""
-    from .outputs import ensure_writable
+    """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input).
+
+    in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it.
+    """
+    from .outputs import backup, ensure_writable
     from .report_excel import default_output, write_result
 
     path = Path(path)
+    if in_place:
+        if out is not None:
+            raise KpiError("--in-place 与 -o/--output 不能同时使用")
+        result = rank(path, rules_path=rules_path, **period)
+        backup(path)
+        return result, write_result(result, path)
     target = Path(out) if out is not None else default_output(path)
     ensure_writable(target, force=force, source=path)
     result = rank(path, rules_path=rules_path, **period)

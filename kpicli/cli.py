@@ -189,6 +189,7 @@ def score(
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     force: Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的同名文件")] = False,
+    in_place: Annotated[bool, typer.Option("--in-place", help="把结果表直接写进输入工作簿(会先在旁边生成带时间戳的备份)")] = False,
     year: YearOpt = None,
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
@@ -202,7 +203,8 @@ def score(
 
     _check_format(fmt)
     try:
-        result, written = api.score(file, output, rules_path=rules, force=force, **_period(company, year, quarter))
+        result, written = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
+                                    **_period(company, year, quarter))
     except DataError as exc:
         return _blocked(exc, file, fmt)
     if fmt == "json":
@@ -211,6 +213,8 @@ def score(
         out = console()
         print_rankings(result, out)
         out.print(f"结果已写入:{written}", style="bold green")
+        if in_place:
+            out.print("原文件已先备份在同一文件夹(文件名含「_备份_」和时间)", style="dim")
     return 0
 
 

@@ -79,6 +79,24 @@ def _target_mode(path: Path) -> int:
     return 0o666 & ~mask
 
 
+def backup(path: Path) -> Path:
+    """Copy a file to <stem>_备份_<YYYYmmdd-HHMMSS><suffix> beside it, keeping its bytes and times."""
+    import shutil
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}_备份_{stamp}{path.suffix}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.stem}_备份_{stamp}_{counter}{path.suffix}")
+    try:
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise KpiError(f"无法创建备份 {target.name}:{exc.strerror or exc};未修改原文件") from exc
+    return target
+
+
 def save_workbook(workbook: object, path: Path) -> Path:
     """Save an openpyxl workbook atomically."""
     return atomic_write(path, lambda tmp: workbook.save(tmp))
