@@ -1,185 +1,32 @@
 """kpicli's command line: parse options, call the library, render, choose the exit code.
 
-Heavy libraries (pandas, openpyxl) are imported inside the commands, so `kpicli --help` stays fast.
+Each command is a thin wrapper over kpicli.api; shared options and error handling are in cli_common.
 """
 
 from __future__ import annotations
 
-import sys
-import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
-from . import __version__
-from .errors import EXIT_DATA, EXIT_USAGE, DataError, KpiError
-
-try:  # typer ≥ 0.20 vendors click
-    from typer._click import exceptions as click_errors
-    from typer.exceptions import Abort
-except ImportError:  # pragma: no cover
-    from click import exceptions as click_errors
-    from click.exceptions import Abort
-
-STATE = {"debug": False}
-FORMATS = ("table", "json")
-
-
-def _localise_help() -> None:
-    from typer import rich_utils
-
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.DEFAULT_STRING = "[默认:{}]"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"
-
-
-def _usage_message(exc: Exception) -> str:
-    """Click's English usage errors, said in Chinese."""
-    if isinstance(exc, click_errors.NoSuchOption):
-        text = f"没有选项 {exc.option_name}"
-        if exc.possibilities:
-            text += f"(是不是想用 {'、'.join(exc.possibilities)}?)"
-        return text
-    if isinstance(exc, click_errors.MissingParameter):
-        param = exc.param
-        if param is not None and getattr(param, "param_type_name", "") == "argument":
-            return f"缺少参数 {param.human_readable_name}"
-        name = "/".join(param.opts) if param is not None else "?"
-        return f"缺少必填选项 {name}"
-    if isinstance(exc, click_errors.BadParameter):
-        hint = exc.param_hint or (exc.param.opts[0] if exc.param is not None and exc.param.opts else "参数")
-        if isinstance(hint, (list, tuple)):
-            hint = "/".join(hint)
-        message = exc.message
-        for english, chinese in (("is not a valid integer", "不是整数"), ("is not a valid float", "不是数字"),
-                                 ("is not one of", "只能是以下之一:"), ("is not in the range", "超出范围")):
-            message = message.replace(english, chinese)
-        return f"{hint} 的取值无效:{message}"
-    if isinstance(exc, click_errors.NoSuchCommand if hasattr(click_errors, "NoSuchCommand") else ()):
-        return f"没有这个命令:{exc.message}"
-    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-    if message.startswith("No such command"):
-        return "没有这个命令:" + message.removeprefix("No such command").strip(" .'\"")
-    if message.startswith("Got unexpected extra argument"):
-        return "多余的参数:" + message.split("(", 1)[-1].rstrip(")")
-    return f"用法错误:{message}"
-
-
-def _chinese_help_option(option: Any) -> Any:
-    if option is not None:
-        option.help = "显示帮助并退出"
-    return option
-
-
-class ChineseCommand(TyperCommand):
-    def get_help_option(self, ctx: Any) -> Any:
-        return _chinese_help_option(super().get_help_option(ctx))
-
-
-class ChineseGroup(TyperGroup):
-    """Runs a command and turns every failure into a Chinese message and an exit code."""
-
-    command_class = ChineseCommand
-
-    def get_help_option(self, ctx: Any) -> Any:
-        return _chinese_help_option(super().get_help_option(ctx))
-
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
-        if len([a for a in argv if not a.startswith("-")]) <= 1 or "-h" in argv or "--help" in argv:
-            _localise_help()  # only when help may be shown: rich_utils is not needed otherwise
-        code = 0
-        try:
-            result = super().main(argv, prog_name or "kpicli", complete_var, standalone_mode=False, **extra)
-            code = result if isinstance(result, int) else 0
-        except Abort:
-            typer.echo("已取消。", err=True)
-            code = EXIT_USAGE
-        except click_errors.NoArgsIsHelpError:
-            code = 0  # the help has been printed already
-        except click_errors.ClickException as exc:
-            typer.echo(f"错误:{_usage_message(exc)}", err=True)
-            typer.echo("运行 kpicli -h 或 kpicli 命令 -h 查看用法。", err=True)
-            code = EXIT_USAGE
-        except KpiError as exc:
-            if STATE["debug"]:
-                traceback.print_exc()
-            typer.echo(f"错误:{exc.message}", err=True)
-            code = exc.exit_code
-        except Exception as exc:  # a bug must still not show a traceback
-            if STATE["debug"]:
-                traceback.print_exc()
-            typer.echo(f"kpicli 内部错误({type(exc).__name__}):{exc}", err=True)
-            typer.echo("请加 --debug 重新运行并把输出反馈给维护者。", err=True)
-            code = EXIT_USAGE
-        if standalone_mode:
-            sys.exit(code)
-        return code
-
-
-app = typer.Typer(
-    cls=ChineseGroup,
-    name="kpicli",
-    help="客户触点分级管理考核:读取检查表工作簿,校验、评分、排名、奖惩,并写回评分结果。",
-    add_completion=False,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
+from .cli_common import (
+    EXIT_DATA,
+    ChineseCommand,
+    ChineseGroup,
+    CompanyOpt,
+    DataError,
+    FileArg,
+    FormatOpt,
+    KpiError,
+    QuarterOpt,
+    RulesOpt,
+    YearOpt,
+    app,
+    blocked,
+    check_format,
+    period_options,
 )
-
-FileArg = Annotated[Path, typer.Argument(help="检查表工作簿(.xlsx / .xlsm)", metavar="文件", show_default=False)]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式:table(表格)或 json")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件 kpicli.toml(默认:工作簿所在文件夹中的 kpicli.toml,没有则用内置规则)", show_default=False)]
-YearOpt = Annotated[int | None, typer.Option("--year", help="考核年度(覆盖「基本信息」和文件名)", show_default=False)]
-QuarterOpt = Annotated[int | None, typer.Option("--quarter", min=1, max=4, help="考核季度 1–4", show_default=False)]
-CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称(覆盖「基本信息」)", show_default=False)]
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"kpicli {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 错误信息(供排查)")] = False,
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                          help="显示版本号")] = False,
-) -> None:
-    """客户触点分级管理考核工具。"""
-    STATE["debug"] = debug
-
-
-def _check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise KpiError(f"--format 只能是 table 或 json,而不是「{fmt}」")
-    return fmt
-
-
-def _period(company: str | None, year: int | None, quarter: int | None) -> dict:
-    return {"company": company, "year": year, "quarter": quarter}
-
-
-def _blocked(exc: DataError, path: Path, fmt: str) -> int:
-    """Errors in the workbook: list them (or the JSON with the problems) and exit 1."""
-    from .report_terminal import console, print_json, print_problems
-
-    if fmt == "json":
-        print_json({"company": None, "year": None, "quarter": None, "functions": [], "projects": [],
-                    "units": [], "problems": [p.to_dict() for p in exc.problems]})
-    else:
-        out = console()
-        out.print(f"{path.name} 有错误,未评分,也未写入任何文件:", style="bold red")
-        print_problems(exc.problems, out)
-    return EXIT_DATA
 
 
 @app.command(cls=ChineseCommand)
@@ -201,12 +48,12 @@ def score(
     from . import api
     from .report_terminal import console, print_json, print_rankings
 
-    _check_format(fmt)
+    check_format(fmt)
     try:
         result, written = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
-                                    **_period(company, year, quarter))
+                                    **period_options(company, year, quarter))
     except DataError as exc:
-        return _blocked(exc, file, fmt)
+        return blocked(exc, file, fmt)
     if fmt == "json":
         print_json(result.to_dict())
     else:
@@ -234,11 +81,11 @@ def rank(
     from . import api
     from .report_terminal import print_json, print_rankings
 
-    _check_format(fmt)
+    check_format(fmt)
     try:
-        result = api.rank(file, rules_path=rules, **_period(company, year, quarter))
+        result = api.rank(file, rules_path=rules, **period_options(company, year, quarter))
     except DataError as exc:
-        return _blocked(exc, file, fmt)
+        return blocked(exc, file, fmt)
     if fmt == "json":
         print_json(result.to_dict())
     else:
@@ -261,7 +108,7 @@ def check(
     from . import api
     from .report_terminal import print_problems
 
-    result = api.check(file, rules_path=rules, **_period(company, year, quarter))
+    result = api.check(file, rules_path=rules, **period_options(company, year, quarter))
     print_problems(result.problems, file=f"{file.name}({result.period_label})")
     return EXIT_DATA if result.has_errors else 0
 
@@ -308,11 +155,11 @@ def explain(
     from .explain import explain as explain_unit
     from .report_terminal import print_explanation, print_json
 
-    _check_format(fmt)
+    check_format(fmt)
     try:
-        result = api.rank(file, rules_path=rules, **_period(company, year, quarter))
+        result = api.rank(file, rules_path=rules, **period_options(company, year, quarter))
     except DataError as exc:
-        return _blocked(exc, file, fmt)
+        return blocked(exc, file, fmt)
     ex = explain_unit(result, project=project, function=function)
     if fmt == "json":
         print_json(ex.to_dict())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -105,7 +106,7 @@ class Grades(_Strict):
     @model_validator(mode="after")
     def _check(self) -> Grades:
         mins = [b.min for b in self.bands]
-        if any(a <= b for a, b in zip(mins, mins[1:])):
+        if any(a <= b for a, b in pairwise(mins)):
             raise ValueError("bands 的 min 必须严格从高到低排列")
         names = [b.grade for b in self.bands] + [self.lowest]
         if len(set(names)) != len(names):

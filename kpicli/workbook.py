@@ -5,8 +5,8 @@ openpyxl is used elsewhere only to write; every value kpicli scores comes from h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
