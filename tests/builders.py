@@ -316,3 +316,48 @@ def project_row(assessment: object, project: str) -> object:
 def unit_row(assessment: object, function: str, group: str) -> object:
     table = assessment.units
     return table[(table["function"] == function) & (table["group"] == group)].iloc[0]
+
+
+# --- a complete quarter --------------------------------------------------------------------------------------------
+
+STANDARD_PROJECTS = ("云栖府", "望江台", "观澜苑")
+
+
+def standard_sheets() -> dict[str, SheetSpec]:
+    """Five function sheets, the 城市公司 group and three projects (观澜苑 has nothing applicable).
+
+    Expected (default rules): 营销/研发/工程 63.64 (7/11, B-, rank 2), 客服 not assessed, 物业 100.00 (A, rank 1,
+    +3000 服务费调整); 云栖府 100.00 (+3000), 望江台 25.00 (4/16, −3000), 观澜苑 not assessed. Three 自查偏差.
+    """
+    sheets: dict[str, SheetSpec] = {}
+    for function, sheet in FUNCTION_SHEET_NAMES.items():
+        prefix = {"营销": "YX", "研发": "YF", "工程": "GC", "客服": "KF", "物业": "WY"}[function]
+        if function == "客服":
+            na = ("不适用", "不适用")
+            rows = [Item(f"{function}触点{i}", "一级", {g: na for g in ("城市公司", *STANDARD_PROJECTS)},
+                         item_id=f"{prefix}-0{i}", stage="交付") for i in (1, 2)]
+        else:
+            good = function == "物业"
+            rows = [
+                Item(f"{function}触点1", "一级", {
+                    "城市公司": ("完成", "完成"), "云栖府": ("完成", "完成"),
+                    "望江台": ("完成", "完成" if good else "未完成"), "观澜苑": ("不适用", "不适用"),
+                }, item_id=f"{prefix}-01", stage="签约"),
+                Item(f"{function}触点2", "三级", {
+                    "城市公司": ("不适用", "不适用"), "云栖府": ("完成", "完成"),
+                    "望江台": ("完成" if good else "未完成", "完成" if good else "未完成", "已整改" if good else "未整改"),
+                    "观澜苑": (None, "不适用"),
+                }, item_id=f"{prefix}-02", stage="交付"),
+            ]
+        sheets[sheet] = SheetSpec(title=f"客户触点分级管理检查表——{sheet}", items=rows)
+    return sheets
+
+
+STANDARD_ROSTER = (
+    ("城市公司", "营销", "张营销"), ("城市公司", "物业", "王物业"), ("云栖府", "项目总监", "李总监"),
+    ("云栖府", "营销", "赵经理"), ("望江台", "项目总监", "周总监"),
+)
+
+
+def standard_workbook(path: Path) -> Path:
+    return build_checklist(path, standard_sheets(), roster=STANDARD_ROSTER)

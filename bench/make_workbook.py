@@ -1,0 +1,64 @@
+"""Synthetic checklist workbooks of a given size, for the benchmark (bench/run.py).
+
+A catalogue of N touchpoints spread evenly over the five functions, P projects, every 自查 and 检查
+cell filled from a fixed seed (mostly 完成, some 部分完成/未完成/不适用, a few blanks).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from kpicli.template import build_template  # noqa: E402
+from kpicli.vocab import FUNCTION_SHEETS, FUNCTIONS  # noqa: E402
+
+VALUES = ["完成"] * 14 + ["部分完成", "未完成", "不适用", None]
+
+
+def synthetic_catalog(touchpoints: int) -> pd.DataFrame:
+    rows = []
+    per_function = max(1, touchpoints // len(FUNCTIONS))
+    stages = ["售前", "签约", "工程建设", "交付", "入住/保修"]
+    for f_index, function in enumerate(FUNCTIONS):
+        for i in range(per_function):
+            rows.append({
+                "function": function, "item_id": f"F{f_index}-{i + 1:04d}", "stage": stages[i * 5 // per_function],
+                "name": f"{function}触点{i + 1}", "level": ("一级", "二级", "三级")[i % 3],
+                "action": "按标准动作执行并留存记录", "deliverable": "记录", "method": "资料检查",
+                "department": f"{function}部", "scope": "项目",
+            })
+    return pd.DataFrame(rows)
+
+
+def make_workbook(path: Path, *, projects: int, touchpoints: int, seed: int = 7) -> tuple[Path, int]:
+    """Write the workbook; return its path and the number of result cells (自查, 检查, 备注)."""
+    rng = random.Random(seed)
+    names = [f"项目{i + 1:02d}" for i in range(projects)]
+    wb = build_template(year=2026, quarter=1, projects=names, company="基准测试公司",
+                        catalog=synthetic_catalog(touchpoints))
+    cells = 0
+    for function in FUNCTIONS:
+        ws = wb[FUNCTION_SHEETS[function]]
+        first_group_col = 10  # J: after the nine item columns
+        for row in ws.iter_rows(min_row=5, max_row=ws.max_row, min_col=first_group_col, max_col=ws.max_column):
+            for k in range(0, len(row), 3):
+                value = rng.choice(VALUES)
+                row[k].value = value if value != "不适用" else "不适用"
+                row[k + 1].value = value if rng.random() > 0.1 else rng.choice(VALUES)
+                cells += 3
+    wb.save(path)
+    return path, cells
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "bench_group.xlsx")
+    p = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
+    print(make_workbook(out, projects=p, touchpoints=n))
