@@ -63,7 +63,8 @@ class AnnualResult:
             "units": [_entry({"function": r["function"], "project": r["project"]}, r, rewarded=False)
                       for _, r in self.units.iterrows()],
             "people": [
-                {"name": p.name, "role": p.role, "unit": p.unit, "function": p.function, "capped": bool(p.capped),
+                {"name": p.name, "role": p.role, "unit": p.unit,
+                 "function": p.function if isinstance(p.function, str) else None, "capped": bool(p.capped),
                  "reason": p.reason}
                 for p in self.people.itertuples(index=False)
             ],
@@ -181,7 +182,8 @@ def cap_reason(statuses: dict[int, str], grades: dict[int, object], rules: Rules
                 reasons.append(f"第{run[0]}季度为{cap}及以下")
             else:
                 reasons.append(f"第{_quarters(run)}季度连续{_count(len(run))}个季度为{cap}及以下")
-    if len(low) >= annual.cumulative:
+    in_runs = {q for run in runs if len(run) >= annual.consecutive for q in run}
+    if len(low) >= annual.cumulative and not set(low) <= in_runs:  # else the runs already say it all
         reasons.append(f"全年累计{_count(len(low))}个季度(第{_quarters(low)}季度)为{cap}及以下")
     return len(low), bool(reasons), ";".join(reasons)
 
@@ -270,7 +272,16 @@ def _wide(by_quarter: dict[int, Assessment], rules: Rules, kind: str, keys: list
 
 # --- people ------------------------------------------------------------------------------------------------------------
 
-PEOPLE_COLUMNS = ["name", "role", "unit", "function", "quarter", "basis", "capped", "reason"]
+PEOPLE_COLUMNS = ["name", "role", "unit", "function", "quarter", "basis", "unit_key", "capped", "reason"]
+
+
+def unit_key(kind: str, function: str | None = None, project: str | None = None) -> str:
+    """One string naming an assessed unit across spellings: function:工程, project:甲, unit:工程:甲."""
+    if kind == "function":
+        return f"function:{function}"
+    if kind == "project":
+        return f"project:{normalize(project)}"
+    return f"unit:{function}:{normalize(project)}"
 
 
 def _people(by_quarter: dict[int, Assessment], functions: pd.DataFrame, projects: pd.DataFrame,
@@ -293,17 +304,20 @@ def _people(by_quarter: dict[int, Assessment], functions: pd.DataFrame, projects
         for post in roster[roster["name"] == name].itertuples(index=False):
             function = post.function if isinstance(post.function, str) else None
             if post.role == FUNCTION_HEAD:
-                row, basis = f_rows.get(function), f"{function}职能"
+                row, basis, key = f_rows.get(function), f"{function}职能", unit_key("function", function)
             elif post.role == DIRECTOR_ROLE:
-                row, basis = p_rows.get(normalize(post.unit)), f"{post.unit}项目"
+                row, basis, key = p_rows.get(normalize(post.unit)), f"{post.unit}项目", unit_key("project",
+                                                                                              project=post.unit)
             else:
                 row, basis = u_rows.get((function, normalize(post.unit))), f"{post.unit}·{function}"
+                key = unit_key("unit", function, post.unit)
             if row is None:
                 capped, reason = False, f"人员名单中的单位「{post.unit}」不在检查表中,无法判断"
             else:
                 capped, reason = bool(row["capped"]), (f"{basis}:{row['reason']}" if row["capped"] else "")
             records.append({"name": name, "role": post.role, "unit": post.unit, "function": function,
-                            "quarter": last[name], "basis": basis, "capped": capped, "reason": reason})
+                            "quarter": last[name], "basis": basis, "unit_key": key, "capped": capped,
+                            "reason": reason})
     people = pd.DataFrame(records, columns=PEOPLE_COLUMNS)
     if not people.empty:  # function heads first, then each project's team, in the order of the year's tables
         rank = {COMPANY_GROUP: -1, **{normalize(p): i for i, p in enumerate(projects["project"])}}

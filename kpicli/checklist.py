@@ -7,7 +7,9 @@ vocabulary are judged here; which check counts and what it earns depend on the r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem
@@ -111,7 +113,7 @@ def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]
             if normalize(name) in seen:
                 problems.append(Problem("error", sheet, head_cell, f"项目「{name}」在本表出现了两次;"
                                         "请合并为一组列或改名"))
-                current = None
+                current = Group(name=name, header_col=c)  # swallows the duplicate's columns, not kept
                 continue
             current = Group(name=name, header_col=c)
             seen[normalize(name)] = current
@@ -143,6 +145,9 @@ def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]
     return layout, problems
 
 
+_blank_cells = np.frompyfunc(lambda v: v is None or (isinstance(v, str) and not v.strip()), 1, 1)
+
+
 def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Tidy item rows of one function sheet, and the problems found in it."""
     layout, problems = find_layout(grid, function)
@@ -153,31 +158,35 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     dense = grid.dense()[first:]
     if not dense:
         return empty_items(), problems
-    body = pd.DataFrame(dense, dtype=object)
-    body.index = pd.RangeIndex(first + 1, first + 1 + len(body))  # Excel row numbers
-    blank = body.isna() | body.apply(lambda col: col.astype(str).str.strip().eq(""))
+    # One extra all-blank column stands in for a group's missing 自查/检查/备注 column.
+    values = np.array([[*row, None] for row in dense], dtype=object)
+    blank = _blank_cells(values).astype(bool)
+    values[blank] = None
+    missing_col = values.shape[1] - 1
+    rows = np.arange(first + 1, first + 1 + len(values))  # Excel row numbers
+    body = pd.DataFrame(values, index=rows)
+    blank_frame = pd.DataFrame(blank, index=rows)
     cols = layout.item_cols
     result_cols = [c for g in layout.groups for c in (g.self_col, g.check_col) if c is not None]
-    has_result = ~blank[result_cols].all(axis=1)
-    name_blank = blank[cols["name"]]
-    descriptive = [c for c in cols.values() if c != cols.get("seq")]
-    is_summary = body[descriptive].apply(lambda col: col.map(normalize).isin(SUMMARY_NAMES)).any(axis=1)
+    has_result = ~blank_frame[result_cols].all(axis=1)
+    name_blank = blank_frame[cols["name"]]
+    descriptive = list(cols.values())
+    is_summary = body[descriptive].apply(lambda col: col.map(normalize, na_action="ignore").isin(SUMMARY_NAMES)).any(axis=1)
     for row in body.index[name_blank & has_result & ~is_summary]:
         problems.append(Problem("error", sheet, f"{column_letter(cols['name'])}{row}",
                                 "这一行填了检查结果,但没有触点名称;请补上触点名称,或清空这一行的结果"))
     # Stage: fill down the stage column (often merged vertically); without one, stage-label rows set it.
     if "stage" in cols:
-        stage = body[cols["stage"]].where(~blank[cols["stage"]]).ffill()
+        stage = body[cols["stage"]].ffill()
     else:
-        label_rows = name_blank & ~has_result & ~blank.all(axis=1)
-        first_text = body.where(~blank).bfill(axis=1).iloc[:, 0]
-        stage = first_text.where(label_rows).ffill()
-    keep = ~name_blank & ~is_summary
+        label_rows = name_blank & ~has_result & ~blank_frame.all(axis=1)
+        stage = body.bfill(axis=1).iloc[:, 0].where(label_rows).ffill()
+    keep = (~name_blank & ~is_summary).to_numpy()
     items = pd.DataFrame(index=body.index[keep])
     items["row"] = items.index
     items["order"] = range(len(items))
     for key in ("item_id", "seq", "name", "level", "points"):
-        items[key] = body.loc[keep, cols[key]].where(~blank.loc[keep, cols[key]], None) if key in cols else None
+        items[key] = body.loc[keep, cols[key]] if key in cols else None
     items["stage"] = stage[keep].map(group_label, na_action="ignore") if stage.notna().any() else None
     items["name"] = items["name"].map(clean_label)
     items["item_id"] = items["item_id"].map(clean_label, na_action="ignore")
@@ -185,25 +194,29 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     level_col = cols.get("level", cols.get("points", cols["name"]))
     items["level_cell"] = column_letter(level_col) + items["row"].astype(str)
     problems += _check_items(items, layout)
-    parts = []
-    for g in layout.groups:
-        part = items.copy()
-        part["group"], part["is_company"] = g.name, g.is_company
-        for kind, col in (("self", g.self_col), ("check", g.check_col), ("remark", g.remark_col)):
-            key = f"{kind}_raw" if kind != "remark" else "remark"
-            if col is None:
-                part[key] = None
-                if kind != "remark":
-                    part[f"{kind}_cell"] = None
-                continue
-            part[key] = body.loc[keep, col].where(~blank.loc[keep, col], None)
-            if kind != "remark":
-                part[f"{kind}_cell"] = column_letter(col) + part["row"].astype(str)
-        parts.append(part)
-    frame = pd.concat(parts, ignore_index=True)
+    frame = _melt_groups(items.reset_index(drop=True), values[keep], layout, missing_col)
     frame["function"], frame["sheet"] = function, sheet
     problems += _classify_values(frame)
     return frame[ITEM_FRAME_COLUMNS], problems
+
+
+def _melt_groups(items: pd.DataFrame, values: np.ndarray, layout: Layout, missing_col: int) -> pd.DataFrame:
+    """Repeat the item rows once per group and lay each group's 自查/检查/备注 cells beside them."""
+    n, groups = len(items), layout.groups
+    frame = items.iloc[np.tile(np.arange(n), len(groups))].reset_index(drop=True)
+    frame["group"] = np.repeat([g.name for g in groups], n)
+    frame["is_company"] = np.repeat([g.is_company for g in groups], n)
+    row_text = items["row"].astype(str).to_numpy()
+    for kind in ("self", "check", "remark"):
+        cols = [getattr(g, f"{kind}_col") for g in groups]
+        taken = [missing_col if c is None else c for c in cols]
+        key = "remark" if kind == "remark" else f"{kind}_raw"
+        frame[key] = values[:, taken].T.ravel() if n else []
+        if kind != "remark":
+            letters = np.repeat([column_letter(c) if c is not None else "" for c in cols], n)
+            cells = pd.Series(letters, dtype=object) + np.tile(row_text, len(groups))
+            frame[f"{kind}_cell"] = cells.where(letters != "", None)
+    return frame
 
 
 def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
@@ -240,10 +253,9 @@ def _classify_values(frame: pd.DataFrame) -> list[Problem]:
     for kind in ("self", "check"):
         raw = frame[f"{kind}_raw"]
         present = raw.notna()
-        mapping = {v: parse_result(v) for v in pd.unique(raw[present])}
-        parsed = raw[present].map(mapping)
-        frame[f"{kind}_value"] = parsed.map(lambda p: p[0] if p else None, na_action="ignore").reindex(frame.index)
-        frame[f"{kind}_fraction"] = parsed.map(lambda p: p[1] if p else None, na_action="ignore").reindex(frame.index)
+        parsed = {v: parse_result(v) for v in pd.unique(raw[present])}
+        frame[f"{kind}_value"] = raw.map({v: p[0] for v, p in parsed.items() if p})
+        frame[f"{kind}_fraction"] = raw.map({v: p[1] for v, p in parsed.items() if p and p[1] is not None})
         unknown = present & frame[f"{kind}_value"].isna()
         for sheet, cell, value in frame.loc[unknown, ["sheet", f"{kind}_cell", f"{kind}_raw"]].itertuples(index=False):
             problems.append(Problem("error", sheet, cell, unknown_value_message(value)))
@@ -264,8 +276,10 @@ def display_value(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
     if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+        return value.isoformat()
     return str(value).strip()
 
 

@@ -67,7 +67,7 @@ def score(
 
 @app.command(cls=ChineseCommand)
 def rank(
-    file: FileArg,
+    files: Annotated[list[Path], typer.Argument(help="检查表工作簿(.xlsx / .xlsm),可以给多个,或给文件夹", metavar="文件…", show_default=False)],
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     year: YearOpt = None,
@@ -76,12 +76,18 @@ def rank(
 ) -> int:
     """只计算并显示排名和奖惩,不写任何文件。--format json 输出机器可读结果。
 
+    给多个文件或文件夹时逐个文件显示;--format json 输出每个文件一个对象的数组(带 "file")。
+
     示例:kpicli rank 2026Q1_客户触点检查表.xlsx --format json
     """
     from . import api
+    from .inputs import expand_inputs, rank_files, several_paths
     from .report_terminal import print_json, print_rankings
 
     check_format(fmt)
+    if several_paths(files):
+        return rank_files(expand_inputs(files), fmt=fmt, rules=rules, period=period_options(company, year, quarter))
+    file = files[0]
     try:
         result = api.rank(file, rules_path=rules, **period_options(company, year, quarter))
     except DataError as exc:
@@ -95,7 +101,7 @@ def rank(
 
 @app.command(cls=ChineseCommand)
 def check(
-    file: FileArg,
+    files: Annotated[list[Path], typer.Argument(help="检查表工作簿(.xlsx / .xlsm),可以给多个,或给文件夹", metavar="文件…", show_default=False)],
     rules: RulesOpt = None,
     year: YearOpt = None,
     quarter: QuarterOpt = None,
@@ -103,10 +109,17 @@ def check(
 ) -> int:
     """只校验工作簿:列出每个问题所在的工作表和单元格。没有错误时退出码为 0,有错误为 1。
 
+    给多个文件或文件夹时逐个文件列出问题;有文件无法读取时退出码为 2。
+
     示例:kpicli check 2026Q1_客户触点检查表.xlsx
     """
     from . import api
+    from .inputs import check_files, expand_inputs, several_paths
     from .report_terminal import print_problems
+
+    if several_paths(files):
+        return check_files(expand_inputs(files), rules=rules, period=period_options(company, year, quarter))
+    file = files[0]
 
     result = api.check(file, rules_path=rules, **period_options(company, year, quarter))
     print_problems(result.problems, file=f"{file.name}({result.period_label})")
@@ -122,16 +135,25 @@ def template(
     catalog: Annotated[Path | None, typer.Option("--catalog", help="自定义触点目录工作簿(列同内置目录)", show_default=False)] = None,
     company: CompanyOpt = None,
     force: Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的同名文件")] = False,
+    roster: Annotated[Path | None, typer.Option("--roster", help="复制该工作簿(如上季度检查表)的人员名单到新模板", show_default=False)] = None,
 ) -> int:
     """生成空白检查表:五个职能工作表,每个项目一组 自查/检查/备注 列,带下拉选项。
 
-    示例:kpicli template --year 2026 --quarter 1 -p 云栖府 -p 望江台
+    示例:kpicli template --year 2026 --quarter 1 -p 云栖府 -p 望江台 --roster 2025Q4_客户触点检查表.xlsx
     """
     from . import api
 
     out = output or Path(f"{year}Q{quarter}_客户触点检查表.xlsx")
-    written = api.template(out, year=year, quarter=quarter, projects=project, company=company,
-                           catalog_path=catalog, force=force)
+    if roster is None:
+        written = api.template(out, year=year, quarter=quarter, projects=project, company=company,
+                               catalog_path=catalog, force=force)
+    else:
+        from .roster import template_with_roster
+
+        written, notes = template_with_roster(out, year=year, quarter=quarter, projects=project, company=company,
+                                              catalog_path=catalog, roster_path=roster, force=force)
+        for note in notes:
+            typer.echo(f"警告:{note}", err=True)
     typer.echo(f"空白检查表已写入:{written}")
     return 0
 
@@ -213,6 +235,10 @@ def rules_show(
     typer.echo(f"# 规则来源:{source}")
     typer.echo(to_toml(effective))
     return 0
+
+
+from . import cli_annual  # noqa: E402, F401  (registers `kpicli annual` on app)
+from .cli_collect import collect  # noqa: E402, F401  (registers `kpicli collect` on app)
 
 
 def main() -> None:

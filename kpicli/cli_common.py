@@ -48,7 +48,7 @@ def _usage_message(exc: Exception) -> str:
     if isinstance(exc, click_errors.MissingParameter):
         param = exc.param
         if param is not None and getattr(param, "param_type_name", "") == "argument":
-            return f"缺少参数 {param.human_readable_name}"
+            return f"缺少参数 {getattr(param, 'metavar', None) or (param.name or '').upper()}(例如工作簿文件名)"
         name = "/".join(param.opts) if param is not None else "?"
         return f"缺少必填选项 {name}"
     if isinstance(exc, click_errors.BadParameter):

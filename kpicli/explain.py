@@ -54,7 +54,9 @@ class Explanation:
 
 
 def _places(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CONTRIBUTION_PLACES)
+    # exact half-up: floor(value × 10⁴ + ½), no decimal division in between
+    scaled = (value * 20000 + 1) // 2
+    return (Decimal(scaled) / 10000).quantize(CONTRIBUTION_PLACES)
 
 
 def _find_project(a: Assessment, name: str) -> str:

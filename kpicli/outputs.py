@@ -97,6 +97,12 @@ def backup(path: Path) -> Path:
     return target
 
 
-def save_workbook(workbook: object, path: Path) -> Path:
-    """Save an openpyxl workbook atomically."""
-    return atomic_write(path, lambda tmp: workbook.save(tmp))
+def save_workbook(workbook: object, path: Path, after: list[Callable[[Path], None]] | None = None) -> Path:
+    """Save an openpyxl workbook atomically; `after` steps post-process the saved temporary file."""
+
+    def write(tmp: Path) -> None:
+        workbook.save(tmp)
+        for step in after or []:
+            step(tmp)
+
+    return atomic_write(path, write)

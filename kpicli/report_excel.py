@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -17,10 +20,12 @@ from . import __version__
 from .assessment import Assessment
 from .checklist import display_value
 from .exact import format_score
-from .outputs import mark_workbook, save_workbook
+from .outputs import atomic_write, mark_workbook
+from .package import graft
 from .ranking import reward_reason, team_members
 from .rules_text import rules_rows
-from .vocab import FUNCTIONS
+from .vocab import FUNCTIONS, column_letter
+from .xlfast import rows_xml, splice_rows, style_array, style_id
 from .xlstyle import (
     AMOUNT_FORMAT,
     BORDER,
@@ -37,7 +42,9 @@ from .xlstyle import (
     write_table,
 )
 
-RESULT_SHEETS = ("评分汇总", "职能排名", "项目排名", "奖惩明细", "岗位得分", "自查偏差", "问题清单", "明细", "评分规则")
+# Every sheet kpicli may add; an earlier run's copies are removed before new ones go in.
+RESULT_SHEETS = ("评分汇总", "职能排名", "项目排名", "奖惩明细", "奖惩分配表", "岗位得分", "自查偏差", "问题清单", "明细",
+                 "评分规则")
 NOT_ASSESSED = "不列入考核"
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -47,20 +54,54 @@ def default_output(source: Path) -> Path:
 
 
 def write_result(assessment: Assessment, out: Path) -> Path:
-    """Copy the input's sheets, replace any earlier result sheets, add the new ones, save atomically."""
+    """The input's package with the result sheets grafted in front (an earlier run's results replaced),
+    written atomically. Falls back to an openpyxl round trip for packages the graft cannot handle."""
     source = assessment.checklist.path
+
+    def write(tmp: Path) -> None:
+        results = tmp.with_name(tmp.name + ".results.xlsx")
+        try:
+            wb = Workbook()
+            wb.remove(wb.active)
+            splices = build_result_sheets(wb, assessment)
+            wb.save(results)
+            graft(source, results, tmp, RESULT_SHEETS, "评分结果", {s.sheet: s.rows for s in splices})
+            _verify(tmp, wb.sheetnames)
+        except Exception:
+            _round_trip(assessment, tmp)
+        finally:
+            results.unlink(missing_ok=True)
+
+    return atomic_write(out, write)
+
+
+def _verify(path: Path, expected: list[str]) -> None:
+    """A grafted package must open and list the result sheets first, or we do not trust it."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    names = book.sheet_names
+    book.close()
+    if names[: len(expected)] != expected:
+        raise ValueError(f"grafted workbook lists {names}")
+
+
+def _round_trip(assessment: Assessment, tmp: Path) -> None:
+    """The slow path: openpyxl loads the whole input, gains the result sheets, and saves it again."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (slicers, etc.)
-        wb = load_workbook(source)
+        wb = load_workbook(assessment.checklist.path)
     for name in RESULT_SHEETS:
         if name in wb.sheetnames:
             del wb[name]
-    build_result_sheets(wb, assessment)
+    splices = build_result_sheets(wb, assessment)
     mark_workbook(wb, "评分结果")
-    return save_workbook(wb, out)
+    wb.save(tmp)
+    for splice in splices:
+        splice.apply(tmp)
 
 
-def build_result_sheets(wb: Workbook, a: Assessment) -> None:
+def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
     names = a.rules.grades.names
     heading = f"{a.company or ''} {a.period_label}".strip()
     _summary(wb.create_sheet("评分汇总", 0), a, names, heading)
@@ -70,11 +111,15 @@ def build_result_sheets(wb: Workbook, a: Assessment) -> None:
     _roles(wb.create_sheet("岗位得分", 4), a, names, heading)
     _deviations(wb.create_sheet("自查偏差", 5), a, heading)
     _problems(wb.create_sheet("问题清单", 6), a, heading)
-    _details(wb.create_sheet("明细", 7), a, heading)
+    splice = _details(wb.create_sheet("明细", 7), a, heading)
     _audit(wb.create_sheet("评分规则", 8), a)
+    from .allocation import add_allocation_sheet
+
+    add_allocation_sheet(wb, a)  # 奖惩分配表 after 奖惩明细, only with a roster and some reward or penalty
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == "评分汇总"
+    return [splice]
 
 
 def _score_cell(ws: Worksheet, row: int, col: int, score: object, grade: str | None, names: list[str]) -> None:
@@ -218,7 +263,7 @@ def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
 def _roles(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None:
     headers = ["岗位", "单位", "职能", "姓名", "得分", "等级", "依据"]
     title(ws, f"岗位得分——{heading}", len(headers), "职能负责人取职能得分;项目总监取项目得分;项目职能经理取本项目该职能得分")
-    rows = [[r.role, r.unit, r.function or "—", r.names, r.score if r.assessed else NOT_ASSESSED,
+    rows = [[r.role, r.unit, r.function if isinstance(r.function, str) else "—", r.names, r.score if r.assessed else NOT_ASSESSED,
              r.grade if r.assessed else "—", r.basis] for r in a.roles.itertuples(index=False)]
     last = write_table(ws, 4, headers, rows)
     for r, role in enumerate(a.roles.itertuples(index=False), start=5):
@@ -252,22 +297,62 @@ def _problems(ws: Worksheet, a: Assessment, heading: str) -> None:
     ws.auto_filter.ref = f"A4:D{last}"
 
 
-def _details(ws: Worksheet, a: Assessment, heading: str) -> None:
-    headers = ["职能", "单位", "触点编号", "阶段", "触点名称", "等级", "权重", "自查", "检查", "采用", "结果",
-               "完成度", "单元格"]
-    title(ws, f"评分明细——{heading}", len(headers), "每个项目(单位)每个触点一行;采用=计分所用的结果(检查/自查/空)")
+DETAIL_HEADERS = ["职能", "单位", "触点编号", "阶段", "触点名称", "等级", "权重", "自查", "检查", "采用", "结果",
+                  "完成度", "单元格"]
+DETAIL_NUMERIC = [False] * 6 + [True] + [False] * 4 + [True, False]
+DETAIL_FORMATS = {6: "0.##", 11: "0.00%"}
+DETAIL_TOP = 4
+
+
+def detail_table(a: Assessment) -> pd.DataFrame:
+    """One row per item × group, in the columns of the 明细 sheet (built column-wise, no per-row loop)."""
     items = a.items
     cell = items["check_cell"].where(items["counted"].ne("自查"), items["self_cell"])
-    rows = [
-        [t.function, t.group, t.item_id or "", t.stage or "", t.name, t.level or "", t.weight,
-         display_value(t.self_raw), display_value(t.check_raw), t.counted, t.value,
-         t.credit if t.applicable else "不计分", f"{t.sheet}!{c}" if isinstance(c, str) else t.sheet]
-        for t, c in zip(items.itertuples(index=False), cell)
-    ]
-    last = write_table(ws, 4, headers, rows, {6: "0.##", 11: "0.00%"})
+    return pd.DataFrame({
+        "职能": items["function"], "单位": items["group"], "触点编号": items["item_id"], "阶段": items["stage"],
+        "触点名称": items["name"], "等级": items["level"], "权重": items["weight"],
+        "自查": items["self_raw"].map(display_value, na_action="ignore"),
+        "检查": items["check_raw"].map(display_value, na_action="ignore"),
+        "采用": items["counted"], "结果": items["value"],
+        "完成度": items["credit"].where(items["applicable"], "不计分"),
+        "单元格": (items["sheet"] + "!" + cell).where(cell.notna(), items["sheet"]),
+    })
+
+
+def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
+    """Header via openpyxl; the rows themselves as XML spliced in after saving (see xlfast)."""
+    title(ws, f"评分明细——{heading}", len(DETAIL_HEADERS), "每个项目(单位)每个触点一行;采用=计分所用的结果(检查/自查/空)")
+    write_table(ws, DETAIL_TOP, DETAIL_HEADERS, [])
+    table = detail_table(a)
+    last = DETAIL_TOP + len(table)
     set_widths(ws, [7, 14, 9, 10, 26, 7, 7, 9, 9, 7, 9, 9, 14])
-    print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=True)
-    ws.auto_filter.ref = f"A4:M{last}"
+    print_setup(ws, header_row=DETAIL_TOP, last_row=last, last_col=len(DETAIL_HEADERS), landscape=True)
+    ws.auto_filter.ref = f"A{DETAIL_TOP}:M{last}"
+    wb = ws.parent
+    styles = [style_id(wb, style_array(wb, border=BORDER, number_format=DETAIL_FORMATS.get(i)))
+              for i in range(len(DETAIL_HEADERS))]
+    return Splice(ws.title, table, DETAIL_TOP + 1, styles, DETAIL_NUMERIC, last)
+
+
+@dataclass
+class Splice:
+    """Rows to add to a sheet after openpyxl has saved the package."""
+
+    sheet: str
+    table: pd.DataFrame
+    first_row: int
+    styles: list[int]
+    numeric: list[bool]
+    last_row: int
+
+    def rows(self, style_map: Callable[[int], int] = lambda k: k) -> tuple[list[bytes], str]:
+        """The row XML (style indices passed through style_map) and the sheet's new dimension."""
+        xml = rows_xml(self.table, self.first_row, [style_map(k) for k in self.styles], self.numeric)
+        return xml, f"A1:{column_letter(len(self.styles) - 1)}{max(self.last_row, self.first_row - 1)}"
+
+    def apply(self, path: Path) -> None:
+        """Add the rows to a workbook saved by openpyxl (the slow path)."""
+        splice_rows(path, self.sheet, *self.rows())
 
 
 def _audit(ws: Worksheet, a: Assessment) -> None:

@@ -22,15 +22,18 @@ Number = Annotated[Decimal, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a wrong type is refused, never coerced ("3000" is not 3000, "yes" is not true)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _as_decimal(value: object) -> object:
     # TOML floats arrive as binary floats: take the digits the user typed.
-    if isinstance(value, float):
-        return Decimal(repr(value))
     if isinstance(value, bool):
         raise ValueError("应为数字")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
     return value
 
 
@@ -187,6 +190,9 @@ _REASONS = {
     "too_short": "不能为空",
     "string_too_short": "不能为空",
     "finite_number": "应为有限的数字",
+    "is_instance_of": "应为数字",
+    "model_type": "应为表(例如 [scoring] 或 { … })",
+    "model_attributes_type": "应为表(例如 [scoring] 或 { … })",
 }
 
 
@@ -203,7 +209,7 @@ def _describe(error: dict) -> str:
     return f"{key}:{reason}"
 
 
-def parse_rules(text: str, source: str) -> Rules:
+def parse_rules(text: str, source: str = RULES_FILENAME) -> Rules:
     """Parse and validate a rules file's text; RulesError names every bad key."""
     try:
         data = tomllib.loads(text)

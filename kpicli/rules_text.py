@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from .rules import Rules
@@ -12,14 +13,19 @@ def _num(value: Decimal) -> str:
     return text
 
 
+def _str(text: str) -> str:
+    """A TOML basic string (JSON escaping is valid TOML for these)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _table(mapping: dict[str, Decimal]) -> str:
-    return "{ " + ", ".join(f'"{k}" = {_num(v)}' for k, v in mapping.items()) + " }"
+    return "{ " + ", ".join(f"{_str(k)} = {_num(v)}" for k, v in mapping.items()) + " }"
 
 
 def to_toml(rules: Rules) -> str:
     """A complete rules file with a Chinese comment on every key; parse_rules(to_toml(r)) == r."""
     s, g, r, a = rules.scoring, rules.grades, rules.rewards, rules.annual
-    bands = ",\n".join(f'  {{ grade = "{b.grade}", min = {_num(b.min)} }}' for b in g.bands)
+    bands = ",\n".join(f"  {{ grade = {_str(b.grade)}, min = {_num(b.min)} }}" for b in g.bands)
     return f"""# kpicli 评分规则。放在检查表所在文件夹并命名为 kpicli.toml 即自动生效,
 # 或用 --rules 文件 指定。省略的设置项采用默认值。
 
@@ -43,7 +49,7 @@ bands = [
 {bands},
 ]
 # 低于最低一档时的等级
-lowest = "{g.lowest}"
+lowest = {_str(g.lowest)}
 
 [rewards]
 # 排名第一且得分高于此值的单位获得奖励
@@ -59,7 +65,7 @@ ranking = "{r.ranking}"
 
 [annual]
 # 年度绩效封顶等级
-cap_grade = "{a.cap_grade}"
+cap_grade = {_str(a.cap_grade)}
 # 连续几个季度处于封顶等级及以下即封顶
 consecutive = {a.consecutive}
 # 全年累计几个季度处于封顶等级及以下即封顶

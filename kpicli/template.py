@@ -27,10 +27,12 @@ from .vocab import (
     SUBHEADERS,
     normalize,
 )
+from .xlstyle import put
 
 TITLE = "客户触点分级管理检查表"
 INFO_SHEET = "基本信息"
 GUIDE_SHEET = "填写说明"
+ROSTER_SHEET = "人员名单"
 HEADER_ROW = 3  # group names; the sub-headers 自查/检查/备注 are on the next row
 FIRST_ITEM_ROW = HEADER_ROW + 2
 
@@ -95,8 +97,10 @@ def build_template(
     projects: list[str],
     company: str | None = None,
     catalog: pd.DataFrame | None = None,
+    roster: pd.DataFrame | None = None,
 ) -> Workbook:
-    """The blank checklist as an openpyxl workbook (not yet saved or marked)."""
+    """The blank checklist as an openpyxl workbook (not yet saved or marked); with a roster (meta.read_roster
+    frame) it gets a filled 人员名单 sheet."""
     if not 2000 <= int(year) <= 2100:
         raise KpiError(f"年度「{year}」无效;请给出四位年份,如 2026")
     if not 1 <= int(quarter) <= 4:
@@ -117,6 +121,8 @@ def build_template(
             continue  # no sheet: the function is not assessed rather than scored on nothing
         ws = wb.create_sheet(FUNCTION_SHEETS[function])
         _function_sheet(ws, function, items, names, year=year, quarter=quarter, company=company)
+    if roster is not None:
+        _roster_sheet(wb.create_sheet(ROSTER_SHEET), roster, names)
     return wb
 
 
@@ -128,6 +134,7 @@ def write_template(
     projects: list[str],
     company: str | None = None,
     catalog: pd.DataFrame | None = None,
+    roster: pd.DataFrame | None = None,
 ) -> Path:
     """Write a blank checklist (layout v1) to `out` and return the path."""
     out = Path(out)
@@ -135,7 +142,8 @@ def write_template(
         raise KpiError(f"模板文件名应以 .xlsx 结尾:{out.name}")
     if not out.parent.exists():
         raise KpiError(f"输出文件夹不存在:{out.parent};请先创建它")
-    wb = build_template(year=year, quarter=quarter, projects=projects, company=company, catalog=catalog)
+    wb = build_template(year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
+                        roster=roster)
     mark_workbook(wb, "模板")
     return save_workbook(wb, out)
 
@@ -267,6 +275,35 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
 
     ws.freeze_panes = ws.cell(FIRST_ITEM_ROW, n_item + 1).coordinate
     _print_setup(ws, f"A1:{last_letter}{max(last_row, HEADER_ROW + 1)}")
+
+
+def _roster_sheet(ws: Worksheet, roster: pd.DataFrame, projects: list[str]) -> None:
+    """人员名单 (contract §3): 单位, 职能 (or 项目总监), 姓名 — copied rows, room to add more."""
+    headers = (("单位", 16), ("职能", 10), ("姓名", 12))
+    for c, (text, width) in enumerate(headers, start=1):
+        cell = ws.cell(1, c, value=text)
+        cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGN, BORDER
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, person in enumerate(roster.itertuples(index=False), start=2):
+        role = person.function if isinstance(person.function, str) else person.role
+        for c, value in enumerate((person.unit, role, person.name), start=1):
+            cell = put(ws, r, c, value)  # text from another workbook never becomes a formula
+            cell.font, cell.border = BODY_FONT, BORDER
+    last = max(len(roster) + 1, 2) + 100  # lists offered on the next hundred rows too
+    for col, choices in (("A", [COMPANY_GROUP, *projects]), ("B", [*FUNCTIONS, "项目总监"])):
+        formula = '"' + ",".join(choices) + '"'
+        if len(formula) > 255:  # Excel's limit for an inline list
+            continue
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                            errorStyle="warning", errorTitle="人员名单", error="建议从下拉列表选择")
+        dv.add(f"{col}2:{col}{last}")
+        ws.add_data_validation(dv)
+    ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "portrait"
+    _fit_width(ws)
+    ws.print_title_rows = "1:1"
+    ws.print_area = f"A1:C{max(len(roster) + 1, 2)}"
+    ws.oddFooter.center.text = "&A  第 &P 页,共 &N 页"
 
 
 def _fit_width(ws: Worksheet) -> None:

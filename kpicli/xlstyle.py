@@ -62,17 +62,25 @@ def put(ws: Worksheet, row: int, col: int, value: object, *, number_format: str 
 def write_table(ws: Worksheet, top: int, headers: Sequence[str], rows: Iterable[Sequence[object]],
                 formats: dict[int, str] | None = None) -> int:
     """Header row at `top`, then the rows, all bordered. Returns the last row written."""
-    formats = formats or {}
+    from .xlfast import apply_style, style_array
+
+    wb, formats = ws.parent, formats or {}
+    header_style = style_array(wb, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTER)
+    cache: dict[tuple, object] = {}
+
+    def body_style(fmt: str | None, wrap: bool) -> object:
+        key = (fmt, wrap)
+        if key not in cache:
+            cache[key] = style_array(wb, border=BORDER, alignment=WRAP if wrap else None, number_format=fmt)
+        return cache[key]
+
     for c, text in enumerate(headers, start=1):
-        cell = put(ws, top, c, text)
-        cell.fill, cell.font, cell.alignment, cell.border = HEADER_FILL, HEADER_FONT, CENTER, BORDER
+        apply_style(put(ws, top, c, text), header_style)
     r = top
     for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row, start=1):
-            cell = put(ws, r, c, value, number_format=formats.get(c - 1))
-            cell.border = BORDER
-            if isinstance(value, str) and len(value) > 30:
-                cell.alignment = WRAP
+            cell = put(ws, r, c, value)
+            apply_style(cell, body_style(formats.get(c - 1), isinstance(value, str) and len(value) > 30))
     return r
 
 
