@@ -1,0 +1,115 @@
+"""kpicli benchmark: end-to-end command times against same-run baselines, medians of several runs.
+
+    python bench/run.py            # city (10 projects × 150 touchpoints) and group (50 × 1000) scale
+    python bench/run.py --small    # tiny sizes, one run: what CI runs so the script cannot rot
+
+Every measurement is a fresh process, as a user runs kpicli, so imports count on both sides:
+  score  ≤ 1.3 × (python: openpyxl.load_workbook + save of the same workbook)
+  rank, check ≤ 2 × (python: import pandas; pandas.read_excel(engine="calamine", sheet_name=None))
+  city-scale score ≤ 1.0 s; kpicli --help ≤ 0.3 s; peak memory of score ≤ 400 MB.
+Prints medians, ratios, time per 10k result cells and peak RSS; never fails on a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from make_workbook import make_workbook  # noqa: E402
+
+OPENPYXL_ROUND_TRIP = (
+    "import sys, openpyxl; wb = openpyxl.load_workbook(sys.argv[1]); wb.save(sys.argv[2])"
+)
+CALAMINE_READ = (
+    "import sys, pandas; pandas.read_excel(sys.argv[1], sheet_name=None, header=None, engine='calamine')"
+)
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{args} failed: {proc.stderr.read().decode(errors='replace')}")
+    proc.stderr.close()
+    rss_kb = usage.ru_maxrss  # kilobytes on Linux
+    return wall, rss_kb / 1024
+
+
+def median_run(args: list[str], repeat: int) -> tuple[float, float]:
+    results = [run(args) for _ in range(repeat)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def kpicli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kpicli.cli", *args]
+
+
+def bench_scale(name: str, projects: int, touchpoints: int, repeat: int, folder: Path) -> list[dict]:
+    book, cells = make_workbook(folder / f"{name}.xlsx", projects=projects, touchpoints=touchpoints)
+    out = folder / f"{name}_result.xlsx"
+    rows = []
+    base_save, _ = median_run([sys.executable, "-c", OPENPYXL_ROUND_TRIP, str(book), str(folder / "resaved.xlsx")],
+                              repeat)
+    base_read, _ = median_run([sys.executable, "-c", CALAMINE_READ, str(book)], repeat)
+    for command, args, baseline, factor in (
+        ("score", kpicli("score", str(book), "-o", str(out), "--force"), base_save, 1.3),
+        ("rank", kpicli("rank", str(book)), base_read, 2.0),
+        ("check", kpicli("check", str(book)), base_read, 2.0),
+    ):
+        wall, peak = median_run(args, repeat)
+        rows.append({"scale": name, "cells": cells, "command": command, "seconds": wall, "peak_mb": peak,
+                     "baseline": baseline, "ratio": wall / baseline, "target_ratio": factor,
+                     "per_10k": wall / cells * 10_000})
+    rows.append({"scale": name, "cells": cells, "command": "(openpyxl load+save)", "seconds": base_save})
+    rows.append({"scale": name, "cells": cells, "command": "(pandas+calamine read)", "seconds": base_read})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="tiny workbooks, one run (for CI)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
+    options = parser.parse_args()
+    scales = [("city", 3, 30), ("group", 5, 100)] if options.small else [("city", 10, 150), ("group", 50, 1000)]
+    repeat = 1 if options.small else options.repeat
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}; median of {repeat} run(s)")
+    with tempfile.TemporaryDirectory(prefix="kpicli-bench-") as tmp:
+        folder = Path(tmp)
+        help_wall, _ = median_run(kpicli("--help"), repeat)
+        rows = []
+        for name, projects, touchpoints in scales:
+            rows += bench_scale(name, projects, touchpoints, repeat, folder)
+    print(f"{'scale':6} {'result cells':>12} {'command':24} {'median s':>9} {'baseline s':>10} {'ratio':>6} "
+          f"{'target':>7} {'s/10k cells':>11} {'peak MB':>8}")
+    for r in rows:
+        if "ratio" in r:
+            met = "ok" if r["ratio"] <= r["target_ratio"] else "MISSED"
+            print(f"{r['scale']:6} {r['cells']:>12,} {r['command']:24} {r['seconds']:>9.2f} {r['baseline']:>10.2f} "
+                  f"{r['ratio']:>6.2f} {'≤' + str(r['target_ratio']) + '×':>7} {r['per_10k']:>11.3f} "
+                  f"{r['peak_mb']:>8.0f}  {met}")
+        else:
+            print(f"{r['scale']:6} {r['cells']:>12,} {r['command']:24} {r['seconds']:>9.2f}")
+    city_score = next(r for r in rows if r["scale"] == "city" and r["command"] == "score")
+    group_score = next(r for r in rows if r["scale"] == "group" and r["command"] == "score")
+    print(f"kpicli --help: {help_wall:.2f} s (target ≤ 0.30 s)")
+    print(f"city-scale score: {city_score['seconds']:.2f} s (target ≤ 1.00 s)")
+    print(f"group-scale score peak memory: {group_score['peak_mb']:.0f} MB (target ≤ 400 MB)")
+
+
+if __name__ == "__main__":
+    main()
