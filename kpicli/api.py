@@ -45,6 +45,9 @@ def score(
     if in_place:
         if out is not None:
             raise KpiError("--in-place 与 -o/--output 不能同时使用")
+        if path.suffix.lower() != ".xlsx":
+            raise KpiError(f"--in-place 只用于 .xlsx 工作簿;{path.name} 是 {path.suffix} 文件(可能含宏或是模板),"
+                           "请去掉 --in-place,结果会写到单独的 _评分结果.xlsx 文件")
         result = rank(path, rules_path=rules_path, **period)
         backup(path)
         return result, write_result(result, path)

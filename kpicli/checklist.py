@@ -26,7 +26,7 @@ from .vocab import (
     parse_level,
     parse_result,
 )
-from .workbook import Grid
+from .workbook import ExcelError, Grid
 
 HEADER_SEARCH_ROWS = 15
 
@@ -230,7 +230,8 @@ def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
         letter = column_letter(cols["points"])
         bad = items["points"].notna() & (points.isna() | points.map(lambda d: d is not None and d < 0))
         for row, raw in items.loc[bad, ["row", "points"]].itertuples(index=False):
-            problems.append(Problem("error", sheet, f"{letter}{row}", f"分值「{raw}」无效:分值必须是不小于 0 的数字"))
+            problems.append(Problem("error", sheet, f"{letter}{row}",
+                                    f"分值「{display_value(raw)}」无效:分值必须是不小于 0 的数字"))
         items["points"] = points.where(~bad, None)
     has_points = items["points"].map(lambda d: d is not None and d > 0) if points is not None else False
     missing = raw_levels.isna() & ~has_points
@@ -264,6 +265,9 @@ def _classify_values(frame: pd.DataFrame) -> list[Problem]:
 
 def unknown_value_message(value: object) -> str:
     shown = display_value(value)
+    if isinstance(value, ExcelError):
+        return (f"单元格是 Excel 错误值「{shown}」(公式出错);请改为 完成、部分完成、未完成 或 不适用,"
+                "或修正公式")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (f"「{shown}」不是有效的检查结果:数字只能是 0 到 1 之间的比例(如 0.85),或写成百分比(如 85%);"
                 "也可填 完成、部分完成、未完成、不适用")

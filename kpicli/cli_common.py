@@ -57,7 +57,12 @@ def _usage_message(exc: Exception) -> str:
             hint = "/".join(hint)
         message = exc.message
         for english, chinese in (("is not a valid integer", "不是整数"), ("is not a valid float", "不是数字"),
-                                 ("is not one of", "只能是以下之一:"), ("is not in the range", "超出范围")):
+                                 ("is not one of", "只能是以下之一:"), ("is not in the range", "超出范围"),
+                                 ("Input should be less than or equal to", "不能大于"),
+                                 ("Input should be greater than or equal to", "不能小于"),
+                                 ("Input should be a valid integer, unable to parse string as an integer", "应为整数"),
+                                 ("Input should be a valid integer", "应为整数"),
+                                 ("Input should be a valid number", "应为数字")):
             message = message.replace(english, chinese)
         return f"{hint} 的取值无效:{message}"
     if isinstance(exc, click_errors.NoSuchCommand if hasattr(click_errors, "NoSuchCommand") else ()):

@@ -22,11 +22,10 @@ import pandas as pd
 from .catalog import CATALOG_COLUMNS, PROJECT_SCOPE
 from .checklist import display_value, find_layout
 from .errors import DataError, InputError, KpiError, Problem
-from .meta import INFO_SHEET, ROSTER_COLUMNS, ROSTER_SHEET
+from .meta import INFO_SHEET, ROSTER_COLUMNS
 from .reader import Checklist, read_checklist
 from .vocab import (
     COMPANY_GROUP,
-    DIRECTOR_ROLE,
     FUNCTION_SHEETS,
     FUNCTIONS,
     NOT_APPLICABLE,
@@ -38,7 +37,7 @@ from .workbook import Grid, read_workbook
 
 COLLECTED_KIND = "汇总检查表"  # the mark on the merged workbook (outputs.mark_workbook)
 DESCRIPTIVE = ("action", "deliverable", "method", "department")
-MAX_DIFFS_LISTED = 10  # differing cells reported per pair of files and group; the rest are counted
+MAX_DIFFS_LISTED = 5  # differing cells reported per pair of files and group; the rest are counted
 MAX_NAMES_LISTED = 8
 _KIND_LABELS = {"self": "自查结果", "check": "检查结果", "remark": "备注"}
 
@@ -102,6 +101,10 @@ class GroupSource:
     @property
     def unit(self) -> str:
         return f"「{COMPANY_GROUP}」列组" if self.is_company else f"项目「{self.name}」"
+
+    @property
+    def n_written(self) -> int:
+        return sum((not _blank(a.self_raw)) + (not _blank(a.check_raw)) for a in self.answers.values())
 
     @property
     def filled(self) -> bool:
@@ -419,10 +422,12 @@ def _merge_item(ref: RefItem, it: object, descriptive: dict[str, str], sheet: st
 
 
 def _differences(a: GroupSource, b: GroupSource, refs: list[RefItem]) -> list[tuple[RefItem, str, Answer, Answer]]:
-    empty = Answer()
+    """Differing cells of the items both files have (a row one file lacks is no answer, so no conflict)."""
     diffs = []
     for ref in refs:
-        x, y = a.answers.get(ref.uid, empty), b.answers.get(ref.uid, empty)
+        x, y = a.answers.get(ref.uid), b.answers.get(ref.uid)
+        if x is None or y is None:
+            continue
         for kind in ("self", "check", "remark"):
             if _canon(x.value(kind), kind) != _canon(y.value(kind), kind):
                 diffs.append((ref, kind, x, y))
@@ -431,7 +436,7 @@ def _differences(a: GroupSource, b: GroupSource, refs: list[RefItem]) -> list[tu
 
 def _where(g: GroupSource, answer: Answer, kind: str) -> str:
     cell = answer.cell(kind)
-    return f"{g.file} {g.sheet}!{cell}" if cell else f"{g.file} {g.sheet}(无此触点)"
+    return f"{g.file} {g.sheet}!{cell}" if cell else f"{g.file} {g.sheet}(没有{_KIND_LABELS[kind]}列)"
 
 
 def _choose(found: dict[tuple[str, str], list[GroupSource]], refs: _Reference,
@@ -441,7 +446,8 @@ def _choose(found: dict[tuple[str, str], list[GroupSource]], refs: _Reference,
     ignored: dict[tuple[str, str], list[GroupSource]] = {}  # (file, group key) → unfilled duplicates
     for key, candidates in found.items():
         filled = [c for c in candidates if c.filled]
-        pool = filled or candidates
+        # nobody answered: keep the one with most cells written (an all-不适用 submission over a blank template)
+        pool = filled or sorted(candidates, key=lambda c: -c.n_written)
         first = chosen[key] = pool[0]
         for other in candidates:
             if other is first:
@@ -451,6 +457,8 @@ def _choose(found: dict[tuple[str, str], list[GroupSource]], refs: _Reference,
                 continue
             diffs = _differences(first, other, refs.items[first.function])
             if not diffs:
+                for uid, answer in other.answers.items():  # rows only the other file has
+                    first.answers.setdefault(uid, answer)
                 problems.append(Problem("warning", other.sheet, None, f"{other.unit}的结果同时出现在 {first.file} 和 "
                                         f"{other.file} 中,内容完全相同,汇总表采用 {first.file} 的;"
                                         "请确认多出的一份是否应删除", file=other.file))
@@ -473,8 +481,9 @@ def _choose(found: dict[tuple[str, str], list[GroupSource]], refs: _Reference,
         if all(t.filled for t in taken):
             outcome = f"采用 {'、'.join(dict.fromkeys(t.file for t in taken))} 中的填写"
         else:
-            outcome = "各文件都没有填写,汇总表中为空白"
-        problems.append(Problem("info", None, None, f"{g.unit}未填写({sheets}),已忽略;{outcome}", file=file))
+            outcome = f"各文件都没有填写,汇总表采用 {'、'.join(dict.fromkeys(t.file for t in taken))} 的"
+        problems.append(Problem("info", None, None, f"{g.unit}没有填写或只有「不适用」({sheets}),已忽略;{outcome}",
+                                file=file))
     return chosen
 
 
@@ -649,8 +658,9 @@ def build_collected(collected: Collected) -> object:
     if collected.year is None or collected.quarter is None:
         raise KpiError("无法确定汇总表的考核年度和季度;请用 --year、--quarter 指定")
     catalog = collected.catalog()
+    roster = None if collected.roster.empty else collected.roster
     wb = build_template(year=collected.year, quarter=collected.quarter, projects=collected.projects,
-                        company=collected.company, catalog=catalog)
+                        company=collected.company, catalog=catalog, roster=roster)
     for function in FUNCTIONS:
         name = FUNCTION_SHEETS[function]
         index = wb.sheetnames.index(name) if name in wb.sheetnames else len(wb.sheetnames)
@@ -668,9 +678,17 @@ def build_collected(collected: Collected) -> object:
                         quarter=collected.quarter, company=collected.company)
         _fill(ws, collected.items[function], groups)
         _points_column(ws, collected.items[function])
-    if not collected.roster.empty:
-        _roster_sheet(wb.create_sheet(ROSTER_SHEET), collected.roster)
+        _no_formulas(ws)
     return wb
+
+
+def _no_formulas(ws: object) -> None:
+    """Text copied from a submission that starts with '=' stays text: openpyxl would store it as a formula."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def _group_columns(ws: object) -> dict[str, dict[str, int]]:
@@ -694,6 +712,7 @@ def _fill(ws: object, items: list[RefItem], groups: list[GroupSource]) -> None:
     from openpyxl.styles import PatternFill
 
     from .template import FIRST_ITEM_ROW, NOT_APPLICABLE_FILL
+    from .xlstyle import put
 
     no_fill = PatternFill(fill_type=None)
     columns = _group_columns(ws)
@@ -704,7 +723,7 @@ def _fill(ws: object, items: list[RefItem], groups: list[GroupSource]) -> None:
             answer = g.answers.get(ref.uid, Answer())
             for kind in ("self", "check", "remark"):
                 if kind in cols:
-                    ws.cell(r, cols[kind]).value = _clean(answer.value(kind))
+                    put(ws, r, cols[kind], _clean(answer.value(kind)))
             shaded = _blank_or_na(answer.self_raw) and _blank_or_na(answer.check_raw) and (
                 _is_na(answer.self_raw) or _is_na(answer.check_raw))
             for c in cols.values():
@@ -728,18 +747,3 @@ def _points_column(ws: object, items: list[RefItem]) -> None:
         value = None if points is None else (int(points) if points == points.to_integral_value() else float(points))
         cell = ws.cell(FIRST_ITEM_ROW + i, col, value=value)
         cell.border = BORDER
-
-
-def _roster_sheet(ws: object, roster: pd.DataFrame) -> None:
-    from .template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT
-
-    for c, (header, width) in enumerate((("单位", 18), ("职能", 10), ("姓名", 12)), start=1):
-        cell = ws.cell(1, c, value=header)
-        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
-        ws.column_dimensions[column_letter(c - 1)].width = width
-    for r, row in enumerate(roster.itertuples(index=False), start=2):
-        role = DIRECTOR_ROLE if row.role == DIRECTOR_ROLE else row.function
-        for c, value in enumerate((row.unit, role, row.name), start=1):
-            cell = ws.cell(r, c, value=value)
-            cell.font, cell.border = BODY_FONT, BORDER
-    ws.freeze_panes = "A2"

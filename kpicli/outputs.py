@@ -64,7 +64,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         os.chmod(tmp, _target_mode(path))  # mkstemp makes 0600; the result should be shareable like any file
         os.replace(tmp, path)
     except PermissionError as exc:
-        raise KpiError(f"无法写入 {path.name}:文件可能正在 Excel/WPS 中打开,请关闭后重试") from exc
+        raise KpiError(f"无法写入 {path.name}:文件可能正在 Excel/WPS 中打开,或没有该文件夹的写入权限;请关闭文件或换一个位置后重试") from exc
+    except OSError as exc:  # disk full, path too long, network drive gone …
+        reason = exc.strerror or type(exc).__name__
+        raise KpiError(f"无法写入 {path.name}:{reason}(例如磁盘已满或网络盘断开);已写入的临时文件已删除,原有文件未受影响") from exc
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -73,7 +73,8 @@ def read_checklist(
     raw = read_workbook(path, select=select)
     function_sheets, problems = found["sheets"], found["problems"]
     if not function_sheets:
-        found = "、".join(raw.sheet_names) or "(无)"
+        shown = raw.sheet_names[:20]
+        found = "、".join(shown) + (f" 等共 {len(raw.sheet_names)} 张" if len(raw.sheet_names) > 20 else "") or "(无)"
         expected = "、".join(FUNCTION_SHEETS[f] for f in FUNCTIONS)
         raise InputError(f"{path.name} 不是客户触点分级管理检查表:没有任何职能工作表。\n"
                          f"  找到的工作表:{found}\n  应有的工作表(名称含职能即可):{expected}")

@@ -34,7 +34,8 @@ def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list
     """Decide which check counts for every item × group, its credit and its weight."""
     sc = rules.scoring
     frame = items.copy()
-    has_check = frame["check_value"].notna()
+    # a check cell with an unknown value is already an error: it still counts as the check, not as blank
+    has_check = frame["check_raw"].notna()
     has_self = frame["self_value"].notna()
     use_self = ~has_check & has_self & sc.self_check_fallback
     frame["counted"] = np.select([has_check, use_self], [CHECK, SELF], BLANK)
@@ -50,8 +51,9 @@ def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list
 
     scale = Scale(10 ** decimal_places(frame["weight"].dropna().unique()),
                   10 ** decimal_places(frame["credit"].dropna().unique()))
-    w_int = _scaled(frame["weight"], scale.weight_scale)
-    c_int = _scaled(frame["credit"], scale.credit_scale)
+    w_int, c_int = _scaled(frame["weight"], scale.weight_scale), _scaled(frame["credit"], scale.credit_scale)
+    if _may_overflow(w_int, c_int):
+        w_int, c_int = w_int.astype(object), c_int.astype(object)  # Python ints: exact at any size
     applicable = frame["applicable"].to_numpy()
     frame["w_int"] = np.where(applicable, w_int, 0).astype(w_int.dtype)
     frame["wc_int"] = np.where(applicable, w_int * c_int, 0).astype(w_int.dtype)
@@ -59,13 +61,21 @@ def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list
 
 
 def _scaled(values: pd.Series, scale: int) -> np.ndarray:
-    """Exact integer value × scale for each decimal (None → 0); Python ints if int64 could overflow."""
+    """Exact integer value × scale for each decimal (None → 0), as int64 when it fits, else Python ints."""
     mapping = {v: int(v * scale) for v in values.dropna().unique()}
-    ints = values.map(mapping).fillna(0)
-    biggest = max(mapping.values(), default=0)
-    if biggest * scale * max(len(values), 1) < 2**62:
-        return ints.astype(np.int64).to_numpy()
-    return np.array([int(x) for x in ints], dtype=object)
+    ints = values.map(mapping).where(values.notna(), 0).tolist()
+    if max(map(abs, mapping.values()), default=0) < 2**62:
+        return np.array(ints, dtype=np.int64)
+    return np.array(ints, dtype=object)
+
+
+def _may_overflow(w_int: np.ndarray, c_int: np.ndarray) -> bool:
+    """Could a product or a sum of products leave int64? Checked on the largest values, not per cell."""
+    if w_int.dtype == object or c_int.dtype == object:
+        return True
+    biggest_w = int(np.abs(w_int).max(initial=0))
+    biggest_c = int(np.abs(c_int).max(initial=0))
+    return biggest_w * max(biggest_c, 1) * max(len(w_int), 1) >= 2**62
 
 
 def _count_problems(frame: pd.DataFrame, rules: Rules) -> list[Problem]:

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -170,6 +171,10 @@ def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) 
     ws["B5"].number_format = "yyyy-mm-dd"
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 50
+    for r, (_label, value) in enumerate(rows, start=1):  # LibreOffice and WPS do not grow wrapped rows themselves
+        lines = math.ceil(_display_width(value) / 48) if isinstance(value, str) else 1
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines + 4
     _fit_width(ws)
 
 
@@ -274,7 +279,8 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
         ws.add_data_validation(dv)
 
     ws.freeze_panes = ws.cell(FIRST_ITEM_ROW, n_item + 1).coordinate
-    _print_setup(ws, f"A1:{last_letter}{max(last_row, HEADER_ROW + 1)}")
+    _print_setup(ws, f"A1:{last_letter}{max(last_row, HEADER_ROW + 1)}", last_col=last_col,
+                 group_starts=[n_item + 1 + g * len(GROUP_HEADERS) for g in range(len(groups))])
 
 
 def _roster_sheet(ws: Worksheet, roster: pd.DataFrame, projects: list[str]) -> None:
@@ -316,15 +322,46 @@ def _fit_width(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _print_setup(ws: Worksheet, area: str) -> None:
+# Printing a function sheet: every project adds three columns, so fit-to-width alone shrinks a company with many
+# projects to unreadable print. Widths are in Excel column units (7 px of Calibri 11 = 5.25 pt each).
+POINTS_PER_UNIT = 5.25
+PRINTABLE_POINTS = {"A4": 842 - 2 * 0.4 * 72, "A3": 1191 - 2 * 0.4 * 72}  # landscape, 0.4" side margins
+READABLE_SCALE = 0.7  # 10-point text never prints below 7 points
+PAGED_SCALE = 70  # percent, for sheets too wide for one A3 page
+
+
+def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[int]) -> None:
+    """Landscape; A4 fit to one page wide when that keeps a readable scale, else A3 fit to width; a sheet too wide
+    even for A3 prints at 70 % across several A3 pages, breaking only between project groups, with the item
+    columns A:D repeated on every page."""
     ws.page_setup.orientation = "landscape"
     _fit_width(ws)
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, last_col + 1)]
+    needed = POINTS_PER_UNIT * sum(widths)
+    if needed * READABLE_SCALE > PRINTABLE_POINTS["A4"]:
+        ws.page_setup.paperSize = ws.PAPERSIZE_A3
+        if needed * READABLE_SCALE > PRINTABLE_POINTS["A3"]:
+            ws.sheet_properties.pageSetUpPr.fitToPage = False
+            ws.page_setup.scale = PAGED_SCALE
+            # a quarter to spare: where Calibri is missing (LibreOffice without Carlito) columns come out wider
+            room = PRINTABLE_POINTS["A3"] * 100 / PAGED_SCALE / POINTS_PER_UNIT * 0.75
+            repeated = sum(widths[:4])  # A:D print on every page after the first
+            used = sum(widths[: group_starts[0] - 1]) if group_starts else 0
+            for g, start in enumerate(group_starts):
+                end = group_starts[g + 1] - 1 if g + 1 < len(group_starts) else last_col
+                group = sum(widths[start - 1:end])
+                if used + group > room and used > repeated:
+                    ws.col_breaks.append(Break(id=start - 1))  # a new page starts with this group
+                    used = repeated
+                used += group
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
     ws.print_title_cols = "A:D"
     ws.print_area = area
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    # header/footer 0.3" from the edge: LibreOffice clips them to the band up to the margin
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddHeader.center.text = "&A"
     ws.oddFooter.center.text = "第 &P 页,共 &N 页"
 

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .safety import check_input_file, check_sheet_bounds, translate_library_error
+from .safety import check_input_file, translate_library_error
+from .sheetscan import scan_sheets
+
+
+class ExcelError(str):
+    """An Excel error value (#N/A, #DIV/0! …) in a cell: text for display, never a valid result."""
 
 
 @dataclass
@@ -70,23 +75,33 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
         # chart sheets and macro sheets hold no checklist
         names = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
         wanted = set(names) if select is None else select(names)
+        scans = scan_sheets(path, wanted)  # refuses a sheet too large before calamine allocates it
         grids: dict[str, Grid] = {}
         for name in names:
             if name not in wanted:
                 continue
             sheet = book.get_sheet_by_name(name)
-            check_sheet_bounds(name, sheet.height, sheet.width)
             start = sheet.start or (0, 0)  # None for an empty sheet
-            grids[name] = Grid(
+            grid = Grid(
                 name=name,
                 rows=sheet.to_python() if sheet.start else [],
                 row0=start[0],
                 col0=start[1],
                 merged=list(sheet.merged_cell_ranges or []),
             )
+            _mark_errors(grid, scans[name].errors if name in scans else {})
+            grids[name] = grid
         book.close()
     except InputError:
         raise
     except Exception as exc:  # any library failure becomes a Chinese message
         raise translate_library_error(exc, path) from exc
     return RawWorkbook(path=path, sheet_names=names, grids=grids)
+
+
+def _mark_errors(grid: Grid, errors: dict[tuple[int, int], str]) -> None:
+    """calamine reads error cells as empty text; put the error back so it is reported, not ignored."""
+    for (r, c), text in errors.items():
+        r, c = r - grid.row0, c - grid.col0
+        if 0 <= r < len(grid.rows) and 0 <= c < len(grid.rows[r]):
+            grid.rows[r][c] = ExcelError(text)

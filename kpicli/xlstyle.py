@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,13 +15,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_FONT = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
+# Every font is named: a font without a name is Calibri in Excel but a serif face in LibreOffice and WPS, which
+# printed the coloured scores and the titles in a different typeface from the rest of the table.
+FONT_NAME = "Calibri"  # the workbook default openpyxl writes, so Excel shows no change
+HEADER_FONT = Font(name=FONT_NAME, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WRAP = Alignment(vertical="top", wrap_text=True)
+WRAP = Alignment(vertical="center", wrap_text=True)
 SCORE_FORMAT = "0.00"
 AMOUNT_FORMAT = '+#,##0;-#,##0;0'
-MUTED_FONT = Font(color="808080", italic=True)
+MUTED_FONT = Font(name=FONT_NAME, color="808080", italic=True)
+LINE_HEIGHT = 15  # points per line of 11-point text, CJK included
 
 # Fill and font colours from the best grade to the worst; custom grade names take them by position.
 GRADE_FILLS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]
@@ -37,7 +43,8 @@ def grade_style(grade: str | None, grade_names: Sequence[str]) -> tuple[PatternF
         index = len(GRADE_FILLS) - 1
     else:
         index = min(position, len(GRADE_FILLS) - 2)
-    return PatternFill("solid", fgColor=GRADE_FILLS[index]), Font(color=GRADE_FONTS[index], bold=position == 0)
+    return PatternFill("solid", fgColor=GRADE_FILLS[index]), Font(name=FONT_NAME, color=GRADE_FONTS[index],
+                                                                  bold=position == 0)
 
 
 def put(ws: Worksheet, row: int, col: int, value: object, *, number_format: str | None = None) -> object:
@@ -94,8 +101,35 @@ def title(ws: Worksheet, text: str, width: int, subtitle: str | None = None) -> 
 
 
 def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    """Column widths, then row heights for text wider than its column (see fit_rows)."""
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    fit_rows(ws, widths)
+
+
+def display_width(text: str) -> float:
+    """Width in Excel column units: CJK and full-width characters take about two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def fit_rows(ws: Worksheet, widths: Sequence[float], first_row: int = 2) -> None:
+    """Wrap text that is wider than its column (or its merged span) and give the row the height it needs.
+    LibreOffice and WPS keep a row without a stored height at one line, so wrapped text would print over the next
+    row (Excel grows it on opening). Rows that already have a height are left alone."""
+    spans = {(m.min_row, m.min_col): sum(widths[m.min_col - 1:m.max_col]) for m in ws.merged_cells.ranges}
+    for row in ws.iter_rows(min_row=first_row, max_col=len(widths)):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value:
+                continue
+            room = spans.get((cell.row, cell.column), widths[cell.column - 1]) - 1
+            need = max(1, math.ceil(display_width(cell.value) / max(room, 1)))
+            if need > 1 and not cell.alignment.wrap_text:
+                cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="center", wrap_text=True)
+            lines = max(lines, need if cell.alignment.wrap_text else 1)
+        r = row[0].row
+        if lines > 1 and ws.row_dimensions[r].height is None:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines + 3
 
 
 def print_setup(ws: Worksheet, *, header_row: int, last_row: int, last_col: int, landscape: bool) -> None:
@@ -107,7 +141,9 @@ def print_setup(ws: Worksheet, *, header_row: int, last_row: int, last_col: int,
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    # header/footer sit 0.3" from the edge; LibreOffice clips them to the band up to the margin, so leave 0.4"
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_area = f"A1:{get_column_letter(max(last_col, 1))}{max(last_row, header_row)}"
     ws.oddFooter.center.text = "&A  第 &P 页,共 &N 页"

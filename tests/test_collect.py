@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -385,3 +386,39 @@ def test_company_group_points_and_roster_are_carried_over(tmp_path):
     assert unit_scores(out)[("营销", "甲")] == unit_scores(b)[("营销", "甲")] == (True, Decimal("71.43"))  # 5 of 7
     function = scores.functions.set_index("function").loc["营销"]
     assert float(function.score) == pytest.approx(100 * (5 * 0 + 2 * 1 + 5 * 1 + 2 * 0) / 14)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    spec = sheet("甲")
+    a = book(tmp_path / "a.xlsx", spec)
+    wb = openpyxl.load_workbook(a)
+    cell = wb["营销篇"][cell_of(spec, 0, "甲", 2)]
+    cell.value, cell.data_type = '=HYPERLINK("http://example.com","点我")', "s"
+    wb.save(a)
+    out = tmp_path / "汇总.xlsx"
+    assert run("collect", a, "-o", out).exit_code == 0
+    with zipfile.ZipFile(out) as zf:
+        sheets = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in xml or "<f " in xml for xml in sheets)
+    assert read_checklist(out).items["remark"].iloc[0].startswith("=HYPERLINK")
+
+
+def test_an_all_not_applicable_submission_wins_over_a_blank_copy(tmp_path):
+    both = {i: {"甲": ANSWERS[i], "乙": (None, None)} for i in ANSWERS}
+    a = book(tmp_path / "a.xlsx", SheetSpec(items=[Item(n, lv, both[i], item_id=i) for i, n, lv in ITEMS]))
+    b = book(tmp_path / "b.xlsx", sheet("乙", answers=dict.fromkeys(ANSWERS, ("不适用", "不适用"))))
+    out = tmp_path / "汇总.xlsx"
+    result = run("collect", a, b, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert unit_scores(out)[("营销", "乙")] == (False, None) == unit_scores(b)[("营销", "乙")]
+    assert "a.xlsx" in flat(result.output) and "只有「不适用」" in flat(result.output)
+
+
+def test_a_duplicate_lacking_a_row_is_no_conflict_and_loses_nothing(tmp_path):
+    short = book(tmp_path / "a.xlsx", sheet("甲", rows=[ITEMS[0], ITEMS[2], ITEMS[3]]))
+    full = book(tmp_path / "b.xlsx", sheet("甲"))
+    out = tmp_path / "汇总.xlsx"
+    result = run("collect", short, full, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert merged_answers(out, "甲") == expected()
+    assert "缺少" not in flat(result.output)

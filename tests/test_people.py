@@ -95,9 +95,17 @@ def test_allocation_sheet_structure(q1, tmp_path):
         assert cell.value is None and cell.fill.fgColor.rgb[-6:] == YELLOW
     assert found["工程职能"]["members"] == [(found["工程职能"]["members"][0][0], "李工程", "工程职能负责人")]
     assert "=3000," in ws.cell(found["工程职能"]["total"], 4).value
-    assert ws.print_area and ws.freeze_panes == "A3"
+    assert ws.freeze_panes == "A3"
     ranges = [str(r) for dv in ws.data_validations.dataValidation for r in dv.sqref.ranges]
     assert f"C{first}:C{last}" in ranges
+
+
+def test_allocation_sheet_prints_on_a4(q1, tmp_path):
+    ws = score(q1, tmp_path / "结果.xlsx")["奖惩分配表"]
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1
+    last = max(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value is not None)
+    assert ws.print_area == f"'奖惩分配表'!$A$1:$D${last}"
+    assert ws.print_title_rows == "$1:$2"
 
 
 def test_team_without_members_and_service_fee(tmp_path):
