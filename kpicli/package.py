@@ -400,18 +400,18 @@ def _rebuild_workbook_xml(wb_xml: str, res_wb_xml: str, kept: list[dict], new_sh
             return match.group(0)
         return f'localSheetId="{old - sum(1 for r in removed if r < old) + added}"'
 
-    names = re.findall(r"<definedName\b.*?</definedName>", wb_xml, re.S)
+    names = re.findall(r"<definedName\b[^>]*>.*?</definedName>", wb_xml, re.S)
     kept_names = []
     for element in names:
         local = _attr(element, "localSheetId")
         if local is not None and int(local) in removed:
             continue
         kept_names.append(re.sub(r'localSheetId="(\d+)"', shift_local, element, count=1))
-    kept_names += re.findall(r"<definedName\b.*?</definedName>", res_wb_xml, re.S)
+    kept_names += re.findall(r"<definedName\b[^>]*>.*?</definedName>", res_wb_xml, re.S)
     defined = "<definedNames>" + "".join(kept_names) + "</definedNames>" if kept_names else ""
     if "<definedNames" in wb_xml:
-        wb_xml = re.sub(r"<definedNames>.*?</definedNames>|<definedNames/>", lambda _: defined, wb_xml, count=1,
-                        flags=re.S)
+        wb_xml = re.sub(r"<definedNames\s*>.*?</definedNames>|<definedNames\s*/>", lambda _: defined, wb_xml,
+                        count=1, flags=re.S)
     elif defined:
         wb_xml = wb_xml.replace("</sheets>", "</sheets>" + defined, 1)
     # Open on the first result sheet.

@@ -256,7 +256,7 @@ def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
     if not rows:
         rows.append(["—", "本季度无奖惩", "", None, "", 0, "", "", ""])
     last = write_table(ws, 4, headers, rows, {3: SCORE_FORMAT, 5: AMOUNT_FORMAT})
-    set_widths(ws, [7, 18, 7, 10, 7, 11, 12, 30, 30])
+    set_widths(ws, [7, 18, 7, 10, 7, 11, 12, 30, 40])  # landscape: room for a team of seven names
     print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=True)
 
 
@@ -281,7 +281,7 @@ def _deviations(ws: Worksheet, a: Assessment, heading: str) -> None:
     if not rows:
         rows.append(["—", "本季度无自查偏差", "", "", "", "", "", ""])
     last = write_table(ws, 4, headers, rows)
-    set_widths(ws, [7, 16, 10, 26, 9, 9, 14, 14])
+    set_widths(ws, [7, 16, 10, 26, 9, 9, 16, 16])  # 客户关系篇!AB13 on one line
     print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=True)
 
 
@@ -325,7 +325,7 @@ def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     write_table(ws, DETAIL_TOP, DETAIL_HEADERS, [])
     table = detail_table(a)
     last = DETAIL_TOP + len(table)
-    set_widths(ws, [7, 14, 9, 10, 26, 7, 7, 9, 9, 7, 9, 9, 14])
+    set_widths(ws, [7, 14, 9, 10, 26, 7, 7, 9, 9, 7, 9, 9, 16])
     print_setup(ws, header_row=DETAIL_TOP, last_row=last, last_col=len(DETAIL_HEADERS), landscape=True)
     ws.auto_filter.ref = f"A{DETAIL_TOP}:M{last}"
     wb = ws.parent

@@ -343,6 +343,7 @@ def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[
         if needed * READABLE_SCALE > PRINTABLE_POINTS["A3"]:
             ws.sheet_properties.pageSetUpPr.fitToPage = False
             ws.page_setup.scale = PAGED_SCALE
+            ws.cell(1, 1).alignment = Alignment(horizontal="left", vertical="center")  # title on the first page
             # a quarter to spare: where Calibri is missing (LibreOffice without Carlito) columns come out wider
             room = PRINTABLE_POINTS["A3"] * 100 / PAGED_SCALE / POINTS_PER_UNIT * 0.75
             repeated = sum(widths[:4])  # A:D print on every page after the first

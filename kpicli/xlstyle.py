@@ -109,27 +109,36 @@ def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
 
 def display_width(text: str) -> float:
     """Width in Excel column units: CJK and full-width characters take about two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
 
 
 def fit_rows(ws: Worksheet, widths: Sequence[float], first_row: int = 2) -> None:
-    """Wrap text that is wider than its column (or its merged span) and give the row the height it needs.
-    LibreOffice and WPS keep a row without a stored height at one line, so wrapped text would print over the next
-    row (Excel grows it on opening). Rows that already have a height are left alone."""
+    """Wrap table text (bordered or merged cells) that is wider than its column or merged span, give the row the
+    height it needs and centre the row's other cells vertically. LibreOffice and WPS keep a row without a stored
+    height at one line, so wrapped text would print over the next row (Excel grows it on opening). A note outside
+    the tables may run on to the right; rows that already have a height are left alone."""
     spans = {(m.min_row, m.min_col): sum(widths[m.min_col - 1:m.max_col]) for m in ws.merged_cells.ranges}
     for row in ws.iter_rows(min_row=first_row, max_col=len(widths)):
+        r = row[0].row
+        if ws.row_dimensions[r].height is not None:
+            continue
         lines = 1
         for cell in row:
-            if not isinstance(cell.value, str) or not cell.value:
+            anchor = (cell.row, cell.column) in spans
+            if (not isinstance(cell.value, str) or not cell.value or cell.data_type == "f"
+                    or not (anchor or cell.border.left.style)):
                 continue
             room = spans.get((cell.row, cell.column), widths[cell.column - 1]) - 1
             need = max(1, math.ceil(display_width(cell.value) / max(room, 1)))
             if need > 1 and not cell.alignment.wrap_text:
                 cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="center", wrap_text=True)
             lines = max(lines, need if cell.alignment.wrap_text else 1)
-        r = row[0].row
-        if lines > 1 and ws.row_dimensions[r].height is None:
+        if lines > 1:
             ws.row_dimensions[r].height = LINE_HEIGHT * lines + 3
+            for cell in row:
+                if cell.alignment.vertical is None:
+                    cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="center",
+                                               wrap_text=cell.alignment.wrap_text)
 
 
 def print_setup(ws: Worksheet, *, header_row: int, last_row: int, last_col: int, landscape: bool) -> None:

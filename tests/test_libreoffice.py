@@ -33,6 +33,8 @@ from kpicli.vocab import FUNCTION_SHEETS, FUNCTIONS, RESULT_CHOICES
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_workbooks").glob("*.xlsx"))
 Q1 = "2026Q1_客户触点检查表.xlsx"
+WIDE_PROJECTS = [f"项目{i}" for i in range(1, 9)]  # 9 groups with 城市公司: too wide for one A3 page
+A3_LANDSCAPE = (1190.55, 841.89)
 FOOTER = re.compile(r"^\s*(\S+)\s+第\s*\d+\s*页,共\s*\d+\s*页\s*$", re.M)
 # pdftotext -bbox word boxes are about 1.3 × the printed font size (measured on LibreOffice 7.4's PDFs)
 BOX_PER_POINT = 1.3
@@ -121,6 +123,9 @@ def work(tmp_path_factory) -> Path:
     (folder / "result.json").write_text(done.stdout, encoding="utf-8")
     done = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "-p", "乙", "-o", folder / "template.xlsx")
     assert done.exit_code == 0, done.output
+    wide = [a for i in range(1, len(WIDE_PROJECTS) + 1) for a in ("-p", f"项目{i}")]
+    done = run("template", "--year", 2026, "--quarter", 1, *wide, "-o", folder / "wide.xlsx")
+    assert done.exit_code == 0, done.output
     if annual_available():
         quarters = sorted(folder.glob("2026Q?_客户触点检查表.xlsx"))
         done = run("annual", *quarters, "-o", folder / "annual.xlsx", "--format", "json")
@@ -131,7 +136,7 @@ def work(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def pdfs(work: Path) -> dict[str, Path]:
-    names = [n for n in ("result", "template", "annual") if (work / f"{n}.xlsx").exists()]
+    names = [n for n in ("result", "template", "wide", "annual") if (work / f"{n}.xlsx").exists()]
     outputs = convert([work / f"{n}.xlsx" for n in names], "pdf", work / "pdf")
     return dict(zip(names, outputs))
 
@@ -283,7 +288,7 @@ def test_template_dropdowns_survive_libreoffice(work: Path, resaved: Path) -> No
             assert f"{letter}5" in covered and f"{letter}{ws.max_row}" in covered
 
 
-def test_template_prints_every_function_sheet_readably(pdfs: dict[str, Path]) -> None:
+def test_template_prints_every_function_sheet_readably(work: Path, pdfs: dict[str, Path]) -> None:
     pdf = pdfs["template"]
     pages = pdf_page_texts(pdf)
     text = "\n".join(pages)
@@ -294,7 +299,32 @@ def test_template_prints_every_function_sheet_readably(pdfs: dict[str, Path]) ->
         page = numbers[0]
         assert one_line_with(pages[page - 1], ["序号", "触点编号", "客户阶段", "触点名称", "触点等级", "标准动作"])
         assert one_line_with(pages[page - 1], ["城市公司", "甲", "乙"]), f"{name} 的项目列组没有和触点印在同一页"
-        assert printed_points(pdf, page) >= 5.5, f"{name} 缩放后字太小"
+        assert printed_points(pdf, page) >= 6.0, f"{name} 缩放后字太小"
+    # 基本信息's 说明 wraps onto two lines: the row must be tall enough (LibreOffice does not grow it)
+    info = openpyxl.load_workbook(work / "template.xlsx")["基本信息"]
+    assert (info.row_dimensions[6].height or 15) >= 30
+
+
+def test_template_too_wide_for_a3_pages_across_between_project_groups(pdfs: dict[str, Path]) -> None:
+    """Eight projects: A3 landscape at a readable scale, several pages across, every page with the item columns
+    A:D and whole project groups (自查 检查 备注 never split), every project printed."""
+    pdf = pdfs["wide"]
+    pages = pdf_page_texts(pdf)
+    sizes = pdf_page_sizes(pdf)
+    for name in FUNCTION_SHEETS.values():
+        numbers = [n for n, page in enumerate(pages, start=1) if page.lstrip().startswith(name)]  # page header &A
+        assert len(numbers) >= 2, f"{name} 应横向分页打印"
+        printed: list[str] = []
+        for number in numbers:
+            page = pages[number - 1]
+            assert all(abs(a - b) < 1 for a, b in zip(sizes[number - 1], A3_LANDSCAPE)), f"{name} 应为 A3 横向"
+            assert "触点名称" in page, f"{name} 第 {number} 页没有重复触点列"
+            groups = [line.split() for line in page.splitlines() if line.split()[:3] == ["自查", "检查", "备注"]]
+            assert groups and groups[0] == ["自查", "检查", "备注"] * (len(groups[0]) // 3), \
+                f"{name} 第 {number} 页把项目列组拆开了"
+            printed += [p for p in ["城市公司", *WIDE_PROJECTS] if re.search(rf"{p}(?!\d)", page)]
+            assert printed_points(pdf, number) >= 6.0, f"{name} 第 {number} 页字太小"
+        assert sorted(printed) == sorted(["城市公司", *WIDE_PROJECTS]), f"{name}:每个列组应恰好打印一次"
 
 
 # --- the annual workbook ---------------------------------------------------------------------------------------------
