@@ -197,12 +197,16 @@ class Outcome(Generic[T]):
 
 
 def each_file(files: Sequence[Path], action: Callable[[Path], T], *, label: str) -> Iterator[Outcome[T]]:
-    """action(path) for every file under a progress bar. An unreadable file (InputError) or one with errors
-    (DataError) ends only that file; any other KpiError (a bad rules file, an unwritable output) stops all."""
+    """action(path) for every file under a progress bar. A KpiError ends only that file (unreadable, errors in
+    it, an output that may not be overwritten); a bad rules file stops everything, as it would each file alike."""
+    from .rules import RulesError
+
     for path in progress(list(files), label):
         try:
             yield Outcome(path, value=action(path))
-        except (InputError, DataError) as exc:
+        except RulesError:
+            raise
+        except KpiError as exc:
             yield Outcome(path, error=exc)
 
 
@@ -324,22 +328,29 @@ def score_files(
     fmt: str,
     rules: Path | None,
     period: dict,
+    output: Path | None = None,
     force: bool = False,
     in_place: bool = False,
     score: Callable[..., tuple[Any, Path]] | None = None,
 ) -> int:
-    """kpicli score on several files: each scored and written to its own result workbook (the default output
-    beside it), rankings shown per file; JSON: an array of per-file objects with "file" and "output"."""
+    """kpicli score on several files: each scored and written to its own result workbook (api.score's default
+    output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
+    JSON: an array of per-file objects with "file" and "output"."""
     from . import api
+    from .report_excel import default_output
     from .report_terminal import console, print_json, print_problems, print_rankings
 
+    if output is not None and not Path(output).is_dir():
+        raise KpiError(f"给了多个文件或文件夹时,-o/--output 只能是一个已存在的文件夹(结果按各自的文件名写入其中),"
+                       f"不能是一个文件:{output}")
     run = score or api.score
     out = console(stderr=fmt == "json")
     print_skipped(inputs, console(stderr=True))
     codes, entries, written = [], [], []
 
     def action(path: Path) -> tuple[Any, Path]:
-        return run(path, None, rules_path=rules, force=force, in_place=in_place, **period)
+        target = None if output is None else Path(output) / default_output(path).name
+        return run(path, target, rules_path=rules, force=force, in_place=in_place, **period)
 
     for outcome in each_file(inputs.files, action, label="评分"):
         codes.append(outcome.exit_code)

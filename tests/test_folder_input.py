@@ -197,3 +197,17 @@ def test_one_file_is_the_classic_form(tmp_path):
 
 def test_progress_is_a_plain_iterator_outside_a_terminal():
     assert list(progress(list(range(10)), "读取")) == list(range(10))
+
+
+def test_score_files_into_a_folder_reports_a_refused_output_and_goes_on(folder, tmp_path, capsys):
+    results = tmp_path / "结果"
+    results.mkdir()
+    (results / "2026Q1_客户触点检查表_评分结果.xlsx").write_bytes(b"someone else's file")
+    code = score_files(expand_inputs([folder]), fmt="table", rules=None, period={}, output=results)
+    assert code == 2
+    text = flat(capsys.readouterr().out)
+    assert "--force" in text and "2026Q2_客户触点检查表_评分结果.xlsx" in text
+    assert (results / "2026Q2_客户触点检查表_评分结果.xlsx").exists()
+    assert (results / "2026Q1_客户触点检查表_评分结果.xlsx").read_bytes() == b"someone else's file"
+    with pytest.raises(KpiError):
+        score_files(expand_inputs([folder]), fmt="table", rules=None, period={}, output=results / "一个.xlsx")

@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from lo import (
+    PROFILE,
     convert,
     count_colour,
     pdf_page_sizes,
@@ -108,8 +109,10 @@ def annual_available() -> bool:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _soffice() -> None:
+def _soffice():
     require_soffice()
+    yield
+    shutil.rmtree(PROFILE, ignore_errors=True)  # this session's LibreOffice user profile
 
 
 @pytest.fixture(scope="module")
