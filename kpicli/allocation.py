@@ -15,6 +15,7 @@ from .xlstyle import (
     AMOUNT_FORMAT,
     BORDER,
     CENTER,
+    FONT_NAME,
     HEADER_FILL,
     HEADER_FONT,
     MUTED_FONT,
@@ -94,7 +95,7 @@ def _block(ws: Worksheet, a: Assessment, r: int, kind: str, unit: str, amount: i
                                       (f"{shown}:{reason}", None)), start=1):
         cell = put(ws, r, c, value, number_format=fmt)
         cell.font, cell.fill, cell.border = HEADER_FONT, BLOCK_FILL, BORDER
-    ws.cell(r, 1).font = Font(bold=True, size=12)
+    ws.cell(r, 1).font = Font(name=FONT_NAME, bold=True, size=12)
     if method == SERVICE_FEE:
         note = put(ws, r + 1, 1, f"以{SERVICE_FEE}方式结算(物业公司服务费),不分配给个人")
         note.font = MUTED_FONT
@@ -138,7 +139,7 @@ def _block(ws: Worksheet, a: Assessment, r: int, kind: str, unit: str, amount: i
         cell.font = HEADER_FONT
     for mark, colour in (("✓", "006100"), ("✗", "9C0006")):  # the verdict in green or red once computed
         ws.conditional_formatting.add(f"D{total}", FormulaRule(formula=[f'LEFT(D{total},1)="{mark}"'],
-                                                               font=Font(bold=True, color=colour)))
+                                                               font=Font(name=FONT_NAME, bold=True, color=colour)))
     return total
 
 

@@ -27,6 +27,7 @@ from .xlstyle import (
     AMOUNT_FORMAT,
     BORDER,
     CENTER,
+    FONT_NAME,
     HEADER_FILL,
     HEADER_FONT,
     MUTED_FONT,
@@ -43,9 +44,9 @@ from .xlstyle import (
 ANNUAL_SHEETS = ("年度趋势", "年度封顶名单", "年度奖惩台账", "人员年度结果")
 SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
 CAPPED_FILL = PatternFill("solid", fgColor="FFC7CE")
-CAPPED_FONT = Font(color="9C0006", bold=True)
-WARN_FONT = Font(color="C00000", bold=True)
-REASON_FONT = Font(color="9C0006")
+CAPPED_FONT = Font(name=FONT_NAME, color="9C0006", bold=True)
+WARN_FONT = Font(name=FONT_NAME, color="C00000", bold=True)
+REASON_FONT = Font(name=FONT_NAME, color="9C0006")
 
 
 def heading(result: AnnualResult) -> str:
@@ -368,7 +369,7 @@ def _ledger(ws: Worksheet, result: AnnualResult) -> None:
             cell = ws.cell(rr, c)
             cell.alignment = CENTER
             if isinstance(cell.value, int) and cell.value:
-                cell.font = Font(color="006100" if cell.value > 0 else "9C0006", bold=c == len(headers))
+                cell.font = Font(name=FONT_NAME, color="006100" if cell.value > 0 else "9C0006", bold=c == len(headers))
             elif isinstance(cell.value, str):
                 cell.font = MUTED_FONT
     if len(body) > 1 or body[0][0] == "合计":
