@@ -31,8 +31,8 @@ from .cli_common import (
 
 @app.command(cls=ChineseCommand)
 def score(
-    file: FileArg,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="结果工作簿(默认:输入文件旁的 <文件名>_评分结果.xlsx)", show_default=False)] = None,
+    files: Annotated[list[Path], typer.Argument(help="检查表工作簿(.xlsx / .xlsm),可以给多个,或给文件夹", metavar="文件…", show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="结果工作簿(默认:输入文件旁的 <文件名>_评分结果.xlsx);多个文件时为输出文件夹", show_default=False)] = None,
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     force: Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的同名文件")] = False,
@@ -43,12 +43,17 @@ def score(
 ) -> int:
     """评分并写出结果工作簿(原工作表 + 评分汇总、排名、奖惩等结果表),终端显示排名和奖惩。
 
-    示例:kpicli score 2026Q1_客户触点检查表.xlsx
+    示例:kpicli score 2026Q1_客户触点检查表.xlsx;kpicli score 各项目提交/ -o 结果/
     """
     from . import api
+    from .inputs import expand_inputs, score_files, several_paths
     from .report_terminal import console, print_json, print_rankings
 
     check_format(fmt)
+    if several_paths(files):
+        return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
+                           in_place=in_place, period=period_options(company, year, quarter))
+    file = files[0]
     try:
         result, written = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
                                     **period_options(company, year, quarter))

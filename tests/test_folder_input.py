@@ -211,3 +211,24 @@ def test_score_files_into_a_folder_reports_a_refused_output_and_goes_on(folder, 
     assert (results / "2026Q1_客户触点检查表_评分结果.xlsx").read_bytes() == b"someone else's file"
     with pytest.raises(KpiError):
         score_files(expand_inputs([folder]), fmt="table", rules=None, period={}, output=results / "一个.xlsx")
+
+
+def test_score_a_folder_through_the_cli_writes_each_result_into_the_output_folder(folder, tmp_path):
+    out = tmp_path / "结果"
+    out.mkdir()
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    result = run("score", folder, "-o", out, "--format", "json")
+    assert result.exit_code == 0, result.output  # the broken workbook sits in a sub-folder, not searched
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and len(data) == len(list(out.iterdir())) == 2
+    assert {Path(d["file"]).name for d in data} == {"2026Q1_客户触点检查表.xlsx", "2026Q2_客户触点检查表.xlsx"}
+    written = sorted(p.name for p in out.iterdir())
+    assert written and all(name.endswith("_评分结果.xlsx") for name in written)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before  # inputs untouched
+
+
+def test_score_several_files_needs_an_existing_output_folder(folder, tmp_path):
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx" and not p.name.startswith("~$"))[:2]
+    result = run("score", *files, "-o", tmp_path / "nope")
+    assert result.exit_code == 2
+    assert "文件夹" in result.output and "Traceback" not in result.output
