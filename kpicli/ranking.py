@@ -82,36 +82,37 @@ def reward_reason(score: Decimal | None, rank: object, amount: Decimal, rules: R
     return ""
 
 
+ROLE_COLUMNS = ["role", "unit", "function", "project", "assessed", "score", "grade", "basis"]
+
+
 def role_scores(functions: pd.DataFrame, projects: pd.DataFrame, units: pd.DataFrame,
                 roster: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every assessed post and the score that applies to it (contract §4), with names when a roster exists."""
-    rows = []
-    for f in functions.itertuples(index=False):
-        rows.append({"role": FUNCTION_HEAD, "unit": COMPANY_GROUP, "function": f.function, "project": None,
-                     "assessed": f.assessed, "score": f.score, "grade": f.grade, "basis": f"{f.function}职能得分"})
-    for p in projects.itertuples(index=False):
-        rows.append({"role": DIRECTOR_ROLE, "unit": p.project, "function": None, "project": p.project,
-                     "assessed": p.assessed, "score": p.score, "grade": p.grade, "basis": "项目得分"})
-        for u in units[(units["group"] == p.project)].itertuples(index=False):
-            rows.append({"role": FUNCTION_MANAGER, "unit": p.project, "function": u.function, "project": p.project,
-                         "assessed": u.assessed, "score": u.score, "grade": u.grade,
-                         "basis": f"{p.project}·{u.function}得分"})
-    roles = pd.DataFrame(rows)
-    roles["names"] = [_names(roster, r) for r in roles.itertuples(index=False)]
+    """Every assessed post and the score that applies to it (contract §4), with names when a roster exists:
+    the function heads, then each project's director followed by its function managers."""
+    heads = functions.assign(role=FUNCTION_HEAD, unit=COMPANY_GROUP, project=None,
+                             basis=functions["function"] + "职能得分", _p=-1, _k=0)
+    order = {p: i for i, p in enumerate(projects["project"])}
+    directors = projects.assign(role=DIRECTOR_ROLE, unit=projects["project"], function=None, basis="项目得分",
+                                _p=projects["project"].map(order), _k=0)
+    mine = units[units["group"].isin(order)]
+    managers = mine.assign(role=FUNCTION_MANAGER, unit=mine["group"], project=mine["group"],
+                           basis=mine["group"] + "·" + mine["function"] + "得分", _p=mine["group"].map(order), _k=1)
+    parts = [t[[*ROLE_COLUMNS, "_p", "_k"]].astype(object) for t in (heads, directors, managers)]
+    roles = pd.concat(parts, ignore_index=True).sort_values(["_p", "_k"], kind="stable")
+    roles = roles.drop(columns=["_p", "_k"]).reset_index(drop=True)
+    roles["names"] = _names(roster, roles)
     return roles
 
 
-def _names(roster: pd.DataFrame | None, role: object) -> str:
+def _names(roster: pd.DataFrame | None, roles: pd.DataFrame) -> list[str]:
+    """The roster's names for each post, joined with 、 ('' without a roster)."""
     if roster is None or roster.empty:
-        return ""
-    if role.role == FUNCTION_HEAD:
-        hit = roster[(roster["role"] == FUNCTION_HEAD) & (roster["function"] == role.function)]
-    elif role.role == DIRECTOR_ROLE:
-        hit = roster[(roster["role"] == DIRECTOR_ROLE) & (roster["unit"] == role.unit)]
-    else:
-        hit = roster[(roster["role"] == FUNCTION_MANAGER) & (roster["unit"] == role.unit)
-                     & (roster["function"] == role.function)]
-    return "、".join(hit["name"])
+        return [""] * len(roles)
+    key = roster["role"] + "|" + roster["unit"].where(roster["role"] != FUNCTION_HEAD, COMPANY_GROUP) + "|" + \
+        roster["function"].fillna("")
+    joined = roster.groupby(key, sort=False)["name"].agg("、".join)
+    wanted = roles["role"] + "|" + roles["unit"] + "|" + roles["function"].fillna("")
+    return wanted.map(joined).fillna("").tolist()
 
 
 def team_members(roster: pd.DataFrame | None, unit_kind: str, unit: str) -> list[str]:

@@ -32,7 +32,7 @@ class Checklist:
     def projects(self) -> list[str]:
         """Project groups in order of first appearance (城市公司 excluded)."""
         items = self.items[~self.items["is_company"].astype(bool)]
-        return list(dict.fromkeys(items["group"]))
+        return list(pd.unique(items["group"]))
 
 
 def classify_sheets(names: list[str]) -> tuple[dict[str, str], list[Problem]]:

@@ -45,7 +45,9 @@ def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list
     credits = {DONE: Decimal(1), PARTIAL: sc.partial_credit, NOT_DONE: Decimal(0)}
     frame["credit"] = frame["value"].map(credits).where(frame["value"].ne(FRACTION), frame["fraction"])
     frame.loc[~frame["applicable"], "credit"] = None
-    points_ok = frame["points"].map(lambda d: d is not None and d > 0)
+    points = frame["points"]
+    positive = {d for d in points.dropna().unique() if d > 0}
+    points_ok = points.isin(positive)
     frame["weight"] = frame["points"].where(points_ok, frame["level"].map(sc.level_weights))
     frame["weight_source"] = np.where(points_ok, "分值", "等级")
 

@@ -96,10 +96,8 @@ def _scan_part(archive: zipfile.ZipFile, part: str) -> SheetScan:
             tail = data[cut:]
             if not chunk:
                 break
-    if letters:
-        scan.cols = max(_column_index(x) for x in letters)
-    cell_rows = [pos[0] + 1 for pos in scan.errors]
-    scan.rows = max([scan.rows, *cell_rows])
+    scan.cols = max((_column_index(x) for x in letters), default=0)
+    scan.rows = max([scan.rows, *(pos[0] + 1 for pos in scan.errors)])
     return scan
 
 
