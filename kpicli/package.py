@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape
 from .outputs import MARK_PROPERTY
 from .xlfast import insert_rows
 
+# Deflate level 1: a result workbook ~10% larger, written several times faster than at the default 6.
+FAST_DEFLATE = 1
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_REL = REL_NS + "/worksheet"
 CUSTOM_PROPS_REL = REL_NS + "/custom-properties"
@@ -48,7 +50,7 @@ class Package:
         self.parts[name] = text.encode("utf-8")
 
     def write(self, path: Path) -> None:
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=FAST_DEFLATE) as archive:
             # [Content_Types].xml first, as Office writes it
             for name in sorted(self.parts, key=lambda n: n != "[Content_Types].xml"):
                 archive.writestr(name, self.parts[name])
