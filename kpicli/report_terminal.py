@@ -81,7 +81,7 @@ def print_rankings(a: Assessment, out: Console | None = None) -> None:
             line.append_text(amount_text(amount))
             if method != "团队奖金":
                 line.append(f"({method})", style="dim")
-        out.print(line)
+        out.print(line, soft_wrap=True)  # let the terminal wrap CJK text; rich would break at the first space
     else:
         out.print("奖惩:本季度无奖励或处罚")
     if len(a.deviations):
@@ -129,7 +129,7 @@ def print_problems(problems: list[Problem], out: Console | None = None, *, file:
         elif where:
             line.append(f"{where}:", style="bold")
         line.append(message)
-        out.print(line)
+        out.print(line, soft_wrap=True)  # let the terminal wrap CJK text; rich would break at the first space
     counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
     summary = ",".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS)
     out.print(f"共 {summary}。" + ("请先修正错误,再运行评分。" if counts["error"] else "警告和提示不影响评分。"))
