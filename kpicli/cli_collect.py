@@ -78,7 +78,7 @@ def print_collect_problems(problems: list, out: object) -> None:
     is one line listing the cells."""
     from rich.text import Text
 
-    from .report_terminal import LEVEL_LABELS, MAX_CELLS_SHOWN
+    from .report_terminal import LEVEL_LABELS, problem_line
 
     if not problems:
         out.print("没有发现问题。", style="green")
@@ -92,15 +92,6 @@ def print_collect_problems(problems: list, out: object) -> None:
     for file, lines in sorted(by_file.items(), key=lambda kv: kv[0] != ""):  # problems of the whole set first
         out.print(Text(file or "汇总", style="bold"))
         for (level, sheet, message, _), found in lines.items():
-            label, style = LEVEL_LABELS[level]
-            cells = [c for c in found if c]
-            line = Text(f"  [{label}]", style=style)
-            if cells:
-                shown = "、".join(cells[:MAX_CELLS_SHOWN]) + (f" 等 {len(cells)} 处" if len(cells) > MAX_CELLS_SHOWN else "")
-                line.append(f"{sheet}!{shown}:" if sheet else f"{shown}:", style="bold")
-            elif sheet:
-                line.append(f"{sheet}:", style="bold")
-            line.append(message)
-            out.print(line)
+            out.print(problem_line(level, sheet, message, [c for c in found if c], indent="  "), soft_wrap=True)
     counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
     out.print("共 " + ",".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS) + "。")

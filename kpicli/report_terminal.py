@@ -111,6 +111,19 @@ def group_problems(problems: list[Problem]) -> list[tuple[str, str, str, list[st
     return [(k[0], k[1], k[2], [c for c in cells if c]) for k, cells in grouped.items()]
 
 
+def problem_line(level: str, where: str, message: str, cells: list[str], indent: str = "") -> Text:
+    """'[错误] 营销篇!M12:…' — one problem, or one kind of warning with its cells listed (at most a few)."""
+    label, style = LEVEL_LABELS[level]
+    line = Text(f"{indent}[{label}] ", style=style)
+    if cells:
+        shown = "、".join(cells[:MAX_CELLS_SHOWN]) + (f" 等 {len(cells)} 处" if len(cells) > MAX_CELLS_SHOWN else "")
+        line.append(f"{where}!{shown}:" if where else f"{shown}:", style="bold")
+    elif where:
+        line.append(f"{where}:", style="bold")
+    line.append(message)
+    return line
+
+
 def print_problems(problems: list[Problem], out: Console | None = None, *, file: str | None = None) -> None:
     """Every error on its own line with sheet!cell; warnings of one kind grouped per sheet."""
     out = out or console()
@@ -121,15 +134,7 @@ def print_problems(problems: list[Problem], out: Console | None = None, *, file:
         return
     order = {"error": 0, "warning": 1, "info": 2}
     for level, where, message, cells in group_problems(sorted(problems, key=lambda p: order[p.level])):
-        label, style = LEVEL_LABELS[level]
-        line = Text(f"[{label}] ", style=style)
-        if cells:
-            shown = "、".join(cells[:MAX_CELLS_SHOWN]) + (f" 等 {len(cells)} 处" if len(cells) > MAX_CELLS_SHOWN else "")
-            line.append(f"{where}!{shown}:" if where else f"{shown}:", style="bold")
-        elif where:
-            line.append(f"{where}:", style="bold")
-        line.append(message)
-        out.print(line, soft_wrap=True)  # let the terminal wrap CJK text; rich would break at the first space
+        out.print(problem_line(level, where, message, cells), soft_wrap=True)  # the terminal wraps CJK text
     counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
     summary = ",".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS)
     out.print(f"共 {summary}。" + ("请先修正错误,再运行评分。" if counts["error"] else "警告和提示不影响评分。"))
