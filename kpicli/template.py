@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -68,6 +69,9 @@ _VALIDATION_ERROR = ("建议从下拉列表选择:完成、部分完成、未完
 _RESERVED = {normalize(k) for k in (*ITEM_COLUMNS, *SUBHEADERS, COMPANY_GROUP)}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def check_project_names(projects: list[str]) -> list[str]:
     """Project names as they will be written (trimmed, inner spaces folded); KpiError for an empty
     name, a duplicate, 城市公司, or a name the reader would take for a header."""
@@ -78,6 +82,8 @@ def check_project_names(projects: list[str]) -> list[str]:
         key = normalize(name)
         if not name:
             raise KpiError(f"第 {position} 个项目名称为空;请给出每个项目的名称")
+        if _CONTROL.search(name):
+            raise KpiError(f"第 {position} 个项目名称含有不可见的控制字符(常见于从别处粘贴的文字);请重新输入该名称")
         if key == normalize(COMPANY_GROUP):
             raise KpiError(f"项目名称不能是「{COMPANY_GROUP}」:城市公司列组由模板按触点目录自动生成")
         if key in _RESERVED:
@@ -161,7 +167,7 @@ def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) 
     ]
     for r, (label, value) in enumerate(rows, start=1):
         for c, text in enumerate((label, value), start=1):
-            cell = ws.cell(r, c, value=text if text != "" else None)
+            cell = put(ws, r, c, text if text != "" else None)
             cell.border = BORDER
             cell.font = HEADER_FONT if r == 1 else BODY_FONT
             cell.alignment = HEADER_ALIGN if r == 1 else Alignment(vertical="center", wrap_text=c == 2)
@@ -199,7 +205,7 @@ def _guide_sheet(ws: Worksheet, *, year: int, quarter: int) -> None:
     ws.column_dimensions["A"].width = 72
     _fit_width(ws)
     for r, text in enumerate(lines, start=1):
-        cell = ws.cell(r, 1, value=text)
+        cell = put(ws, r, 1, text)
         cell.font = Font(name=FONT_NAME, size=14 if r == 1 else 11, bold=r == 1)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         if r > 1:
@@ -221,7 +227,7 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
     ws.row_dimensions[1].height = 26
     if company:
-        ws.cell(2, 1, value=f"公司名称:{company}").font = BODY_FONT
+        put(ws, 2, 1, f"公司名称:{company}").font = BODY_FONT
 
     for c, (header, _key, width) in enumerate(ITEM_HEADERS, start=1):
         ws.cell(HEADER_ROW, c, value=header)
@@ -229,7 +235,7 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
         ws.column_dimensions[get_column_letter(c)].width = width
     for g, group in enumerate(groups):
         first = n_item + 1 + g * len(GROUP_HEADERS)
-        ws.cell(HEADER_ROW, first, value=group)
+        put(ws, HEADER_ROW, first, group)
         ws.merge_cells(start_row=HEADER_ROW, start_column=first, end_row=HEADER_ROW,
                        end_column=first + len(GROUP_HEADERS) - 1)
         for k, (sub, width) in enumerate(GROUP_HEADERS):
@@ -248,7 +254,7 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
         lines = 1
         for c, (_header, key, width) in enumerate(ITEM_HEADERS, start=1):
             text = values.get(key) or None
-            cell = ws.cell(r, c, value=text)
+            cell = put(ws, r, c, text)
             cell.alignment = Alignment(horizontal="center" if key in _CENTERED else "left", vertical="center",
                                        wrap_text=key in _WRAPPED)
             if key in _WRAPPED and text:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -53,6 +54,7 @@ def put(ws: Worksheet, row: int, col: int, value: object, *, number_format: str 
         value = float(value)
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a workbook
         cell.value = value
         if value.startswith(_FORMULA_START):
             cell.data_type = "s"  # openpyxl would otherwise store '=…' as a formula
