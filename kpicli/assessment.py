@@ -87,6 +87,10 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
                                             project_scores(units, scale, rules, projects), rules)
     roles = role_scores(functions, projects_table, units[~units["is_company"]], checklist.roster)
     problems = list(checklist.problems) + count_problems + _missing_functions(checklist)
+    if "奖惩分配表" in checklist.sheet_names:
+        # scoring a result workbook again: the new result gets a fresh, empty allocation sheet
+        problems.append(Problem("warning", "奖惩分配表", None, "输入中已有奖惩分配表,新结果会重新生成空白的分配表;"
+                                "已填写的分配金额仍保存在输入文件中,请从中复制"))
     return Assessment(
         checklist=checklist, rules=rules, rules_source=rules_source, items=items, scale=scale, units=units,
         functions=functions, projects=projects_table, roles=roles, deviations=deviations(items, rules),

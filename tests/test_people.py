@@ -265,3 +265,13 @@ def test_template_roster_file_without_roster(tmp_path):
     result = run("template", "--year", 2026, "--quarter", 2, "-p", "甲", "--roster", nothing, "-o", out)
     assert result.exit_code == 2
     assert "没有找到人员名单" in result.output and not out.exists()
+
+
+def test_rescoring_a_result_with_an_allocation_sheet_warns_that_it_starts_empty(q1, tmp_path):
+    first = tmp_path / "一季度结果.xlsx"
+    assert CliRunner().invoke(app, ["score", str(q1), "-o", str(first)]).exit_code == 0
+    assert "奖惩分配表" in openpyxl.load_workbook(first, read_only=True).sheetnames
+    again = CliRunner().invoke(app, ["rank", str(first), "--format", "json"])
+    assert again.exit_code == 0, again.output
+    warnings = [p for p in json.loads(again.stdout)["problems"] if p["sheet"] == "奖惩分配表"]
+    assert len(warnings) == 1 and warnings[0]["level"] == "warning" and "已填写的分配金额" in warnings[0]["message"]
