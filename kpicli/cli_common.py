@@ -81,9 +81,18 @@ def _chinese_help_option(option: Any) -> Any:
     return option
 
 
+def _chinese_usage(command: Any, ctx: Any, formatter: Any) -> None:
+    pieces = [p.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+              for p in command.collect_usage_pieces(ctx)]
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法: ")
+
+
 class ChineseCommand(TyperCommand):
     def get_help_option(self, ctx: Any) -> Any:
         return _chinese_help_option(super().get_help_option(ctx))
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _chinese_usage(self, ctx, formatter)
 
 
 class ChineseGroup(TyperGroup):
@@ -93,6 +102,9 @@ class ChineseGroup(TyperGroup):
 
     def get_help_option(self, ctx: Any) -> Any:
         return _chinese_help_option(super().get_help_option(ctx))
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _chinese_usage(self, ctx, formatter)
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
