@@ -1,35 +1,29 @@
 """The policy numbers of the regulation, as settings (kpicli.toml), with the built-in defaults.
 
 Every number is kept as the decimal the user wrote (floats go through their shortest repr), so
-scoring stays exact.
+scoring stays exact. The settings are plain frozen dataclasses; a rules file is validated by the
+pydantic models in rules_schema, imported only when there is a file to read (pydantic costs a
+quarter of a second at start-up).
 """
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import KpiError
-from .vocab import FUNCTIONS, LEVELS
+from .vocab import FUNCTIONS
 
 RULES_FILENAME = "kpicli.toml"
-Number = Annotated[Decimal, Field(allow_inf_nan=False)]
+_LEVEL_DEFAULTS = {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
 
 
-class _Strict(BaseModel):
-    # strict: a wrong type is refused, never coerced ("3000" is not 3000, "yes" is not true)
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-def _as_decimal(value: object) -> object:
-    # TOML floats arrive as binary floats: take the digits the user typed.
+def _dec(value: object) -> object:
+    """The decimal a number stands for (floats through their shortest repr); anything else unchanged."""
     if isinstance(value, bool):
-        raise ValueError("应为数字")
+        return value
     if isinstance(value, float):
         return Decimal(repr(value))
     if isinstance(value, int):
@@ -37,84 +31,43 @@ def _as_decimal(value: object) -> object:
     return value
 
 
-class Scoring(_Strict):
-    level_weights: dict[str, Number] = Field(
-        default_factory=lambda: {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
-    )
-    partial_credit: Number = Decimal("0.5")
+def _set(obj: object, name: str, value: object) -> None:
+    object.__setattr__(obj, name, value)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    level_weights: dict[str, Decimal] = field(default_factory=lambda: dict(_LEVEL_DEFAULTS))
+    partial_credit: Decimal = Decimal("0.5")
     self_check_fallback: bool = True
-    blank: Literal["未完成", "error"] = "未完成"
-    project_aggregation: Literal["pooled", "function_weights"] = "pooled"
-    function_weights: dict[str, Number] = Field(
-        default_factory=lambda: {f: Decimal(1) for f in FUNCTIONS}
-    )
+    blank: str = "未完成"
+    project_aggregation: str = "pooled"
+    function_weights: dict[str, Decimal] = field(default_factory=lambda: {f: Decimal(1) for f in FUNCTIONS})
 
-    @field_validator("partial_credit", mode="before")
-    @classmethod
-    def _partial_decimal(cls, v: object) -> object:
-        return _as_decimal(v)
-
-    @field_validator("level_weights", "function_weights", mode="before")
-    @classmethod
-    def _dict_decimal(cls, v: object) -> object:
-        return {k: _as_decimal(x) for k, x in v.items()} if isinstance(v, dict) else v
-
-    @field_validator("partial_credit")
-    @classmethod
-    def _partial_range(cls, v: Decimal) -> Decimal:
-        if not 0 <= v <= 1:
-            raise ValueError("必须在 0 到 1 之间")
-        return v
-
-    @field_validator("level_weights")
-    @classmethod
-    def _levels(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
-        unknown = [k for k in v if k not in LEVELS]
-        if unknown:
-            raise ValueError(f"未知的触点等级 {'、'.join(unknown)}(只能是 一级、二级、三级)")
-        if any(w < 0 for w in v.values()):
-            raise ValueError("权重不能为负数")
-        defaults = {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
-        return {**defaults, **v}
-
-    @field_validator("function_weights")
-    @classmethod
-    def _functions(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
-        unknown = [k for k in v if k not in FUNCTIONS]
-        if unknown:
-            raise ValueError(f"未知的职能 {'、'.join(unknown)}(只能是 {'、'.join(FUNCTIONS)})")
-        if any(w < 0 for w in v.values()):
-            raise ValueError("权重不能为负数")
-        return {**{f: Decimal(1) for f in FUNCTIONS}, **v}
+    def __post_init__(self) -> None:
+        _set(self, "level_weights", {**_LEVEL_DEFAULTS, **{k: _dec(v) for k, v in self.level_weights.items()}})
+        _set(self, "function_weights",
+             {**{f: Decimal(1) for f in FUNCTIONS}, **{k: _dec(v) for k, v in self.function_weights.items()}})
+        _set(self, "partial_credit", _dec(self.partial_credit))
 
 
-class Band(_Strict):
-    grade: str = Field(min_length=1)
-    min: Number
+@dataclass(frozen=True)
+class Band:
+    grade: str
+    min: Decimal
 
-    @field_validator("min", mode="before")
-    @classmethod
-    def _min_decimal(cls, v: object) -> object:
-        return _as_decimal(v)
+    def __post_init__(self) -> None:
+        _set(self, "min", _dec(self.min))
 
 
 def _default_bands() -> list[Band]:
     return [Band(grade=g, min=Decimal(m)) for g, m in (("A", 90), ("B+", 80), ("B", 70), ("B-", 60))]
 
 
-class Grades(_Strict):
-    bands: list[Band] = Field(default_factory=_default_bands, min_length=1)
-    lowest: str = Field(default="C", min_length=1)
-
-    @model_validator(mode="after")
-    def _check(self) -> Grades:
-        mins = [b.min for b in self.bands]
-        if any(a <= b for a, b in pairwise(mins)):
-            raise ValueError("bands 的 min 必须严格从高到低排列")
-        names = [b.grade for b in self.bands] + [self.lowest]
-        if len(set(names)) != len(names):
-            raise ValueError("等级名称不能重复")
-        return self
+@dataclass(frozen=True)
+class Grades:
+    bands: list[Band] = field(default_factory=_default_bands)
+    lowest: str = "C"
 
     @property
     def names(self) -> list[str]:
@@ -122,46 +75,32 @@ class Grades(_Strict):
         return [b.grade for b in self.bands] + [self.lowest]
 
 
-class Rewards(_Strict):
-    reward_threshold: Number = Decimal(90)
-    reward_amount: Number = Decimal(3000)
-    penalty_threshold: Number = Decimal(60)
-    penalty_amount: Number = Decimal(3000)
-    ranking: Literal["separate", "combined"] = "separate"
+@dataclass(frozen=True)
+class Rewards:
+    reward_threshold: Decimal = Decimal(90)
+    reward_amount: Decimal = Decimal(3000)
+    penalty_threshold: Decimal = Decimal(60)
+    penalty_amount: Decimal = Decimal(3000)
+    ranking: str = "separate"
 
-    @field_validator("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount", mode="before")
-    @classmethod
-    def _decimal(cls, v: object) -> object:
-        return _as_decimal(v)
-
-    @field_validator("reward_amount", "penalty_amount")
-    @classmethod
-    def _not_negative(cls, v: Decimal) -> Decimal:
-        if v < 0:
-            raise ValueError("金额不能为负数(处罚金额也写正数)")
-        return v
+    def __post_init__(self) -> None:
+        for name in ("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount"):
+            _set(self, name, _dec(getattr(self, name)))
 
 
-class Annual(_Strict):
+@dataclass(frozen=True)
+class Annual:
     cap_grade: str = "B-"
-    consecutive: int = Field(default=2, ge=1, le=4)
-    cumulative: int = Field(default=3, ge=1, le=4)
+    consecutive: int = 2
+    cumulative: int = 3
 
 
-class Rules(_Strict):
-    scoring: Scoring = Field(default_factory=Scoring)
-    grades: Grades = Field(default_factory=Grades)
-    rewards: Rewards = Field(default_factory=Rewards)
-    annual: Annual = Field(default_factory=Annual)
-
-    @model_validator(mode="after")
-    def _cap_is_grade(self) -> Rules:
-        if self.annual.cap_grade not in self.grades.names:
-            raise ValueError(
-                f"annual.cap_grade「{self.annual.cap_grade}」不是已定义的等级"
-                f"(可选:{'、'.join(self.grades.names)})"
-            )
-        return self
+@dataclass(frozen=True)
+class Rules:
+    scoring: Scoring = field(default_factory=Scoring)
+    grades: Grades = field(default_factory=Grades)
+    rewards: Rewards = field(default_factory=Rewards)
+    annual: Annual = field(default_factory=Annual)
 
 
 DEFAULT_RULES = Rules()
@@ -211,15 +150,34 @@ def _describe(error: dict) -> str:
 
 def parse_rules(text: str, source: str = RULES_FILENAME) -> Rules:
     """Parse and validate a rules file's text; RulesError names every bad key."""
+    from pydantic import ValidationError
+
+    from .rules_schema import RulesSchema
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"规则文件 {source} 不是有效的 TOML:{exc}") from exc
     try:
-        return Rules.model_validate(data)
+        model = RulesSchema.model_validate(data)
     except ValidationError as exc:
         lines = "\n".join("  - " + _describe(e) for e in exc.errors())
         raise RulesError(f"规则文件 {source} 有误:\n{lines}") from exc
+    return _from_schema(model)
+
+
+def _from_schema(model: object) -> Rules:
+    """The validated pydantic model as the plain settings the rest of kpicli uses."""
+    s, g, r, a = model.scoring, model.grades, model.rewards, model.annual
+    return Rules(
+        scoring=Scoring(level_weights=dict(s.level_weights), partial_credit=s.partial_credit,
+                        self_check_fallback=s.self_check_fallback, blank=s.blank,
+                        project_aggregation=s.project_aggregation, function_weights=dict(s.function_weights)),
+        grades=Grades(bands=[Band(grade=b.grade, min=b.min) for b in g.bands], lowest=g.lowest),
+        rewards=Rewards(reward_threshold=r.reward_threshold, reward_amount=r.reward_amount,
+                        penalty_threshold=r.penalty_threshold, penalty_amount=r.penalty_amount, ranking=r.ranking),
+        annual=Annual(cap_grade=a.cap_grade, consecutive=a.consecutive, cumulative=a.cumulative),
+    )
 
 
 def load_rules(path: Path) -> Rules:
