@@ -145,7 +145,6 @@ def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]
     return layout, problems
 
 
-_blank_cells = np.frompyfunc(lambda v: v is None or (isinstance(v, str) and not v.strip()), 1, 1)
 
 
 def _blank_mask(values: np.ndarray) -> np.ndarray:
