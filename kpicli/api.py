@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .assessment import Assessment, assess
 from .errors import DataError, KpiError
+
+if TYPE_CHECKING:
+    from .assessment import Assessment
 
 
 def _assess(path: Path, rules_path: Path | None, **period: object) -> Assessment:
-    return assess(Path(path), rules_path=rules_path, **period)
+    from .sheets import start_reading
+
+    pending = start_reading(path)  # the workbook is read while the next line imports pandas
+    from .assessment import assess
+
+    return assess(Path(path), rules_path=rules_path, pending=pending, **period)
 
 
 def check(path: Path, *, rules_path: Path | None = None, **period: object) -> Assessment:
@@ -38,8 +46,7 @@ def score(
 
     in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it.
     """
-    from .outputs import backup, ensure_writable
-    from .report_excel import default_output, write_result
+    from .outputs import backup, default_output, ensure_writable
 
     path = Path(path)
     if in_place:
@@ -48,12 +55,15 @@ def score(
         if path.suffix.lower() != ".xlsx":
             raise KpiError(f"--in-place 只用于 .xlsx 工作簿;{path.name} 是 {path.suffix} 文件(可能含宏或是模板),"
                            "请去掉 --in-place,结果会写到单独的 _评分结果.xlsx 文件")
-        result = rank(path, rules_path=rules_path, **period)
-        backup(path)
-        return result, write_result(result, path)
-    target = Path(out) if out is not None else default_output(path)
-    ensure_writable(target, force=force, source=path)
+        target = path
+    else:
+        target = Path(out) if out is not None else default_output(path)
+        ensure_writable(target, force=force, source=path)
     result = rank(path, rules_path=rules_path, **period)
+    from .report_excel import write_result  # openpyxl: only once there is something to write
+
+    if in_place:
+        backup(path)
     return result, write_result(result, target)
 
 

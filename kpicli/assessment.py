@@ -13,6 +13,7 @@ from .reader import Checklist, read_checklist
 from .rules import Rules, resolve_rules
 from .scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
 from .vocab import FUNCTION_SHEETS, FUNCTIONS
+from .workbook import PendingRead
 
 
 @dataclass
@@ -114,12 +115,15 @@ def assess(
     company: str | None = None,
     year: int | None = None,
     quarter: int | None = None,
+    pending: PendingRead | None = None,
 ) -> Assessment:
-    """Read and score one checklist workbook (the library entry point behind score, rank and check)."""
+    """Read and score one checklist workbook (the library entry point behind score, rank and check).
+
+    `pending` is this workbook's read already under way (sheets.start_reading)."""
     path = Path(path)
     if rules is None:
         rules, source = resolve_rules(rules_path, path)
     else:
         source = "调用方提供"
-    checklist = read_checklist(path, company=company, year=year, quarter=quarter)
+    checklist = read_checklist(path, company=company, year=year, quarter=quarter, pending=pending)
     return assess_checklist(checklist, rules, source)

@@ -5,6 +5,8 @@ Each command is a thin wrapper over kpicli.api; shared options and error handlin
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -247,8 +249,24 @@ from .cli_collect import collect  # noqa: E402, F401  (registers `kpicli collect
 
 
 def main() -> None:
-    """Console entry point."""
-    app(prog_name="kpicli")
+    """Console entry point: run the command, then leave without Python's interpreter teardown.
+
+    By the time a command returns, every output file is written, renamed into place and closed. What is left
+    is freeing pandas' and numpy's module graphs object by object, 0.15–0.2 s of a 1 s city-scale run
+    (issue #6), which no user needs to wait for.
+    """
+    try:
+        app(prog_name="kpicli")
+    except SystemExit as exit_:
+        code = exit_.code
+        if code is not None and not isinstance(code, int):
+            raise
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (kpicli … | head): nothing more to say anyway
+                pass
+        os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -87,7 +89,86 @@ def _chinese_usage(command: Any, ctx: Any, formatter: Any) -> None:
     formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法: ")
 
 
+try:  # typer ≥ 0.2x coerces values through pydantic TypeAdapters built when a command runs
+    from typer._coercion import RuntimeParam
+except ImportError:  # pragma: no cover - older typer converts with click types, which is fast already
+    RuntimeParam = None
+
+
+def _to_int(text: Any, low: int | None, high: int | None) -> int:
+    try:
+        number = int(str(text).strip())
+    except ValueError:
+        raise ValueError(f"「{text}」不是整数") from None
+    if low is not None and number < low:
+        raise ValueError(f"{number} 小于 {low}")
+    if high is not None and number > high:
+        raise ValueError(f"{number} 大于 {high}")
+    return number
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "t", "yes", "y", "on", "是"):
+        return True
+    if text in ("", "0", "false", "f", "no", "n", "off", "否"):
+        return False
+    raise ValueError(f"「{value}」不是 是/否")
+
+
+_PLAIN_TYPES: dict[Any, Callable[[Any], Any]] = {Path: Path, str: str, bool: _to_bool}
+
+if RuntimeParam is not None:
+    @dataclass(frozen=True)
+    class PlainParam(RuntimeParam):
+        """Converts a command-line value without pydantic: importing it and building the adapters
+        cost about 0.2 s per run, a fifth of the city-scale budget (issue #6), for types as plain as ours."""
+
+        convert: Callable[[Any], Any]
+        many: bool
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            try:
+                if self.many:
+                    return [self.convert(item) for item in value]
+                return self.convert(value)
+            except ValueError as exc:
+                raise click_errors.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def _plain_converter(annotation: Any, info: Any) -> tuple[Callable[[Any], Any], bool] | None:
+    many = get_origin(annotation) is list
+    leaf = get_args(annotation)[0] if many else annotation
+    if leaf is int:
+        low, high = info.min, info.max
+        return (lambda text: _to_int(text, low, high)), many
+    if leaf in _PLAIN_TYPES and not any(getattr(info, flag, None) for flag in
+                                        ("exists", "resolve_path", "allow_dash", "parser", "click_type")):
+        return _PLAIN_TYPES[leaf], many
+    return None  # anything else: typer's own conversion
+
+
+def install_plain_coercion(command: Any, ctx: Any) -> None:
+    """Give each plain-typed parameter of the command (its help option included) a pydantic-free converter."""
+    if RuntimeParam is None:
+        return
+    for param in command.get_params(ctx):
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", "absent") is not None:
+            continue
+        plain = _plain_converter(descriptor.annotation, descriptor.parameter_info)
+        if plain is not None:
+            param._runtime_param = PlainParam(parameter_info=descriptor.parameter_info,
+                                              annotation=descriptor.annotation, convert=plain[0], many=plain[1])
+
+
 class ChineseCommand(TyperCommand):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        install_plain_coercion(self, ctx)
+        return super().parse_args(ctx, args)
+
     def get_help_option(self, ctx: Any) -> Any:
         return _chinese_help_option(super().get_help_option(ctx))
 
@@ -105,6 +186,10 @@ class ChineseGroup(TyperGroup):
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _chinese_usage(self, ctx, formatter)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        install_plain_coercion(self, ctx)
+        return super().parse_args(ctx, args)
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:

@@ -22,12 +22,13 @@ import pandas as pd
 from .catalog import CATALOG_COLUMNS, PROJECT_SCOPE
 from .checklist import display_value, find_layout
 from .errors import DataError, InputError, KpiError, Problem
-from .meta import INFO_SHEET, ROSTER_COLUMNS
+from .meta import ROSTER_COLUMNS
 from .reader import Checklist, read_checklist
 from .vocab import (
     COMPANY_GROUP,
     FUNCTION_SHEETS,
     FUNCTIONS,
+    INFO_SHEET,
     NOT_APPLICABLE,
     column_letter,
     normalize,

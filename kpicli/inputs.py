@@ -337,7 +337,7 @@ def score_files(
     output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
     JSON: an array of per-file objects with "file" and "output"."""
     from . import api
-    from .report_excel import default_output
+    from .outputs import default_output
     from .report_terminal import console, print_json, print_problems, print_rankings
 
     if output is not None and not Path(output).is_dir():

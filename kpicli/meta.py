@@ -9,11 +9,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import Problem
-from .vocab import COMPANY_GROUP, DIRECTOR_ROLE, clean_label, column_letter, exact_decimal, function_of_label, normalize
+from .vocab import (
+    COMPANY_GROUP,
+    DIRECTOR_ROLE,
+    INFO_SHEET,
+    clean_label,
+    column_letter,
+    exact_decimal,
+    function_of_label,
+    normalize,
+)
 from .workbook import Grid
 
-INFO_SHEET = "基本信息"
-ROSTER_SHEET = "人员名单"
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 

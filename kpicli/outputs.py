@@ -17,6 +17,11 @@ from .errors import KpiError
 MARK_PROPERTY = "kpicli"  # custom document property set on every workbook kpicli writes
 
 
+def default_output(source: Path) -> Path:
+    """Where `kpicli score` writes the result of `source` unless told otherwise."""
+    return source.with_name(f"{source.stem}_评分结果.xlsx")
+
+
 def written_by_kpicli(path: Path) -> bool:
     """True when the workbook carries kpicli's custom property (docProps/custom.xml)."""
     try:

@@ -15,10 +15,10 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from .outputs import MARK_PROPERTY
 from .xlfast import insert_rows
+from .xmltext import escape, unescape
 
 # Deflate level 1: a result workbook ~10% larger, written several times faster than at the default 6.
 FAST_DEFLATE = 1
@@ -78,7 +78,7 @@ def read_rels(pkg: Package, part: str) -> list[dict[str, str]]:
     rels = []
     for element in _REL.findall(pkg.text(name)):
         rels.append({"Id": _attr(element, "Id") or "", "Type": _attr(element, "Type") or "",
-                     "Target": _attr(element, "Target") or "", "TargetMode": _attr(element, "TargetMode") or "",
+                     "Target": unescape(_attr(element, "Target") or ""), "TargetMode": _attr(element, "TargetMode") or "",
                      "xml": element})
     return rels
 
@@ -95,7 +95,7 @@ def relative(source_part: str, target_part: str) -> str:
 
 def write_rels(pkg: Package, part: str, rels: list[dict[str, str]]) -> None:
     body = "".join(
-        f'<Relationship Id="{r["Id"]}" Type="{r["Type"]}" Target="{escape(r["Target"], {chr(34): "&quot;"})}"'
+        f'<Relationship Id="{r["Id"]}" Type="{r["Type"]}" Target="{escape(r["Target"], quote=True)}"'
         + (f' TargetMode="{r["TargetMode"]}"' if r.get("TargetMode") else "") + "/>"
         for r in rels
     )
@@ -255,11 +255,6 @@ def _sheets(workbook_xml: str) -> list[dict[str, str]]:
     return out
 
 
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
-        "&amp;", "&")
-
-
 def _drop_part_tree(pkg: Package, part: str, keep: set[str]) -> None:
     """Delete a part, its rels, and what only it referred to (drawings, charts)."""
     if part not in pkg.parts or part in keep:
@@ -299,7 +294,7 @@ def graft(target_path: Path, results_path: Path, out_path: Path, result_names: t
 
     # Remove an earlier run's result sheets.
     old_sheets = _sheets(wb_xml)
-    kept = [s for s in old_sheets if _unescape(s["name"]) not in result_names]
+    kept = [s for s in old_sheets if unescape(s["name"]) not in result_names]
     removed_index = [i for i, s in enumerate(old_sheets) if s not in kept]
     by_id = {r["Id"]: r for r in wb_rels}
     for sheet in old_sheets:
@@ -360,7 +355,7 @@ def graft(target_path: Path, results_path: Path, out_path: Path, result_names: t
     res_sheets = _sheets(res_wb_xml)
     for i, sheet in enumerate(res_sheets):
         part = copy_tree(resolve(res_wb_part, res_rels[sheet["rid"]]["Target"]))
-        extra = (extra_rows or {}).get(_unescape(sheet["name"]))
+        extra = (extra_rows or {}).get(unescape(sheet["name"]))
         if extra is not None:
             rows, ref = extra(lambda k: xf_map.get(k, 0))
             pkg.parts[part] = insert_rows(pkg.parts[part], rows, ref)

@@ -9,9 +9,10 @@ import pandas as pd
 
 from .checklist import empty_items, parse_sheet
 from .errors import InputError, Problem
-from .meta import INFO_SHEET, ROSTER_COLUMNS, ROSTER_SHEET, Period, period_from_filename, read_info, read_roster
-from .vocab import FUNCTION_SHEETS, FUNCTIONS, function_of_sheet, normalize
-from .workbook import read_workbook
+from .meta import ROSTER_COLUMNS, Period, period_from_filename, read_info, read_roster
+from .sheets import classify_sheets, read_checklist_sheets
+from .vocab import FUNCTION_SHEETS, FUNCTIONS, INFO_SHEET, ROSTER_SHEET, normalize
+from .workbook import PendingRead
 
 
 @dataclass
@@ -35,43 +36,20 @@ class Checklist:
         return list(pd.unique(items["group"]))
 
 
-def classify_sheets(names: list[str]) -> tuple[dict[str, str], list[Problem]]:
-    """function → sheet name, refusing ambiguous names and two sheets of one function."""
-    found: dict[str, str] = {}
-    problems: list[Problem] = []
-    for name in names:
-        functions = function_of_sheet(name)
-        if len(functions) > 1:
-            problems.append(Problem("error", name, None, f"工作表名同时含有多个职能({'、'.join(functions)}),"
-                                    "无法判断属于哪个职能;请改名,如「营销篇」"))
-        elif functions:
-            f = functions[0]
-            if f in found:
-                problems.append(Problem("error", name, None, f"职能「{f}」有两张工作表(「{found[f]}」和「{name}」);"
-                                        "请合并为一张或删除多余的一张"))
-            else:
-                found[f] = name
-    return found, problems
-
-
 def read_checklist(
     path: Path,
     *,
     company: str | None = None,
     year: int | None = None,
     quarter: int | None = None,
+    pending: PendingRead | None = None,
 ) -> Checklist:
-    """The whole workbook as one tidy item frame. InputError when it is no checklist at all."""
+    """The whole workbook as one tidy item frame. InputError when it is no checklist at all.
+
+    `pending` is this workbook's read already under way (sheets.start_reading)."""
     path = Path(path)
-    found: dict = {}
-
-    def select(names: list[str]) -> set[str]:
-        found["sheets"], found["problems"] = classify_sheets(names)
-        extra = {n for n in names if normalize(n) in (INFO_SHEET, ROSTER_SHEET)}
-        return set(found["sheets"].values()) | extra
-
-    raw = read_workbook(path, select=select)
-    function_sheets, problems = found["sheets"], found["problems"]
+    raw = pending.result() if pending is not None else read_checklist_sheets(path)
+    function_sheets, problems = classify_sheets(raw.sheet_names)
     if not function_sheets:
         shown = raw.sheet_names[:20]
         found = "、".join(shown) + (f" 等共 {len(raw.sheet_names)} 张" if len(raw.sheet_names) > 20 else "") or "(无)"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -20,12 +22,12 @@ from . import __version__
 from .assessment import Assessment
 from .checklist import display_value
 from .exact import format_score
-from .outputs import atomic_write, mark_workbook
+from .outputs import atomic_write, default_output, mark_workbook
 from .package import graft
 from .ranking import reward_reason, team_members
 from .rules_text import rules_rows
 from .vocab import FUNCTIONS, column_letter
-from .xlfast import rows_xml, splice_rows, style_array, style_id
+from .xlfast import apply_style, rows_xml, splice_rows, style_array, style_id
 from .xlstyle import (
     AMOUNT_FORMAT,
     BORDER,
@@ -47,10 +49,6 @@ RESULT_SHEETS = ("评分汇总", "职能排名", "项目排名", "奖惩明细",
                  "评分规则")
 NOT_ASSESSED = "不列入考核"
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
-def default_output(source: Path) -> Path:
-    return source.with_name(f"{source.stem}_评分结果.xlsx")
 
 
 def write_result(assessment: Assessment, out: Path) -> Path:
@@ -122,16 +120,32 @@ def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
     return [splice]
 
 
+def _cell_style(ws: Worksheet, kind: str, grade: str | None = None, names: Sequence[str] = ()) -> StyleArray:
+    """One registered style per kind of cell and grade, copied onto each cell: assigning fonts and fills cell
+    by cell makes openpyxl hash them every time."""
+    cache = _STYLE_CACHE.setdefault(ws.parent, {})
+    key = (kind, grade)
+    if key not in cache:
+        wb = ws.parent
+        if kind == "text":
+            cache[key] = style_array(wb, border=BORDER, alignment=CENTER)
+        elif kind == "unassessed":
+            cache[key] = style_array(wb, font=MUTED_FONT, border=BORDER, alignment=CENTER)
+        else:
+            fill, font = grade_style(grade, names) or (None, None)
+            cache[key] = style_array(wb, font=font, fill=fill, border=BORDER, alignment=CENTER,
+                                     number_format=SCORE_FORMAT)
+    return cache[key]
+
+
+_STYLE_CACHE: WeakKeyDictionary[Workbook, dict[tuple[str, str | None], StyleArray]] = WeakKeyDictionary()
+
+
 def _score_cell(ws: Worksheet, row: int, col: int, score: object, grade: str | None, names: list[str]) -> None:
     if score is None:
-        cell = put(ws, row, col, NOT_ASSESSED)
-        cell.font = MUTED_FONT
+        apply_style(put(ws, row, col, NOT_ASSESSED), _cell_style(ws, "unassessed"))
     else:
-        cell = put(ws, row, col, score, number_format=SCORE_FORMAT)
-        style = grade_style(grade, names)
-        if style:
-            cell.fill, cell.font = style
-    cell.border, cell.alignment = BORDER, CENTER
+        apply_style(put(ws, row, col, score), _cell_style(ws, "score", grade if grade in names else None, names))
 
 
 def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None:
@@ -141,40 +155,40 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
           f"得分 = 100 × Σ(权重 × 完成度) ÷ Σ(权重),四舍五入保留两位小数;规则:{a.rules_source}")
     top = 4
     write_table(ws, top, headers, [])
-    units = a.units.set_index(["function", "group"])
+    unit = {(u.function, u.group): u for u in a.units.itertuples(index=False)}
     r = top
     for p in a.projects.itertuples(index=False):
         r += 1
         put(ws, r, 1, p.project).border = BORDER
         for c, f in enumerate(FUNCTIONS, start=2):
-            u = units.loc[(f, p.project)]
-            _score_cell(ws, r, c, u["score"], u["grade"], names)
+            u = unit[(f, p.project)]
+            _score_cell(ws, r, c, u.score, u.grade, names)
         _score_cell(ws, r, 7, p.score, p.grade, names)
         _text_cell(ws, r, 8, p.grade if p.assessed else "—")
         _text_cell(ws, r, 9, int(p.rank) if p.assessed else "—")
-    companies = a.units[a.units["is_company"]]
-    for group in companies["group"].unique():
+    for group in a.units.loc[a.units["is_company"], "group"].unique():
         r += 1
         put(ws, r, 1, f"{group}(职能级)").border = BORDER
         for c, f in enumerate(FUNCTIONS, start=2):
-            hit = companies[(companies["function"] == f) & (companies["group"] == group)]
-            if hit.empty:
+            u = unit.get((f, group))
+            if u is None:
                 _text_cell(ws, r, c, "—")
             else:
-                _score_cell(ws, r, c, hit.iloc[0]["score"], hit.iloc[0]["grade"], names)
+                _score_cell(ws, r, c, u.score, u.grade, names)
         for c in (7, 8, 9):
             _text_cell(ws, r, c, "")
-    functions = a.functions.set_index("function")
+    functions = {row.function: row for row in a.functions.itertuples(index=False)}
     for label, key in (("职能得分", "score"), ("职能等级", "grade"), ("职能排名", "rank")):
         r += 1
         cell = put(ws, r, 1, label)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
         for c, f in enumerate(FUNCTIONS, start=2):
-            row = functions.loc[f]
+            row = functions[f]
             if key == "score":
-                _score_cell(ws, r, c, row["score"], row["grade"], names)
+                _score_cell(ws, r, c, row.score, row.grade, names)
             else:
-                _text_cell(ws, r, c, (int(row[key]) if key == "rank" else row[key]) if row["assessed"] else "—")
+                value = getattr(row, key)
+                _text_cell(ws, r, c, (int(value) if key == "rank" else value) if row.assessed else "—")
         for c in (7, 8, 9):
             _text_cell(ws, r, c, "")
     legend = "等级:" + ",".join(f"{b.grade} ≥ {b.min}" for b in a.rules.grades.bands) + f",其余为 {a.rules.grades.lowest}"
@@ -185,8 +199,7 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
 
 
 def _text_cell(ws: Worksheet, row: int, col: int, value: object) -> None:
-    cell = put(ws, row, col, value)
-    cell.border, cell.alignment = BORDER, CENTER
+    apply_style(put(ws, row, col, value), _cell_style(ws, "text"))
 
 
 def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:

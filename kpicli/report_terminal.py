@@ -6,15 +6,18 @@ import json
 import sys
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .assessment import Assessment
 from .errors import Problem
 from .exact import format_amount, format_score
+
+if TYPE_CHECKING:
+    from .assessment import Assessment
 
 LEVEL_LABELS = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 GRADE_COLOURS = ["bold green", "green", "yellow", "dark_orange", "bold red"]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import KpiError
-from .meta import ROSTER_SHEET, read_roster
-from .vocab import COMPANY_GROUP, normalize
+from .meta import read_roster
+from .vocab import COMPANY_GROUP, ROSTER_SHEET, normalize
 from .workbook import read_workbook
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .xmltext import unescape
 
 MAX_CELLS = 20_000_000  # rows × columns of the used range; ~1 GB of cells in memory at most
 
@@ -61,13 +62,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for element in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", archive.read(workbook).decode("utf-8", "replace")):
         name, rid = re.search(r'\bname="([^"]*)"', element), re.search(r'\b\w+:id="([^"]*)"', element)
         if name and rid and rels.get(rid.group(1)) in names:
-            parts[_unescape(name.group(1))] = rels[rid.group(1)]
+            parts[unescape(name.group(1))] = rels[rid.group(1)]
     return parts
-
-
-def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-            .replace("&amp;", "&"))
 
 
 def _scan_part(archive: zipfile.ZipFile, part: str) -> SheetScan:

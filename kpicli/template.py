@@ -23,18 +23,18 @@ from .vocab import (
     COMPANY_GROUP,
     FUNCTION_SHEETS,
     FUNCTIONS,
+    INFO_SHEET,
     ITEM_COLUMNS,
     NOT_APPLICABLE,
     RESULT_CHOICES,
+    ROSTER_SHEET,
     SUBHEADERS,
     normalize,
 )
 from .xlstyle import put
 
 TITLE = "客户触点分级管理检查表"
-INFO_SHEET = "基本信息"
 GUIDE_SHEET = "填写说明"
-ROSTER_SHEET = "人员名单"
 HEADER_ROW = 3  # group names; the sub-headers 自查/检查/备注 are on the next row
 FIRST_ITEM_ROW = HEADER_ROW + 2
 

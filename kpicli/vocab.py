@@ -31,6 +31,10 @@ FUNCTION_SHEETS: dict[str, str] = {
     "物业": "物业篇",
 }
 
+# The two fixed sheets beside the function sheets.
+INFO_SHEET = "基本信息"
+ROSTER_SHEET = "人员名单"
+
 _WS = re.compile(r"\s+", re.UNICODE)
 
 

@@ -5,6 +5,7 @@ openpyxl is used elsewhere only to write; every value kpicli scores comes from h
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,30 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
     except Exception as exc:  # any library failure becomes a Chinese message
         raise translate_library_error(exc, path) from exc
     return RawWorkbook(path=path, sheet_names=names, grids=grids)
+
+
+class PendingRead:
+    """A read running in a daemon thread; result() waits for it and returns it or raises what it raised."""
+
+    def __init__(self, read: Callable[[Path], RawWorkbook], path: Path) -> None:
+        self.path = path
+        self._raw: RawWorkbook | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(read,), name="kpicli-read", daemon=True)
+        self._thread.start()
+
+    def _run(self, read: Callable[[Path], RawWorkbook]) -> None:
+        try:
+            self._raw = read(self.path)
+        except BaseException as exc:  # handed to the caller in result()
+            self._error = exc
+
+    def result(self) -> RawWorkbook:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._raw is not None
+        return self._raw
 
 
 def _mark_errors(grid: Grid, errors: dict[tuple[int, int], str]) -> None:

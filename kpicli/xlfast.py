@@ -13,7 +13,6 @@ import re
 import zipfile
 from copy import copy
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, PatternFill
@@ -22,6 +21,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_RE
 from openpyxl.workbook import Workbook
 
 from .vocab import column_letter
+from .xmltext import escape
 
 
 def style_array(wb: Workbook, *, font: Font | None = None, fill: PatternFill | None = None,

@@ -537,3 +537,45 @@ def test_decimal_scores_survive_the_result_workbook(tmp_path):
 
 def test_all_five_sheets_are_in_the_standard_workbook():
     assert list(standard_sheets()) == ["营销篇", "研发篇", "工程篇", "客户关系篇", "物业篇"]
+
+
+# --- option values and the process around a command (issue #6: no pydantic, no interpreter teardown) ------------
+
+
+def test_option_values_are_converted_and_refused_in_chinese(workbook):
+    result = run("rank", workbook, "--year", "2026", "--quarter", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["year"], data["quarter"]) == (2026, 1)
+    for value, message in (("5", "5 大于 4"), ("0", "0 小于 1"), ("一", "「一」不是整数")):
+        result = run("rank", workbook, "--quarter", value)
+        assert result.exit_code == 2, result.output
+        assert "--quarter" in result.output and message in result.output, result.output
+    result = run("rank", workbook, "--year", "2026年")
+    assert result.exit_code == 2 and "「2026年」不是整数" in result.output, result.output
+
+
+def _kpicli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "kpicli.cli", *map(str, args)],
+                          capture_output=True, env=_env(PYTHONIOENCODING="utf-8"), timeout=120, check=False,
+                          cwd=cwd)
+
+
+def test_a_real_run_writes_everything_and_keeps_the_exit_code(workbook, broken, tmp_path):
+    proc = _kpicli("rank", workbook, "--format", "json")
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
+    check_contract(json.loads(proc.stdout.decode("utf-8")))  # the whole document reached the pipe
+    # without a rules file, option parsing and scoring never load pydantic (0.2 s of every run)
+    assert "pydantic" not in proc.stderr.decode("utf-8", "replace")
+
+    proc = _kpicli("check", broken)
+    assert proc.returncode == 1
+    assert "营销篇!M6" in proc.stdout.decode("utf-8") and "进行中" in proc.stdout.decode("utf-8")
+
+    proc = _kpicli("rank", workbook, "--quarter", "9")
+    assert proc.returncode == 2 and "9 大于 4" in proc.stderr.decode("utf-8", "replace")
+
+    out = tmp_path / "结果.xlsx"
+    proc = _kpicli("score", workbook, "-o", out)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
+    assert set(RESULT_SHEETS) <= set(openpyxl.load_workbook(out).sheetnames)

@@ -565,3 +565,32 @@ def test_layout_helper_matches_the_example_file():
     assert where["item_cols"]["触点名称"] == "D"
     assert where["group_cols"] == {"城市公司": ["I", "J", "K"], "示例项目甲": ["L", "M", "N"],
                                    "示例项目乙": ["O", "P", "Q"]}
+
+
+# --- the read in a background thread (kpicli.api starts it before pandas is imported) ---------------------------
+
+
+def test_a_background_read_gives_the_same_checklist(tmp_path):
+    from kpicli.sheets import start_reading
+
+    path = build_checklist(tmp_path / "例.xlsx", {"营销篇": example_sheet(), "工程篇": example_sheet()})
+    now = read_checklist(path)
+    ahead = read_checklist(path, pending=start_reading(path))
+    assert ahead.function_sheets == now.function_sheets == {"营销": "营销篇", "工程": "工程篇"}
+    assert ahead.items.equals(now.items)
+    assert [p.to_dict() for p in ahead.problems] == [p.to_dict() for p in now.problems]
+
+
+def test_a_background_read_hands_its_error_to_the_caller(tmp_path):
+    from kpicli import api
+    from kpicli.sheets import start_reading
+
+    text = tmp_path / "备注.xlsx"
+    text.write_text("不是工作簿", encoding="utf-8")
+    pending = start_reading(text)
+    with pytest.raises(InputError) as raised:
+        read_checklist(text, pending=pending)
+    assert "备注.xlsx" in raised.value.message
+    with pytest.raises(InputError) as raised:
+        api.check(tmp_path / "没有这个文件.xlsx")
+    assert "没有这个文件.xlsx" in raised.value.message and "不存在" in raised.value.message
