@@ -172,30 +172,29 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     values[blank] = None
     missing_col = values.shape[1] - 1
     rows = np.arange(first + 1, first + 1 + len(values))  # Excel row numbers
-    body = pd.DataFrame(values, index=rows)
-    blank_frame = pd.DataFrame(blank, index=rows)
     cols = layout.item_cols
     result_cols = [c for g in layout.groups for c in (g.self_col, g.check_col) if c is not None]
-    has_result = ~blank_frame[result_cols].all(axis=1)
-    name_blank = blank_frame[cols["name"]]
-    descriptive = list(cols.values())
-    is_summary = body[descriptive].apply(lambda col: col.map(normalize, na_action="ignore").isin(SUMMARY_NAMES)).any(axis=1)
-    for row in body.index[name_blank & has_result & ~is_summary]:
+    has_result = ~blank[:, result_cols].all(axis=1)
+    name_blank = blank[:, cols["name"]]
+    is_summary = _summary_rows(values[:, list(cols.values())])
+    for row in rows[name_blank & has_result & ~is_summary]:
         problems.append(Problem("error", sheet, f"{column_letter(cols['name'])}{row}",
                                 "这一行填了检查结果,但没有触点名称;请补上触点名称,或清空这一行的结果"))
     # Stage: fill down the stage column (often merged vertically); without one, stage-label rows set it.
     if "stage" in cols:
-        stage = body[cols["stage"]].ffill()
+        stage = pd.Series(values[:, cols["stage"]]).ffill()
     else:
-        label_rows = name_blank & ~has_result & ~blank_frame.all(axis=1)
-        stage = body.bfill(axis=1).iloc[:, 0].where(label_rows).ffill()
-    keep = (~name_blank & ~is_summary).to_numpy()
-    items = pd.DataFrame(index=body.index[keep])
-    items["row"] = items.index
-    items["order"] = range(len(items))
-    for key in ("item_id", "seq", "name", "level", "points"):
-        items[key] = body.loc[keep, cols[key]] if key in cols else None
-    items["stage"] = stage[keep].map(group_label, na_action="ignore") if stage.notna().any() else None
+        label_rows = name_blank & ~has_result & ~blank.all(axis=1)
+        first_text = values[np.arange(len(values)), (~blank).argmax(axis=1)]
+        stage = pd.Series(np.where(label_rows, first_text, None)).ffill()
+    keep = ~name_blank & ~is_summary
+    kept_rows = rows[keep]
+    items = pd.DataFrame({
+        "row": kept_rows,
+        "order": np.arange(len(kept_rows)),
+        **{key: values[keep, cols[key]] if key in cols else None for key in ("item_id", "seq", "name", "level", "points")},
+        "stage": stage[keep].map(group_label, na_action="ignore").to_numpy() if stage.notna().any() else None,
+    }, index=kept_rows)
     items["name"] = items["name"].map(clean_label)
     items["item_id"] = items["item_id"].map(clean_label, na_action="ignore")
     items["name_cell"] = column_letter(cols["name"]) + items["row"].astype(str)
@@ -208,23 +207,33 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     return frame[ITEM_FRAME_COLUMNS], problems
 
 
+def _summary_rows(descriptive: np.ndarray) -> np.ndarray:
+    """Rows whose item columns hold a 合计/小计… label: each distinct text is normalised once."""
+    texts = pd.unique(descriptive[pd.notna(descriptive)].ravel())
+    labels = [t for t in texts if normalize(t) in SUMMARY_NAMES]
+    if not labels:
+        return np.zeros(len(descriptive), dtype=bool)
+    return np.isin(descriptive, labels).any(axis=1)
+
+
 def _melt_groups(items: pd.DataFrame, values: np.ndarray, layout: Layout, missing_col: int) -> pd.DataFrame:
     """Repeat the item rows once per group and lay each group's 自查/检查/备注 cells beside them."""
     n, groups = len(items), layout.groups
-    frame = items.iloc[np.tile(np.arange(n), len(groups))].reset_index(drop=True)
-    frame["group"] = np.repeat([g.name for g in groups], n)
-    frame["is_company"] = np.repeat([g.is_company for g in groups], n)
-    row_text = items["row"].astype(str).to_numpy()
+    columns = {key: np.tile(items[key].to_numpy(), len(groups)) for key in items.columns}
+    columns["group"] = np.repeat(np.array([g.name for g in groups], dtype=object), n)
+    columns["is_company"] = np.repeat([g.is_company for g in groups], n)
+    row_text = items["row"].astype(str).to_numpy(dtype=object)
     for kind in ("self", "check", "remark"):
         cols = [getattr(g, f"{kind}_col") for g in groups]
         taken = [missing_col if c is None else c for c in cols]
         key = "remark" if kind == "remark" else f"{kind}_raw"
-        frame[key] = values[:, taken].T.ravel() if n else []
+        columns[key] = values[:, taken].T.ravel() if n else np.empty(0, dtype=object)
         if kind != "remark":
-            letters = np.repeat([column_letter(c) if c is not None else "" for c in cols], n)
-            cells = pd.Series(letters, dtype=object) + np.tile(row_text, len(groups))
-            frame[f"{kind}_cell"] = cells.where(letters != "", None)
-    return frame
+            letters = np.repeat(np.array([column_letter(c) if c is not None else "" for c in cols], dtype=object), n)
+            cells = letters + np.tile(row_text, len(groups))
+            cells[letters == ""] = None
+            columns[f"{kind}_cell"] = cells
+    return pd.DataFrame(columns)
 
 
 def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
@@ -244,14 +253,15 @@ def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
     has_points = items["points"].map(lambda d: d is not None and d > 0) if points is not None else False
     missing = raw_levels.isna() & ~has_points
     raw_col = layout.item_cols.get("level")
-    for row in items.loc[missing, "row"]:
+    for row in items.loc[missing, "row"] if missing.any() else ():
         where = f"{column_letter(raw_col)}{row}" if raw_col is not None else f"{column_letter(cols['points'])}{row}"
         problems.append(Problem("error", sheet, where, "触点等级为空或无法识别;请填写 一级、二级 或 三级"
                                 "(也可写 1/2/3、A/B/C、关键/重要/一般)"))
     if "item_id" in cols:
         ids = items["item_id"].dropna().map(normalize)
         letter = column_letter(cols["item_id"])
-        for row in items.loc[ids[ids.duplicated()].index, "row"]:
+        repeated = ids[ids.duplicated()].index
+        for row in items.loc[repeated, "row"] if len(repeated) else ():
             problems.append(Problem("error", sheet, f"{letter}{row}", "触点编号与本表前面的行重复;触点编号在一张表内必须唯一"))
     return problems
 
@@ -261,13 +271,16 @@ def _classify_values(frame: pd.DataFrame) -> list[Problem]:
     problems: list[Problem] = []
     for kind in ("self", "check"):
         raw = frame[f"{kind}_raw"]
-        present = raw.notna()
-        parsed = {v: parse_result(v) for v in pd.unique(raw[present])}
-        frame[f"{kind}_value"] = raw.map({v: p[0] for v, p in parsed.items() if p})
-        frame[f"{kind}_fraction"] = raw.map({v: p[1] for v, p in parsed.items() if p and p[1] is not None})
-        unknown = present & frame[f"{kind}_value"].isna()
-        for sheet, cell, value in frame.loc[unknown, ["sheet", f"{kind}_cell", f"{kind}_raw"]].itertuples(index=False):
-            problems.append(Problem("error", sheet, cell, unknown_value_message(value)))
+        codes, uniques = pd.factorize(raw)  # blank cells get code -1, the None appended below
+        parsed = [parse_result(v) for v in uniques]
+        value = np.array([p[0] if p else None for p in parsed] + [None], dtype=object)[codes]
+        fraction = np.array([p[1] if p else None for p in parsed] + [None], dtype=object)[codes]
+        frame[f"{kind}_value"], frame[f"{kind}_fraction"] = value, fraction
+        unknown = (codes >= 0) & pd.isna(value)
+        if unknown.any():
+            for sheet, cell, raw_value in frame.loc[unknown, ["sheet", f"{kind}_cell", f"{kind}_raw"]].itertuples(
+                    index=False):
+                problems.append(Problem("error", sheet, cell, unknown_value_message(raw_value)))
     return problems
 
 
