@@ -7,6 +7,7 @@ files and the results kpicli wrote itself are skipped, and the user is told so.
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 import zipfile
@@ -208,6 +209,7 @@ def each_file(files: Sequence[Path], action: Callable[[Path], T], *, label: str)
             raise
         except KpiError as exc:
             yield Outcome(path, error=exc)
+        gc.collect()  # one file's workbooks (openpyxl's hold reference cycles) go before the next is read
 
 
 def combined_exit(codes: Iterable[int]) -> int:
