@@ -565,8 +565,12 @@ def test_a_real_run_writes_everything_and_keeps_the_exit_code(workbook, broken, 
     proc = _kpicli("rank", workbook, "--format", "json")
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
     check_contract(json.loads(proc.stdout.decode("utf-8")))  # the whole document reached the pipe
-    # without a rules file, option parsing and scoring never load pydantic (0.2 s of every run)
-    assert "pydantic" not in proc.stderr.decode("utf-8", "replace")
+    # without a rules file, option parsing and scoring never load pydantic (0.2 s of every run) — as long as
+    # typer still offers the hook kpicli's own converters plug into (older and newer typers convert differently)
+    from kpicli.cli_common import RuntimeParam
+
+    if RuntimeParam is not None:
+        assert "pydantic" not in proc.stderr.decode("utf-8", "replace")
 
     proc = _kpicli("check", broken)
     assert proc.returncode == 1
