@@ -119,11 +119,12 @@ def assess(
 ) -> Assessment:
     """Read and score one checklist workbook (the library entry point behind score, rank and check).
 
-    `pending` is this workbook's read already under way (sheets.start_reading)."""
+    `pending` is this workbook's read already under way (sheets.start_reading); without it the workbook is
+    read here."""
     path = Path(path)
     if rules is None:
         rules, source = resolve_rules(rules_path, path)
     else:
         source = "调用方提供"
-    checklist = read_checklist(path, company=company, year=year, quarter=quarter, pending=pending)
+    checklist = read_checklist(path, company=company, year=year, quarter=quarter, raw=pending)
     return assess_checklist(checklist, rules, source)

@@ -36,8 +36,9 @@ def collect(
     """
     from . import collect as collecting
     from .catalog import load_catalog
+    from .collect_write import write_collected
     from .errors import KpiError
-    from .inputs import RESULT_KINDS, expand_inputs, print_skipped, progress
+    from .inputs import COLLECTED_KIND, RESULT_KINDS, expand_inputs, print_skipped, progress
     from .outputs import ensure_writable
     from .report_terminal import console
 
@@ -47,7 +48,7 @@ def collect(
     for path in paths:
         if not path.is_dir():
             ensure_writable(output, force=force, source=path)
-    inputs = expand_inputs(paths, skip_kinds=RESULT_KINDS | {collecting.COLLECTED_KIND}, exclude=[output])
+    inputs = expand_inputs(paths, skip_kinds=RESULT_KINDS | {COLLECTED_KIND}, exclude=[output])
     reference = load_catalog(catalog) if catalog is not None else None
     out = console()
     print_skipped(inputs, out)
@@ -58,7 +59,7 @@ def collect(
         out.print("有错误,未写入汇总表。请修正上面的错误(或移走有问题的文件)后重新汇总。", style="bold red",
                   markup=False)
         return EXIT_USAGE if collected.unreadable else EXIT_DATA
-    written = collecting.write_collected(collected, output, force=force)
+    written = write_collected(collected, output, force=force)
     period = f"{collected.year}年第{collected.quarter}季度"
     company_name = collected.company or "(未填写公司名称)"
     company_group = ",另有城市公司列组" if collected.has_company_group else ""

@@ -12,7 +12,7 @@ from .errors import InputError, Problem
 from .meta import ROSTER_COLUMNS, Period, period_from_filename, read_info, read_roster
 from .sheets import classify_sheets, read_checklist_sheets
 from .vocab import FUNCTION_SHEETS, FUNCTIONS, INFO_SHEET, ROSTER_SHEET, normalize
-from .workbook import PendingRead
+from .workbook import PendingRead, RawWorkbook
 
 
 @dataclass
@@ -42,13 +42,17 @@ def read_checklist(
     company: str | None = None,
     year: int | None = None,
     quarter: int | None = None,
-    pending: PendingRead | None = None,
+    raw: RawWorkbook | PendingRead | None = None,
 ) -> Checklist:
     """The whole workbook as one tidy item frame. InputError when it is no checklist at all.
 
-    `pending` is this workbook's read already under way (sheets.start_reading)."""
+    `raw` is this workbook's sheets when they have been read already, or their read under way
+    (sheets.start_reading); without it they are read here."""
     path = Path(path)
-    raw = pending.result() if pending is not None else read_checklist_sheets(path)
+    if isinstance(raw, PendingRead):
+        raw = raw.result()
+    elif raw is None:
+        raw = read_checklist_sheets(path)
     function_sheets, problems = classify_sheets(raw.sheet_names)
     if not function_sheets:
         shown = raw.sheet_names[:20]

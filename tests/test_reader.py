@@ -575,7 +575,7 @@ def test_a_background_read_gives_the_same_checklist(tmp_path):
 
     path = build_checklist(tmp_path / "例.xlsx", {"营销篇": example_sheet(), "工程篇": example_sheet()})
     now = read_checklist(path)
-    ahead = read_checklist(path, pending=start_reading(path))
+    ahead = read_checklist(path, raw=start_reading(path))
     assert ahead.function_sheets == now.function_sheets == {"营销": "营销篇", "工程": "工程篇"}
     assert ahead.items.equals(now.items)
     assert [p.to_dict() for p in ahead.problems] == [p.to_dict() for p in now.problems]
@@ -589,7 +589,7 @@ def test_a_background_read_hands_its_error_to_the_caller(tmp_path):
     text.write_text("不是工作簿", encoding="utf-8")
     pending = start_reading(text)
     with pytest.raises(InputError) as raised:
-        read_checklist(text, pending=pending)
+        read_checklist(text, raw=pending)
     assert "备注.xlsx" in raised.value.message
     with pytest.raises(InputError) as raised:
         api.check(tmp_path / "没有这个文件.xlsx")
