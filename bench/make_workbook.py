@@ -37,10 +37,13 @@ def synthetic_catalog(touchpoints: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def make_workbook(path: Path, *, projects: int, touchpoints: int, seed: int = 7) -> tuple[Path, int]:
-    """Write the workbook; return its path and the number of result cells (自查, 检查, 备注)."""
+def make_workbook(path: Path, *, projects: int, touchpoints: int, seed: int = 7,
+                  first_project: int = 1) -> tuple[Path, int]:
+    """Write the workbook; return its path and the number of result cells (自查, 检查, 备注).
+
+    Projects are named 项目01, 项目02 …, starting at `first_project` (one project's own submission: projects=1)."""
     rng = random.Random(seed)
-    names = [f"项目{i + 1:02d}" for i in range(projects)]
+    names = [f"项目{first_project + i:02d}" for i in range(projects)]
     wb = build_template(year=2026, quarter=1, projects=names, company="基准测试公司",
                         catalog=synthetic_catalog(touchpoints))
     cells = 0

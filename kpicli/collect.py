@@ -122,7 +122,9 @@ def _match_sheet(sub: _Submission, function: str, refs: Reference, problems: lis
     row_ref: dict[int, int] = {}
     used: set[int] = set()
     last: RefItem | None = None
-    for it in frame.drop_duplicates("row").sort_values("order").itertuples(index=False):
+    item_rows = frame.drop_duplicates("row").sort_values("order")[
+        ["row", "item_id", "name", "stage", "level", "points", "name_cell", "level_cell"]]
+    for it in item_rows.itertuples(index=False):
         item_id, name = cell_text(it.item_id), cell_text(it.name)
         descriptive = sub.extras.descriptive.get((sheet, int(it.row)), {})
         ref = refs.match(function, item_id, name, used)
@@ -149,7 +151,7 @@ def _match_sheet(sub: _Submission, function: str, refs: Reference, problems: lis
     for (group, is_company), rows in frame.groupby(["group", "is_company"], sort=False):
         source = GroupSource(function=function, name=group, is_company=bool(is_company), file=file, sheet=sheet)
         letter = sub.extras.remark_cols.get((sheet, group))
-        for r in rows.itertuples(index=False):
+        for r in rows[["row", "self_raw", "check_raw", "remark", "self_cell", "check_cell"]].itertuples(index=False):
             uid = row_ref.get(int(r.row))
             if uid is None:
                 continue

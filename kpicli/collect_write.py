@@ -8,7 +8,7 @@ from .catalog import PROJECT_SCOPE
 from .collect_model import Answer, Collected, GroupSource, RefItem, blank_or_na, clean, is_na
 from .errors import DataError, KpiError
 from .inputs import COLLECTED_KIND
-from .vocab import FUNCTION_SHEETS, FUNCTIONS, normalize
+from .vocab import FUNCTION_SHEETS, FUNCTIONS, ROSTER_SHEET, normalize
 
 
 def write_collected(collected: Collected, out: Path, *, force: bool = False) -> Path:
@@ -37,16 +37,14 @@ def build_collected(collected: Collected) -> object:
     catalog = collected.catalog()
     roster = None if collected.roster.empty else collected.roster
     wb = build_template(year=collected.year, quarter=collected.quarter, projects=collected.projects,
-                        company=collected.company, catalog=catalog, roster=roster)
+                        company=collected.company, catalog=catalog, roster=roster, function_sheets=False)
+    index = wb.sheetnames.index(ROSTER_SHEET) if ROSTER_SHEET in wb.sheetnames else len(wb.sheetnames)
     for function in FUNCTIONS:
-        name = FUNCTION_SHEETS[function]
-        index = wb.sheetnames.index(name) if name in wb.sheetnames else len(wb.sheetnames)
-        if name in wb.sheetnames:
-            del wb[name]
         groups = collected.groups.get(function, [])
         if not groups:
             continue
-        ws = wb.create_sheet(name, index)
+        ws = wb.create_sheet(FUNCTION_SHEETS[function], index)
+        index += 1
         # Each sheet gets exactly the groups submitted for this function (a project absent from a function stays
         # absent: not assessed there, as in its own workbook). Scope only steers the template's prefill, which
         # _fill overwrites, so every item is laid out as project-level and 城市公司 is passed as a group.
@@ -86,12 +84,11 @@ def _group_columns(ws: object) -> dict[str, dict[str, int]]:
 
 
 def _fill(ws: object, items: list[RefItem], groups: list[GroupSource]) -> None:
-    from openpyxl.styles import PatternFill
-
     from .template import FIRST_ITEM_ROW, NOT_APPLICABLE_FILL
     from .xlstyle import put
 
-    no_fill = PatternFill(fill_type=None)
+    # the fill index is set on each cell's own style array: assigning a fill object cell by cell is slow
+    shaded_fill, no_fill = ws.parent._fills.add(NOT_APPLICABLE_FILL), 0
     columns = _group_columns(ws)
     for g in groups:
         cols = columns[g.name]
@@ -104,7 +101,7 @@ def _fill(ws: object, items: list[RefItem], groups: list[GroupSource]) -> None:
             shaded = blank_or_na(answer.self_raw) and blank_or_na(answer.check_raw) and (
                 is_na(answer.self_raw) or is_na(answer.check_raw))
             for c in cols.values():
-                ws.cell(r, c).fill = NOT_APPLICABLE_FILL if shaded else no_fill
+                ws.cell(r, c)._style.fillId = shaded_fill if shaded else no_fill
 
 
 def _points_column(ws: object, items: list[RefItem]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
@@ -31,6 +32,7 @@ from .vocab import (
     SUBHEADERS,
     normalize,
 )
+from .xlfast import apply_style, style_array
 from .xlstyle import put
 
 TITLE = "客户触点分级管理检查表"
@@ -105,9 +107,10 @@ def build_template(
     company: str | None = None,
     catalog: pd.DataFrame | None = None,
     roster: pd.DataFrame | None = None,
+    function_sheets: bool = True,
 ) -> Workbook:
     """The blank checklist as an openpyxl workbook (not yet saved or marked); with a roster (meta.read_roster
-    frame) it gets a filled 人员名单 sheet."""
+    frame) it gets a filled 人员名单 sheet. Without function_sheets the caller lays those out itself."""
     if not 2000 <= int(year) <= 2100:
         raise KpiError(f"年度「{year}」无效;请给出四位年份,如 2026")
     if not 1 <= int(quarter) <= 4:
@@ -122,7 +125,7 @@ def build_template(
     wb = Workbook()
     _info_sheet(wb.active, year=year, quarter=quarter, company=company)
     _guide_sheet(wb.create_sheet(GUIDE_SHEET), year=year, quarter=quarter)
-    for function in FUNCTIONS:
+    for function in FUNCTIONS if function_sheets else ():
         items = catalog[catalog["function"] == function]
         if items.empty:
             continue  # no sheet: the function is not assessed rather than scored on nothing
@@ -248,15 +251,15 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
     ws.row_dimensions[HEADER_ROW + 1].height = 20
 
     result_cols = [n_item + 1 + g * len(GROUP_HEADERS) + k for g in range(len(groups)) for k in (0, 1)]
+    style = _body_styles(ws.parent)
     for i, item in enumerate(items.itertuples(index=False)):
         r = FIRST_ITEM_ROW + i
         values = {**item._asdict(), "seq": i + 1}
         lines = 1
         for c, (_header, key, width) in enumerate(ITEM_HEADERS, start=1):
             text = values.get(key) or None
-            cell = put(ws, r, c, text)
-            cell.alignment = Alignment(horizontal="center" if key in _CENTERED else "left", vertical="center",
-                                       wrap_text=key in _WRAPPED)
+            apply_style(put(ws, r, c, text), style["center" if key in _CENTERED else "wrap" if key in _WRAPPED
+                                                    else "left"])
             if key in _WRAPPED and text:
                 lines = max(lines, math.ceil(_display_width(str(text)) / max(width - 1.5, 1)))
         for g, group in enumerate(groups):
@@ -264,16 +267,10 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
             applies = (item.scope == COMPANY_GROUP) == (group == COMPANY_GROUP)
             for k in range(len(GROUP_HEADERS)):
                 cell = ws.cell(r, first + k)
-                cell.alignment = Alignment(horizontal="center" if k < 2 else "left", vertical="center",
-                                           wrap_text=k == 2)
-                if not applies:
-                    cell.fill = NOT_APPLICABLE_FILL
-                    if k < 2:
-                        cell.value = NOT_APPLICABLE
+                apply_style(cell, style[("center" if k < 2 else "wrap") + ("" if applies else " na")])
+                if not applies and k < 2:
+                    cell.value = NOT_APPLICABLE
         ws.row_dimensions[r].height = max(18, 13.5 * lines + 4)
-    for row in ws.iter_rows(min_row=FIRST_ITEM_ROW, max_row=last_row, max_col=last_col):
-        for cell in row:
-            cell.border, cell.font = BORDER, BODY_FONT
 
     if result_cols and len(items):
         dv = DataValidation(type="list", formula1='"' + ",".join(RESULT_CHOICES) + '"', allow_blank=True,
@@ -287,6 +284,22 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
     ws.freeze_panes = ws.cell(FIRST_ITEM_ROW, n_item + 1).coordinate
     _print_setup(ws, f"A1:{last_letter}{max(last_row, HEADER_ROW + 1)}", last_col=last_col,
                  group_starts=[n_item + 1 + g * len(GROUP_HEADERS) for g in range(len(groups))])
+
+
+def _body_styles(wb: Workbook) -> dict[str, StyleArray]:
+    """The few styles of the item rows, registered once and copied onto each cell (setting a font, border and
+    alignment cell by cell makes openpyxl hash them every time: seconds for a group-scale template)."""
+    aligned = {
+        "center": Alignment(horizontal="center", vertical="center"),
+        "left": Alignment(horizontal="left", vertical="center"),
+        "wrap": Alignment(horizontal="left", vertical="center", wrap_text=True),
+    }
+    styles = {}
+    for name, alignment in aligned.items():
+        styles[name] = style_array(wb, font=BODY_FONT, border=BORDER, alignment=alignment)
+        styles[name + " na"] = style_array(wb, font=BODY_FONT, border=BORDER, alignment=alignment,
+                                           fill=NOT_APPLICABLE_FILL)
+    return styles
 
 
 def _roster_sheet(ws: Worksheet, roster: pd.DataFrame, projects: list[str]) -> None:
