@@ -7,6 +7,7 @@ Every measurement is a fresh process, as a user runs kpicli, so imports count on
   score  ≤ 1.3 × (python: openpyxl.load_workbook + save of the same workbook)
   rank, check ≤ 2 × (python: import pandas; pandas.read_excel(engine="calamine", sheet_name=None))
   city-scale score ≤ 1.0 s; kpicli --help ≤ 0.3 s; peak memory of score ≤ 400 MB.
+It also times a month's submissions (one workbook per project): collect, score of the merge, rank of the folder.
 Prints medians, ratios, time per 10k result cells and peak RSS; never fails on a missed target.
 The commands of a scale take turns round by round, so the ratios compare runs made side by side.
 """
@@ -93,6 +94,26 @@ def bench_scale(name: str, projects: int, touchpoints: int, repeat: int, folder:
     return rows
 
 
+def bench_submissions(projects: int, touchpoints: int, repeat: int, folder: Path) -> list[dict]:
+    """A month's submissions: one workbook per project, merged by `collect`, the merge scored, the folder ranked.
+    No targets; printed so that the two-command path from a folder to a scored quarter is measured too."""
+    submissions = folder / "submissions"
+    submissions.mkdir()
+    cells = 0
+    for i in range(1, projects + 1):
+        cells += make_workbook(submissions / f"项目{i:02d}_2026Q1.xlsx", projects=1, touchpoints=touchpoints, seed=i,
+                               first_project=i)[1]
+    merged, scored = folder / "2026Q1_汇总.xlsx", folder / "2026Q1_汇总_评分结果.xlsx"
+    run(kpicli("collect", str(submissions), "-o", str(merged), "--force"))  # so that score has a workbook to read
+    measured = median_runs({
+        "collect": kpicli("collect", str(submissions), "-o", str(merged), "--force"),
+        "score of the merge": kpicli("score", str(merged), "-o", str(scored), "--force"),
+        "rank of the folder": kpicli("rank", str(submissions)),
+    }, repeat)
+    return [{"files": projects, "cells": cells, "command": name, "seconds": wall, "peak_mb": peak}
+            for name, (wall, peak) in measured.items()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", action="store_true", help="tiny workbooks, one run (for CI)")
@@ -108,6 +129,7 @@ def main() -> None:
         rows = []
         for name, projects, touchpoints in scales:
             rows += bench_scale(name, projects, touchpoints, repeat, folder)
+        submissions = bench_submissions(*((3, 30) if options.small else (10, 150)), repeat, folder)
     print(f"{'scale':6} {'result cells':>12} {'command':24} {'median s':>9} {'baseline s':>10} {'ratio':>6} "
           f"{'target':>7} {'s/10k cells':>11} {'peak MB':>8}")
     for r in rows:
@@ -129,6 +151,12 @@ def main() -> None:
     print(f"group-scale score peak memory: {group_score['peak_mb']:.0f} MB (target ≤ 400 MB) "
           f"{verdict(group_score['peak_mb'] <= 400)}")
     print(f"time per 10k result cells, score: city {city_score['per_10k']:.3f} s, group {group_score['per_10k']:.3f} s")
+    first = submissions[0]
+    print(f"a month's submissions ({first['files']} files, one project each, {first['cells']:,} result cells):")
+    for r in submissions:
+        print(f"  {r['command']:22} {r['seconds']:>6.2f} s  peak {r['peak_mb']:.0f} MB")
+    total = sum(r["seconds"] for r in submissions if r["command"] in ("collect", "score of the merge"))
+    print(f"  folder → scored quarter (collect + score): {total:.2f} s")
 
 
 if __name__ == "__main__":
