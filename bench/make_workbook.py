@@ -60,8 +60,20 @@ def make_workbook(path: Path, *, projects: int, touchpoints: int, seed: int = 7,
     return path, cells
 
 
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="write a synthetic checklist; prints its number of result cells")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("projects", type=int, nargs="?", default=50)
+    parser.add_argument("touchpoints", type=int, nargs="?", default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--first-project", type=int, default=1)
+    options = parser.parse_args()
+    _, cells = make_workbook(options.out, projects=options.projects, touchpoints=options.touchpoints,
+                             seed=options.seed, first_project=options.first_project)
+    print(cells)
+
+
 if __name__ == "__main__":
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "bench_group.xlsx")
-    p = int(sys.argv[2]) if len(sys.argv) > 2 else 50
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
-    print(make_workbook(out, projects=p, touchpoints=n))
+    main()

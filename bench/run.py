@@ -25,10 +25,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
-
-from make_workbook import make_workbook  # noqa: E402
 
 OPENPYXL_ROUND_TRIP = (
     "import sys, openpyxl; wb = openpyxl.load_workbook(sys.argv[1]); wb.save(sys.argv[2])"
@@ -66,6 +62,16 @@ def median_runs(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[
         for name, args in commands.items():
             results[name].append(run(args))
     return {name: (statistics.median(r[0] for r in runs), max(r[1] for r in runs)) for name, runs in results.items()}
+
+
+def make_workbook(path: Path, *, projects: int, touchpoints: int, seed: int = 7,
+                  first_project: int = 1) -> tuple[Path, int]:
+    """make_workbook.py in a child process: this process never imports pandas or openpyxl, so the children it
+    starts (which on Linux report at least their parent's peak memory as their own) show their real peak."""
+    done = subprocess.run([sys.executable, str(HERE / "make_workbook.py"), str(path), str(projects), str(touchpoints),
+                           "--seed", str(seed), "--first-project", str(first_project)],
+                          capture_output=True, text=True, check=True, env=ENV)
+    return path, int(done.stdout.split()[-1])
 
 
 def kpicli(*args: str) -> list[str]:
@@ -121,6 +127,7 @@ def main() -> None:
     options = parser.parse_args()
     scales = [("city", 3, 30), ("group", 5, 100)] if options.small else [("city", 10, 150), ("group", 50, 1000)]
     repeat = 1 if options.small else options.repeat
+    small = options.small
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}; median of {repeat} run(s)")
     with tempfile.TemporaryDirectory(prefix="kpicli-bench-") as tmp:
@@ -135,7 +142,7 @@ def main() -> None:
     for r in rows:
         if "ratio" in r:
             # the ratio targets are set for group scale; city scale has the absolute 1.0 s target below
-            met = ("ok" if r["ratio"] <= r["target_ratio"] else "MISSED") if r["scale"] == "group" else ""
+            met = ("ok" if r["ratio"] <= r["target_ratio"] else "MISSED") if r["scale"] == "group" and not small else ""
             print(f"{r['scale']:6} {r['cells']:>12,} {r['command']:24} {r['seconds']:>9.2f} {r['baseline']:>10.2f} "
                   f"{r['ratio']:>6.2f} {'≤' + str(r['target_ratio']) + '×':>7} {r['per_10k']:>11.3f} "
                   f"{r['peak_mb']:>8.0f}  {met}")
@@ -144,6 +151,8 @@ def main() -> None:
     city_score = next(r for r in rows if r["scale"] == "city" and r["command"] == "score")
     group_score = next(r for r in rows if r["scale"] == "group" and r["command"] == "score")
     def verdict(ok: bool) -> str:
+        if small:
+            return "(tiny sizes: no verdict)"
         return "ok" if ok else "MISSED"
 
     print(f"kpicli --help: {help_wall:.2f} s (target ≤ 0.30 s) {verdict(help_wall <= 0.3)}")

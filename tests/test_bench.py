@@ -19,3 +19,5 @@ def test_benchmark_runs_at_small_size_and_reports_every_measurement():
         for command in ("score", "rank", "check", "(openpyxl load+save)", "(pandas+calamine read)"):
             assert any(line.startswith(scale) and command in line for line in out.splitlines()), (scale, command)
     assert "kpicli --help:" in out and "city-scale score:" in out and "peak memory" in out
+    for command in ("collect", "score of the merge", "rank of the folder", "folder → scored quarter"):
+        assert command in out, command
