@@ -32,6 +32,9 @@ OPENPYXL_ROUND_TRIP = (
 CALAMINE_READ = (
     "import sys, pandas; pandas.read_excel(sys.argv[1], sheet_name=None, header=None, engine='calamine')"
 )
+# Not a target: how fast the machine is in this very run (the city-scale target is absolute, and shared virtual
+# machines have slower spells in which everything, this included, takes up to twice as long).
+IMPORT_PANDAS = "import pandas"
 
 
 # As on a user's machine: compiled bytecode is cached (some sandboxes disable that for every process).
@@ -84,6 +87,7 @@ def bench_scale(name: str, projects: int, touchpoints: int, repeat: int, folder:
     measured = median_runs({
         "save": [sys.executable, "-c", OPENPYXL_ROUND_TRIP, str(book), str(folder / "resaved.xlsx")],
         "read": [sys.executable, "-c", CALAMINE_READ, str(book)],
+        "import pandas": [sys.executable, "-c", IMPORT_PANDAS],
         "score": kpicli("score", str(book), "-o", str(out), "--force"),
         "rank": kpicli("rank", str(book)),
         "check": kpicli("check", str(book)),
@@ -97,6 +101,8 @@ def bench_scale(name: str, projects: int, touchpoints: int, repeat: int, folder:
                      "per_10k": wall / cells * 10_000})
     rows.append({"scale": name, "cells": cells, "command": "(openpyxl load+save)", "seconds": base_save})
     rows.append({"scale": name, "cells": cells, "command": "(pandas+calamine read)", "seconds": base_read})
+    rows.append({"scale": name, "cells": cells, "command": "(python -c 'import pandas')",
+                 "seconds": measured["import pandas"][0]})
     return rows
 
 
@@ -156,7 +162,9 @@ def main() -> None:
         return "ok" if ok else "MISSED"
 
     print(f"kpicli --help: {help_wall:.2f} s (target ≤ 0.30 s) {verdict(help_wall <= 0.3)}")
-    print(f"city-scale score: {city_score['seconds']:.2f} s (target ≤ 1.00 s) {verdict(city_score['seconds'] <= 1)}")
+    city_pandas = next(r for r in rows if r["scale"] == "city" and r["command"].startswith("(python"))["seconds"]
+    print(f"city-scale score: {city_score['seconds']:.2f} s (target ≤ 1.00 s) {verdict(city_score['seconds'] <= 1)}; "
+          f"{city_score['seconds'] / city_pandas:.1f} × a bare `import pandas` ({city_pandas:.2f} s) in the same rounds")
     print(f"group-scale score peak memory: {group_score['peak_mb']:.0f} MB (target ≤ 400 MB) "
           f"{verdict(group_score['peak_mb'] <= 400)}")
     print(f"time per 10k result cells, score: city {city_score['per_10k']:.3f} s, group {group_score['per_10k']:.3f} s")
