@@ -159,9 +159,13 @@ def install_plain_coercion(command: Any, ctx: Any) -> None:
         if descriptor is None or getattr(param, "_runtime_param", "absent") is not None:
             continue
         plain = _plain_converter(descriptor.annotation, descriptor.parameter_info)
-        if plain is not None:
+        if plain is None:
+            continue
+        try:
             param._runtime_param = PlainParam(parameter_info=descriptor.parameter_info,
                                               annotation=descriptor.annotation, convert=plain[0], many=plain[1])
+        except (TypeError, AttributeError):  # a typer whose hook changed shape: its own conversion, just slower
+            return
 
 
 class ChineseCommand(TyperCommand):

@@ -583,3 +583,22 @@ def test_a_real_run_writes_everything_and_keeps_the_exit_code(workbook, broken, 
     proc = _kpicli("score", workbook, "-o", out)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
     assert set(RESULT_SHEETS) <= set(openpyxl.load_workbook(out).sheetnames)
+
+
+@pytest.mark.parametrize("change", ["no hook", "hook of another shape"])
+def test_options_still_work_when_typer_converts_them_itself(workbook, monkeypatch, change):
+    """kpicli's own converters plug into a typer internal; without it typer's conversion takes over."""
+    from kpicli import cli_common
+
+    if change == "no hook":
+        monkeypatch.setattr(cli_common, "RuntimeParam", None)
+    else:
+        def other_shape(**_fields):
+            raise TypeError("unexpected keyword argument")
+
+        monkeypatch.setattr(cli_common, "PlainParam", other_shape)
+    result = run("rank", workbook, "--quarter", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["quarter"] == 1
+    result = run("rank", workbook, "--quarter", "5")
+    assert result.exit_code == 2 and "--quarter" in result.output and "Traceback" not in result.output
