@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +32,7 @@ from .xlstyle import (
     MUTED_FONT,
     SCORE_FORMAT,
     WRAP,
+    display_width,
     grade_style,
     print_setup,
     put,
@@ -75,13 +75,9 @@ def unit_label(kind: str, row: pd.Series) -> str:
     return f"{row['project']}·{row['function']}"
 
 
-def _display_width(text: str) -> float:
-    """Width in Excel column units: CJK and full-width characters take about two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
-
 
 def _lines(text: str, width_units: float) -> int:
-    return max(1, math.ceil(_display_width(text) / max(width_units - 0.5, 1)))
+    return max(1, math.ceil(display_width(text, narrow=1.1) / max(width_units - 0.5, 1)))
 
 
 def _fit_rows(ws: Worksheet, first: int, last: int, widths: list[float]) -> None:

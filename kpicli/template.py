@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +32,7 @@ from .vocab import (
     normalize,
 )
 from .xlfast import apply_style, style_array
-from .xlstyle import put
+from .xlstyle import display_width, put
 
 TITLE = "客户触点分级管理检查表"
 GUIDE_SHEET = "填写说明"
@@ -181,7 +180,7 @@ def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) 
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 50
     for r, (_label, value) in enumerate(rows, start=1):  # LibreOffice and WPS do not grow wrapped rows themselves
-        lines = math.ceil(_display_width(value) / 48) if isinstance(value, str) else 1
+        lines = math.ceil(display_width(value, narrow=1.1) / 48) if isinstance(value, str) else 1
         if lines > 1:
             ws.row_dimensions[r].height = 15 * lines + 4
     _fit_width(ws)
@@ -212,7 +211,7 @@ def _guide_sheet(ws: Worksheet, *, year: int, quarter: int) -> None:
         cell.font = Font(name=FONT_NAME, size=14 if r == 1 else 11, bold=r == 1)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         if r > 1:
-            ws.row_dimensions[r].height = 15 * max(1, math.ceil(_display_width(text) / 68)) + 4
+            ws.row_dimensions[r].height = 15 * max(1, math.ceil(display_width(text, narrow=1.1) / 68)) + 4
     ws.row_dimensions[1].height = 24
 
 
@@ -261,7 +260,7 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
             apply_style(put(ws, r, c, text), style["center" if key in _CENTERED else "wrap" if key in _WRAPPED
                                                     else "left"])
             if key in _WRAPPED and text:
-                lines = max(lines, math.ceil(_display_width(str(text)) / max(width - 1.5, 1)))
+                lines = max(lines, math.ceil(display_width(str(text), narrow=1.1) / max(width - 1.5, 1)))
         for g, group in enumerate(groups):
             first = n_item + 1 + g * len(GROUP_HEADERS)
             applies = (item.scope == COMPANY_GROUP) == (group == COMPANY_GROUP)
@@ -384,8 +383,3 @@ def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddHeader.center.text = "&A"
     ws.oddFooter.center.text = "第 &P 页,共 &N 页"
-
-
-def _display_width(text: str) -> float:
-    """Width in Excel column units: CJK and full-width characters take about two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)

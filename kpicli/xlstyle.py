@@ -109,9 +109,10 @@ def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
     fit_rows(ws, widths)
 
 
-def display_width(text: str) -> float:
-    """Width in Excel column units: CJK and full-width characters take about two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+def display_width(text: str, narrow: float = 1.0) -> float:
+    """Width in Excel column units: CJK and full-width characters take about two, the others `narrow` (a little
+    more than one leaves room where a row must not come out too short)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else narrow for ch in text)
 
 
 def fit_rows(ws: Worksheet, widths: Sequence[float], first_row: int = 2) -> None:
