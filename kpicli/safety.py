@@ -10,7 +10,6 @@ message. Only the standard library is imported here; the optional libraries are 
 from __future__ import annotations
 
 import errno
-import mmap
 import re
 import struct
 import sys
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kpicli.errors import InputError
+
+from .filekind import OLE_MAGIC, TEXT, content_kind, looks_like_csv, ole_kind
 
 MiB = 1024 * 1024
 
@@ -37,15 +38,12 @@ CRC_TEST_MAX_BYTES = 1 * MiB  # XML members up to this size are read to the end,
 CRC_TEST_BUDGET = 16 * MiB  # at most this much is decompressed for CRC tests in one file
 _CHUNK = 64 * 1024
 
-_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_OLE_ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _RELATIONSHIP = re.compile(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
 _OS_ERROR_CODE = re.compile(r"os error (\d+)")
 _WIN_NOT_FOUND = (2, 3)  # ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND
 _WIN_DENIED = (5, 32, 33)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION (open in Excel), ERROR_LOCK_VIOLATION
-_TEXT = "文本文件"
 _LOCK_FILES = (("~$", "", "Excel/WPS"), (".~lock.", "#", "LibreOffice"))  # prefix, suffix, program
 
 
@@ -218,13 +216,13 @@ def check_input_file(path: Path) -> str:
             raise _ods(path)
         with path.open("rb") as f:
             head = f.read(4096)
-            if head.startswith(_OLE_MAGIC):
+            if head.startswith(OLE_MAGIC):
                 raise _ole_error(path, f, size)
             if head.startswith(b"PK"):
                 _check_zip(path, f, size)
                 return "xlsx"
-            kind = _content_kind(head)
-            if kind == _TEXT and _looks_like_csv(head):
+            kind = content_kind(head)
+            if kind == TEXT and looks_like_csv(head):
                 raise _csv(path)
             raise _not_workbook_file(path, kind)
     except InputError:
@@ -233,142 +231,16 @@ def check_input_file(path: Path) -> str:
         raise translate_library_error(exc, path) from exc
 
 
-def check_sheet_bounds(sheet: str, rows: int, cols: int) -> None:
-    """Raise InputError when a sheet's used range exceeds MAX_ROWS x MAX_COLS."""
-    if rows > MAX_ROWS or cols > MAX_COLS:
-        raise InputError(
-            f"工作表“{sheet}”的使用范围为 {rows} 行 × {cols} 列，超过 kpicli 的上限（{MAX_ROWS} 行、{MAX_COLS} 列）。"
-            "常见原因是整行或整列设置了格式或留有内容：请在 Excel 中删除数据下方和右侧多余的行列，保存后再试。"
-        )
-
-
 # --- OLE2 compound files (.xls, encrypted .xlsx) ---------------------------------------------------------------------
 
 
 def _ole_error(path: Path, f: BinaryIO, size: int) -> InputError:
-    names = _ole_directory_names(f, size)
-    if names is None:  # directory unreadable: look for the stream names anywhere in the bytes
-        encrypted = _file_contains(f, size, [n.encode("utf-16-le") for n in _OLE_ENCRYPTION_STREAMS])
-        return _encrypted(path) if encrypted else _legacy_xls(path)
-    if names & set(_OLE_ENCRYPTION_STREAMS):
+    kind = ole_kind(f, size)
+    if kind == "encrypted":
         return _encrypted(path)
-    if names & {"Workbook", "Book"}:
+    if kind == "xls":
         return _legacy_xls(path)
     return _not_workbook_file(path, "其他旧版 Office 文件，如 Word 或 PowerPoint")
-
-
-def _ole_directory_names(f: BinaryIO, size: int) -> set[str] | None:
-    """Entry names of an OLE2 compound file's directory; None when the structure is not usable."""
-    try:
-        f.seek(0)
-        header = f.read(512)
-        shift = struct.unpack_from("<H", header, 0x1E)[0]
-        if shift not in (9, 12):
-            return None
-        sector = 1 << shift
-        per_sector = sector // 4
-        sectors = size // sector  # an upper bound for every count and index below
-        n_fat, first_dir = struct.unpack_from("<II", header, 0x2C)
-        next_difat, n_difat = struct.unpack_from("<II", header, 0x44)
-        if n_fat > sectors or n_difat > sectors:
-            return None
-
-        def read_sector(index: int) -> bytes:
-            if index >= sectors:
-                raise ValueError("sector out of range")
-            f.seek((index + 1) * sector)
-            data = f.read(sector)
-            if len(data) != sector:
-                raise ValueError("short sector")
-            return data
-
-        difat = list(struct.unpack_from("<109I", header, 0x4C))
-        for _ in range(n_difat):
-            if next_difat >= 0xFFFFFFFA:
-                break
-            entries = struct.unpack(f"<{per_sector}I", read_sector(next_difat))
-            difat.extend(entries[:-1])
-            next_difat = entries[-1]
-        fat: list[int] = []
-        for index in difat[:n_fat]:
-            fat.extend(struct.unpack(f"<{per_sector}I", read_sector(index)))
-
-        names: set[str] = set()
-        seen: set[int] = set()
-        current = first_dir
-        while current < 0xFFFFFFFA:
-            if current in seen or current >= len(fat):
-                return None
-            seen.add(current)
-            data = read_sector(current)
-            for offset in range(0, sector, 128):
-                length = struct.unpack_from("<H", data, offset + 0x40)[0]
-                if data[offset + 0x42] in (1, 2, 5) and 2 <= length <= 64:
-                    names.add(data[offset : offset + length - 2].decode("utf-16-le", "replace"))
-            current = fat[current]
-        return names
-    except (ValueError, struct.error, IndexError):
-        return None
-
-
-def _file_contains(f: BinaryIO, size: int, needles: list[bytes]) -> bool:
-    with mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) as view:
-        return any(view.find(needle) >= 0 for needle in needles)
-
-
-# --- files that are not zips -----------------------------------------------------------------------------------------
-
-
-def _decode_text(head: bytes) -> str | None:
-    """The sample as text when it looks like a text file, else None."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = [("utf-16", head[: len(head) // 2 * 2])]
-    else:
-        candidates = [("utf-8-sig", head), ("gb18030", head)]
-    for encoding, data in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            if exc.start < len(data) - 4:  # not just a character cut at the end of the sample
-                continue
-            text = data[: exc.start].decode(encoding, "ignore")
-        if not any(ord(c) < 32 and c not in "\t\r\n\f" for c in text):
-            return text
-    return None
-
-
-def _looks_like_csv(head: bytes) -> bool:
-    text = _decode_text(head)
-    if text is None:
-        return False
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return any(sep in first for sep in (",", "\t", ";"))
-
-
-def _content_kind(head: bytes) -> str | None:
-    signatures = {
-        b"%PDF": " PDF 文件",
-        b"{\\rtf": " RTF 文档",
-        b"Rar!": " RAR 压缩包",
-        b"7z\xbc\xaf\x27\x1c": " 7z 压缩包",
-        b"\x1f\x8b": " gzip 压缩包",
-        b"\x89PNG": "图片",
-        b"\xff\xd8\xff": "图片",
-    }
-    for magic, kind in signatures.items():
-        if head.startswith(magic):
-            return kind
-    text = _decode_text(head)
-    if text is None:
-        return None
-    lowered = text.lstrip("\ufeff \t\r\n").lower()
-    if lowered.startswith("<"):
-        if "<html" in lowered or "<!doctype html" in lowered:
-            return "网页 (HTML) 文件"
-        if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
-            return " Excel 2003 XML 表格"
-        return " XML 文件"
-    return _TEXT
 
 
 # --- zip containers --------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from kpicli import safety
 from kpicli.errors import InputError
-from kpicli.safety import check_input_file, check_sheet_bounds, translate_library_error
+from kpicli.safety import check_input_file, translate_library_error
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -439,18 +439,6 @@ def test_entity_text_inside_cells_is_fine(workbook: Path, tmp_path: Path) -> Non
     path = rewrite_zip(workbook, tmp_path / "text.xlsx", replace={"xl/worksheets/sheet1.xml": sheet})
     assert check_input_file(path) == "xlsx"
 
-
-# --- sheet bounds ----------------------------------------------------------------------------------------------------
-
-
-def test_sheet_bounds() -> None:
-    check_sheet_bounds("营销篇", safety.MAX_ROWS, safety.MAX_COLS)
-    with pytest.raises(InputError) as rows:
-        check_sheet_bounds("营销篇", 1_048_576, 10)
-    assert "营销篇" in rows.value.message and "1048576" in rows.value.message and "200000" in rows.value.message
-    with pytest.raises(InputError) as cols:
-        check_sheet_bounds("工程篇", 10, 16_384)
-    assert "工程篇" in cols.value.message and "2000" in cols.value.message and "删除" in cols.value.message
 
 
 # --- library errors ------------------------------------------------------------------------------------------------
