@@ -168,10 +168,37 @@ def install_plain_coercion(command: Any, ctx: Any) -> None:
             return
 
 
+_TYPE_LABELS: dict[Any, str | None] = {Path: "路径", str: "文本", int: "整数", bool: None}  # None: a flag, no label
+
+
+def chinese_type_labels(command: Any, ctx: Any) -> None:
+    """The help's type column in Chinese (<路径>, <整数 1–4> …) instead of typer's <path>, <int range> [1<=x<=4];
+    flags show none. typer asks each parameter for its label (display_type_rich), so each gets its own answer."""
+    for param in command.get_params(ctx):
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or not hasattr(param, "display_type_rich"):
+            continue
+        many = get_origin(descriptor.annotation) is list
+        leaf = get_args(descriptor.annotation)[0] if many else descriptor.annotation
+        if leaf not in _TYPE_LABELS:
+            continue
+        label = _TYPE_LABELS[leaf]
+        info = descriptor.parameter_info
+        if label is not None and leaf is int and (info.min is not None or info.max is not None):
+            label += f" {'' if info.min is None else info.min}–{'' if info.max is None else info.max}"
+        text = None if label is None else f"<{label}{'…' if many else ''}>"
+        param.display_type_rich = lambda ctx, text=text: text
+        param._get_number_range_help_str = lambda: None  # the range is in the label already
+
+
 class ChineseCommand(TyperCommand):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         install_plain_coercion(self, ctx)
         return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        chinese_type_labels(self, ctx)
+        super().format_help(ctx, formatter)
 
     def get_help_option(self, ctx: Any) -> Any:
         return _chinese_help_option(super().get_help_option(ctx))
@@ -194,6 +221,10 @@ class ChineseGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         install_plain_coercion(self, ctx)
         return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        chinese_type_labels(self, ctx)
+        super().format_help(ctx, formatter)
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:

@@ -602,3 +602,13 @@ def test_options_still_work_when_typer_converts_them_itself(workbook, monkeypatc
     assert json.loads(result.output)["quarter"] == 1
     result = run("rank", workbook, "--quarter", "5")
     assert result.exit_code == 2 and "--quarter" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", [["-h"], ["score", "-h"], ["rank", "-h"], ["check", "-h"], ["template", "-h"],
+                                  ["explain", "-h"], ["annual", "-h"], ["collect", "-h"], ["rules", "init", "-h"]])
+def test_help_type_column_is_chinese(args):
+    output = CliRunner().invoke(app, args, terminal_width=120).output
+    for english in ("<bool>", "<path>", "<str>", "<int", "list[", "x<=", "Path"):
+        assert english not in output, (args, english)
+    if args[0] in ("score", "template"):
+        assert "<路径>" in output and "<整数 1–4>" in output and "<整数>" in output
