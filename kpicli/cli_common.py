@@ -191,40 +191,33 @@ def chinese_type_labels(command: Any, ctx: Any) -> None:
         param._get_number_range_help_str = lambda: None  # the range is in the label already
 
 
-class ChineseCommand(TyperCommand):
+class _Chinese:
+    """What a command and the group share: Chinese usage line, help option and type labels, and kpicli's own
+    value conversion."""
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         install_plain_coercion(self, ctx)
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, args)  # type: ignore[misc]
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         chinese_type_labels(self, ctx)
-        super().format_help(ctx, formatter)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_help_option(self, ctx: Any) -> Any:
-        return _chinese_help_option(super().get_help_option(ctx))
+        return _chinese_help_option(super().get_help_option(ctx))  # type: ignore[misc]
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _chinese_usage(self, ctx, formatter)
 
 
-class ChineseGroup(TyperGroup):
+class ChineseCommand(_Chinese, TyperCommand):
+    pass
+
+
+class ChineseGroup(_Chinese, TyperGroup):
     """Runs a command and turns every failure into a Chinese message and an exit code."""
 
     command_class = ChineseCommand
-
-    def get_help_option(self, ctx: Any) -> Any:
-        return _chinese_help_option(super().get_help_option(ctx))
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        _chinese_usage(self, ctx, formatter)
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        install_plain_coercion(self, ctx)
-        return super().parse_args(ctx, args)
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        chinese_type_labels(self, ctx)
-        super().format_help(ctx, formatter)
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
