@@ -255,6 +255,8 @@ def _check_zip(path: Path, f: BinaryIO, size: int) -> None:
         f.seek(0)
         with zipfile.ZipFile(f) as zf:
             infos = zf.infolist()
+            if any(not info.filename for info in infos):  # a nameless member: no writer makes one
+                raise _corrupt(path)
             _check_declared_sizes(path, infos)
             members = {info.filename: info for info in infos}
             _check_package(path, zf, members)

@@ -516,6 +516,17 @@ def test_translate_calamine_errors(workbook: Path, tmp_path: Path) -> None:
 # --- damaged files never escape as another exception --------------------------------------------------------------
 
 
+def test_a_member_without_a_name_is_a_damaged_file(workbook: Path, tmp_path: Path) -> None:
+    """Found by the property test below: zipfile itself fails on such a member (IndexError in is_dir)."""
+    damaged = tmp_path / "无名部件.xlsx"
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        target.writestr(zipfile.ZipInfo(""), b"<x/>")
+    message = refused(damaged)
+    assert "无名部件.xlsx" in message and "已损坏" in message
+
+
 @pytest.fixture(scope="module")
 def workbook_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return make_workbook(tmp_path_factory.mktemp("fuzz") / "seed.xlsx").read_bytes()
