@@ -14,10 +14,10 @@ if TYPE_CHECKING:
 def _assess(path: Path, rules_path: Path | None, **period: object) -> Assessment:
     from .sheets import start_reading
 
-    pending = start_reading(path)  # the workbook is read while the next line imports pandas
+    reading = start_reading(path)  # the workbook is read while the next line imports pandas
     from .assessment import assess
 
-    return assess(Path(path), rules_path=rules_path, pending=pending, **period)
+    return assess(Path(path), rules_path=rules_path, raw=reading, **period)
 
 
 def check(path: Path, *, rules_path: Path | None = None, **period: object) -> Assessment:

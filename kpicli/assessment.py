@@ -13,7 +13,7 @@ from .reader import Checklist, read_checklist
 from .rules import Rules, resolve_rules
 from .scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
 from .vocab import FUNCTION_SHEETS, FUNCTIONS
-from .workbook import PendingRead
+from .workbook import PendingRead, RawWorkbook
 
 
 @dataclass
@@ -115,16 +115,16 @@ def assess(
     company: str | None = None,
     year: int | None = None,
     quarter: int | None = None,
-    pending: PendingRead | None = None,
+    raw: RawWorkbook | PendingRead | None = None,
 ) -> Assessment:
     """Read and score one checklist workbook (the library entry point behind score, rank and check).
 
-    `pending` is this workbook's read already under way (sheets.start_reading); without it the workbook is
-    read here."""
+    `raw` is this workbook's sheets already read, or their read under way (sheets.start_reading); without it
+    the workbook is read here."""
     path = Path(path)
     if rules is None:
         rules, source = resolve_rules(rules_path, path)
     else:
         source = "调用方提供"
-    checklist = read_checklist(path, company=company, year=year, quarter=quarter, raw=pending)
+    checklist = read_checklist(path, company=company, year=year, quarter=quarter, raw=raw)
     return assess_checklist(checklist, rules, source)

@@ -188,7 +188,8 @@ def chinese_type_labels(command: Any, ctx: Any) -> None:
             label += f" {'' if info.min is None else info.min}–{'' if info.max is None else info.max}"
         text = None if label is None else f"<{label}{'…' if many else ''}>"
         param.display_type_rich = lambda ctx, text=text: text
-        param._get_number_range_help_str = lambda: None  # the range is in the label already
+        if leaf is int:
+            param._get_number_range_help_str = lambda: None  # the range is in the label already
 
 
 class _Chinese:

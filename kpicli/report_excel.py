@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -27,7 +26,7 @@ from .package import graft
 from .ranking import reward_reason, team_members
 from .rules_text import rules_rows
 from .vocab import FUNCTIONS, column_letter
-from .xlfast import apply_style, rows_xml, splice_rows, style_array, style_id
+from .xlfast import apply_style, cached_style, rows_xml, splice_rows, style_array, style_id
 from .xlstyle import (
     AMOUNT_FORMAT,
     BORDER,
@@ -121,24 +120,14 @@ def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
 
 
 def _cell_style(ws: Worksheet, kind: str, grade: str | None = None, names: Sequence[str] = ()) -> StyleArray:
-    """One registered style per kind of cell and grade, copied onto each cell: assigning fonts and fills cell
-    by cell makes openpyxl hash them every time."""
-    cache = _STYLE_CACHE.setdefault(ws.parent, {})
-    key = (kind, grade)
-    if key not in cache:
-        wb = ws.parent
-        if kind == "text":
-            cache[key] = style_array(wb, border=BORDER, alignment=CENTER)
-        elif kind == "unassessed":
-            cache[key] = style_array(wb, font=MUTED_FONT, border=BORDER, alignment=CENTER)
-        else:
-            fill, font = grade_style(grade, names) or (None, None)
-            cache[key] = style_array(wb, font=font, fill=fill, border=BORDER, alignment=CENTER,
-                                     number_format=SCORE_FORMAT)
-    return cache[key]
-
-
-_STYLE_CACHE: WeakKeyDictionary[Workbook, dict[tuple[str, str | None], StyleArray]] = WeakKeyDictionary()
+    """The style of a summary or ranking cell: a plain centred text, 不列入考核, or a score in its grade's colours."""
+    if kind == "text":
+        return cached_style(ws.parent, ("result text",), border=BORDER, alignment=CENTER)
+    if kind == "unassessed":
+        return cached_style(ws.parent, ("result unassessed",), font=MUTED_FONT, border=BORDER, alignment=CENTER)
+    fill, font = grade_style(grade, names) or (None, None)
+    return cached_style(ws.parent, ("result score", grade), font=font, fill=fill, border=BORDER, alignment=CENTER,
+                        number_format=SCORE_FORMAT)
 
 
 def _score_cell(ws: Worksheet, row: int, col: int, score: object, grade: str | None, names: list[str]) -> None:

@@ -31,7 +31,7 @@ from .vocab import (
     SUBHEADERS,
     normalize,
 )
-from .xlfast import apply_style, style_array
+from .xlfast import apply_style, cached_style
 from .xlstyle import display_width, put
 
 TITLE = "客户触点分级管理检查表"
@@ -286,8 +286,7 @@ def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects:
 
 
 def _body_styles(wb: Workbook) -> dict[str, StyleArray]:
-    """The few styles of the item rows, registered once and copied onto each cell (setting a font, border and
-    alignment cell by cell makes openpyxl hash them every time: seconds for a group-scale template)."""
+    """The few styles of the item rows, each registered once per workbook (xlfast.cached_style)."""
     aligned = {
         "center": Alignment(horizontal="center", vertical="center"),
         "left": Alignment(horizontal="left", vertical="center"),
@@ -295,9 +294,9 @@ def _body_styles(wb: Workbook) -> dict[str, StyleArray]:
     }
     styles = {}
     for name, alignment in aligned.items():
-        styles[name] = style_array(wb, font=BODY_FONT, border=BORDER, alignment=alignment)
-        styles[name + " na"] = style_array(wb, font=BODY_FONT, border=BORDER, alignment=alignment,
-                                           fill=NOT_APPLICABLE_FILL)
+        styles[name] = cached_style(wb, ("item", name), font=BODY_FONT, border=BORDER, alignment=alignment)
+        styles[name + " na"] = cached_style(wb, ("item", name, "na"), font=BODY_FONT, border=BORDER,
+                                            alignment=alignment, fill=NOT_APPLICABLE_FILL)
     return styles
 
 

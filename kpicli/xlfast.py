@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Hashable
 from copy import copy
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, PatternFill
@@ -43,6 +45,18 @@ def style_array(wb: Workbook, *, font: Font | None = None, fill: PatternFill | N
         else:
             arr.numFmtId = wb._number_formats.add(number_format) + BUILTIN_FORMATS_MAX_SIZE
     return arr
+
+
+_STYLES: WeakKeyDictionary[Workbook, dict[Hashable, StyleArray]] = WeakKeyDictionary()
+
+
+def cached_style(wb: Workbook, key: Hashable, **parts: object) -> StyleArray:
+    """style_array(wb, **parts), registered once per workbook under `key` and then reused: setting fonts, fills
+    and borders cell by cell makes openpyxl hash them every time."""
+    styles = _STYLES.setdefault(wb, {})
+    if key not in styles:
+        styles[key] = style_array(wb, **parts)
+    return styles[key]
 
 
 def apply_style(cell: object, arr: StyleArray) -> None:

@@ -71,17 +71,15 @@ def put(ws: Worksheet, row: int, col: int, value: object, *, number_format: str 
 def write_table(ws: Worksheet, top: int, headers: Sequence[str], rows: Iterable[Sequence[object]],
                 formats: dict[int, str] | None = None) -> int:
     """Header row at `top`, then the rows, all bordered. Returns the last row written."""
-    from .xlfast import apply_style, style_array
+    from .xlfast import apply_style, cached_style
 
     wb, formats = ws.parent, formats or {}
-    header_style = style_array(wb, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTER)
-    cache: dict[tuple, object] = {}
+    header_style = cached_style(wb, ("table header",), font=HEADER_FONT, fill=HEADER_FILL, border=BORDER,
+                                alignment=CENTER)
 
     def body_style(fmt: str | None, wrap: bool) -> object:
-        key = (fmt, wrap)
-        if key not in cache:
-            cache[key] = style_array(wb, border=BORDER, alignment=WRAP if wrap else None, number_format=fmt)
-        return cache[key]
+        return cached_style(wb, ("table body", fmt, wrap), border=BORDER, alignment=WRAP if wrap else None,
+                            number_format=fmt)
 
     for c, text in enumerate(headers, start=1):
         apply_style(put(ws, top, c, text), header_style)
