@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import DataError, KpiError
 
 if TYPE_CHECKING:
     from .assessment import Assessment
+
+
+class Scored(NamedTuple):
+    """What `score` did: the assessment, the workbook it wrote, and the backup it made first (--in-place only)."""
+
+    result: Assessment
+    path: Path
+    backup: Path | None = None
 
 
 def _assess(path: Path, rules_path: Path | None, **period: object) -> Assessment:
@@ -41,12 +49,13 @@ def score(
     force: bool = False,
     in_place: bool = False,
     **period: object,
-) -> tuple[Assessment, Path]:
+) -> Scored:
     """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input).
 
-    in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it.
+    in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it;
+    the returned Scored names that backup.
     """
-    from .outputs import backup, default_output, ensure_writable
+    from .outputs import backup, default_output, ensure_writable, require_xlsx
 
     path = Path(path)
     if in_place:
@@ -58,13 +67,13 @@ def score(
         target = path
     else:
         target = Path(out) if out is not None else default_output(path)
+        require_xlsx(target, "结果工作簿")
         ensure_writable(target, force=force, source=path)
     result = rank(path, rules_path=rules_path, **period)
     from .report_excel import write_result  # openpyxl: only once there is something to write
 
-    if in_place:
-        backup(path)
-    return result, write_result(result, target)
+    copy = backup(path) if in_place else None
+    return Scored(result, write_result(result, target), copy)
 
 
 def template(
@@ -79,10 +88,11 @@ def template(
 ) -> Path:
     """Write a blank checklist for the quarter from the touchpoint catalogue."""
     from .catalog import load_catalog
-    from .outputs import ensure_writable
+    from .outputs import ensure_writable, require_xlsx
     from .template import write_template
 
     out = Path(out)
+    require_xlsx(out, "检查表模板")
     ensure_writable(out, force=force)
     catalog = load_catalog(catalog_path)
     return write_template(out, year=year, quarter=quarter, projects=projects, company=company, catalog=catalog)

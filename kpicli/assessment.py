@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problem
+from .names import roster_problems
 from .ranking import add_grades, add_rewards, role_scores
 from .reader import Checklist, read_checklist
 from .rules import Rules, resolve_rules
 from .scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
-from .vocab import FUNCTION_SHEETS, FUNCTIONS
+from .vocab import FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
 from .workbook import PendingRead, RawWorkbook
 
 
@@ -78,16 +79,23 @@ def _entry(head: dict, row: object, *, ranked: bool) -> dict:
     return entry
 
 
-def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "内置默认规则") -> Assessment:
+def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "内置默认规则", *,
+                     allow_blank: bool = False) -> Assessment:
     """Score a checklist that has been read. Problems of the read are kept; errors do not stop scoring
-    here (the caller decides), so `check` and `score` share one path."""
+    here (the caller decides), so `check` and `score` share one path.
+
+    A project nobody filled (every group blank) is an error unless allow_blank: scored, it would get 0 and a
+    penalty for not having submitted."""
     projects = checklist.projects
     items, count_problems, scale = resolve_items(checklist.items, rules)
     units = add_grades(unit_scores(items, scale, projects), rules)
+    units["reason"] = unit_reasons(units, checklist.function_sheets)
     functions, projects_table = add_rewards(function_scores(units, scale),
                                             project_scores(units, scale, rules, projects), rules)
     roles = role_scores(functions, projects_table, units[~units["is_company"]], checklist.roster)
-    problems = list(checklist.problems) + count_problems + _missing_functions(checklist)
+    problems = (blank_groups(checklist.items, checklist.function_sheets, allow_blank=allow_blank)
+                + list(checklist.problems) + count_problems + _missing_functions(checklist))
+    problems += roster_problems(checklist.roster, projects, checklist.sheet_names)
     if "奖惩分配表" in checklist.sheet_names:
         # scoring a result workbook again: the new result gets a fresh, empty allocation sheet
         problems.append(Problem("warning", "奖惩分配表", None, "输入中已有奖惩分配表,新结果会重新生成空白的分配表;"
@@ -97,6 +105,58 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
         functions=functions, projects=projects_table, roles=roles, deviations=deviations(items, rules),
         problems=problems,
     )
+
+
+def unit_reasons(units: pd.DataFrame, function_sheets: dict[str, str]) -> list[str]:
+    """Why each unit is not assessed ('' when it is): no sheet, no group for it in the sheet, or nothing applicable."""
+    reasons = []
+    for function, items, assessed in zip(units["function"], units["items"], units["assessed"]):
+        if assessed:
+            reasons.append("")
+        elif function not in function_sheets:
+            reasons.append(f"没有「{FUNCTION_SHEETS[function]}」工作表")
+        elif int(items) == 0:
+            reasons.append(f"「{function_sheets[function]}」中没有该项目的列组")
+        else:
+            reasons.append("没有适用的触点")
+    return reasons
+
+
+def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_blank: bool = False
+                 ) -> list[Problem]:
+    """One lead line per project whose every group is blank (an error unless allow_blank), and per group
+    (function × project) wholly blank in a project that is filled elsewhere (a warning)."""
+    if items.empty:
+        return []
+    row_blank = items["self_raw"].isna() & items["check_raw"].isna()
+    answered = ((items["check_raw"].notna() & items["check_value"].ne(NOT_APPLICABLE))
+                | (items["self_raw"].notna() & items["self_value"].ne(NOT_APPLICABLE)))
+    keys = [items["group"], items["function"]]
+    # nothing answered but blanks (and maybe a template's prefilled 不适用): nobody filled it
+    per_unit = row_blank.groupby(keys, sort=False).any() & ~answered.groupby(keys, sort=False).any()
+    company = set(items.loc[items["is_company"].astype(bool), "group"])
+    problems = []
+    for group, blanks in per_unit.groupby(level=0, sort=False):
+        functions = [f for (_, f), is_blank in blanks.items() if is_blank]
+        sheets = "、".join(f"「{function_sheets[f]}」" for f in functions)
+        if group not in company and blanks.all():
+            if allow_blank:
+                message = (f"{group}：所有职能表均未填写（{sheets}中该项目没有填写任何结果）；"
+                           "已按 --allow-blank 全部按未完成计（0 分）")
+            else:
+                message = (f"{group}：所有职能表均未填写（{sheets}中该项目没有填写任何结果），"
+                           "可能是没有提交，或汇总时没有找到它的文件；请补填后再评分。"
+                           "确实要按未完成（0 分）评分时，加 --allow-blank")
+            # located in its first sheet (every error names a sheet); the message names them all
+            problems.append(Problem("warning" if allow_blank else "error", function_sheets[functions[0]], None, message,
+                                    project=group, lead=True))
+            continue
+        for function in functions:
+            sheet = function_sheets[function]
+            problems.append(Problem("warning", sheet, None, f"{group}：「{sheet}」中该{'列组' if group in company else '项目'}"
+                                    "没有填写任何结果（自查和检查都是空白，或只有「不适用」），空白按未完成计（0 分）；请确认是否漏填",
+                                    project=group, lead=True))
+    return problems
 
 
 def _missing_functions(checklist: Checklist) -> list[Problem]:
@@ -116,15 +176,16 @@ def assess(
     year: int | None = None,
     quarter: int | None = None,
     raw: RawWorkbook | PendingRead | None = None,
+    allow_blank: bool = False,
 ) -> Assessment:
     """Read and score one checklist workbook (the library entry point behind score, rank and check).
 
     `raw` is this workbook's sheets already read, or their read under way (sheets.start_reading); without it
-    the workbook is read here."""
+    the workbook is read here. allow_blank scores a project nobody filled (see assess_checklist)."""
     path = Path(path)
     if rules is None:
         rules, source = resolve_rules(rules_path, path)
     else:
         source = "调用方提供"
     checklist = read_checklist(path, company=company, year=year, quarter=quarter, raw=raw)
-    return assess_checklist(checklist, rules, source)
+    return assess_checklist(checklist, rules, source, allow_blank=allow_blank)

@@ -21,12 +21,13 @@ from .vocab import (
     SUMMARY_NAMES,
     clean_label,
     column_letter,
+    display_name,
     exact_decimal,
     normalize,
     parse_level,
     parse_result,
 )
-from .workbook import ExcelError, Grid
+from .workbook import ExcelError, Grid, NoFormulaValue
 
 HEADER_SEARCH_ROWS = 15
 
@@ -66,8 +67,8 @@ class Layout:
 
 
 def group_label(text: object) -> str:
-    """A project name as written, with runs of white space folded: the key that joins sheets."""
-    return " ".join(clean_label(text).split())
+    """A project name as the user typed it (vocab.display_name); sheets join on vocab.name_key, not on this."""
+    return display_name(text)
 
 
 def _is_blank(value: object) -> bool:
@@ -163,7 +164,9 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
         return empty_items(), problems
     sheet = grid.name
     first = layout.first_item_row
-    dense = grid.dense()[first:]
+    dense = grid.dense()
+    problems += _expand_merges(grid, layout, dense)
+    dense = dense[first:]
     if not dense:
         return empty_items(), problems
     # One extra all-blank column stands in for a group's missing 自查/检查/备注 column.
@@ -187,8 +190,17 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
         label_rows = name_blank & ~has_result & ~blank.all(axis=1)
         first_text = values[np.arange(len(values)), (~blank).argmax(axis=1)]
         stage = pd.Series(np.where(label_rows, first_text, None)).ffill()
-    keep = ~name_blank & ~is_summary
+    notes = _note_rows(blank, name_blank, is_summary)
+    for row, text in zip(rows[notes], values[notes, cols["name"]]):
+        problems.append(Problem("info", sheet, f"{column_letter(cols['name'])}{row}",
+                                f"「{clean_label(text)}」这一行只有文字，没有触点等级和检查结果，视为表格下方的说明，"
+                                "不计分；如果它是触点，请填写触点等级和结果"))
+    keep = ~name_blank & ~is_summary & ~notes
     kept_rows = rows[keep]
+    for row in kept_rows[np.isin(kept_rows - 1, list(grid.hidden_rows))] if grid.hidden_rows else ():
+        problems.append(Problem("info", sheet, f"{column_letter(cols['name'])}{row}",
+                                "这些触点所在的行被隐藏了，但照常计分；如果隐藏是为了去掉这个触点，"
+                                "请删除整行，或把结果改为「不适用」"))
     items = pd.DataFrame({
         "row": kept_rows,
         "order": np.arange(len(kept_rows)),
@@ -205,6 +217,49 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     frame["function"], frame["sheet"] = function, sheet
     problems += _classify_values(frame)
     return frame[ITEM_FRAME_COLUMNS], problems
+
+
+def _note_rows(blank: np.ndarray, name_blank: np.ndarray, is_summary: np.ndarray) -> np.ndarray:
+    """Rows under the table with text only in 触点名称 (a note someone typed): not touchpoints."""
+    only_name = ~name_blank & (blank.sum(axis=1) == blank.shape[1] - 1)
+    real = np.flatnonzero(~name_blank & ~only_name & ~is_summary)
+    below = np.arange(len(blank)) > (real[-1] if len(real) else -1)
+    return only_name & below
+
+
+def _expand_merges(grid: Grid, layout: Layout, dense: list[list[object]]) -> list[Problem]:
+    """A value merged over several result cells applies to each of them (Excel keeps it in the first cell only),
+    said in a warning naming the range. Only item rows (with a 触点名称) are filled."""
+    owner: dict[int, tuple[str, str]] = {}
+    for g in layout.groups:
+        for kind in ("self", "check", "remark"):
+            c = getattr(g, f"{kind}_col")
+            if c is not None:
+                owner[c] = (g.name, kind)
+    name_col = layout.item_cols.get("name")
+    problems: list[Problem] = []
+    labels = {"self": "自查", "check": "检查", "remark": "备注"}
+    for (r0, c0), (r1, c1) in grid.merged:
+        value = grid.cell(r0, c0)
+        if r0 < layout.first_item_row or c0 not in owner or (r0, c0) == (r1, c1) or _is_blank(value):
+            continue
+        cols = [c for c in range(c0, c1 + 1) if c in owner]
+        rows = [r for r in range(r0, min(r1 + 1, len(dense))) if name_col is None or not _is_blank(dense[r][name_col])]
+        filled = [(r, c) for r in rows for c in cols if (r, c) != (r0, c0)]
+        if not filled:
+            continue
+        for r, c in filled:
+            dense[r][c] = value
+        groups = list(dict.fromkeys(owner[c][0] for c in cols))
+        kinds = "、".join(dict.fromkeys(labels[owner[c][1]] for c in cols))
+        across = f"；合并范围跨越了{'、'.join(f'「{g}」' for g in groups)}的列，这些项目都按此计" if len(groups) > 1 else ""
+        where = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+        problems.append(Problem(
+            "warning", grid.name, where,
+            f"合并单元格 {where} 中的「{display_value(value)}」已用于其中每个触点的{kinds}（共 {len(filled) + 1} 格）"
+            f"{across}；如果不是每一格都应为「{display_value(value)}」，请取消合并后逐格填写",
+            project="、".join(groups), lead=True))
+    return problems
 
 
 def _summary_rows(descriptive: np.ndarray) -> np.ndarray:
@@ -278,21 +333,29 @@ def _classify_values(frame: pd.DataFrame) -> list[Problem]:
         frame[f"{kind}_value"], frame[f"{kind}_fraction"] = value, fraction
         unknown = (codes >= 0) & pd.isna(value)
         if unknown.any():
-            for sheet, cell, raw_value in frame.loc[unknown, ["sheet", f"{kind}_cell", f"{kind}_raw"]].itertuples(
-                    index=False):
-                problems.append(Problem("error", sheet, cell, unknown_value_message(raw_value)))
+            for sheet, cell, raw_value, group in frame.loc[
+                    unknown, ["sheet", f"{kind}_cell", f"{kind}_raw", "group"]].itertuples(index=False):
+                formula = isinstance(raw_value, NoFormulaValue)  # an accident listed first, by project (issue #11)
+                problems.append(Problem("error", sheet, cell, unknown_value_message(raw_value, kind),
+                                        project=group if formula else None, lead=formula))
     return problems
 
 
-def unknown_value_message(value: object) -> str:
+def unknown_value_message(value: object, kind: str = "check") -> str:
+    """Why a 自查 (kind "self") or 检查 cell's value is no result, and what to type instead."""
     shown = display_value(value)
+    what = "自查结果" if kind == "self" else "检查结果"
+    if isinstance(value, NoFormulaValue):
+        formula = f"「={value}」" if value else ""
+        return (f"这个{what}单元格是公式{formula}，但文件里没有保存它的计算结果（保存文件的程序没有计算公式），"
+                "kpicli 不会把它当作空白；请在 Excel/WPS 中打开并保存后再评分")
     if isinstance(value, ExcelError):
         return (f"单元格是 Excel 错误值「{shown}」(公式出错);请改为 完成、部分完成、未完成 或 不适用,"
                 "或修正公式")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (f"「{shown}」不是有效的检查结果:数字只能是 0 到 1 之间的比例(如 0.85),或写成百分比(如 85%);"
+        return (f"「{shown}」不是有效的{what}:数字只能是 0 到 1 之间的比例(如 0.85),或写成百分比(如 85%);"
                 "也可填 完成、部分完成、未完成、不适用")
-    return f"「{shown}」不是有效的检查结果;请填写 完成、部分完成、未完成 或 不适用(也可填 0~1 的比例或百分比)"
+    return f"「{shown}」不是有效的{what};请填写 完成、部分完成、未完成 或 不适用(也可填 0~1 的比例或百分比)"
 
 
 def display_value(value: object) -> str:

@@ -15,6 +15,7 @@ import typer
 
 from .cli_common import (
     EXIT_DATA,
+    AllowBlankOpt,
     ChineseCommand,
     ChineseGroup,
     CompanyOpt,
@@ -43,6 +44,7 @@ def score(
     year: YearOpt = None,
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
+    allow_blank: AllowBlankOpt = False,
 ) -> int:
     """评分并写出结果工作簿(原工作表 + 评分汇总、排名、奖惩等结果表),终端显示排名和奖惩。
 
@@ -55,11 +57,11 @@ def score(
     check_format(fmt)
     if several_paths(files):
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
-                           in_place=in_place, period=period_options(company, year, quarter))
+                           in_place=in_place, period=period_options(company, year, quarter, allow_blank))
     file = files[0]
     try:
-        result, written = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
-                                    **period_options(company, year, quarter))
+        result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
+                                          **period_options(company, year, quarter, allow_blank))
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
@@ -68,8 +70,8 @@ def score(
         out = console()
         print_rankings(result, out)
         out.print(f"结果已写入:{written}", style="bold green")
-        if in_place:
-            out.print("原文件已先备份在同一文件夹(文件名含「_备份_」和时间)", style="dim")
+        if copy is not None:
+            out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
     return 0
 
 
@@ -81,6 +83,7 @@ def rank(
     year: YearOpt = None,
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
+    allow_blank: AllowBlankOpt = False,
 ) -> int:
     """只计算并显示排名和奖惩,不写任何文件。--format json 输出机器可读结果。
 
@@ -94,10 +97,11 @@ def rank(
 
     check_format(fmt)
     if several_paths(files):
-        return rank_files(expand_inputs(files), fmt=fmt, rules=rules, period=period_options(company, year, quarter))
+        return rank_files(expand_inputs(files), fmt=fmt, rules=rules,
+                          period=period_options(company, year, quarter, allow_blank))
     file = files[0]
     try:
-        result = api.rank(file, rules_path=rules, **period_options(company, year, quarter))
+        result = api.rank(file, rules_path=rules, **period_options(company, year, quarter, allow_blank))
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
@@ -114,6 +118,7 @@ def check(
     year: YearOpt = None,
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
+    allow_blank: AllowBlankOpt = False,
 ) -> int:
     """只校验工作簿:列出每个问题所在的工作表和单元格。没有错误时退出码为 0,有错误为 1。
 
@@ -126,10 +131,11 @@ def check(
     from .report_terminal import print_problems
 
     if several_paths(files):
-        return check_files(expand_inputs(files), rules=rules, period=period_options(company, year, quarter))
+        return check_files(expand_inputs(files), rules=rules,
+                           period=period_options(company, year, quarter, allow_blank))
     file = files[0]
 
-    result = api.check(file, rules_path=rules, **period_options(company, year, quarter))
+    result = api.check(file, rules_path=rules, **period_options(company, year, quarter, allow_blank))
     print_problems(result.problems, file=f"{file.name}({result.period_label})")
     return EXIT_DATA if result.has_errors else 0
 
@@ -176,6 +182,7 @@ def explain(
     year: YearOpt = None,
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
+    allow_blank: AllowBlankOpt = False,
 ) -> int:
     """逐项解释一个单位的得分:权重、结果、采用哪次检查、完成度和得分贡献,合计等于得分。
 
@@ -187,7 +194,7 @@ def explain(
 
     check_format(fmt)
     try:
-        result = api.rank(file, rules_path=rules, **period_options(company, year, quarter))
+        result = api.rank(file, rules_path=rules, **period_options(company, year, quarter, allow_blank))
     except DataError as exc:
         return blocked(exc, file, fmt)
     ex = explain_unit(result, project=project, function=function)
@@ -241,7 +248,7 @@ def rules_show(
 
     effective, source = resolve_rules(rules, near if near is not None else Path.cwd() / "_")
     typer.echo(f"# 规则来源:{source}")
-    typer.echo(to_toml(effective))
+    typer.echo(to_toml(effective, show_derived=True))
     return 0
 
 

@@ -32,12 +32,13 @@ def annual(
     示例:kpicli annual 2026Q1_客户触点检查表.xlsx 2026Q2_客户触点检查表.xlsx 2026Q3_客户触点检查表.xlsx 2026Q4_客户触点检查表.xlsx -o 2026年度汇总.xlsx
     """
     from .annual import assess_year
-    from .outputs import ensure_writable
+    from .outputs import ensure_writable, require_xlsx
     from .report_annual import print_annual, write_annual
     from .report_terminal import console, print_json
 
     check_format(fmt)
     if output is not None:  # fail before the slow part; never overwrite an input, even with --force
+        require_xlsx(output, "年度汇总工作簿")
         same = next((f for f in files if f.resolve() == output.resolve()), None)
         ensure_writable(output, force=force, source=same)
     result = assess_year(files, rules_path=rules)

@@ -37,13 +37,11 @@ def collect(
     from . import collect as collecting
     from .catalog import load_catalog
     from .collect_write import write_collected
-    from .errors import KpiError
     from .inputs import COLLECTED_KIND, RESULT_KINDS, expand_inputs, print_skipped, progress
-    from .outputs import ensure_writable
+    from .outputs import ensure_writable, require_xlsx
     from .report_terminal import console
 
-    if output.suffix.lower() != ".xlsx":
-        raise KpiError(f"汇总表的文件名应以 .xlsx 结尾:{output.name}")
+    require_xlsx(output, "汇总表")
     ensure_writable(output, force=force)  # fail before the slow part
     for path in paths:
         if not path.is_dir():
@@ -77,16 +75,21 @@ def collect(
 def print_collect_problems(problems: list, out: object) -> None:
     """Problems per file (the file name as a heading), errors first; one message met in several cells of a sheet
     is one line listing the cells."""
+    import dataclasses
+
     from rich.text import Text
 
-    from .report_terminal import LEVEL_LABELS, problem_line
+    from .report_terminal import LEVEL_LABELS, print_lead, problem_line
 
     if not problems:
         out.print("没有发现问题。", style="green")
         return
+    # the lines that change scores come first, each naming its file
+    print_lead([dataclasses.replace(p, sheet=f"{p.file} {p.sheet or ''}".strip()) if p.file else p
+                for p in problems if p.lead], out)
     order = {"error": 0, "warning": 1, "info": 2}
     by_file: dict[str, dict[tuple, list[str]]] = {}
-    for p in sorted(problems, key=lambda p: order[p.level]):
+    for p in sorted((p for p in problems if not p.lead), key=lambda p: order[p.level]):
         lines = by_file.setdefault(p.file or "", {})
         key = (p.level, p.sheet or "", p.message, id(p) if p.level == "error" else None)
         lines.setdefault(key, []).append(p.cell or "")

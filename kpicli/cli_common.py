@@ -271,6 +271,7 @@ RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件 kpi
 YearOpt = Annotated[int | None, typer.Option("--year", help="考核年度(覆盖「基本信息」和文件名)", show_default=False)]
 QuarterOpt = Annotated[int | None, typer.Option("--quarter", min=1, max=4, help="考核季度 1–4", show_default=False)]
 CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称(覆盖「基本信息」)", show_default=False)]
+AllowBlankOpt = Annotated[bool, typer.Option("--allow-blank", help="项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分")]
 
 
 def _version(value: bool) -> None:
@@ -295,8 +296,9 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def period_options(company: str | None, year: int | None, quarter: int | None) -> dict:
-    return {"company": company, "year": year, "quarter": quarter}
+def period_options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool = False) -> dict:
+    """The options every reading command shares, as keyword arguments of api.check/rank/score."""
+    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank}
 
 
 def blocked(exc: DataError, path: Path, fmt: str) -> int:

@@ -31,12 +31,13 @@ from .collect_model import (
     clean,
     none_if_blank,
     shown,
+    unfilled_projects,
 )
 from .errors import InputError, Problem
 from .meta import ROSTER_COLUMNS
 from .reader import Checklist, read_checklist
 from .sheets import read_checklist_sheets
-from .vocab import COMPANY_GROUP, FUNCTIONS, INFO_SHEET, column_letter, normalize
+from .vocab import COMPANY_GROUP, FUNCTIONS, INFO_SHEET, column_letter, name_key, normalize
 from .workbook import Grid, RawWorkbook
 
 MAX_DIFFS_LISTED = 5  # differing cells reported per pair of files and group; the rest are counted
@@ -52,7 +53,7 @@ class _Extras:
     """What the tidy item frame does not carry: descriptive columns, remark cells, 基本信息 cells."""
 
     descriptive: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)  # (sheet, Excel row) → fields
-    remark_cols: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, group) → column letter
+    remark_cols: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, name_key) → column letter
     info_sheet: str | None = None
     info_cells: dict[str, str] = field(default_factory=dict)  # company/year/quarter → A1 cell
 
@@ -67,7 +68,7 @@ def _read_extras(raw: RawWorkbook, checklist: Checklist) -> _Extras:
             continue
         for g in layout.groups:
             if g.remark_col is not None:
-                extras.remark_cols[(sheet, g.name)] = column_letter(g.remark_col)
+                extras.remark_cols[(sheet, name_key(g.name))] = column_letter(g.remark_col)
         cols = {k: c for k, c in layout.item_cols.items() if k in DESCRIPTIVE}
         for r in range(layout.first_item_row, grid.n_rows):
             extras.descriptive[(sheet, r + 1)] = {k: cell_text(grid.cell(r, c)) for k, c in cols.items()}
@@ -150,7 +151,7 @@ def _match_sheet(sub: _Submission, function: str, refs: Reference, problems: lis
     groups: list[GroupSource] = []
     for (group, is_company), rows in frame.groupby(["group", "is_company"], sort=False):
         source = GroupSource(function=function, name=group, is_company=bool(is_company), file=file, sheet=sheet)
-        letter = sub.extras.remark_cols.get((sheet, group))
+        letter = sub.extras.remark_cols.get((sheet, name_key(group)))
         for r in rows[["row", "self_raw", "check_raw", "remark", "self_cell", "check_cell"]].itertuples(index=False):
             uid = row_ref.get(int(r.row))
             if uid is None:
@@ -366,13 +367,15 @@ def collect(
     for function in FUNCTIONS:
         groups[function].sort(key=lambda g: -1 if g.is_company else order.index(g.key))
     _report_missing(groups, refs, problems)
+    roster = _roster(subs)
+    problems += unfilled_projects(groups, roster)
     if subs and not projects and not any(p.level == "error" for p in problems):
         problems.append(Problem("error", None, None, "提交的文件中没有任何项目列组,无法汇总"))
     year_, quarter_ = _period(subs, problems)
     return Collected(
         files=[s.path for s in subs], company=_company(subs, problems), year=year_, quarter=quarter_,
         items={f: refs.items[f] for f in FUNCTIONS if groups[f]}, groups={f: g for f, g in groups.items() if g},
-        projects=projects, roster=_roster(subs), problems=problems, unreadable=unreadable,
+        projects=projects, roster=roster, problems=problems, unreadable=unreadable,
         from_catalog=catalog is not None,
     )
 

@@ -13,7 +13,7 @@ import pandas as pd
 from .catalog import CATALOG_COLUMNS, PROJECT_SCOPE
 from .checklist import display_value
 from .errors import Problem
-from .vocab import COMPANY_GROUP, FUNCTIONS, NOT_APPLICABLE, normalize, parse_result
+from .vocab import COMPANY_GROUP, FUNCTIONS, NOT_APPLICABLE, name_key, normalize, parse_result
 
 DESCRIPTIVE = ("action", "deliverable", "method", "department")
 
@@ -72,7 +72,7 @@ class GroupSource:
 
     @property
     def key(self) -> str:
-        return normalize(self.name)
+        return name_key(self.name)  # the one name rule (vocab.name_key)
 
     @property
     def unit(self) -> str:
@@ -81,6 +81,11 @@ class GroupSource:
     @property
     def n_written(self) -> int:
         return sum((not blank(a.self_raw)) + (not blank(a.check_raw)) for a in self.answers.values())
+
+    @property
+    def has_blank(self) -> bool:
+        """Some item with neither 自查 nor 检查 (what score counts as 未完成)."""
+        return any(blank(a.self_raw) and blank(a.check_raw) for a in self.answers.values())
 
     @property
     def filled(self) -> bool:
@@ -254,3 +259,37 @@ class Reference:
         position = 0 if after is None else items.index(after) + 1
         items.insert(position, ref)
         return ref
+
+
+# --- projects nobody filled ---------------------------------------------------------------------------------------
+
+
+def unfilled_projects(groups: dict[str, list[GroupSource]], roster: pd.DataFrame) -> list[Problem]:
+    """Lead lines for what `score` would otherwise turn into zeros and penalties: a project none of whose groups
+    was filled in any submission, a group blank in one sheet, a project of the roster that nobody submitted."""
+    by_project: dict[str, list[GroupSource]] = {}
+    for taken in groups.values():
+        for g in taken:
+            if not g.is_company:
+                by_project.setdefault(g.key, []).append(g)
+    problems = []
+    for found in by_project.values():
+        name = found[0].name
+        empty = [g for g in found if not g.filled and g.has_blank]
+        files = "、".join(dict.fromkeys(g.file for g in empty))
+        if len(empty) == len(found):
+            problems.append(Problem("warning", None, None, f"{name}：所有职能表均未填写（{files} 中该项目没有填写"
+                                    "任何结果）；汇总表照常写出，但评分时会拒绝评分，请补填，或确认没有提交后用 "
+                                    "kpicli score --allow-blank 按未完成（0 分）评分", project=name, lead=True))
+            continue
+        for g in empty:
+            problems.append(Problem("warning", g.sheet, None, f"{name}：「{g.sheet}」中该项目没有填写任何结果"
+                                    f"（{g.file}），评分时按未完成计（0 分）；请确认是否漏填", file=g.file,
+                                    project=name, lead=True))
+    if roster is not None and not roster.empty:
+        for unit in dict.fromkeys(roster["unit"]):
+            if normalize(unit) != normalize(COMPANY_GROUP) and normalize(unit) not in by_project:
+                problems.append(Problem("warning", None, None, f"{unit}：人员名单中有这个项目，但提交的文件中都没有它的"
+                                        "列组（可能没有提交）；汇总表中没有该项目，本季不会为它评分",
+                                        project=unit, lead=True))
+    return problems

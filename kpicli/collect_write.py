@@ -13,13 +13,12 @@ from .vocab import FUNCTION_SHEETS, FUNCTIONS, ROSTER_SHEET, normalize
 
 def write_collected(collected: Collected, out: Path, *, force: bool = False) -> Path:
     """Write the merged checklist (layout v1, marked 汇总检查表) atomically; DataError if it has errors."""
-    from .outputs import ensure_writable, mark_workbook, save_workbook
+    from .outputs import ensure_writable, mark_workbook, require_xlsx, save_workbook
 
     out = Path(out)
     if collected.has_errors:
         raise DataError("提交的检查表有错误,未写入汇总表", collected.problems)
-    if out.suffix.lower() != ".xlsx":
-        raise KpiError(f"汇总表的文件名应以 .xlsx 结尾:{out.name}")
+    require_xlsx(out, "汇总表")
     ensure_writable(out, force=force)
     for source in collected.files:
         ensure_writable(out, force=force, source=source)

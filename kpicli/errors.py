@@ -22,6 +22,8 @@ class Problem:
     cell: str | None
     message: str
     file: str | None = None
+    project: str | None = None  # the project a lead problem is about (grouping in `check`)
+    lead: bool = False  # an accident that can change a score unnoticed: listed before the per-cell lines
 
     @property
     def where(self) -> str:
@@ -32,7 +34,8 @@ class Problem:
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        data.pop("file")
+        for key in ("file", "project", "lead"):
+            data.pop(key)
         return data
 
 

@@ -13,10 +13,10 @@ from fractions import Fraction
 import pandas as pd
 
 from .assessment import Assessment
-from .checklist import display_value, group_label
+from .checklist import display_value
 from .errors import KpiError
 from .exact import cents_to_decimal, fraction_cents
-from .vocab import COMPANY_GROUP, FUNCTIONS, function_of_label, normalize
+from .vocab import COMPANY_GROUP, FUNCTIONS, function_of_label, name_key
 
 CONTRIBUTION_PLACES = Decimal("0.0001")
 
@@ -60,9 +60,9 @@ def _places(value: Fraction) -> Decimal:
 
 
 def _find_project(a: Assessment, name: str) -> str:
-    wanted = normalize(group_label(name))
+    wanted = name_key(name)  # the name rule: white space and full-width/half-width ignored
     for project in a.projects["project"]:
-        if normalize(project) == wanted:
+        if name_key(project) == wanted:
             return project
     known = "、".join(a.projects["project"]) or "(无)"
     raise KpiError(f"找不到项目「{name}」;本工作簿的项目有:{known}")
@@ -86,6 +86,8 @@ def explain(a: Assessment, *, project: str | None = None, function: str | None =
     ]
     items["raw"] = items["check_raw"].where(items["counted"].eq("检查"), items["self_raw"])
     f = _find_function(function) if function else None
+    if project and name_key(project) == name_key(COMPANY_GROUP):
+        return _company_group(a, items, f)
     p = _find_project(a, project) if project else None
     if p and f:
         unit = a.units[(a.units["function"] == f) & (a.units["group"] == p)].iloc[0]
@@ -100,6 +102,20 @@ def explain(a: Assessment, *, project: str | None = None, function: str | None =
     if a.rules.scoring.project_aggregation == "function_weights":
         return _weighted(f"项目 {p}", mine, row, a)
     return _pooled(f"项目 {p}", mine, row["assessed"], row["score"], row["grade"], a)
+
+
+def _company_group(a: Assessment, items: pd.DataFrame, f: str | None) -> Explanation:
+    """--project 城市公司: not a project. With --function, that function's 城市公司 items; alone, a pointer."""
+    if f is None:
+        raise KpiError(f"「{COMPANY_GROUP}」不是项目\uff1a它的触点计入各职能的得分\uff0c不参加项目排名\uff1b"
+                       f"请改用 --function 职能\uff08{'、'.join(FUNCTIONS)}\uff09\uff0c例如 --function 营销\uff1b"
+                       f"只看某职能的{COMPANY_GROUP}触点\uff0c可同时写 --function 营销 --project {COMPANY_GROUP}")
+    units = a.units[(a.units["function"] == f) & a.units["is_company"].astype(bool)]
+    if units.empty:
+        raise KpiError(f"{f}的工作表没有「{COMPANY_GROUP}」列组\uff1b请去掉 --project 查看{f}职能的得分")
+    unit = units.iloc[0]
+    mine = items[(items["function"] == f) & (items["group"] == unit["group"])]
+    return _pooled(f"{unit['group']} · {f}", mine, unit["assessed"], unit["score"], unit["grade"], a)
 
 
 def _pooled(title: str, mine: pd.DataFrame, assessed: bool, score: object, grade: object,

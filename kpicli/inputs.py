@@ -336,7 +336,7 @@ def score_files(
     output: Path | None = None,
     force: bool = False,
     in_place: bool = False,
-    score: Callable[..., tuple[Any, Path]] | None = None,
+    score: Callable[..., tuple[Any, Path, Path | None]] | None = None,
 ) -> int:
     """kpicli score on several files: each scored and written to its own result workbook (api.score's default
     output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
@@ -353,7 +353,7 @@ def score_files(
     print_skipped(inputs, console(stderr=True))
     codes, entries, written = [], [], []
 
-    def action(path: Path) -> tuple[Any, Path]:
+    def action(path: Path) -> tuple[Any, Path, Path | None]:
         target = None if output is None else Path(output) / default_output(path).name
         return run(path, target, rules_path=rules, force=force, in_place=in_place, **period)
 
@@ -362,8 +362,9 @@ def score_files(
         error = outcome.error
         if fmt == "json":
             if error is None:
-                result, target = outcome.value
-                entries.append({"file": outcome.path.name, "output": str(target), **result.to_dict()})
+                result, target, copy = outcome.value
+                backup = {"backup": str(copy)} if copy is not None else {}
+                entries.append({"file": outcome.path.name, "output": str(target), **backup, **result.to_dict()})
             else:
                 entries.append(blocked_entry(outcome.path, error) if isinstance(error, DataError)
                                else unreadable_entry(outcome.path, error))
@@ -375,9 +376,11 @@ def score_files(
         elif error is not None:
             _print_unreadable(error, out)
         else:
-            result, target = outcome.value
+            result, target, copy = outcome.value
             print_rankings(result, out)
             out.print(f"结果已写入:{target}", style="bold green", markup=False)
+            if copy is not None:
+                out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
             written.append(target)
     if fmt == "json":
         print_json(entries)

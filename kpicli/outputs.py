@@ -45,6 +45,13 @@ def mark_workbook(workbook: object, kind: str) -> None:
     props.append(StringProperty(name=MARK_PROPERTY, value=kind))
 
 
+def require_xlsx(path: Path, what: str) -> None:
+    """Refuse an output file name that does not end in .xlsx (`what`: 结果工作簿, 汇总表, 模板 …)."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx" and not path.is_dir():  # a folder: ensure_writable says what to do
+        raise KpiError(f"{what}的文件名应以 .xlsx 结尾\uff1a{path.name}\uff08例如 {path.stem or path.name}.xlsx\uff09")
+
+
 def ensure_writable(path: Path, *, force: bool, source: Path | None = None) -> None:
     """Refuse to overwrite the input, a folder, or a file kpicli did not write (unless force)."""
     if source is not None and path.resolve() == Path(source).resolve():

@@ -22,6 +22,7 @@ from .exact import format_score
 from .outputs import mark_workbook, save_workbook
 from .ranking import DIRECTOR_ROLE, FUNCTION_HEAD
 from .report_terminal import amount_text, console, grade_text
+from .xlchart import colour_series
 from .xlstyle import (
     AMOUNT_FORMAT,
     BORDER,
@@ -264,6 +265,7 @@ def _trend_chart(ws: Worksheet, result: AnnualResult, top: int, *, data_col: int
         series.marker.symbol = "circle"
         series.marker.size = 6
         series.smooth = False
+    colour_series(chart)  # explicit colours: a package without a theme part draws no lines otherwise
     chart.width, chart.height = max(width_cm, 16), CHART_CM
     ws.add_chart(chart, f"A{top}")
     return top + CHART_ROWS

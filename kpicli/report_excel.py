@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,6 +24,7 @@ from .package import graft
 from .ranking import reward_reason, team_members
 from .rules_text import rules_rows
 from .vocab import FUNCTIONS, column_letter
+from .xlchart import ranking_chart
 from .xlfast import apply_style, cached_style, rows_xml, splice_rows, style_array, style_id
 from .xlstyle import (
     AMOUNT_FORMAT,
@@ -139,7 +138,7 @@ def _score_cell(ws: Worksheet, row: int, col: int, score: object, grade: str | N
 
 def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None:
     """Project × function matrix of unit scores, coloured by grade, with project and function totals."""
-    headers = ["项目", *FUNCTIONS, "项目得分", "等级", "排名"]
+    headers = ["项目", *FUNCTIONS, "项目得分", "等级", "排名", "奖惩(元)"]
     title(ws, f"客户触点分级管理考核评分汇总——{heading}", len(headers),
           f"得分 = 100 × Σ(权重 × 完成度) ÷ Σ(权重),四舍五入保留两位小数;规则:{a.rules_source}")
     top = 4
@@ -155,6 +154,7 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
         _score_cell(ws, r, 7, p.score, p.grade, names)
         _text_cell(ws, r, 8, p.grade if p.assessed else "—")
         _text_cell(ws, r, 9, int(p.rank) if p.assessed else "—")
+        _amount_cell(ws, r, 10, p.reward)
     for group in a.units.loc[a.units["is_company"], "group"].unique():
         r += 1
         put(ws, r, 1, f"{group}(职能级)").border = BORDER
@@ -164,10 +164,10 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
                 _text_cell(ws, r, c, "—")
             else:
                 _score_cell(ws, r, c, u.score, u.grade, names)
-        for c in (7, 8, 9):
+        for c in (7, 8, 9, 10):
             _text_cell(ws, r, c, "")
     functions = {row.function: row for row in a.functions.itertuples(index=False)}
-    for label, key in (("职能得分", "score"), ("职能等级", "grade"), ("职能排名", "rank")):
+    for label, key in (("职能得分", "score"), ("职能等级", "grade"), ("职能排名", "rank"), ("职能奖惩(元)", "reward")):
         r += 1
         cell = put(ws, r, 1, label)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
@@ -175,20 +175,29 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
             row = functions[f]
             if key == "score":
                 _score_cell(ws, r, c, row.score, row.grade, names)
+            elif key == "reward":
+                _amount_cell(ws, r, c, row.reward)
             else:
                 value = getattr(row, key)
                 _text_cell(ws, r, c, (int(value) if key == "rank" else value) if row.assessed else "—")
-        for c in (7, 8, 9):
+        for c in (7, 8, 9, 10):
             _text_cell(ws, r, c, "")
     legend = "等级:" + ",".join(f"{b.grade} ≥ {b.min}" for b in a.rules.grades.bands) + f",其余为 {a.rules.grades.lowest}"
+    legend += "\uff1b奖惩\uff1a正数为奖励、负数为处罚\uff0c空白为无奖惩\uff08物业以服务费调整体现\uff09"
     put(ws, r + 2, 1, legend).font = MUTED_FONT
-    set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8])
+    set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8, 10])
     print_setup(ws, header_row=top, last_row=r + 2, last_col=len(headers), landscape=True)
     ws.freeze_panes = "B5"
 
 
 def _text_cell(ws: Worksheet, row: int, col: int, value: object) -> None:
     apply_style(put(ws, row, col, value), _cell_style(ws, "text"))
+
+
+def _amount_cell(ws: Worksheet, row: int, col: int, amount: object) -> None:
+    """A signed reward amount (+3,000 / -3,000), blank when there is no reward or penalty."""
+    style = cached_style(ws.parent, ("result amount",), border=BORDER, alignment=CENTER, number_format=AMOUNT_FORMAT)
+    apply_style(put(ws, row, col, amount if amount else None), style)
 
 
 def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
@@ -199,8 +208,9 @@ def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
     rows = []
     for t in ordered.itertuples(index=False):
         name = t.function if kind == "function" else t.project
+        paid = t.reward != 0  # no reward or penalty: amount and method blank, not「0 团队奖金」
         rows.append([int(t.rank) if t.assessed else "—", name, t.score if t.assessed else NOT_ASSESSED,
-                     t.grade if t.assessed else "—", t.reward, t.method,
+                     t.grade if t.assessed else "—", t.reward if paid else None, t.method if paid else "",
                      reward_reason(t.score, t.rank, t.reward, a.rules)])
     headers = ["排名", label, "得分", "等级", "奖惩金额(元)", "方式", "说明"]
     top = 4
@@ -212,29 +222,7 @@ def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
     print_setup(ws, header_row=top, last_row=last, last_col=len(headers), landscape=False)
     assessed = int(ordered["assessed"].sum())
     if assessed:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.style = 10
-        chart.title = f"{label}得分"
-        chart.y_axis.title = "得分"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 100
-        chart.y_axis.majorGridlines = None
-        chart.x_axis.scaling.orientation = "maxMin"  # rank 1 on top
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.legend = None
-        data = Reference(ws, min_col=3, min_row=top, max_row=top + assessed)
-        cats = Reference(ws, min_col=2, min_row=top + 1, max_row=top + assessed)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(cats)
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
-        chart.dataLabels.showSerName = chart.dataLabels.showCatName = chart.dataLabels.showLegendKey = False
-        chart.y_axis.number_format = "0"
-        chart.dataLabels.numFmt = "0.00"
-        chart.height = max(6.0, 0.8 * assessed + 3)
-        chart.width = 16
+        chart = ranking_chart(ws, label=label, top=top, count=assessed)
         ws.add_chart(chart, f"A{last + 3}")
         ws.print_area = f"A1:G{last + 3 + int(chart.height * 2)}"
 

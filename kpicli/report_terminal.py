@@ -61,11 +61,11 @@ def _ranking_table(a: Assessment, kind: str) -> Table:
     for t in ordered.itertuples(index=False):
         name = t.function if kind == "function" else t.project
         if not t.assessed:
-            table.add_row("—", name, Text("不列入考核", style="dim"), grade_text(None, names), amount_text(0))
+            table.add_row("—", name, Text("不列入考核", style="dim"), grade_text(None, names), Text(""))
             continue
         method = t.method if kind == "function" and t.reward != 0 and t.method != "团队奖金" else ""
-        table.add_row(str(int(t.rank)), name, format_score(t.score), grade_text(t.grade, names),
-                      amount_text(t.reward, method))
+        amount = amount_text(t.reward, method) if t.reward != 0 else Text("")  # no reward or penalty: blank
+        table.add_row(str(int(t.rank)), name, format_score(t.score), grade_text(t.grade, names), amount)
     return table
 
 
@@ -73,6 +73,7 @@ def print_rankings(a: Assessment, out: Console | None = None) -> None:
     out = out or console()
     company = a.company or "(未填写公司名称)"
     out.print(Text.assemble((company, "bold"), f" · {a.period_label}", (f" · 规则:{a.rules_source}", "dim")))
+    print_lead(a.problems, out)
     out.print(_ranking_table(a, "function"))
     out.print(_ranking_table(a, "project"))
     rewards = [(t.function, t.reward, t.method) for t in a.functions.itertuples() if t.reward != 0]
@@ -101,6 +102,24 @@ def print_problem_summary(problems: list[Problem], out: Console) -> None:
     out.print(f"检查:{'、'.join(parts)}(运行 kpicli check 查看每一处)", style="dim")
 
 
+def print_lead(problems: list[Problem], out: Console, indent: str = "") -> None:
+    """The accidents that can change a score unnoticed (merged result cells, a project missing from a sheet or
+    never filled, formulas without a value), grouped by project, before any per-cell line."""
+    lead = [p for p in problems if p.lead]
+    if not lead:
+        return
+    order = {"error": 0, "warning": 1, "info": 2}
+    by_project: OrderedDict[str, list[Problem]] = OrderedDict()
+    for p in sorted(lead, key=lambda p: order[p.level]):
+        by_project.setdefault(p.project or "", []).append(p)
+    out.print(Text(f"{indent}请先确认（这些情况会改变得分，按项目列出）：", style="bold"))
+    for project, found in by_project.items():
+        out.print(Text(f"{indent}  {project or '其他'}", style="bold"), soft_wrap=True)
+        for p in found:
+            where = p.where if p.cell else ""  # without a cell the message names the sheet itself
+            out.print(problem_line(p.level, where, p.message, [], indent=indent + "    "), soft_wrap=True)
+
+
 def group_problems(problems: list[Problem]) -> list[tuple[str, str, str, list[str]]]:
     """(level, sheet, message, cells): warnings and infos of one kind in one sheet share a line."""
     grouped: OrderedDict[tuple, list[str]] = OrderedDict()
@@ -109,9 +128,21 @@ def group_problems(problems: list[Problem]) -> list[tuple[str, str, str, list[st
             key = (p.level, p.where, p.message, id(p))
             grouped[key] = []
             continue
-        stem = p.message.split("(", 1)[0]
-        grouped.setdefault((p.level, p.sheet or "", stem, None), []).append(p.cell or "")
+        grouped.setdefault((p.level, p.sheet or "", _stem(p.message), None), []).append(p.cell or "")
     return [(k[0], k[1], k[2], [c for c in cells if c]) for k, cells in grouped.items()]
+
+
+def _stem(message: str) -> str:
+    """The message without its trailing '(project:item)': the parenthesis is matched from the end, so a project
+    named 星河湾(南区) stays whole, and a message without a trailing parenthesis stays as it is."""
+    if not message.endswith(")"):
+        return message
+    depth = 0
+    for i in range(len(message) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(message[i], 0)
+        if depth == 0:
+            return message[:i]
+    return message
 
 
 def problem_line(level: str, where: str, message: str, cells: list[str], indent: str = "") -> Text:
@@ -136,7 +167,9 @@ def print_problems(problems: list[Problem], out: Console | None = None, *, file:
         out.print("没有发现问题,可以评分。", style="green")
         return
     order = {"error": 0, "warning": 1, "info": 2}
-    for level, where, message, cells in group_problems(sorted(problems, key=lambda p: order[p.level])):
+    print_lead(problems, out)
+    rest = [p for p in problems if not p.lead]
+    for level, where, message, cells in group_problems(sorted(rest, key=lambda p: order[p.level])):
         out.print(problem_line(level, where, message, cells), soft_wrap=True)  # the terminal wraps CJK text
     counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
     summary = ",".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS)
@@ -157,6 +190,7 @@ def print_json(data: dict) -> None:
 
 def print_explanation(ex: object, names: Sequence[str], out: Console | None = None) -> None:
     """The items of one unit with their exact contributions, and the total equal to the score."""
+    from .checklist import display_value
     from .explain import _places
 
     out = out or console()
@@ -165,10 +199,16 @@ def print_explanation(ex: object, names: Sequence[str], out: Console | None = No
         head.append(f"得分 {format_score(ex.score)} ")
         head.append_text(grade_text(ex.grade, names))
     else:
-        head.append("不列入考核(没有适用的触点)", style="dim")
+        absent = ex.items.empty  # the sheet has no group for this unit (or no such sheet)
+        head.append("不列入考核（工作表中没有该单位的列组）" if absent else "不列入考核(没有适用的触点)", style="dim")
     out.print(head)
     out.print(ex.method, style="dim")
     items = ex.items
+    sheets = dict(zip(items["function"], items["sheet"]))  # the 单元格 column gives the cell, this its sheet
+    if sheets:
+        where = "、".join(sheets.values()) if len(sheets) == 1 else "、".join(f"{f}→{s}" for f, s in sheets.items())
+        out.print(f"单元格在 {where}", style="dim", markup=False, soft_wrap=True)
+        out.print("填写＝单元格原文\uff0c结果＝kpicli 的理解\uff0c采用＝计分所用的检查或自查及其单元格", style="dim", markup=False)
     several_functions = items["function"].nunique() > 1
     several_groups = items["group"].nunique() > 1
     table = Table(box=box.SIMPLE, pad_edge=False, show_footer=True)
@@ -177,11 +217,12 @@ def print_explanation(ex: object, names: Sequence[str], out: Console | None = No
     if several_groups:
         table.add_column("单位", max_width=10, overflow="fold")
     table.add_column("编号", max_width=6, overflow="fold")
-    table.add_column("触点名称", max_width=18, overflow="fold", footer="合计")
+    table.add_column("触点名称", max_width=14, overflow="fold", footer="合计")
     table.add_column("权重", justify="right", width=4)
-    table.add_column("结果", max_width=8, overflow="fold")
-    table.add_column("采用", width=4)
-    table.add_column("完成度", justify="right", width=6)
+    table.add_column("填写", max_width=6, overflow="fold")  # the cell's text as typed
+    table.add_column("结果", max_width=8, overflow="fold")  # what kpicli read it as
+    table.add_column("采用", min_width=4, max_width=8, overflow="fold")  # 检查/自查 and the cell it counted
+    table.add_column("完成度", justify="right", width=7)
     total = "—" if ex.total is None else f"{_places(ex.total)} → {format_score(ex.score)}"
     table.add_column("贡献", justify="right", min_width=8, footer=total)
     for r in items.itertuples(index=False):
@@ -190,10 +231,11 @@ def print_explanation(ex: object, names: Sequence[str], out: Console | None = No
             row.append(r.function)
         if several_groups:
             row.append(r.group)
-        credit = f"{r.credit:.0%}" if r.applicable and r.credit in (0, 1) else (
-            f"{float(r.credit):.2%}" if r.applicable else "不计分")
+        credit = f"{float(r.credit):.2%}" if r.applicable else "不计分"  # one format: percent, two decimals
         contribution = f"{_places(r.contribution)}" if r.contribution is not None else "—"
         weight = f"{r.weight.normalize():f}" if r.weight is not None else "—"
-        row += [r.item_id or "", r.name, weight, r.value, r.counted, credit, contribution]
+        typed = Text(display_value(r.raw)) if display_value(r.raw) else Text("(空白)", style="dim")
+        cell = str(r.cell).rsplit("!", 1)[-1] if "!" in str(r.cell) else ""
+        row += [r.item_id or "", r.name, weight, typed, r.value, f"{r.counted} {cell}".strip(), credit, contribution]
         table.add_row(*row, style=None if r.applicable else "dim")
     out.print(table)

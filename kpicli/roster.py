@@ -8,7 +8,8 @@ import pandas as pd
 
 from .errors import KpiError
 from .meta import read_roster
-from .vocab import COMPANY_GROUP, ROSTER_SHEET, normalize
+from .names import unify_roster
+from .vocab import COMPANY_GROUP, ROSTER_SHEET, name_key, normalize
 from .workbook import read_workbook
 
 
@@ -32,9 +33,9 @@ def load_roster(path: Path) -> tuple[pd.DataFrame, list[str]]:
 
 
 def unknown_units(roster: pd.DataFrame, projects: list[str]) -> list[str]:
-    """Roster units that are neither 城市公司 nor one of the projects (compared normalised), in order."""
-    known = {normalize(COMPANY_GROUP), *(normalize(p) for p in projects)}
-    return list(dict.fromkeys(u for u in roster["unit"] if normalize(u) not in known))
+    """Roster units that are neither 城市公司 nor one of the projects (compared by name_key), in order."""
+    known = {name_key(COMPANY_GROUP), *(name_key(p) for p in projects)}
+    return list(dict.fromkeys(u for u in roster["unit"] if name_key(u) not in known))
 
 
 def template_with_roster(out: Path, *, year: int, quarter: int, projects: list[str], company: str | None,
@@ -50,6 +51,7 @@ def template_with_roster(out: Path, *, year: int, quarter: int, projects: list[s
     roster, warnings = load_roster(roster_path)  # read before writing: a bad roster writes nothing
     catalog = load_catalog(catalog_path)
     names = check_project_names(projects)
+    roster = unify_roster(roster, names)  # ＡＢＣ未来城 in the roster is the project ABC未来城: spelled as -p gives it
     for unit in unknown_units(roster, names):
         count = int((roster["unit"] == unit).sum())
         warnings.append(f"人员名单中的单位「{unit}」({count} 人)既不是城市公司,也不是本模板的项目"

@@ -90,9 +90,17 @@ class Rewards:
 
 @dataclass(frozen=True)
 class Annual:
-    cap_grade: str = "B-"
+    """cap_grade None: derived from the grade bands when the Rules are built (see Rules.__post_init__)."""
+
+    cap_grade: str | None = None
     consecutive: int = 2
     cumulative: int = 3
+    cap_derived: bool = field(default=False, compare=False)  # cap_grade was not written, it follows the bands
+
+
+def derived_cap_grade(grades: Grades) -> str:
+    """The default annual cap grade: the lowest passing band (the last band with a minimum; B- by default)."""
+    return grades.bands[-1].grade
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,12 @@ class Rules:
     grades: Grades = field(default_factory=Grades)
     rewards: Rewards = field(default_factory=Rewards)
     annual: Annual = field(default_factory=Annual)
+
+    def __post_init__(self) -> None:
+        if self.annual.cap_grade is None or self.annual.cap_derived:  # derived: follows the bands, even after replace()
+            a = self.annual
+            _set(self, "annual", Annual(cap_grade=derived_cap_grade(self.grades), consecutive=a.consecutive,
+                                        cumulative=a.cumulative, cap_derived=True))
 
 
 DEFAULT_RULES = Rules()

@@ -138,7 +138,7 @@ class RewardsSchema(_Strict):
 
 
 class AnnualSchema(_Strict):
-    cap_grade: str = "B-"
+    cap_grade: str | None = Field(default=None, min_length=1)  # None: the lowest passing band
     consecutive: int = Field(default=2, ge=1, le=4)
     cumulative: int = Field(default=3, ge=1, le=4)
 
@@ -151,9 +151,11 @@ class RulesSchema(_Strict):
 
     @model_validator(mode="after")
     def _cap_is_grade(self) -> RulesSchema:
-        if self.annual.cap_grade not in self.grades.names:
+        cap, names = self.annual.cap_grade, self.grades.names
+        if cap is not None and cap not in names:
+            lowest_passing = self.grades.bands[-1].grade
             raise ValueError(
-                f"annual.cap_grade「{self.annual.cap_grade}」不是已定义的等级"
-                f"(可选:{'、'.join(self.grades.names)})"
+                f"annual.cap_grade「{cap}」不是已定义的等级；请改成其中之一：{'、'.join(names)}"
+                f"（例如 cap_grade = \"{lowest_passing}\"），或删除这一行，自动采用最低及格等级「{lowest_passing}」"
             )
         return self

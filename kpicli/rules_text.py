@@ -22,8 +22,17 @@ def _table(mapping: dict[str, Decimal]) -> str:
     return "{ " + ", ".join(f"{_str(k)} = {_num(v)}" for k, v in mapping.items()) + " }"
 
 
-def to_toml(rules: Rules) -> str:
-    """A complete rules file with a Chinese comment on every key; parse_rules(to_toml(r)) == r."""
+def _derived_note(rules: Rules, show: bool) -> str:
+    """A comment line saying the cap grade was not written but derived from the bands (for `rules show`)."""
+    if not (show and rules.annual.cap_derived):
+        return ""
+    return f"\n# 未设置 cap_grade\uff1a按等级分档自动取最低的及格等级「{rules.annual.cap_grade}」"
+
+
+def to_toml(rules: Rules, *, show_derived: bool = False) -> str:
+    """A complete rules file with a Chinese comment on every key; parse_rules(to_toml(r)) == r.
+
+    show_derived adds a comment where a value was not set but derived (the annual cap grade)."""
     s, g, r, a = rules.scoring, rules.grades, rules.rewards, rules.annual
     bands = ",\n".join(f"  {{ grade = {_str(b.grade)}, min = {_num(b.min)} }}" for b in g.bands)
     return f"""# kpicli 评分规则。放在检查表所在文件夹并命名为 kpicli.toml 即自动生效,
@@ -64,7 +73,7 @@ penalty_amount = {_num(r.penalty_amount)}
 ranking = "{r.ranking}"
 
 [annual]
-# 年度绩效封顶等级
+# 年度绩效封顶等级(省略时自动取最低的及格等级,即 bands 的最后一档){_derived_note(rules, show_derived)}
 cap_grade = {_str(a.cap_grade)}
 # 连续几个季度处于封顶等级及以下即封顶
 consecutive = {a.consecutive}
@@ -88,5 +97,6 @@ def rules_rows(rules: Rules) -> list[tuple[str, str]]:
         ("rewards.reward 奖励", f"排名第一且得分 > {_num(r.reward_threshold)}:+{_num(r.reward_amount)} 元"),
         ("rewards.penalty 处罚", f"得分 < {_num(r.penalty_threshold)}:-{_num(r.penalty_amount)} 元"),
         ("rewards.ranking 排名方式", "职能与项目分别排名" if r.ranking == "separate" else "职能与项目一起排名"),
-        ("annual 年度封顶", f"连续 {a.consecutive} 个季度或累计 {a.cumulative} 个季度 ≤ {a.cap_grade},年度绩效不高于 {a.cap_grade}"),
+        ("annual 年度封顶", f"连续 {a.consecutive} 个季度或累计 {a.cumulative} 个季度 ≤ {a.cap_grade},年度绩效不高于 {a.cap_grade}"
+                           + ("\uff08封顶等级未设置\uff0c自动取最低的及格等级\uff09" if a.cap_derived else "")),
     ]

@@ -11,9 +11,18 @@ from .errors import Problem
 from .vocab import INFO_SHEET, ROSTER_SHEET, function_of_sheet, normalize
 from .workbook import PendingRead, RawWorkbook, read_workbook
 
+UNHIDE = "（在任一工作表标签上右键，选「取消隐藏」即可看到隐藏的工作表）"
 
-def classify_sheets(names: list[str]) -> tuple[dict[str, str], list[Problem]]:
-    """function → sheet name, refusing ambiguous names and two sheets of one function."""
+
+def sheet_label(name: str, hidden: set[str] | frozenset[str] = frozenset()) -> str:
+    """「营销篇」, or 隐藏工作表「营销篇 (2)」 for a sheet nobody sees in Excel's tabs."""
+    return f"隐藏工作表「{name}」" if name in hidden else f"「{name}」"
+
+
+def classify_sheets(names: list[str], hidden: set[str] | frozenset[str] = frozenset()
+                    ) -> tuple[dict[str, str], list[Problem]]:
+    """function → sheet name, refusing ambiguous names and two sheets of one function. A hidden sheet is said to
+    be hidden: nobody looks for a sheet they cannot see."""
     found: dict[str, str] = {}
     problems: list[Problem] = []
     for name in names:
@@ -24,8 +33,10 @@ def classify_sheets(names: list[str]) -> tuple[dict[str, str], list[Problem]]:
         elif functions:
             f = functions[0]
             if f in found:
-                problems.append(Problem("error", name, None, f"职能「{f}」有两张工作表(「{found[f]}」和「{name}」);"
-                                        "请合并为一张或删除多余的一张"))
+                pair = f"{sheet_label(found[f], hidden)}和{sheet_label(name, hidden)}"
+                hint = UNHIDE if {found[f], name} & set(hidden) else ""
+                problems.append(Problem("error", name, None, f"职能「{f}」有两张工作表({pair});"
+                                        f"请合并为一张或删除多余的一张{hint}"))
             else:
                 found[f] = name
     return found, problems

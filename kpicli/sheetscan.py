@@ -3,7 +3,8 @@
 python-calamine allocates the whole used range at once: a single stray cell at XFD1048576 would ask
 for hundreds of gigabytes. This scan finds the real extent from the cells' own references (a
 <dimension> element can lie) and the cells holding Excel error values (#N/A, #DIV/0! …), which
-calamine reads as empty text.
+calamine reads as empty text. It also notes, as cheaply, the formula cells saved without a calculated value
+(written by a program that does not calculate: calamine reads them as empty) and the hidden rows.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ _ROW_REF = re.compile(rb'<row [^>]*?\br="(\d{1,9})"')
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,9})"')
 _ERROR_TYPE = re.compile(rb'\st="e"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+# a formula directly followed by the cell's end, or by an empty value: nothing was calculated
+_NO_VALUE = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
+_STRING_TYPE = re.compile(rb'\st="str"')
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\shidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d{1,9})"')
 _CHUNK = 4 << 20
 
 
@@ -32,6 +39,8 @@ class SheetScan:
     rows: int = 0
     cols: int = 0
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # zero-based (row, col) → '#N/A'
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # zero-based (row, col) → formula text
+    hidden_rows: set[int] = field(default_factory=set)  # zero-based
 
 
 def _column_index(letters: bytes) -> int:
@@ -89,12 +98,35 @@ def _scan_part(archive: zipfile.ZipFile, part: str) -> SheetScan:
                 if begin >= 0 and ref is not None:
                     position = (int(ref.group(2)) - 1, _column_index(ref.group(1)) - 1)
                     scan.errors[position] = value.group(1).decode("utf-8", "replace") if value else "#错误"
+            if b"<f" in view:
+                _scan_formulas(view, scan)
+            if b'hidden="' in view:
+                for match in _HIDDEN_ROW.finditer(view):
+                    number = _ROW_NUMBER.search(match.group(0))
+                    if number:
+                        scan.hidden_rows.add(int(number.group(1)) - 1)
             tail = data[cut:]
             if not chunk:
                 break
     scan.cols = max((_column_index(x) for x in letters), default=0)
     scan.rows = max([scan.rows, *(pos[0] + 1 for pos in scan.errors)])
     return scan
+
+
+def _scan_formulas(view: bytes, scan: SheetScan) -> None:
+    """Formula cells with no stored result; a Python step only per such cell (a calculated workbook has none).
+    A text formula (t="str") with an empty value did calculate: its result is the empty text."""
+    for match in _NO_VALUE.finditer(view):
+        begin = view.rfind(b"<c ", 0, match.start())
+        if begin < 0:
+            continue
+        head = view[begin:view.find(b">", begin) + 1]
+        ref = _REF.search(head)
+        if ref is None or _STRING_TYPE.search(head):
+            continue
+        text = _FORMULA_TEXT.match(match.group(0))
+        formula = unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+        scan.formulas[(int(ref.group(2)) - 1, _column_index(ref.group(1)) - 1)] = formula
 
 
 def scan_sheets(path: Path, sheets: set[str] | None = None) -> dict[str, SheetScan]:

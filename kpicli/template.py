@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .catalog import load_catalog
 from .errors import KpiError
-from .outputs import mark_workbook, save_workbook
+from .outputs import mark_workbook, require_xlsx, save_workbook
 from .vocab import (
     COMPANY_GROUP,
     FUNCTION_SHEETS,
@@ -147,8 +147,7 @@ def write_template(
 ) -> Path:
     """Write a blank checklist (layout v1) to `out` and return the path."""
     out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        raise KpiError(f"模板文件名应以 .xlsx 结尾:{out.name}")
+    require_xlsx(out, "检查表模板")
     if not out.parent.exists():
         raise KpiError(f"输出文件夹不存在:{out.parent};请先创建它")
     wb = build_template(year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
@@ -353,6 +352,7 @@ def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[
     columns A:D repeated on every page."""
     ws.page_setup.orientation = "landscape"
     _fit_width(ws)
+    paged = False
     widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, last_col + 1)]
     needed = POINTS_PER_UNIT * sum(widths)
     if needed * READABLE_SCALE > PRINTABLE_POINTS["A4"]:
@@ -360,7 +360,8 @@ def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[
         if needed * READABLE_SCALE > PRINTABLE_POINTS["A3"]:
             ws.sheet_properties.pageSetUpPr.fitToPage = False
             ws.page_setup.scale = PAGED_SCALE
-            ws.cell(1, 1).alignment = Alignment(horizontal="left", vertical="center")  # title on the first page
+            ws.cell(1, 1).alignment = Alignment(horizontal="left", vertical="center")
+            paged = True
             # a quarter to spare: where Calibri is missing (LibreOffice without Carlito) columns come out wider
             room = PRINTABLE_POINTS["A3"] * 100 / PAGED_SCALE / POINTS_PER_UNIT * 0.75
             repeated = sum(widths[:4])  # A:D print on every page after the first
@@ -382,3 +383,17 @@ def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddHeader.center.text = "&A"
     ws.oddFooter.center.text = "第 &P 页,共 &N 页"
+    if paged:
+        _title_in_page_header(ws, area)
+
+
+def _title_in_page_header(ws: Worksheet, area: str) -> None:
+    """Pages across: the repeated columns A:D would print the merged title row cut off after column D on every
+    page but the first. The title (and company) go into the page header instead, whole on every page, and the
+    print area starts at the header row. A literal & is doubled (& starts a header code)."""
+    ws.print_area = area.replace("A1:", f"A{HEADER_ROW}:", 1)
+    header, company = ws.oddHeader, ws.cell(2, 1).value
+    header.left.text, header.center.text = "&A", str(ws.cell(1, 1).value).replace("&", "&&")
+    header.center.font, header.center.size = f"{FONT_NAME},Bold", 12
+    if company:
+        header.right.text = str(company).replace("&", "&&")

@@ -45,6 +45,23 @@ def normalize(text: object) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", str(text))).lower()
 
 
+def name_key(text: object) -> str:
+    """The key a project or unit name is matched by, everywhere (sheets, roster, collect, explain, annual):
+    white space of every kind removed, NFKC (full-width = half-width), lower case."""
+    return normalize(text)
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\t\v\f]+\s*")
+
+
+def display_name(text: object) -> str:
+    """A project or unit name as the user typed it: trimmed, a line break inside the cell shown as one space;
+    no NFKC, so ＡＢＣ未来城 and 星河湾（南区） stay as written."""
+    if text is None:
+        return ""
+    return _LINE_BREAKS.sub(" ", str(text).strip())
+
+
 def clean_label(text: object) -> str:
     """A name as shown to users (project, sheet labels): NFKC and trimmed, inner spaces kept."""
     if text is None:

@@ -19,6 +19,10 @@ class ExcelError(str):
     """An Excel error value (#N/A, #DIV/0! …) in a cell: text for display, never a valid result."""
 
 
+class NoFormulaValue(str):
+    """A formula saved without its calculated value (the text is the formula): never read as blank."""
+
+
 @dataclass
 class Grid:
     """The values of one sheet as a list of rows, anchored at (row0, col0) zero-based."""
@@ -28,6 +32,8 @@ class Grid:
     row0: int = 0
     col0: int = 0
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)  # zero-based absolute rows hidden in Excel
+    hidden: bool = False  # the sheet itself is hidden
 
     def cell(self, r: int, c: int) -> object:
         """Value at zero-based absolute (r, c); '' outside the used range."""
@@ -38,6 +44,23 @@ class Grid:
             if 0 <= c < len(row):
                 return row[c]
         return ""
+
+    def put(self, r: int, c: int, value: object) -> None:
+        """Set zero-based absolute (r, c), growing the grid in any direction when the cell lies outside it."""
+        if not self.rows:
+            self.row0, self.col0 = r, c
+        if r < self.row0:
+            self.rows[:0] = [[] for _ in range(self.row0 - r)]
+            self.row0 = r
+        if c < self.col0:
+            self.rows = [[""] * (self.col0 - c) + row for row in self.rows]
+            self.col0 = c
+        while r - self.row0 >= len(self.rows):
+            self.rows.append([])
+        row = self.rows[r - self.row0]
+        if c - self.col0 >= len(row):
+            row.extend([""] * (c - self.col0 + 1 - len(row)))
+        row[c - self.col0] = value
 
     @property
     def n_rows(self) -> int:
@@ -63,6 +86,7 @@ class RawWorkbook:
     path: Path
     sheet_names: list[str]
     grids: dict[str, Grid]
+    hidden_sheets: set[str] = field(default_factory=set)
 
 
 def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None = None) -> RawWorkbook:
@@ -74,7 +98,9 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         # chart sheets and macro sheets hold no checklist
-        names = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        sheets = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        names = [m.name for m in sheets]
+        hidden = {m.name for m in sheets if m.visible != python_calamine.SheetVisibleEnum.Visible}
         wanted = set(names) if select is None else select(names)
         scans = scan_sheets(path, wanted)  # refuses a sheet too large before calamine allocates it
         grids: dict[str, Grid] = {}
@@ -89,15 +115,21 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
                 row0=start[0],
                 col0=start[1],
                 merged=list(sheet.merged_cell_ranges or []),
+                hidden=name in hidden,
             )
-            _mark_errors(grid, scans[name].errors if name in scans else {})
+            if name in scans:
+                _mark_errors(grid, scans[name].errors)
+                for (r, c), formula in scans[name].formulas.items():
+                    if grid.cell(r, c) == "":  # calamine found no value there
+                        grid.put(r, c, NoFormulaValue(formula))
+                grid.hidden_rows = scans[name].hidden_rows
             grids[name] = grid
         book.close()
     except InputError:
         raise
     except Exception as exc:  # any library failure becomes a Chinese message
         raise translate_library_error(exc, path) from exc
-    return RawWorkbook(path=path, sheet_names=names, grids=grids)
+    return RawWorkbook(path=path, sheet_names=names, grids=grids, hidden_sheets=hidden)
 
 
 class PendingRead:

@@ -102,7 +102,7 @@ def test_result_sheets_hold_the_ranking(scored):
     projects = wb["项目排名"]
     rows = [[c.value for c in r][:5] for r in projects.iter_rows(min_row=5, max_row=7)]
     assert rows == [[1, "云栖府", 100.0, "A", 3000], [2, "望江台", 25.0, "C", -3000],
-                    ["—", "观澜苑", "不列入考核", "—", 0]]
+                    ["—", "观澜苑", "不列入考核", "—", None]]  # no reward or penalty: blank (issue #11)
     functions = wb["职能排名"]
     first = [c.value for c in functions[5]][:6]
     assert first == [1, "物业", 100.0, "A", 3000, "服务费调整"]
@@ -531,7 +531,7 @@ def test_decimal_scores_survive_the_result_workbook(tmp_path):
     path = build_checklist(tmp_path / "r.xlsx", {"营销篇": spec})
     assert run("score", path).exit_code == 0
     ws = openpyxl.load_workbook(result_path(path))["项目排名"]
-    assert [c.value for c in ws[5]][:5] == [1, "项目甲", 60.0, "B-", 0]
+    assert [c.value for c in ws[5]][:5] == [1, "项目甲", 60.0, "B-", None]  # no reward: blank
     assert Decimal(str(ws["C5"].value)) == Decimal("60.00")
 
 

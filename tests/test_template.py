@@ -105,7 +105,7 @@ def write_catalog(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 
 
 def rank_json(path: Path) -> dict:
-    result = run("rank", path, "--format", "json")
+    result = run("rank", path, "--format", "json", "--allow-blank")  # a blank template: nobody filled it
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -134,14 +134,16 @@ def test_template_writes_the_file_and_says_where(tmp_path):
 
 
 def test_blank_template_checks_without_errors(blank):
-    result = run("check", blank)
+    # nobody filled its projects: refused by default (issue #11), structurally valid with --allow-blank
+    assert run("check", blank).exit_code == 1
+    result = run("check", blank, "--allow-blank")
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     assert "共 0 个错误" in result.output
-    problems = api.check(blank).problems
+    problems = api.check(blank, allow_blank=True).problems
     assert not [p for p in problems if p.level == "error"]
     warnings = [p for p in problems if p.level == "warning"]
-    assert warnings and all("未填写" in p.message for p in warnings)  # only the blanks are flagged
+    assert warnings and all("未填写" in p.message or "没有填写任何结果" in p.message for p in warnings)  # only blanks
 
 
 def test_blank_template_period_comes_from_the_template(blank):
@@ -203,7 +205,7 @@ def test_sheets_in_order_and_info_filled(tmp_path):
     assert info["公司名称"] == "江城置业"
     assert info["年度"] == 2026 and info["季度"] == 3
     assert any(wb["填写说明"].cell(r, 1).value for r in range(1, 5))
-    assert api.check(out).company == "江城置业"
+    assert api.check(out, allow_blank=True).company == "江城置业"
 
 
 def test_info_sheet_without_company(blank_wb):
@@ -313,7 +315,7 @@ def test_catalog_one_sheet_per_function(tmp_path):
     assert template_items(wb["工程篇"]) == [("G-01", "工程建设", "工地开放", "一级", "开放动作", "签到表", "现场抽查", "工程部")]
     assert list(groups_of(wb["营销篇"])) == ["城市公司", "甲"]
     assert list(groups_of(wb["工程篇"])) == ["甲"]  # no company-level item: no 城市公司 group
-    a = api.check(out)
+    a = api.check(out, allow_blank=True)
     assert not [p for p in a.problems if p.level == "error"]
     data = rank_json(out)
     assessed = {f["function"]: f["assessed"] for f in data["functions"]}
@@ -338,7 +340,7 @@ def test_catalog_one_sheet_with_function_column(tmp_path):
                                                           ("K-02", "入住/保修", "满意度调查", "一级")]
     assert list(groups_of(wb["营销篇"])) == ["甲", "乙"]  # blank 适用单位 means 项目
     assert list(groups_of(wb["客户关系篇"])) == ["城市公司", "甲", "乙"]
-    assert not [p for p in api.check(out).problems if p.level == "error"]
+    assert not [p for p in api.check(out, allow_blank=True).problems if p.level == "error"]
 
 
 BAD_ROWS = {
@@ -467,7 +469,7 @@ def test_rerunning_over_its_own_output_needs_no_force(tmp_path):
     make_template(out, projects=("云栖府", "望江台", "星河湾"), quarter=2)
     wb = openpyxl.load_workbook(out)
     assert list(groups_of(wb["营销篇"])) == ["城市公司", "云栖府", "望江台", "星河湾"]
-    assert api.check(out).quarter == 2
+    assert api.check(out, allow_blank=True).quarter == 2
 
 
 def test_output_folder_must_exist(tmp_path):
@@ -481,14 +483,14 @@ def test_project_name_starting_with_equals_is_text_or_refused(tmp_path):
     if result.exit_code != 0:  # refusing the name cleanly would be fine too
         assert_refused(result)
         return
-    data = run("rank", out, "--format", "json")
+    data = run("rank", out, "--format", "json", "--allow-blank")  # nobody filled it: issue #11
     assert data.exit_code == 0, data.output
     assert {p["project"] for p in json.loads(data.output)["projects"]} == {"=甲", "乙"}
 
 
 def test_company_starting_with_equals_survives(tmp_path):
     out = make_template(tmp_path / "T.xlsx", "--company", "=江城置业")
-    assert api.check(out).company == "=江城置业"
+    assert api.check(out, allow_blank=True).company == "=江城置业"
 
 
 def test_catalog_text_starting_with_equals_is_kept_as_text(tmp_path):
@@ -503,7 +505,7 @@ def test_catalog_text_starting_with_equals_is_kept_as_text(tmp_path):
     cat = tmp_path / "目录.xlsx"
     wb.save(cat)
     out = make_template(tmp_path / "T.xlsx", "--catalog", cat, projects=("甲",))
-    names = sorted(api.check(out).items["name"])
+    names = sorted(api.check(out, allow_blank=True).items["name"])
     assert names == ["=回访", "接待"]
 
 
