@@ -1,0 +1,1 @@
+"""Rendering results: result workbooks and terminal output."""

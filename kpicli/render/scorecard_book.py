@@ -1,0 +1,302 @@
+"""The scorecard result workbook (issue #13): graded result sheets first, then the input's sheets unchanged.
+
+    考核汇总   one row per person in rank order: sections, 总分, 等级, 绩效系数, pay, ranks, red lines; a bar chart
+    指标明细   person × indicator: rule, actual as typed, computed, reviewers, which counted, final points, cell
+    评分差异   every 上级/二级 score that differs from what the rule computes
+    问题清单   every problem with sheet!cell
+    评分规则   the scorecard settings and each input file's SHA-256
+
+The input's sheets follow byte for byte through the checklist's zip-level graft (kpicli.package.graft).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import warnings
+from collections.abc import Sequence
+from datetime import datetime
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpicli import __version__
+from kpicli.outputs import atomic_write, mark_workbook
+from kpicli.package import graft
+from kpicli.report_excel import LEVEL_NAMES
+from kpicli.report_excel import _verify as verify_graft
+from kpicli.scorecard.result import ScorecardResult
+from kpicli.scorecard.scoring import half_up
+from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
+from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, settings_rows
+from kpicli.scorecard.values import display, fmt
+from kpicli.xlchart import ranking_chart
+from kpicli.xlfast import apply_style, cached_style
+from kpicli.xlstyle import (
+    BORDER,
+    CENTER,
+    MUTED_FONT,
+    SCORE_FORMAT,
+    WRAP,
+    grade_style,
+    print_setup,
+    put,
+    set_widths,
+    title,
+    write_table,
+)
+
+# Every sheet this writer adds; an earlier run's copies in the input are replaced.
+RESULT_SHEETS = ("考核汇总", "指标明细", "评分差异", "问题清单", "评分规则")
+PAY_FORMAT = "#,##0.00"
+K_FORMAT = "0.0#"
+TOP = 4  # header row of every table (title in row 1, note in row 2)
+UNNAMED = "（未分部分）"
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | Sequence[Path | str], out: Path,
+                           *, settings: ScorecardSettings = DEFAULT_SETTINGS) -> Path:
+    """Write the result workbook atomically: result sheets first, then the input's sheets byte for byte.
+
+    Several input files (a folder of one file per person): the result sheets only. Their sheets would collide
+    by name (every file's sheet may be 考核表) and the cells in 指标明细 name sheets, not files, so grafting just the
+    first file's sheets would point at the wrong person half the time; 评分规则 lists every file with its SHA-256.
+    """
+    sources = [Path(source_paths)] if isinstance(source_paths, (str, Path)) else [Path(p) for p in source_paths]
+
+    def write(tmp: Path) -> None:
+        wb = Workbook()
+        wb.remove(wb.active)
+        build_scorecard_sheets(wb, result, sources, settings)
+        if len(sources) != 1:
+            mark_workbook(wb, "评分结果")
+            wb.save(tmp)
+            return
+        results = tmp.with_name(tmp.name + ".results.xlsx")
+        try:
+            wb.save(results)
+            graft(sources[0], results, tmp, RESULT_SHEETS, "评分结果")
+            verify_graft(tmp, wb.sheetnames)
+        except Exception:  # a package the graft cannot handle: the slow openpyxl round trip
+            _round_trip(result, sources, settings, tmp)
+        finally:
+            results.unlink(missing_ok=True)
+
+    return atomic_write(out, write)
+
+
+def _round_trip(result: ScorecardResult, sources: list[Path], settings: ScorecardSettings, tmp: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
+        wb = load_workbook(sources[0])
+    for name in RESULT_SHEETS:
+        if name in wb.sheetnames:
+            del wb[name]
+    build_scorecard_sheets(wb, result, sources, settings)
+    mark_workbook(wb, "评分结果")
+    wb.save(tmp)
+
+
+def build_scorecard_sheets(wb: Workbook, result: ScorecardResult, sources: Sequence[Path],
+                           settings: ScorecardSettings = DEFAULT_SETTINGS) -> None:
+    """The result sheets, in front of whatever sheets wb already has; the first one selected."""
+    heading = " ".join(x for x in (result.company, result.period) if x) or "考核结果"
+    people = ranked_people(result)
+    _summary(wb.create_sheet(RESULT_SHEETS[0], 0), result, people, settings, heading)
+    _details(wb.create_sheet(RESULT_SHEETS[1], 1), result, people, heading)
+    _differences(wb.create_sheet(RESULT_SHEETS[2], 2), result, people, heading)
+    _problems(wb.create_sheet(RESULT_SHEETS[3], 3), result, heading)
+    _audit(wb.create_sheet(RESULT_SHEETS[4], 4), result, sources, settings)
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == RESULT_SHEETS[0]
+
+
+def ranked_people(result: ScorecardResult) -> pd.DataFrame:
+    """People in rank order (unscored people last), ties in sheet order."""
+    people = result.people.reset_index(drop=True)
+    order = people["rank"].astype("Float64").fillna(math.inf).astype(float)
+    return people.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
+
+
+def number(value: object, places: int = 6) -> object:
+    """An exact value for a cell: Fractions half-up to `places` decimals (a cell holds a double anyway)."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    if isinstance(value, Fraction):
+        return half_up(value, places)
+    return value
+
+
+def section_columns(result: ScorecardResult, people: pd.DataFrame) -> list[tuple[str, str]]:
+    """(section name, column header) in order of first appearance; a weight or points subtotal shared by
+    every person is shown in the header: 业绩考核(80%), 经营指标(60分)."""
+    names: dict[str, set[str]] = {}
+    for sheet in people["sheet"]:
+        part = result.sections[result.sections["sheet"] == sheet]
+        for name, weight, maximum in zip(part["section"], part["weight"], part["max_points"]):
+            label = f"{fmt(weight)}%" if weight is not None else f"{fmt(maximum)}分"
+            names.setdefault(name or UNNAMED, set()).add(label)
+    return [(name, f"{name}({next(iter(labels))})" if len(labels) == 1 else name) for name, labels in names.items()]
+
+
+def _styled(ws: Worksheet, row: int, col: int, value: object, grade: str | None, names: list[str],
+            number_format: str | None = SCORE_FORMAT) -> None:
+    """A centred bordered cell, in its grade's colours when a grade is given."""
+    fill, font = grade_style(grade, names) or (None, None)
+    style = cached_style(ws.parent, ("scorecard cell", grade, number_format), font=font, fill=fill, border=BORDER,
+                         alignment=CENTER, number_format=number_format)
+    apply_style(put(ws, row, col, value), style)
+
+
+def _summary(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, settings: ScorecardSettings,
+             heading: str) -> None:
+    sections = section_columns(result, people)
+    headers = ["部门", "岗位", "姓名", *(h for _, h in sections), "总分", "等级", "绩效系数", "奖金基数", "绩效奖金",
+               "排名", "部门排名", "红线"]
+    total_col = 4 + len(sections)
+    title(ws, f"绩效考核汇总——{heading}", len(headers),
+          "总分四舍五入保留两位小数；部分得分：有权重的为百分制，无权重的为该部分得分之和；"
+          f"等级：{grade_bands_text(settings)}")
+    write_table(ws, TOP, headers, [])
+    names = settings.grades.names
+    r = TOP
+    for p in people.to_dict("records"):
+        r += 1
+        grade = p["grade"] if p["score"] is not None else None
+        for c, value in enumerate((p["department"], p["position"], p["person"]), start=1):
+            _styled(ws, r, c, value, None, names, None)
+        mine = result.sections[result.sections["sheet"] == p["sheet"]]
+        scores = {(s or UNNAMED): v for s, v in zip(mine["section"], mine["score"])}
+        for c, (name, _) in enumerate(sections, start=4):
+            value = scores.get(name)
+            _styled(ws, r, c, half_up(Fraction(value), 2) if isinstance(value, (Fraction, int)) else None, None, names)
+        _styled(ws, r, total_col, p["score"] if p["score"] is not None else "未算出", grade, names)
+        _styled(ws, r, total_col + 1, grade or "—", grade, names, None)
+        _styled(ws, r, total_col + 2, p["coefficient"], None, names, K_FORMAT)
+        _styled(ws, r, total_col + 3, number(p["base"]), None, names, PAY_FORMAT)
+        _styled(ws, r, total_col + 4, p["bonus"], None, names, PAY_FORMAT)
+        _styled(ws, r, total_col + 5, _int(p["rank"]), None, names, None)
+        _styled(ws, r, total_col + 6, _int(p["department_rank"]), None, names, None)
+        red = "、".join(p["red_lines"])
+        _styled(ws, r, total_col + 7, red, names[-1] if red else None, names, None)
+    legend = f"绩效系数：{coefficient_text(settings)}；绩效奖金 = 奖金基数 × 绩效系数；排名为竞争排名（并列同名次）"
+    note = put(ws, r + 2, 1, legend)
+    note.font, note.alignment = MUTED_FONT, WRAP
+    ws.merge_cells(start_row=r + 2, start_column=1, end_row=r + 2, end_column=len(headers))  # wrapped, not cut
+    set_widths(ws, [12, 10, 9, *(11 for _ in sections), 9, 6, 9, 11, 11, 6, 9, 22])
+    print_setup(ws, header_row=TOP, last_row=r + 2, last_col=len(headers), landscape=True)
+    ws.freeze_panes = f"D{TOP + 1}"
+    scored = [s for s in people["score"] if s is not None]
+    if scored:
+        chart = ranking_chart(ws, label="个人", top=TOP, count=len(scored), name_col=3, value_col=total_col)
+        chart.title = "总分排名"
+        chart.y_axis.title = "总分"
+        chart.y_axis.scaling.max = max(100, math.ceil(max(scored) / 10) * 10)  # bonus points may pass 100
+        ws.add_chart(chart, f"A{r + 4}")
+        ws.print_area = f"A1:{ws.cell(TOP, len(headers)).column_letter}{r + 4 + int(chart.height * 2)}"
+
+
+def _int(value: object) -> int | None:
+    return None if value is None or value is pd.NA or pd.isna(value) else int(value)
+
+
+def _where(sheet: object, cell: object) -> str:
+    return f"{sheet}!{cell}" if cell else str(sheet or "")
+
+
+COUNTED_CELL = {"上级评分": "reviewer1_cell", "二级评分": "reviewer2_cell", "计分方式": "actual_cell",
+                "自评": "self_cell"}
+
+
+def ordered_items(result: ScorecardResult, people: pd.DataFrame) -> pd.DataFrame:
+    """The indicator rows, people in rank order, rows in sheet order."""
+    position = {s: i for i, s in enumerate(people["sheet"])}
+    items = result.indicators
+    return items.assign(_p=items["sheet"].map(position)).sort_values(["_p", "row"], kind="stable")
+
+
+DETAIL_HEADERS = ["部门", "姓名", "考核维度", "考核指标", "满分", "计分方式", "实际完成", "计算得分", "自评", "上级评分",
+                  "二级评分", "采用", "最终得分", "单元格"]
+
+
+def _details(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, heading: str) -> None:
+    title(ws, f"指标明细——{heading}", len(DETAIL_HEADERS),
+          "每人每个考核指标一行；计算得分＝按计分方式算出的分数；采用＝计入得分的评分及其单元格")
+    rows = []
+    for t in ordered_items(result, people).itertuples(index=False):
+        cell = getattr(t, COUNTED_CELL.get(t.basis, "indicator_cell"), None) or t.indicator_cell
+        rows.append([t.department, t.person, t.section or "", t.indicator, number(t.max_points),
+                     t.rule_text or "直接", display(t.actual_raw), number(t.computed), number(t.self),
+                     number(t.reviewer1), number(t.reviewer2), t.basis, number(t.score), _where(t.sheet, cell)])
+    formats = {k: SCORE_FORMAT for k in (7, 8, 9, 10, 12)}
+    last = write_table(ws, TOP, DETAIL_HEADERS, rows, formats)
+    set_widths(ws, [10, 8, 14, 18, 6, 34, 9, 9, 7, 9, 9, 9, 9, 12])
+    print_setup(ws, header_row=TOP, last_row=last, last_col=len(DETAIL_HEADERS), landscape=True)
+    ws.auto_filter.ref = f"A{TOP}:N{max(last, TOP)}"
+
+
+def differences(result: ScorecardResult, people: pd.DataFrame | None = None) -> list[dict[str, object]]:
+    """Every 上级评分 / 二级评分 that differs from the score the row's 计分方式 computes."""
+    found = []
+    items = ordered_items(result, ranked_people(result) if people is None else people)
+    for t in items.itertuples(index=False):
+        if t.computed is None:
+            continue
+        for key in ("reviewer1", "reviewer2"):
+            given = getattr(t, key)
+            if given is not None and given != t.computed:
+                found.append({"department": t.department, "person": t.person, "indicator": t.indicator,
+                              "actual": display(t.actual_raw), "actual_cell": _where(t.sheet, t.actual_cell),
+                              "computed": t.computed, "reviewer": REVIEWER_NAMES[key], "points": given,
+                              "counted": t.basis == REVIEWER_NAMES[key],
+                              "cell": _where(t.sheet, getattr(t, f"{key}_cell"))})
+    return found
+
+
+def _differences(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, heading: str) -> None:
+    headers = ["部门", "姓名", "考核指标", "实际完成", "计算得分", "评分人", "评分", "差额", "是否采用", "单元格"]
+    title(ws, f"评分差异——{heading}", len(headers),
+          "上级或二级评分与按计分方式算出的分数不同的指标（以评分人的分数为准，请核对是否有意为之）")
+    rows = [[d["department"], d["person"], d["indicator"], d["actual"], number(d["computed"]), d["reviewer"],
+             number(d["points"]), number(d["points"] - d["computed"]), "是" if d["counted"] else "否", d["cell"]]
+            for d in differences(result, people)]
+    if not rows:
+        rows.append(["—", "", "没有评分差异", "", None, "", None, None, "", ""])
+    last = write_table(ws, TOP, headers, rows, {4: SCORE_FORMAT, 6: SCORE_FORMAT, 7: "+0.00;-0.00;0.00"})
+    set_widths(ws, [10, 8, 18, 10, 9, 9, 8, 8, 9, 12])
+    print_setup(ws, header_row=TOP, last_row=last, last_col=len(headers), landscape=True)
+
+
+def _problems(ws: Worksheet, result: ScorecardResult, heading: str) -> None:
+    headers = ["级别", "位置", "说明"]
+    title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分；警告和提示不影响评分，但请核对")
+    ordered = sorted(result.problems, key=lambda p: LEVEL_ORDER[p.level])
+    rows = [[LEVEL_NAMES[p.level], "：".join(x for x in (p.file, p.where) if x), p.message] for p in ordered]
+    if not rows:
+        rows.append(["—", "", "没有发现问题"])
+    last = write_table(ws, TOP, headers, rows)
+    set_widths(ws, [7, 16, 90])
+    print_setup(ws, header_row=TOP, last_row=last, last_col=len(headers), landscape=True)
+    ws.auto_filter.ref = f"A{TOP}:C{last}"
+
+
+def _audit(ws: Worksheet, result: ScorecardResult, sources: Sequence[Path], settings: ScorecardSettings) -> None:
+    rows: list[list[object]] = []
+    for source in sources:
+        digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        rows += [["输入文件", Path(source).name], ["输入文件 SHA-256", digest]]
+    rows += [["kpicli 版本", __version__], ["评分时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")],
+             ["公司", result.company or ""], ["考核期间", result.period or ""]]
+    rows += [[k, v] for k, v in settings_rows(settings)]
+    title(ws, "评分规则与审计信息", 2)
+    last = write_table(ws, 3, ["项目", "值"], rows)
+    set_widths(ws, [44, 80])
+    print_setup(ws, header_row=3, last_row=last, last_col=2, landscape=True)
+
+
+__all__ = ["RESULT_SHEETS", "build_scorecard_sheets", "differences", "ranked_people", "write_scorecard_result"]

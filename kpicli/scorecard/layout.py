@@ -1,0 +1,166 @@
+"""The words of a scorecard sheet (contract §2): header names, person-block labels, section titles, periods."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+
+from ..vocab import normalize
+from .values import cell_number, is_blank, parse_amount_text
+
+INDICATOR = "indicator"
+HEADERS: dict[str, str] = {
+    **dict.fromkeys(("序号",), "seq"),
+    **dict.fromkeys(("考核维度", "维度", "类别", "考核类别"), "dimension"),
+    **dict.fromkeys(("考核指标", "考核项目", "工作目标", "指标名称", "考核内容"), INDICATOR),
+    **dict.fromkeys(("指标要求", "目标值", "指标说明", "评价指标及指标值", "经营管理目标"), "requirement"),
+    **dict.fromkeys(("权重",), "weight"),
+    **dict.fromkeys(("标准分", "分值", "标准分数", "满分"), "standard"),
+    **dict.fromkeys(("评分标准", "考核办法", "评分等级", "计分方法"), "standard_text"),
+    **dict.fromkeys(("计分方式",), "rule"),
+    **dict.fromkeys(("实际完成", "完成值", "实际值", "指标完成情况", "完成情况"), "actual"),
+    **dict.fromkeys(("自评", "自评分", "自评得分"), "self"),
+    **dict.fromkeys(("上级评分", "上级", "一级评分", "直接上级", "考核人评分"), "reviewer1"),
+    **dict.fromkeys(("二级评分", "隔级", "复核", "复核评分", "二级"), "reviewer2"),
+    **dict.fromkeys(("得分", "实得分"), "typed_score"),
+    **dict.fromkeys(("备注", "未完成原因"), "remark"),
+    **dict.fromkeys(("是否触及", "是否违反", "结果"), "touched"),
+}
+HEADER_NAMES: dict[str, str] = {"weight": "权重", "standard": "标准分", "rule": "计分方式", "actual": "实际完成",
+                                "self": "自评", "reviewer1": "上级评分", "reviewer2": "二级评分", "typed_score": "得分"}
+END_WORDS = frozenset({"合计", "总分", "总计", "加权合计", "得分"})
+REDLINE_WORDS = ("电网", "红线", "否决")
+TOUCHED_WORDS = frozenset({"是", "触及", "有", "违反", "已触及", "√", "y", "yes"})
+UNTOUCHED_WORDS = frozenset({"否", "未触及", "无", "没有", "未违反", "×", "n", "no"})
+
+PERSON_LABELS: dict[str, str] = {
+    **dict.fromkeys(("姓名",), "name"),
+    **dict.fromkeys(("部门", "管理处", "单位"), "department"),
+    **dict.fromkeys(("岗位", "职务", "职位"), "position"),
+    **dict.fromkeys(("考核期间", "考核周期", "考核月份"), "period"),
+    **dict.fromkeys(("绩效奖金基数", "考核奖金基数", "奖金基数"), "base"),
+    **dict.fromkeys(("公司名称",), "company"),
+}
+_BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
+_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+[、.]|\d+(?:[、.](?!\d)|、)"
+                        r"|[(][一二三四五六七八九十\d]+[)])\s*")
+_WEIGHT = re.compile(r"[(\[【]?\s*(?:权重|占)?\s*[:]?\s*(\d+(?:\.\d+)?)\s*%\s*[)\]】]?")
+_SUBTOTAL = re.compile(r"[(\[【]?\s*(?:满分|分值|标准分)?\s*[:]?\s*(\d+(?:\.\d+)?)\s*分?\s*[)\]】]?\s*$")
+
+
+def header_field(value: object) -> str | None:
+    """The column a header cell names ('权重(%)' → weight), or None for any other text."""
+    if not isinstance(value, str):
+        return None
+    text = normalize(value)
+    return HEADERS.get(text) or HEADERS.get(_BRACKETED.sub("", text).rstrip(":"))
+
+
+def header_fields(row: list[object]) -> set[str]:
+    return {f for f in map(header_field, row) if f}
+
+
+def is_header_row(row: list[object]) -> bool:
+    return INDICATOR in header_fields(row)
+
+
+def is_end_cell(value: object) -> bool:
+    """合计/总分/总计/加权合计/得分 or a signature line: the row ends a table."""
+    text = normalize(value).rstrip(":")
+    return text in END_WORDS or "签字" in text or "签名" in text
+
+
+def is_redline_title(text: str | None) -> bool:
+    return bool(text) and any(w in text for w in REDLINE_WORDS)
+
+
+def touched_value(value: object) -> bool | None:
+    """是/触及/有/违反 → True; 否/未触及/无/blank → False; anything else None (an error)."""
+    if is_blank(value):
+        return False
+    text = normalize(value)
+    if text in TOUCHED_WORDS:
+        return True
+    if text in UNTOUCHED_WORDS:
+        return False
+    return None
+
+
+def person_label(value: object) -> tuple[str, object | None] | None:
+    """('name', None) for a label cell 姓名; ('name', '张三') for 姓名:张三 / 姓名：张三; None otherwise."""
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    label, colon, rest = text.partition(":")
+    key = PERSON_LABELS.get(normalize(label))
+    if key is None:
+        return None
+    rest = rest.strip()
+    return key, (rest if colon and rest else None)
+
+
+@dataclass(frozen=True)
+class Title:
+    """A section title or section row: name without numbering, weight (%) or points subtotal."""
+
+    name: str | None
+    weight: Fraction | None = None
+    subtotal: Fraction | None = None
+    redline: bool = False
+
+
+def parse_title(text: object) -> Title:
+    """'一、业绩考核(80%)' → 业绩考核 weight 80; '经营指标 60' → 经营指标 subtotal 60; '三、电网指标' → red line."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
+    body = _NUMBERING.sub("", raw, count=1).strip()
+    weight = subtotal = None
+    found = _WEIGHT.search(body)
+    if found:
+        weight = Fraction(found.group(1))
+        body = body[: found.start()] + body[found.end():]
+    else:
+        found = _SUBTOTAL.search(body)
+        if found and found.start() > 0:
+            subtotal = Fraction(found.group(1))
+            body = body[: found.start()]
+    name = re.sub(r"^[\s:：\-—]+|[\s:：\-—()（）]+$", "", body).strip() or None
+    return Title(name, weight, subtotal, is_redline_title(raw))
+
+
+_QUARTER = re.compile(r"^(\d{4})(?:年度?|[-/.])?(?:第)?([1-4一二三四])季度$|^(\d{4})(?:年|[-/.])?q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})月?(?:份)?$")
+_YEAR = re.compile(r"^(\d{4})(?:年|年度|全年|年全年)?$")
+_CN = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def normalise_period(value: object) -> str | None:
+    """2026年第1季度 / 2026年3月 / 2026年度 for the accepted spellings; None when not recognised."""
+    if isinstance(value, (datetime, date)):
+        return f"{value.year}年{value.month}月"
+    number = cell_number(value)
+    if number is not None:
+        return f"{int(number)}年度" if number.denominator == 1 and 1900 < number < 2200 else None
+    text = normalize(value)
+    match = _QUARTER.match(text)
+    if match:
+        year = match.group(1) or match.group(3)
+        quarter = _CN.get(match.group(2) or "", match.group(2) or match.group(4))
+        return f"{year}年第{quarter}季度"
+    match = _MONTH.match(text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{match.group(1)}年{int(match.group(2))}月"
+    match = _YEAR.match(text)
+    if match:
+        return f"{match.group(1)}年度"
+    return None
+
+
+def parse_base(value: object) -> Fraction | None:
+    number = cell_number(value)
+    if number is not None:
+        return number
+    amount = parse_amount_text(str(value)) if isinstance(value, str) else None
+    return amount.value if amount is not None and not amount.percent else None

@@ -1,0 +1,71 @@
+"""The result of scoring a workbook of scorecards, and its machine-readable form (contract §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from ..errors import Problem
+from .scoring import half_up
+
+
+@dataclass
+class ScorecardResult:
+    """Everything `score_workbook` found: the scored indicator frame, people, sections, red lines and problems.
+
+    indicators: the tidy frame (one row per person × indicator) plus computed / score / basis.
+    people: one row per scorecard sheet plus total (exact), score (rounded Decimal), grade, coefficient,
+    bonus, rank, department_rank, red_lines. sections: per person and section, score and weight.
+    """
+
+    indicators: pd.DataFrame
+    people: pd.DataFrame
+    sections: pd.DataFrame
+    red_lines: pd.DataFrame
+    company: str | None = None
+    period: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+    def person_sections(self, sheet: str) -> list[dict[str, object]]:
+        part = self.sections[self.sections["sheet"] == sheet]
+        return [{"section": s, "weight": _number(w), "score": _number(None if v is None else half_up(v, 2))}
+                for s, w, v in zip(part["section"], part["weight"], part["score"])]
+
+    def to_json(self) -> dict[str, object]:
+        """The §5 object: kind, company, period, people, problems (numbers as JSON numbers, null when absent)."""
+        people = []
+        for p in self.people.to_dict("records"):
+            people.append({
+                "name": p["person"], "department": p["department"], "position": p["position"], "sheet": p["sheet"],
+                "sections": self.person_sections(p["sheet"]),
+                "score": _number(p["score"]), "grade": p["grade"], "coefficient": _number(p["coefficient"]),
+                "base": _number(p["base"]), "bonus": _number(p["bonus"]),
+                "rank": _int(p["rank"]), "department_rank": _int(p["department_rank"]),
+                "red_lines": list(p["red_lines"]),
+            })
+        return {"kind": "scorecard", "company": self.company, "period": self.period, "people": people,
+                "problems": [p.to_dict() for p in self.problems]}
+
+
+def _number(value: object) -> int | float | None:
+    """A JSON number: whole values as int only for weights and bases written whole, else float of the exact decimal."""
+    if value is None or (not isinstance(value, (Decimal, Fraction, int, float)) and pd.isna(value)):
+        return None
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return int(value)
+        value = half_up(value, 6)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value  # type: ignore[return-value]
+
+
+def _int(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
