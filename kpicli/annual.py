@@ -95,18 +95,22 @@ def _entry(head: dict, row: pd.Series, *, rewarded: bool) -> dict:
 # --- reading the year ------------------------------------------------------------------------------------------------
 
 
-def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None) -> AnnualResult:
+def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_blank: bool = False) -> AnnualResult:
     """Assess each workbook once (checklists and kpicli result workbooks alike), check they form one
     company's year, and combine them. KpiError / DataError (exit 1) name the offending files."""
     paths = [Path(p) for p in paths]
     if not paths:
         raise KpiError("没有给出工作簿;请给出同一年度的季度检查表,如 2026Q1_客户触点检查表.xlsx …")
     rules, source = resolve_rules(rules_path, paths[0])
-    assessments = [assess(p, rules=rules) for p in paths]
+    assessments = [assess(p, rules=rules, allow_blank=allow_blank) for p in paths]
     by_quarter = check_same_year(assessments)
     broken = [a for a in assessments if a.has_errors]
     if broken:
-        lines = [f"  {a.checklist.path.name}:{sum(p.level == 'error' for p in a.problems)} 个错误" for a in broken]
+        lines = []
+        for a in broken:
+            lines.append(f"  {a.checklist.path.name}：{sum(p.level == 'error' for p in a.problems)} 个错误")
+            # the accidents that change a score (a project nobody filled …) are named, not just counted
+            lines.extend(f"    {p.message}" for p in a.problems if p.level == "error" and p.lead)
         first = broken[0].checklist.path.name
         raise DataError("以下工作簿有错误,未做年度汇总:\n" + "\n".join(lines)
                         + f"\n请先用 kpicli check 查看并修正,例如:kpicli check {first}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import ChineseCommand, FormatOpt, RulesOpt, app, check_format
+from .cli_common import AllowBlankOpt, ChineseCommand, FormatOpt, RulesOpt, app, check_format
 
 FilesArg = Annotated[list[Path], typer.Argument(
     help="同一公司同一年度的季度工作簿:检查表或 kpicli 评分结果均可,顺序不限,每个季度一个",
@@ -24,6 +24,7 @@ def annual(
     output: OutputOpt = None,
     rules: RulesOpt = None,
     force: Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的同名文件")] = False,
+    allow_blank: AllowBlankOpt = False,
 ) -> int:
     """年度汇总:每个职能、项目的四个季度得分和等级、年度绩效是否封顶及原因、全年奖惩,以及每个人是否封顶。
 
@@ -41,7 +42,7 @@ def annual(
         require_xlsx(output, "年度汇总工作簿")
         same = next((f for f in files if f.resolve() == output.resolve()), None)
         ensure_writable(output, force=force, source=same)
-    result = assess_year(files, rules_path=rules)
+    result = assess_year(files, rules_path=rules, allow_blank=allow_blank)
     written = write_annual(result, output) if output is not None else None
     if fmt == "json":
         print_json(result.to_dict())

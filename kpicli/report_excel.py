@@ -185,9 +185,24 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
     legend = "等级:" + ",".join(f"{b.grade} ≥ {b.min}" for b in a.rules.grades.bands) + f",其余为 {a.rules.grades.lowest}"
     legend += "\uff1b奖惩\uff1a正数为奖励、负数为处罚\uff0c空白为无奖惩\uff08物业以服务费调整体现\uff09"
     put(ws, r + 2, 1, legend).font = MUTED_FONT
+    r += 2
+    for line in _unassessed_reasons(a):  # why a unit shows 不列入考核, so nobody reads it as a zero
+        r += 1
+        put(ws, r, 1, line).font = MUTED_FONT
     set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8, 10])
-    print_setup(ws, header_row=top, last_row=r + 2, last_col=len(headers), landscape=True)
+    print_setup(ws, header_row=top, last_row=r, last_col=len(headers), landscape=True)
     ws.freeze_panes = "B5"
+
+
+def _unassessed_reasons(a: Assessment) -> list[str]:
+    """One line per unit that is not assessed for a reason other than having no applicable item."""
+    if "reason" not in a.units.columns:
+        return []
+    lines = []
+    for u in a.units.itertuples(index=False):
+        if not u.assessed and u.reason and u.reason != "没有适用的触点":
+            lines.append(f"{u.group}·{u.function}：不列入考核（{u.reason}）")
+    return lines
 
 
 def _text_cell(ws: Worksheet, row: int, col: int, value: object) -> None:

@@ -176,6 +176,15 @@ def test_project_missing_from_one_sheet_is_said_and_not_assessed_there(tmp_path)
     assert explained.exit_code == 0 and "不列入考核（工作表中没有该单位的列组）" in flat(explained.output)
 
 
+def test_result_workbook_says_why_a_unit_is_not_assessed(tmp_path):
+    path = without_wangjiangtai_in_property(tmp_path)
+    out = tmp_path / "结果.xlsx"
+    assert run("score", path, "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["评分汇总"]
+    lines = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert "望江台·物业：不列入考核（「物业篇」中没有该项目的列组）" in lines
+
+
 # --- 3. a project nobody filled ---------------------------------------------------------------------------------
 
 
@@ -441,3 +450,20 @@ def test_hidden_item_rows_get_an_info_line_and_are_still_scored(tmp_path):
     assert unit_row(a, "营销", "云栖府")["score"] == Decimal("33.33")
     out = flat(run("check", path).output)
     assert "营销篇!D6、D7" in out
+
+
+def test_annual_refuses_a_quarter_with_a_blank_project_unless_allow_blank(tmp_path):
+    quarters = []
+    for q in (1, 2):
+        sheets = standard_sheets()
+        for spec in sheets.values():
+            spec.groups = ["城市公司", "云栖府", "望江台", "观澜苑", "江岸启城"]  # 江岸启城: nothing typed
+        info = {"公司名称": "示例公司", "年度": 2026, "季度": q}
+        quarters.append(build_checklist(tmp_path / f"2026Q{q}_检查表.xlsx", sheets, info=info))
+    refused = run("annual", *quarters)
+    assert refused.exit_code == 1
+    assert "江岸启城：所有职能表均未填写" in flat(refused.output)
+    allowed = run("annual", *quarters, "--allow-blank", "--format", "json")
+    assert allowed.exit_code == 0, allowed.output
+    data = json.loads(allowed.stdout)
+    assert data["year"] == 2026
