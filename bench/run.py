@@ -78,7 +78,7 @@ def make_workbook(path: Path, *, projects: int, touchpoints: int, seed: int = 7,
 
 
 def kpicli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kpicli.cli", *args]
+    return [sys.executable, "-m", "kpicli.cli.app", *args]
 
 
 def bench_scale(name: str, projects: int, touchpoints: int, repeat: int, folder: Path) -> list[dict]:

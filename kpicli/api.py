@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .errors import DataError, KpiError
+from kpicli.core.errors import DataError, KpiError
 
 if TYPE_CHECKING:
-    from .assessment import Assessment
+    from kpicli.checklist.assessment import Assessment
 
 
 class Scored(NamedTuple):
@@ -20,10 +20,10 @@ class Scored(NamedTuple):
 
 
 def _assess(path: Path, rules_path: Path | None, **period: object) -> Assessment:
-    from .sheets import start_reading
+    from kpicli.checklist.sheets import start_reading
 
     reading = start_reading(path)  # the workbook is read while the next line imports pandas
-    from .assessment import assess
+    from kpicli.checklist.assessment import assess
 
     return assess(Path(path), rules_path=rules_path, raw=reading, **period)
 
@@ -55,7 +55,7 @@ def score(
     in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it;
     the returned Scored names that backup.
     """
-    from .outputs import backup, default_output, ensure_writable, require_xlsx
+    from kpicli.io.outputs import backup, default_output, ensure_writable, require_xlsx
 
     path = Path(path)
     if in_place:
@@ -70,7 +70,7 @@ def score(
         require_xlsx(target, "结果工作簿")
         ensure_writable(target, force=force, source=path)
     result = rank(path, rules_path=rules_path, **period)
-    from .report_excel import write_result  # openpyxl: only once there is something to write
+    from kpicli.render.result_book import write_result  # openpyxl: only once there is something to write
 
     copy = backup(path) if in_place else None
     return Scored(result, write_result(result, target), copy)
@@ -87,9 +87,9 @@ def template(
     force: bool = False,
 ) -> Path:
     """Write a blank checklist for the quarter from the touchpoint catalogue."""
-    from .catalog import load_catalog
-    from .outputs import ensure_writable, require_xlsx
-    from .template import write_template
+    from kpicli.checklist.catalog import load_catalog
+    from kpicli.io.outputs import ensure_writable, require_xlsx
+    from kpicli.render.template import write_template
 
     out = Path(out)
     require_xlsx(out, "检查表模板")

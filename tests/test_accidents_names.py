@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 from year_books import quarter_sheets
 
 from kpicli import api
-from kpicli.cli import app
-from kpicli.collect import collect
-from kpicli.explain import explain
-from kpicli.reader import read_checklist
-from kpicli.vocab import display_name, name_key
+from kpicli.checklist.collect import collect
+from kpicli.checklist.explain import explain
+from kpicli.checklist.reader import read_checklist
+from kpicli.cli.app import app
+from kpicli.core.vocab import display_name, name_key
 
 FULL = "ＡＢＣ未来城"  # full-width letters, as an Excel user on a Chinese IME types them
 HALF = "ABC未来城"

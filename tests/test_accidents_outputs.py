@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from year_books import build_year
 
 from kpicli import api
-from kpicli.cli import app
-from kpicli.rules import DEFAULT_RULES, load_rules, parse_rules
-from kpicli.rules_text import rules_rows, to_toml
+from kpicli.cli.app import app
+from kpicli.rules.model import DEFAULT_RULES, load_rules, parse_rules
+from kpicli.rules.text import rules_rows, to_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 Q1_SAMPLE = ROOT / "sample_workbooks" / "2026Q1_客户触点检查表.xlsx"
@@ -132,7 +132,7 @@ def test_every_output_must_end_in_xlsx(command: str, book: Path, tmp_path: Path)
 
 
 def test_the_library_refuses_a_non_xlsx_output_too(book: Path, tmp_path: Path) -> None:
-    from kpicli.errors import KpiError
+    from kpicli.core.errors import KpiError
 
     with pytest.raises(KpiError, match=r"\.xlsx 结尾"):
         api.score(book, tmp_path / "结果.csv")

@@ -28,11 +28,11 @@ from builders import (
 from typer.testing import CliRunner
 
 from kpicli import api
-from kpicli.assessment import assess
-from kpicli.cli import app
-from kpicli.sheetscan import scan_sheets
-from kpicli.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
-from kpicli.vocab import FUNCTION_SHEETS
+from kpicli.checklist.assessment import assess
+from kpicli.cli.app import app
+from kpicli.core.vocab import FUNCTION_SHEETS
+from kpicli.io.sheetscan import scan_sheets
+from kpicli.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
 
 
 def run(*args: object):

@@ -15,9 +15,9 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 from year_books import COMPANY, build_quarter, build_year, quarter_sheets
 
-from kpicli.annual import ASSESSED, MISSING, NOT_ASSESSED, at_or_below, cap_reason
-from kpicli.cli import app
-from kpicli.rules import DEFAULT_RULES, parse_rules
+from kpicli.checklist.annual import ASSESSED, MISSING, NOT_ASSESSED, at_or_below, cap_reason
+from kpicli.cli.app import app
+from kpicli.rules.model import DEFAULT_RULES, parse_rules
 
 CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 

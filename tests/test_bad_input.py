@@ -26,9 +26,9 @@ from builders import Item, SheetSpec, build_checklist
 from openpyxl.workbook.workbook import Workbook
 from typer.testing import CliRunner
 
-from kpicli import safety
-from kpicli.cli import app
-from kpicli.report_excel import RESULT_SHEETS
+from kpicli.cli.app import app
+from kpicli.io import safety
+from kpicli.render.result_book import RESULT_SHEETS
 
 MiB = 1024 * 1024
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -560,7 +560,7 @@ import resource, sys
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 sys.argv = ["kpicli", "check", sys.argv[2]]
-from kpicli.cli import main
+from kpicli.cli.app import main
 main()
 """
 

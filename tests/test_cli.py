@@ -26,8 +26,8 @@ from builders import (
 )
 from typer.testing import CliRunner
 
-from kpicli.assessment import assess
-from kpicli.cli import app
+from kpicli.checklist.assessment import assess
+from kpicli.cli.app import app
 
 RESULT_SHEETS = ["评分汇总", "职能排名", "项目排名", "奖惩明细", "岗位得分", "自查偏差", "问题清单", "明细"]
 INPUT_SHEETS = ["基本信息", "营销篇", "研发篇", "工程篇", "客户关系篇", "物业篇", "人员名单"]
@@ -483,7 +483,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 def test_json_on_stdout_is_utf8_whatever_the_locale(workbook):
     """LANG=C, no PYTHONIOENCODING, and neither UTF-8 mode nor locale coercion: stdout would be ASCII."""
-    proc = subprocess.run([sys.executable, "-X", "utf8=0", "-m", "kpicli.cli", "rank", str(workbook), "--format",
+    proc = subprocess.run([sys.executable, "-X", "utf8=0", "-m", "kpicli.cli.app", "rank", str(workbook), "--format",
                            "json"], capture_output=True, env=_env(PYTHONCOERCECLOCALE="0"), timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     data = json.loads(proc.stdout.decode("utf-8"))
@@ -556,7 +556,7 @@ def test_option_values_are_converted_and_refused_in_chinese(workbook):
 
 
 def _kpicli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-X", "importtime", "-m", "kpicli.cli", *map(str, args)],
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "kpicli.cli.app", *map(str, args)],
                           capture_output=True, env=_env(PYTHONIOENCODING="utf-8"), timeout=120, check=False,
                           cwd=cwd)
 
@@ -567,7 +567,7 @@ def test_a_real_run_writes_everything_and_keeps_the_exit_code(workbook, broken, 
     check_contract(json.loads(proc.stdout.decode("utf-8")))  # the whole document reached the pipe
     # without a rules file, option parsing and scoring never load pydantic (0.2 s of every run) — as long as
     # typer still offers the hook kpicli's own converters plug into (older and newer typers convert differently)
-    from kpicli.cli_common import RuntimeParam
+    from kpicli.cli.common import RuntimeParam
 
     if RuntimeParam is not None:
         assert "pydantic" not in proc.stderr.decode("utf-8", "replace")
@@ -588,7 +588,7 @@ def test_a_real_run_writes_everything_and_keeps_the_exit_code(workbook, broken, 
 @pytest.mark.parametrize("change", ["no hook", "hook of another shape"])
 def test_options_still_work_when_typer_converts_them_itself(workbook, monkeypatch, change):
     """kpicli's own converters plug into a typer internal; without it typer's conversion takes over."""
-    from kpicli import cli_common
+    from kpicli.cli import common as cli_common
 
     if change == "no hook":
         monkeypatch.setattr(cli_common, "RuntimeParam", None)

@@ -12,13 +12,13 @@ import pytest
 from builders import Item, SheetSpec, build_checklist, cell_of, layout_of
 from typer.testing import CliRunner
 
-from kpicli.assessment import assess
-from kpicli.cli import app
-from kpicli.collect import collect
-from kpicli.outputs import written_by_kpicli
-from kpicli.reader import read_checklist
-from kpicli.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
-from kpicli.vocab import FUNCTION_SHEETS
+from kpicli.checklist.assessment import assess
+from kpicli.checklist.collect import collect
+from kpicli.checklist.reader import read_checklist
+from kpicli.cli.app import app
+from kpicli.core.vocab import FUNCTION_SHEETS
+from kpicli.io.outputs import written_by_kpicli
+from kpicli.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
 
 PROJECTS = ("云栖府", "望江台", "星河湾", "观澜苑")
 SELF_VALUES = ("完成", "部分完成", "完成", "不适用", "未完成")

@@ -14,12 +14,12 @@ import pytest
 from builders import FUNCTION_SHEET_NAMES, Item, SheetSpec, build_checklist, cell_of
 from typer.testing import CliRunner
 
-from kpicli.assessment import assess
-from kpicli.cli import app
-from kpicli.errors import KpiError
-from kpicli.explain import explain
-from kpicli.rules import Rules, Scoring
-from kpicli.vocab import FUNCTIONS
+from kpicli.checklist.assessment import assess
+from kpicli.checklist.explain import explain
+from kpicli.cli.app import app
+from kpicli.core.errors import KpiError
+from kpicli.core.vocab import FUNCTIONS
+from kpicli.rules.model import Rules, Scoring
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 QUARTERS = {"Q1": "2026Q1_客户触点检查表.xlsx", "Q3": "2026Q3_客户触点检查表.xlsx"}

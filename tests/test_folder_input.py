@@ -1,4 +1,4 @@
-"""check, rank (and the score helper) over several files or a folder; kpicli.inputs on its own."""
+"""check, rank (and the score helper) over several files or a folder; kpicli.cli.inputs on its own."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from builders import build_checklist, example_sheet, standard_workbook
 from typer.testing import CliRunner
 
-from kpicli.cli import app
-from kpicli.errors import KpiError
-from kpicli.inputs import expand_inputs, progress, score_files, several_paths
+from kpicli.cli.app import app
+from kpicli.cli.inputs import expand_inputs, progress, score_files, several_paths
+from kpicli.core.errors import KpiError
 
 TOP_KEYS = {"company", "year", "quarter", "functions", "projects", "units", "problems"}
 
@@ -172,7 +172,7 @@ def test_score_files_writes_one_result_per_input(folder, capsys):
     assert all((folder / Path(d["output"]).name).exists() for d in data)
 
 
-# --- kpicli.inputs ------------------------------------------------------------------------------------------------
+# --- kpicli.cli.inputs ------------------------------------------------------------------------------------------------
 
 
 def test_expand_inputs_sorts_naturally_and_drops_duplicates(tmp_path):

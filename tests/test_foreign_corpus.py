@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kpicli.cli import app
+from kpicli.cli.app import app
 
 FOREIGN = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")

@@ -28,8 +28,8 @@ from lo import (
 )
 from typer.testing import CliRunner
 
-from kpicli.cli import app
-from kpicli.vocab import FUNCTION_SHEETS, FUNCTIONS, RESULT_CHOICES
+from kpicli.cli.app import app
+from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, RESULT_CHOICES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_workbooks").glob("*.xlsx"))

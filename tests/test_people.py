@@ -14,9 +14,9 @@ from builders import Item, SheetSpec, build_checklist
 from typer.testing import CliRunner
 from year_books import COMPANY, ROSTERS, build_quarter, build_year, quarter_sheets
 
-from kpicli.allocation import OK_TEXT
-from kpicli.assessment import assess
-from kpicli.cli import app
+from kpicli.checklist.assessment import assess
+from kpicli.cli.app import app
+from kpicli.render.allocation import OK_TEXT
 
 YELLOW = "FFF2CC"
 

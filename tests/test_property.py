@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kpicli import api
-from kpicli.cli import app
+from kpicli.cli.app import app
 
 FUNCTION_SHEETS = ["营销篇", "工程篇", "物业篇"]
 ITEM_HEADERS = ["序号", "触点编号", "客户阶段", "触点名称", "触点等级", "标准动作"]

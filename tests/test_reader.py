@@ -24,10 +24,10 @@ from builders import (
 )
 from typer.testing import CliRunner
 
-from kpicli.assessment import assess
-from kpicli.cli import app
-from kpicli.errors import InputError
-from kpicli.reader import read_checklist
+from kpicli.checklist.assessment import assess
+from kpicli.checklist.reader import read_checklist
+from kpicli.cli.app import app
+from kpicli.core.errors import InputError
 
 
 def scores(a) -> dict:
@@ -571,7 +571,7 @@ def test_layout_helper_matches_the_example_file():
 
 
 def test_a_background_read_gives_the_same_checklist(tmp_path):
-    from kpicli.sheets import start_reading
+    from kpicli.checklist.sheets import start_reading
 
     path = build_checklist(tmp_path / "例.xlsx", {"营销篇": example_sheet(), "工程篇": example_sheet()})
     now = read_checklist(path)
@@ -583,7 +583,7 @@ def test_a_background_read_gives_the_same_checklist(tmp_path):
 
 def test_a_background_read_hands_its_error_to_the_caller(tmp_path):
     from kpicli import api
-    from kpicli.sheets import start_reading
+    from kpicli.checklist.sheets import start_reading
 
     text = tmp_path / "备注.xlsx"
     text.write_text("不是工作簿", encoding="utf-8")

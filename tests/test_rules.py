@@ -21,9 +21,9 @@ from builders import FUNCTION_SHEET_NAMES, Item, SheetSpec, build_checklist, cel
 from typer.testing import CliRunner
 
 import kpicli
-from kpicli.cli import app
-from kpicli.rules import DEFAULT_RULES, Annual, Band, Grades, Rewards, Rules, Scoring, load_rules, parse_rules
-from kpicli.rules_text import to_toml
+from kpicli.cli.app import app
+from kpicli.rules.model import DEFAULT_RULES, Annual, Band, Grades, Rewards, Rules, Scoring, load_rules, parse_rules
+from kpicli.rules.text import to_toml
 
 RUNNER = CliRunner()
 POINTS_COLUMNS = ("触点编号", "触点名称", "触点等级", "分值")

@@ -1,4 +1,4 @@
-"""Tests for kpicli.safety: every bad input is refused with its own Chinese message, before any parsing."""
+"""Tests for kpicli.io.safety: every bad input is refused with its own Chinese message, before any parsing."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, installed or not
 
-from kpicli import safety
-from kpicli.errors import InputError
-from kpicli.safety import check_input_file, translate_library_error
+from kpicli.core.errors import InputError
+from kpicli.io import safety
+from kpicli.io.safety import check_input_file, translate_library_error
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from kpicli.cli import app
+from kpicli.cli.app import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
 COMPANY = "江城置业有限公司武汉城市公司"

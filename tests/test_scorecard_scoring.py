@@ -1,5 +1,5 @@
 """Scorecard workbooks end to end (contract scorecard.md §2–§5): built with openpyxl, read through
-kpicli.workbook.read_workbook, scored by kpicli.scorecard.score_workbook."""
+kpicli.io.workbook.read_workbook, scored by kpicli.scorecard.score_workbook."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scorecard_builders import Ind, Part, build_scorecard, points_card, weighted_card
 
+from kpicli.io.workbook import Grid, RawWorkbook, read_workbook
 from kpicli.scorecard import ScorecardResult, ScorecardSettings, score_workbook
-from kpicli.workbook import Grid, RawWorkbook, read_workbook
 
 EXAMPLE = Path("/work/shared/docs/scorecard-example.xlsx")
 

@@ -1,4 +1,4 @@
-"""Scoring, grading, ranking and rewards (contract §4) through kpicli.assessment.assess, on built workbooks."""
+"""Scoring, grading, ranking and rewards (contract §4) through kpicli.checklist.assessment.assess, on built workbooks."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from builders import (
     unit_row,
 )
 
-from kpicli.assessment import assess
-from kpicli.rules import Rules, Scoring
+from kpicli.checklist.assessment import assess
+from kpicli.rules.model import Rules, Scoring
 
 POINTS_COLUMNS = ("触点编号", "触点名称", "触点等级", "分值")
 

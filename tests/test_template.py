@@ -14,10 +14,11 @@ import pytest
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-from kpicli import api, catalog
-from kpicli.catalog import load_catalog
-from kpicli.cli import app
-from kpicli.outputs import written_by_kpicli
+from kpicli import api
+from kpicli.checklist import catalog
+from kpicli.checklist.catalog import load_catalog
+from kpicli.cli.app import app
+from kpicli.io.outputs import written_by_kpicli
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO / "templates"

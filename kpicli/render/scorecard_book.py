@@ -6,7 +6,7 @@
     问题清单   every problem with sheet!cell
     评分规则   the scorecard settings and each input file's SHA-256
 
-The input's sheets follow byte for byte through the checklist's zip-level graft (kpicli.package.graft).
+The input's sheets follow byte for byte through the checklist's zip-level graft (kpicli.io.package.graft).
 """
 
 from __future__ import annotations
@@ -24,18 +24,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
-from kpicli.outputs import atomic_write, mark_workbook
-from kpicli.package import graft
-from kpicli.report_excel import LEVEL_NAMES
-from kpicli.report_excel import _verify as verify_graft
-from kpicli.scorecard.result import ScorecardResult
-from kpicli.scorecard.scoring import half_up
-from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
-from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, settings_rows
-from kpicli.scorecard.values import display, fmt
-from kpicli.xlchart import ranking_chart
-from kpicli.xlfast import apply_style, cached_style
-from kpicli.xlstyle import (
+from kpicli.io.outputs import atomic_write, mark_workbook
+from kpicli.io.package import graft
+from kpicli.io.xlfast import apply_style, cached_style
+from kpicli.render.chart import ranking_chart
+from kpicli.render.result_book import LEVEL_NAMES
+from kpicli.render.result_book import _verify as verify_graft
+from kpicli.render.style import (
     BORDER,
     CENTER,
     MUTED_FONT,
@@ -48,6 +43,11 @@ from kpicli.xlstyle import (
     title,
     write_table,
 )
+from kpicli.scorecard.result import ScorecardResult
+from kpicli.scorecard.scoring import half_up
+from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
+from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, settings_rows
+from kpicli.scorecard.values import display, fmt
 
 # Every sheet this writer adds; an earlier run's copies in the input are replaced.
 RESULT_SHEETS = ("考核汇总", "指标明细", "评分差异", "问题清单", "评分规则")

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpicli.exact import format_score
+from kpicli.core.exact import format_score
 from kpicli.render.scorecard_book import differences, ranked_people
-from kpicli.report_terminal import console as default_console
-from kpicli.report_terminal import grade_text, print_problems
+from kpicli.render.terminal import console as default_console
+from kpicli.render.terminal import grade_text, print_problems
 from kpicli.scorecard.explain import PersonExplanation
 from kpicli.scorecard.result import ScorecardResult
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardSettings

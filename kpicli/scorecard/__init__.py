@@ -1,6 +1,6 @@
 """Personal KPI scorecards (绩效考核表 / 目标责任书): read, check, score, grade, rank (contract scorecard.md).
 
-    from kpicli.workbook import read_workbook
+    from kpicli.io.workbook import read_workbook
     from kpicli.scorecard import score_workbook
     result = score_workbook(read_workbook(path))
     result.to_json()
@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from ..workbook import RawWorkbook
+from kpicli.io.workbook import RawWorkbook
+
 from .book import ScorecardBook, read_book, sheet_kind
 from .result import ScorecardResult
 from .scoring import grade_people, score_items, sheet_totals

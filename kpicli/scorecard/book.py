@@ -7,9 +7,10 @@ from typing import Literal
 
 import pandas as pd
 
-from ..errors import Problem
-from ..vocab import INFO_SHEET, NAME_HEADER, normalize
-from ..workbook import Grid, RawWorkbook
+from kpicli.core.errors import Problem
+from kpicli.core.vocab import INFO_SHEET, NAME_HEADER, normalize
+from kpicli.io.workbook import Grid, RawWorkbook
+
 from .layout import HEADERS, INDICATOR, header_fields, person_label
 from .reader import INDICATOR_COLUMNS, SheetRead, read_sheet, resolve_maxima
 from .values import display, is_blank

@@ -10,14 +10,14 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from kpicli.errors import KpiError
-from kpicli.exact import cents_to_decimal, fraction_cents
+from kpicli.core.errors import KpiError
+from kpicli.core.exact import cents_to_decimal, fraction_cents
+from kpicli.core.vocab import name_key
 from kpicli.scorecard.apply import _number as rule_number
 from kpicli.scorecard.result import ScorecardResult
 from kpicli.scorecard.rule import Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
 from kpicli.scorecard.values import Actual, ScorecardValueError, display, fmt
-from kpicli.vocab import name_key
 
 ZERO = Fraction(0)
 

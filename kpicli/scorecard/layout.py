@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
-from ..vocab import normalize
+from kpicli.core.vocab import normalize
+
 from .values import cell_number, is_blank, parse_amount_text
 
 INDICATOR = "indicator"

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..errors import Problem
-from ..vocab import column_letter, normalize
+from kpicli.core.errors import Problem
+from kpicli.core.vocab import column_letter, normalize
+
 from .apply import check_rule
 from .layout import (
     HEADER_NAMES,

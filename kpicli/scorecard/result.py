@@ -8,7 +8,8 @@ from fractions import Fraction
 
 import pandas as pd
 
-from ..errors import Problem
+from kpicli.core.errors import Problem
+
 from .scoring import half_up
 
 

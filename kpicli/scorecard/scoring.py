@@ -7,10 +7,11 @@ from fractions import Fraction
 
 import pandas as pd
 
-from ..errors import Problem
-from ..exact import cents_to_decimal, fraction_cents
-from ..ranking import competition_rank, grade_of
-from ..rules import Rules
+from kpicli.core.errors import Problem
+from kpicli.core.exact import cents_to_decimal, fraction_cents
+from kpicli.grading.ranking import competition_rank, grade_of
+from kpicli.rules.model import Rules
+
 from .apply import apply_rule
 from .book import ScorecardBook
 from .rule import Rule

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from ..rules import DEFAULT_RULES, Grades
+from kpicli.rules.model import DEFAULT_RULES, Grades
 
 Reviewer = Literal["self", "reviewer1", "reviewer2"]
 RedLineMode = Literal["lowest", "zero", "flag"]

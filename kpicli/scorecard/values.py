@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from ..vocab import normalize
+from kpicli.core.vocab import normalize
 
 
 class ScorecardValueError(ValueError):

@@ -1,0 +1,333 @@
+"""The year: one company's quarterly assessments side by side, the annual cap and the year's rewards.
+
+Regulation 6.2.1: a function or project graded at or below the cap grade (B-) in `consecutive` calendar
+quarters in a row, or in `cumulative` quarters of the year, has everyone assessed in it capped at that grade
+in the annual review. A quarter not assessed, or with no workbook, is not "at or below" and breaks a run.
+Pure data: reading and scoring happen through assess(); rendering lives in report_annual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from kpicli.checklist.assessment import Assessment, assess
+from kpicli.core.errors import DataError, KpiError
+from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, FUNCTIONS, normalize
+from kpicli.grading.ranking import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
+from kpicli.rules.model import Rules, resolve_rules
+
+QUARTERS = (1, 2, 3, 4)
+ASSESSED, NOT_ASSESSED, MISSING = "assessed", "not_assessed", "missing"
+STATUS_LABELS = {NOT_ASSESSED: "不列入考核", MISSING: "缺少该季度"}
+_COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四"}
+
+
+@dataclass
+class AnnualResult:
+    """Wide tables, one row per function / project / unit, with per quarter q: status_q, score_q, grade_q
+    (and reward_q for functions and projects), then at_or_below, capped, reason, rewards."""
+
+    company: str | None
+    year: int
+    rules: Rules
+    rules_source: str
+    files: dict[int, Path]
+    functions: pd.DataFrame
+    projects: pd.DataFrame
+    units: pd.DataFrame
+    people: pd.DataFrame  # name, role, unit, function, quarter, basis, capped, reason
+    has_roster: bool = False
+    assessments: dict[int, Assessment] = field(default_factory=dict, repr=False)
+
+    @property
+    def missing_quarters(self) -> list[int]:
+        return [q for q in QUARTERS if q not in self.files]
+
+    @property
+    def cap_grade(self) -> str:
+        return self.rules.annual.cap_grade
+
+    def to_dict(self) -> dict:
+        """The machine-readable year (stable keys; quarter entries null when the workbook is missing)."""
+        return {
+            "company": self.company,
+            "year": self.year,
+            "files": {str(q): p.name for q, p in sorted(self.files.items())},
+            "functions": [_entry({"function": r["function"]}, r, rewarded=True) for _, r in self.functions.iterrows()],
+            "projects": [_entry({"project": r["project"]}, r, rewarded=True) for _, r in self.projects.iterrows()],
+            "units": [_entry({"function": r["function"], "project": r["project"]}, r, rewarded=False)
+                      for _, r in self.units.iterrows()],
+            "people": [
+                {"name": p.name, "role": p.role, "unit": p.unit,
+                 "function": p.function if isinstance(p.function, str) else None, "capped": bool(p.capped),
+                 "reason": p.reason}
+                for p in self.people.itertuples(index=False)
+            ],
+        }
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == int(value) else float(value)
+
+
+def _entry(head: dict, row: pd.Series, *, rewarded: bool) -> dict:
+    quarters: dict[str, dict | None] = {}
+    for q in QUARTERS:
+        status = row[f"status_{q}"]
+        if status == MISSING:
+            quarters[str(q)] = None
+            continue
+        entry = {"assessed": status == ASSESSED,
+                 "score": float(row[f"score_{q}"]) if status == ASSESSED else None,
+                 "grade": row[f"grade_{q}"] if status == ASSESSED else None}
+        if rewarded:
+            entry["reward"] = _number(row[f"reward_{q}"])
+        quarters[str(q)] = entry
+    return {**head, "quarters": quarters, "at_or_below": int(row["at_or_below"]), "capped": bool(row["capped"]),
+            "reason": row["reason"], "rewards": _number(row["rewards"])}
+
+
+# --- reading the year ------------------------------------------------------------------------------------------------
+
+
+def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_blank: bool = False) -> AnnualResult:
+    """Assess each workbook once (checklists and kpicli result workbooks alike), check they form one
+    company's year, and combine them. KpiError / DataError (exit 1) name the offending files."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise KpiError("没有给出工作簿;请给出同一年度的季度检查表,如 2026Q1_客户触点检查表.xlsx …")
+    rules, source = resolve_rules(rules_path, paths[0])
+    assessments = [assess(p, rules=rules, allow_blank=allow_blank) for p in paths]
+    by_quarter = check_same_year(assessments)
+    broken = [a for a in assessments if a.has_errors]
+    if broken:
+        lines = []
+        for a in broken:
+            lines.append(f"  {a.checklist.path.name}：{sum(p.level == 'error' for p in a.problems)} 个错误")
+            # the accidents that change a score (a project nobody filled …) are named, not just counted
+            lines.extend(f"    {p.message}" for p in a.problems if p.level == "error" and p.lead)
+        first = broken[0].checklist.path.name
+        raise DataError("以下工作簿有错误,未做年度汇总:\n" + "\n".join(lines)
+                        + f"\n请先用 kpicli check 查看并修正,例如:kpicli check {first}")
+    return combine(by_quarter, rules, source)
+
+
+def check_same_year(assessments: Sequence[Assessment]) -> dict[int, Assessment]:
+    """quarter → assessment, refusing (exit 1) unknown periods, two workbooks of one quarter, several years
+    or several companies. A workbook without a company name matches any company."""
+    unknown = [a.checklist.path.name for a in assessments if a.year is None or a.quarter is None]
+    if unknown:
+        raise DataError("无法确定以下工作簿的年度或季度:" + "、".join(unknown)
+                        + ";请在其「基本信息」表填写 年度、季度,或把文件名改为含 2026Q1 这样的年度季度")
+    years: dict[int, list[str]] = {}
+    for a in assessments:
+        years.setdefault(a.year, []).append(_label(a))
+    if len(years) > 1:
+        detail = ";".join(f"{y}年:{'、'.join(names)}" for y, names in sorted(years.items()))
+        raise DataError(f"工作簿不属于同一年度({detail});年度汇总只能用同一年的季度工作簿")
+    companies: dict[str, list[str]] = {}
+    for a in assessments:
+        if a.company and normalize(a.company):
+            companies.setdefault(normalize(a.company), []).append(f"{a.checklist.path.name}(「{a.company}」)")
+    if len(companies) > 1:
+        detail = "、".join(n for names in companies.values() for n in names)
+        raise DataError(f"工作簿不属于同一公司:{detail};年度汇总只能用同一公司的季度工作簿")
+    by_quarter: dict[int, list[Assessment]] = {}
+    for a in assessments:
+        by_quarter.setdefault(a.quarter, []).append(a)
+    doubles = {q: found for q, found in by_quarter.items() if len(found) > 1}
+    if doubles:
+        detail = ";".join(f"第{q}季度:{'、'.join(_names(found))}" for q, found in sorted(doubles.items()))
+        raise DataError(f"同一季度给出了多个工作簿({detail});每个季度只能给一个工作簿")
+    return {q: found[0] for q, found in sorted(by_quarter.items())}
+
+
+def _label(a: Assessment) -> str:
+    return f"{a.checklist.path.name}(第{a.quarter}季度)"
+
+
+def _names(found: list[Assessment]) -> list[str]:
+    """File names of one quarter's workbooks; a file given more than once is said so."""
+    counts: dict[Path, int] = {}
+    for a in found:
+        counts[a.checklist.path.resolve()] = counts.get(a.checklist.path.resolve(), 0) + 1
+    return [path.name + (f"(同一个文件给了 {n} 次)" if n > 1 else "") for path, n in counts.items()]
+
+
+# --- combining ---------------------------------------------------------------------------------------------------------
+
+
+def at_or_below(grade: object, rules: Rules) -> bool:
+    """The grade's place among the grade names (best → worst) is at or after the cap grade's."""
+    names = rules.grades.names
+    return isinstance(grade, str) and grade in names and names.index(grade) >= names.index(rules.annual.cap_grade)
+
+
+def cap_reason(statuses: dict[int, str], grades: dict[int, object], rules: Rules) -> tuple[int, bool, str]:
+    """(quarters at or below the cap grade, capped, why) for one unit's year. Runs are over calendar
+    quarters: a quarter not assessed or without a workbook ends a run."""
+    low = [q for q in QUARTERS if statuses.get(q) == ASSESSED and at_or_below(grades.get(q), rules)]
+    annual, cap = rules.annual, rules.annual.cap_grade
+    runs: list[list[int]] = []
+    for q in low:
+        if runs and runs[-1][-1] == q - 1:
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    reasons = []
+    for run in runs:
+        if len(run) >= annual.consecutive:
+            if len(run) == 1:
+                reasons.append(f"第{run[0]}季度为{cap}及以下")
+            else:
+                reasons.append(f"第{_quarters(run)}季度连续{_count(len(run))}个季度为{cap}及以下")
+    in_runs = {q for run in runs if len(run) >= annual.consecutive for q in run}
+    if len(low) >= annual.cumulative and not set(low) <= in_runs:  # else the runs already say it all
+        reasons.append(f"全年累计{_count(len(low))}个季度(第{_quarters(low)}季度)为{cap}及以下")
+    return len(low), bool(reasons), ";".join(reasons)
+
+
+def _quarters(qs: Sequence[int]) -> str:
+    return "、".join(str(q) for q in qs)
+
+
+def _count(n: int) -> str:
+    return _COUNT_WORDS.get(n, str(n))
+
+
+def combine(by_quarter: dict[int, Assessment], rules: Rules, rules_source: str) -> AnnualResult:
+    """The year from the quarters present (quarter → assessment of one company's one year)."""
+    latest = by_quarter[max(by_quarter)]
+    company = next((a.company for _, a in sorted(by_quarter.items(), reverse=True) if a.company), None)
+    functions = _wide(by_quarter, rules, "function", list(FUNCTIONS))
+    projects = _wide(by_quarter, rules, "project", _all_projects(by_quarter))
+    units = _wide(by_quarter, rules, "unit", [(f, p) for p in _all_projects(by_quarter) for f in FUNCTIONS])
+    people, has_roster = _people(by_quarter, functions, projects, units)
+    return AnnualResult(company=company, year=int(latest.year), rules=rules, rules_source=rules_source,
+                        files={q: a.checklist.path for q, a in by_quarter.items()}, functions=functions,
+                        projects=projects, units=units, people=people, has_roster=has_roster,
+                        assessments=dict(by_quarter))
+
+
+def _all_projects(by_quarter: dict[int, Assessment]) -> list[str]:
+    """Every project of the year by its latest spelling, in order of first appearance."""
+    latest: dict[str, str] = {}
+    for _, a in sorted(by_quarter.items()):
+        for p in a.projects["project"]:
+            latest[normalize(p)] = p  # re-assigning keeps the first position
+    return list(latest.values())
+
+
+def _quarter_rows(a: Assessment, kind: str) -> dict[object, dict]:
+    """key → {assessed, score, grade, reward, method} of one quarter; keys normalised for matching."""
+    rows: dict[object, dict] = {}
+    if kind == "function":
+        for r in a.functions.itertuples(index=False):
+            rows[r.function] = {"assessed": bool(r.assessed), "score": r.score, "grade": r.grade,
+                                "reward": Decimal(r.reward), "method": r.method}
+    elif kind == "project":
+        for r in a.projects.itertuples(index=False):
+            rows[normalize(r.project)] = {"assessed": bool(r.assessed), "score": r.score, "grade": r.grade,
+                                          "reward": Decimal(r.reward), "method": r.method}
+    else:
+        for r in a.units[~a.units["is_company"]].itertuples(index=False):
+            rows[(r.function, normalize(r.group))] = {"assessed": bool(r.assessed), "score": r.score,
+                                                      "grade": r.grade, "reward": Decimal(0), "method": ""}
+    return rows
+
+
+def _wide(by_quarter: dict[int, Assessment], rules: Rules, kind: str, keys: list) -> pd.DataFrame:
+    per_quarter = {q: _quarter_rows(a, kind) for q, a in by_quarter.items()}
+    records = []
+    for key in keys:
+        if kind == "function":
+            record, lookup = {"function": key}, key
+        elif kind == "project":
+            record, lookup = {"project": key}, normalize(key)
+        else:
+            record, lookup = {"function": key[0], "project": key[1]}, (key[0], normalize(key[1]))
+        statuses, grades, total = {}, {}, Decimal(0)
+        method = SERVICE_FEE if kind == "function" and key == "物业" else (TEAM_BONUS if kind != "unit" else "")
+        for q in QUARTERS:
+            if q not in per_quarter:
+                status, row = MISSING, None
+            else:
+                row = per_quarter[q].get(lookup)  # a project absent from a quarter's checklist is not assessed
+                status = ASSESSED if row is not None and row["assessed"] else NOT_ASSESSED
+            statuses[q] = status
+            grades[q] = row["grade"] if status == ASSESSED else None
+            record[f"status_{q}"] = status
+            record[f"score_{q}"] = row["score"] if status == ASSESSED else None
+            record[f"grade_{q}"] = grades[q]
+            if kind != "unit":
+                reward = row["reward"] if row is not None else Decimal(0)
+                record[f"reward_{q}"] = reward
+                total += reward
+        count, capped, reason = cap_reason(statuses, grades, rules)
+        record.update(at_or_below=count, capped=capped, reason=reason, rewards=total, method=method)
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+# --- people ------------------------------------------------------------------------------------------------------------
+
+PEOPLE_COLUMNS = ["name", "role", "unit", "function", "quarter", "basis", "unit_key", "capped", "reason"]
+
+
+def unit_key(kind: str, function: str | None = None, project: str | None = None) -> str:
+    """One string naming an assessed unit across spellings: function:工程, project:甲, unit:工程:甲."""
+    if kind == "function":
+        return f"function:{function}"
+    if kind == "project":
+        return f"project:{normalize(project)}"
+    return f"unit:{function}:{normalize(project)}"
+
+
+def _people(by_quarter: dict[int, Assessment], functions: pd.DataFrame, projects: pd.DataFrame,
+            units: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Everyone on any quarter's 人员名单, with the posts of the last quarter they appear in; a person is
+    capped when a unit they are assessed in is capped."""
+    last: dict[str, int] = {}
+    order: dict[str, None] = {}
+    for q, a in sorted(by_quarter.items(), reverse=True):  # latest roster first: its order leads
+        for name in a.checklist.roster["name"]:
+            last.setdefault(name, q)
+            order.setdefault(name, None)
+    has_roster = any(not a.checklist.roster.empty for a in by_quarter.values())
+    f_rows = {r["function"]: r for _, r in functions.iterrows()}
+    p_rows = {normalize(r["project"]): r for _, r in projects.iterrows()}
+    u_rows = {(r["function"], normalize(r["project"])): r for _, r in units.iterrows()}
+    records = []
+    for name in order:
+        roster = by_quarter[last[name]].checklist.roster
+        for post in roster[roster["name"] == name].itertuples(index=False):
+            function = post.function if isinstance(post.function, str) else None
+            if post.role == FUNCTION_HEAD:
+                row, basis, key = f_rows.get(function), f"{function}职能", unit_key("function", function)
+            elif post.role == DIRECTOR_ROLE:
+                row, basis, key = p_rows.get(normalize(post.unit)), f"{post.unit}项目", unit_key("project",
+                                                                                              project=post.unit)
+            else:
+                row, basis = u_rows.get((function, normalize(post.unit))), f"{post.unit}·{function}"
+                key = unit_key("unit", function, post.unit)
+            if row is None:
+                capped, reason = False, f"人员名单中的单位「{post.unit}」不在检查表中,无法判断"
+            else:
+                capped, reason = bool(row["capped"]), (f"{basis}:{row['reason']}" if row["capped"] else "")
+            records.append({"name": name, "role": post.role, "unit": post.unit, "function": function,
+                            "quarter": last[name], "basis": basis, "unit_key": key, "capped": capped,
+                            "reason": reason})
+    people = pd.DataFrame(records, columns=PEOPLE_COLUMNS)
+    if not people.empty:  # function heads first, then each project's team, in the order of the year's tables
+        rank = {COMPANY_GROUP: -1, **{normalize(p): i for i, p in enumerate(projects["project"])}}
+        people["_u"] = [rank.get(normalize(u), len(rank)) for u in people["unit"]]
+        people["_r"] = [0 if r in (FUNCTION_HEAD, DIRECTOR_ROLE) else 1 for r in people["role"]]
+        people["_f"] = [FUNCTIONS.index(f) if f in FUNCTIONS else -1 for f in people["function"]]
+        people = people.sort_values(["_u", "_r", "_f"], kind="stable").drop(columns=["_u", "_r", "_f"])
+        people = people.reset_index(drop=True)
+    return people, has_roster

@@ -1,0 +1,191 @@
+"""One quarter's assessment: read → validate → score → rank, as a single result object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kpicli.checklist.names import roster_problems
+from kpicli.checklist.reader import Checklist, read_checklist
+from kpicli.checklist.scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
+from kpicli.core.errors import Problem
+from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
+from kpicli.grading.ranking import add_grades, add_rewards, role_scores
+from kpicli.io.workbook import PendingRead, RawWorkbook
+from kpicli.rules.model import Rules, resolve_rules
+
+
+@dataclass
+class Assessment:
+    checklist: Checklist
+    rules: Rules
+    rules_source: str
+    items: pd.DataFrame  # the tidy frame with counted value, credit, weight and exact integers
+    scale: Scale
+    units: pd.DataFrame
+    functions: pd.DataFrame
+    projects: pd.DataFrame
+    roles: pd.DataFrame
+    deviations: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def company(self) -> str | None:
+        return self.checklist.period.company
+
+    @property
+    def year(self) -> int | None:
+        return self.checklist.period.year
+
+    @property
+    def quarter(self) -> int | None:
+        return self.checklist.period.quarter
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+    @property
+    def period_label(self) -> str:
+        if self.year and self.quarter:
+            return f"{self.year}年第{self.quarter}季度"
+        return "考核期未知"
+
+    def to_dict(self) -> dict:
+        """The machine-readable result of contract §5 (stable keys)."""
+        return {
+            "company": self.company,
+            "year": self.year,
+            "quarter": self.quarter,
+            "functions": [_entry({"function": r.function}, r, ranked=True) for r in self.functions.itertuples()],
+            "projects": [_entry({"project": r.project}, r, ranked=True) for r in self.projects.itertuples()],
+            "units": [
+                _entry({"function": r.function, "project": r.group}, r, ranked=False)
+                for r in self.units[~self.units["is_company"]].itertuples()
+            ],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def _entry(head: dict, row: object, *, ranked: bool) -> dict:
+    entry = {**head, "assessed": bool(row.assessed)}
+    entry["score"] = float(row.score) if row.assessed else None
+    entry["grade"] = row.grade if row.assessed else None
+    if ranked:
+        entry["rank"] = int(row.rank) if row.assessed else None
+        entry["reward"] = int(row.reward) if row.reward == int(row.reward) else float(row.reward)
+    return entry
+
+
+def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "内置默认规则", *,
+                     allow_blank: bool = False) -> Assessment:
+    """Score a checklist that has been read. Problems of the read are kept; errors do not stop scoring
+    here (the caller decides), so `check` and `score` share one path.
+
+    A project nobody filled (every group blank) is an error unless allow_blank: scored, it would get 0 and a
+    penalty for not having submitted."""
+    projects = checklist.projects
+    items, count_problems, scale = resolve_items(checklist.items, rules)
+    units = add_grades(unit_scores(items, scale, projects), rules)
+    units["reason"] = unit_reasons(units, checklist.function_sheets)
+    functions, projects_table = add_rewards(function_scores(units, scale),
+                                            project_scores(units, scale, rules, projects), rules)
+    roles = role_scores(functions, projects_table, units[~units["is_company"]], checklist.roster)
+    problems = (blank_groups(checklist.items, checklist.function_sheets, allow_blank=allow_blank)
+                + list(checklist.problems) + count_problems + _missing_functions(checklist))
+    problems += roster_problems(checklist.roster, projects, checklist.sheet_names)
+    if "奖惩分配表" in checklist.sheet_names:
+        # scoring a result workbook again: the new result gets a fresh, empty allocation sheet
+        problems.append(Problem("warning", "奖惩分配表", None, "输入中已有奖惩分配表,新结果会重新生成空白的分配表;"
+                                "已填写的分配金额仍保存在输入文件中,请从中复制"))
+    return Assessment(
+        checklist=checklist, rules=rules, rules_source=rules_source, items=items, scale=scale, units=units,
+        functions=functions, projects=projects_table, roles=roles, deviations=deviations(items, rules),
+        problems=problems,
+    )
+
+
+def unit_reasons(units: pd.DataFrame, function_sheets: dict[str, str]) -> list[str]:
+    """Why each unit is not assessed ('' when it is): no sheet, no group for it in the sheet, or nothing applicable."""
+    reasons = []
+    for function, items, assessed in zip(units["function"], units["items"], units["assessed"]):
+        if assessed:
+            reasons.append("")
+        elif function not in function_sheets:
+            reasons.append(f"没有「{FUNCTION_SHEETS[function]}」工作表")
+        elif int(items) == 0:
+            reasons.append(f"「{function_sheets[function]}」中没有该项目的列组")
+        else:
+            reasons.append("没有适用的触点")
+    return reasons
+
+
+def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_blank: bool = False
+                 ) -> list[Problem]:
+    """One lead line per project whose every group is blank (an error unless allow_blank), and per group
+    (function × project) wholly blank in a project that is filled elsewhere (a warning)."""
+    if items.empty:
+        return []
+    row_blank = items["self_raw"].isna() & items["check_raw"].isna()
+    answered = ((items["check_raw"].notna() & items["check_value"].ne(NOT_APPLICABLE))
+                | (items["self_raw"].notna() & items["self_value"].ne(NOT_APPLICABLE)))
+    keys = [items["group"], items["function"]]
+    # nothing answered but blanks (and maybe a template's prefilled 不适用): nobody filled it
+    per_unit = row_blank.groupby(keys, sort=False).any() & ~answered.groupby(keys, sort=False).any()
+    company = set(items.loc[items["is_company"].astype(bool), "group"])
+    problems = []
+    for group, blanks in per_unit.groupby(level=0, sort=False):
+        functions = [f for (_, f), is_blank in blanks.items() if is_blank]
+        sheets = "、".join(f"「{function_sheets[f]}」" for f in functions)
+        if group not in company and blanks.all():
+            if allow_blank:
+                message = (f"{group}：所有职能表均未填写（{sheets}中该项目没有填写任何结果）；"
+                           "已按 --allow-blank 全部按未完成计（0 分）")
+            else:
+                message = (f"{group}：所有职能表均未填写（{sheets}中该项目没有填写任何结果），"
+                           "可能是没有提交，或汇总时没有找到它的文件；请补填后再评分。"
+                           "确实要按未完成（0 分）评分时，加 --allow-blank")
+            # located in its first sheet (every error names a sheet); the message names them all
+            problems.append(Problem("warning" if allow_blank else "error", function_sheets[functions[0]], None, message,
+                                    project=group, lead=True))
+            continue
+        for function in functions:
+            sheet = function_sheets[function]
+            problems.append(Problem("warning", sheet, None, f"{group}：「{sheet}」中该{'列组' if group in company else '项目'}"
+                                    "没有填写任何结果（自查和检查都是空白，或只有「不适用」），空白按未完成计（0 分）；请确认是否漏填",
+                                    project=group, lead=True))
+    return problems
+
+
+def _missing_functions(checklist: Checklist) -> list[Problem]:
+    return [
+        Problem("info", None, None, f"没有「{FUNCTION_SHEETS[f]}」工作表:{f}职能本季不列入考核")
+        for f in FUNCTIONS
+        if f not in checklist.function_sheets
+    ]
+
+
+def assess(
+    path: Path,
+    *,
+    rules: Rules | None = None,
+    rules_path: Path | None = None,
+    company: str | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+    raw: RawWorkbook | PendingRead | None = None,
+    allow_blank: bool = False,
+) -> Assessment:
+    """Read and score one checklist workbook (the library entry point behind score, rank and check).
+
+    `raw` is this workbook's sheets already read, or their read under way (sheets.start_reading); without it
+    the workbook is read here. allow_blank scores a project nobody filled (see assess_checklist)."""
+    path = Path(path)
+    if rules is None:
+        rules, source = resolve_rules(rules_path, path)
+    else:
+        source = "调用方提供"
+    checklist = read_checklist(path, company=company, year=year, quarter=quarter, raw=raw)
+    return assess_checklist(checklist, rules, source, allow_blank=allow_blank)

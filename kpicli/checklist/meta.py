@@ -1,0 +1,223 @@
+"""The optional sheets: 基本信息 (company and period) and 人员名单 (who is in which team); the period
+from the file name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from kpicli.core.errors import Problem
+from kpicli.core.vocab import (
+    COMPANY_GROUP,
+    DIRECTOR_ROLE,
+    INFO_SHEET,
+    clean_label,
+    column_letter,
+    display_name,
+    exact_decimal,
+    function_of_label,
+    normalize,
+)
+from kpicli.io.workbook import Grid
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_YEARS = range(2000, 2101)
+
+
+@dataclass
+class Period:
+    company: str | None = None
+    year: int | None = None
+    quarter: int | None = None
+    source: str = ""
+    # 基本信息 cells that could not be read: key → the problem, an error unless an option overrides the value
+    invalid: dict[str, Problem] = field(default_factory=dict)
+
+
+_DATE_TEXT = re.compile(r"(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_YEAR_PREFIX = re.compile(r"(20\d\d)(年度|年|[-_/.])?(.+)")
+
+
+def _as_date(value: object) -> date | None:
+    """A date in a cell: a real Excel date, or text such as 2026-09-30, 2026/9/30, 2026年9月30日; years 2000–2100
+    only (a number typed into a date-formatted cell reads as 1900-01-03, which is no period)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value if value.year in _YEARS else None
+    match = _DATE_TEXT.fullmatch(normalize(value))
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def _quarter_number(text: str) -> int | None:
+    """1–4 from a normalised '3', 'q3', '第3季度', '三季度', '第三季'."""
+    text = text.removeprefix("第").removesuffix("季度").removesuffix("季").removeprefix("q").removesuffix("q")
+    text = str(_CN_DIGITS.get(text, text))
+    number = exact_decimal(text)
+    if number is not None and number == number.to_integral_value() and 1 <= number <= 4:
+        return int(number)
+    return None
+
+
+def read_quarter(value: object) -> tuple[int | None, int | None, date | None]:
+    """(year if written, quarter, the date it came from) for every form a 季度 cell or a file name may take:
+    3, Q3, 第3季度, 三季度, 第三季度, 2026Q3, 2026-Q3, 2026年第三季度, or a date in the quarter (2026-09-30).
+    The quarter is None when the value is none of these."""
+    day = _as_date(value)
+    if day is not None:
+        return day.year, (day.month - 1) // 3 + 1, day
+    if isinstance(value, (date, datetime)):
+        return None, None, None
+    text = normalize(value)
+    match = _YEAR_PREFIX.fullmatch(text)
+    if match and (match.group(2) or match.group(3).startswith(("q", "第"))):
+        quarter = _quarter_number(match.group(3))
+        return (int(match.group(1)), quarter, None) if quarter else (None, None, None)
+    return None, _quarter_number(text), None
+
+
+def parse_quarter(value: object) -> int | None:
+    """1–4 from any form read_quarter accepts, else None."""
+    return read_quarter(value)[1]
+
+
+def read_year(value: object) -> tuple[int | None, date | None]:
+    """(year, the date it came from) from 2026, 2026年, 2026年度 or a date; (None, None) when unreadable."""
+    day = _as_date(value)
+    if day is not None:
+        return day.year, day
+    if isinstance(value, (date, datetime)):
+        return None, None
+    text = normalize(value).removesuffix("度").removesuffix("年")
+    number = exact_decimal(text)
+    if number is not None and number == number.to_integral_value() and number in _YEARS:
+        return int(number), None
+    return None, None
+
+
+def parse_year(value: object) -> int | None:
+    return read_year(value)[0]
+
+
+_NAME_PATTERNS = (
+    re.compile(r"(20\d\d)\s*[-_ ]?\s*[qQ]([1-4])"),
+    re.compile(r"(20\d\d)\s*年?\s*第?\s*([1-4一二三四])\s*季度?"),
+)
+
+
+def period_from_filename(name: str) -> tuple[int, int] | None:
+    """(year, quarter) from names such as 2026Q1, 2026-Q1, 2026年第1季度, 2026年第一季度 (each also accepted
+    in the 季度 cell of 基本信息, see read_quarter)."""
+    for pattern in _NAME_PATTERNS:
+        match = pattern.search(name)
+        if match:
+            quarter = _CN_DIGITS.get(match.group(2)) or int(match.group(2))
+            return int(match.group(1)), quarter
+    return None
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        value = value.date()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_info(grid: Grid) -> tuple[Period, list[Problem]]:
+    """Label/value rows of 基本信息: the value is the first non-empty cell right of the label.
+
+    Unreadable 年度/季度 cells go to period.invalid (reader.apply_period_options decides their level)."""
+    period, problems = Period(source=INFO_SHEET), []
+    quarter_year: tuple[int, str, object] | None = None  # a year written in the 季度 cell, its cell and value
+    year_cell: tuple[str, object] | None = None
+    for r in range(grid.n_rows):
+        for c in range(min(grid.n_cols, 6)):
+            label = normalize(grid.cell(r, c))
+            if label not in ("公司名称", "公司", "年度", "季度"):
+                continue
+            value_col = next((k for k in range(c + 1, grid.n_cols) if normalize(grid.cell(r, k))), None)
+            if value_col is None:
+                break
+            value, cell = grid.cell(r, value_col), f"{column_letter(value_col)}{r + 1}"
+            if label in ("公司名称", "公司"):
+                period.company = clean_label(value)
+            elif label == "年度":
+                period.year, day = read_year(value)
+                year_cell = cell, value
+                if period.year is None:
+                    period.invalid["year"] = Problem("error", grid.name, cell, f"年度「{_shown(value)}」无法识别；"
+                                                     "请填写四位年份，如 2026")
+                elif day is not None:
+                    problems.append(Problem("info", grid.name, cell, f"年度填的是日期 {day.isoformat()}，"
+                                            f"按 {period.year} 年计"))
+            else:
+                year, period.quarter, day = read_quarter(value)
+                if period.quarter is None:
+                    period.invalid["quarter"] = Problem(
+                        "error", grid.name, cell, f"季度「{_shown(value)}」无法识别；请填写 1–4、Q3、第三季度、"
+                        "2026Q3，或该季度内的日期（如 2026-09-30）")
+                elif day is not None:
+                    problems.append(Problem("info", grid.name, cell, f"季度填的是日期 {day.isoformat()}，"
+                                            f"按其所在的第{period.quarter}季度计"))
+                if period.quarter is not None and year is not None:
+                    quarter_year = year, cell, value
+            break
+    if quarter_year is not None:
+        year, cell, value = quarter_year
+        if period.year is None and "year" not in period.invalid:
+            period.year = year
+        elif period.year is not None and period.year != year:
+            shown = f"「{_shown(year_cell[1])}」（{year_cell[0]}）" if year_cell else ""
+            period.invalid["quarter"] = Problem(
+                "error", grid.name, cell, f"季度「{_shown(value)}」写的是 {year} 年，与年度{shown}不一致；"
+                "请改正其中一个")
+    return period, problems
+
+
+ROSTER_COLUMNS = ["unit", "role", "function", "name", "cell", "unit_cell"]
+
+
+def read_roster(grid: Grid) -> tuple[pd.DataFrame, list[Problem]]:
+    """人员名单: 单位, 职能 (营销…物业 or 项目总监), 姓名 — one row per person and post."""
+    problems: list[Problem] = []
+    header = None
+    for r in range(min(grid.n_rows, 15)):
+        labels = {normalize(grid.cell(r, c)): c for c in range(grid.n_cols)}
+        if {"单位", "职能", "姓名"} <= labels.keys() or {"单位", "岗位", "姓名"} <= labels.keys():
+            header = r, labels["单位"], labels.get("职能", labels.get("岗位")), labels["姓名"]
+            break
+    if header is None:
+        problems.append(Problem("warning", grid.name, None, "人员名单没有找到「单位」「职能」「姓名」表头,已忽略"))
+        return pd.DataFrame(columns=ROSTER_COLUMNS), problems
+    r0, unit_col, role_col, name_col = header
+    rows = []
+    for r in range(r0 + 1, grid.n_rows):
+        role, name = (clean_label(grid.cell(r, c)) for c in (role_col, name_col))
+        unit = display_name(grid.cell(r, unit_col))  # as typed; matched to projects by name_key
+        if not (unit or role or name):
+            continue
+        cell = f"{column_letter(role_col)}{r + 1}"
+        if not (unit and role and name):
+            problems.append(Problem("warning", grid.name, f"A{r + 1}", "人员名单这一行的 单位、职能、姓名 不全,已跳过"))
+            continue
+        if normalize(role) in ("项目总监", "总监"):
+            function, role_name = None, DIRECTOR_ROLE
+        else:
+            function = function_of_label(role)
+            if function is None:
+                problems.append(Problem("warning", grid.name, cell, f"职能「{role}」无法识别,已跳过;"
+                                        "请填写 营销、研发、工程、客服、物业 或 项目总监"))
+                continue
+            role_name = "职能负责人" if normalize(unit) == COMPANY_GROUP else "职能经理"
+        rows.append({"unit": unit, "role": role_name, "function": function, "name": name,
+                     "cell": cell, "unit_cell": f"{column_letter(unit_col)}{r + 1}"})
+    return pd.DataFrame(rows, columns=ROSTER_COLUMNS), problems

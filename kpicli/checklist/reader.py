@@ -1,0 +1,150 @@
+"""Read a checklist workbook: every function sheet into one tidy frame, plus period, roster and problems."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from kpicli.checklist.meta import ROSTER_COLUMNS, Period, period_from_filename, read_info, read_roster
+from kpicli.checklist.names import unify_groups, unify_roster
+from kpicli.checklist.sheet import empty_items, parse_sheet
+from kpicli.checklist.sheets import UNHIDE, classify_sheets, read_checklist_sheets
+from kpicli.core.errors import InputError, Problem
+from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, INFO_SHEET, ROSTER_SHEET, normalize
+from kpicli.io.workbook import PendingRead, RawWorkbook
+
+
+@dataclass
+class Checklist:
+    path: Path
+    sheet_names: list[str]
+    function_sheets: dict[str, str]
+    items: pd.DataFrame
+    period: Period
+    roster: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+    @property
+    def projects(self) -> list[str]:
+        """Project groups in order of first appearance (城市公司 excluded)."""
+        items = self.items[~self.items["is_company"].astype(bool)]
+        return list(pd.unique(items["group"]))
+
+
+def read_checklist(
+    path: Path,
+    *,
+    company: str | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+    raw: RawWorkbook | PendingRead | None = None,
+) -> Checklist:
+    """The whole workbook as one tidy item frame. InputError when it is no checklist at all.
+
+    `raw` is this workbook's sheets when they have been read already, or their read under way
+    (sheets.start_reading); without it they are read here."""
+    path = Path(path)
+    if isinstance(raw, PendingRead):
+        raw = raw.result()
+    elif raw is None:
+        raw = read_checklist_sheets(path)
+    function_sheets, problems = classify_sheets(raw.sheet_names, raw.hidden_sheets)
+    if not function_sheets:
+        shown = raw.sheet_names[:20]
+        found = "、".join(shown) + (f" 等共 {len(raw.sheet_names)} 张" if len(raw.sheet_names) > 20 else "") or "(无)"
+        expected = "、".join(FUNCTION_SHEETS[f] for f in FUNCTIONS)
+        raise InputError(f"{path.name} 不是客户触点分级管理检查表:没有任何职能工作表。\n"
+                         f"  找到的工作表:{found}\n  应有的工作表(名称含职能即可):{expected}")
+    frames = []
+    for function in FUNCTIONS:
+        if function in function_sheets:
+            frame, sheet_problems = parse_sheet(raw.grids[function_sheets[function]], function)
+            frames.append(frame)
+            problems += sheet_problems
+    items = pd.concat(frames, ignore_index=True) if frames else empty_items()
+    items, name_problems = unify_groups(items, raw.sheet_names, raw.grids)  # one spelling per project, first
+    problems += name_problems
+    problems += missing_groups(items, function_sheets)
+    period, roster = Period(), pd.DataFrame(columns=ROSTER_COLUMNS)
+    for name, grid in raw.grids.items():
+        if normalize(name) == INFO_SHEET:
+            period, info_problems = read_info(grid)
+            problems += info_problems
+        elif normalize(name) == ROSTER_SHEET:
+            roster, roster_problems = read_roster(grid)
+            problems += roster_problems
+    roster = unify_roster(roster, list(pd.unique(items["group"])))
+    problems += _apply_period_options(period, path, company, year, quarter)
+    problems = _say_hidden(problems, raw.hidden_sheets)
+    return Checklist(path=path, sheet_names=raw.sheet_names, function_sheets=function_sheets, items=items,
+                     period=period, roster=roster, problems=problems)
+
+
+_LABELS = {"company": "公司名称", "year": "年度", "quarter": "季度"}
+
+
+def missing_groups(items: pd.DataFrame, function_sheets: dict[str, str]) -> list[Problem]:
+    """A project with groups in some function sheets but not in others: those functions are not assessed for it and
+    its score is pooled over the rest, which nobody would notice, so say it (one line per project)."""
+    projects = items[~items["is_company"].astype(bool)]
+    if projects.empty:
+        return []
+    present = projects.groupby("group", sort=False)["function"].unique()
+    read = [f for f in FUNCTIONS if f in function_sheets and (items["function"] == f).any()]
+    problems = []
+    for project, functions in present.items():
+        missing = [function_sheets[f] for f in read if f not in set(functions)]
+        if missing:
+            sheets = "、".join(f"「{s}」" for s in missing)
+            problems.append(Problem(
+                "warning", missing[0] if len(missing) == 1 else None, None,
+                f"项目「{project}」在{sheets}中没有列组：这些职能对该项目不列入考核，项目得分只按其余职能计算；"
+                "如果列组是误删的，请恢复后再评分", project=project, lead=True))
+    return problems
+
+
+def _say_hidden(problems: list[Problem], hidden: set[str]) -> list[Problem]:
+    """An error in a sheet nobody sees says the sheet is hidden, and how to show it."""
+    if not hidden:
+        return problems
+    return [
+        dataclasses.replace(p, message=f"（隐藏工作表「{p.sheet}」）{p.message}{UNHIDE}")
+        if p.level == "error" and p.sheet in hidden and "隐藏工作表" not in p.message else p
+        for p in problems
+    ]
+
+
+def _apply_period_options(period: Period, path: Path, company: str | None, year: int | None,
+                          quarter: int | None) -> list[Problem]:
+    """Options override 基本信息 (with a warning when they differ); the file name fills what is left."""
+    problems = []
+    for key, option in (("company", company), ("year", year), ("quarter", quarter)):
+        bad = period.invalid.pop(key, None)
+        if bad is not None:  # an unreadable cell: an error, unless the option replaces its value
+            problems.append(bad if option is None else replace(
+                bad, level="warning", message=f"{bad.message}（已采用命令行指定的{_LABELS[key]}「{option}」）"))
+        if option is None:
+            continue
+        current = getattr(period, key)
+        if current is not None and current != option:
+            label = _LABELS[key]
+            problems.append(Problem("warning", INFO_SHEET, None,
+                                    f"{label}:基本信息中为「{current}」,命令行指定为「{option}」,采用命令行的值"))
+        setattr(period, key, option)
+    if period.year is None or period.quarter is None:
+        guessed = period_from_filename(path.stem)
+        if guessed:
+            period.year = period.year or guessed[0]
+            period.quarter = period.quarter or guessed[1]
+            period.source = period.source or "文件名"
+    if period.year is None or period.quarter is None:
+        problems.append(Problem("warning", None, None, "未能确定考核年度/季度:请在「基本信息」表填写 年度、季度,"
+                                "或用 --year/--quarter 指定"))
+    return problems

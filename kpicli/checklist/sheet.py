@@ -1,0 +1,375 @@
+"""A function sheet of the checklist → tidy rows, one per (function, group, item), with cell coordinates.
+
+Columns are found by header text (contract §3), never by letter. Only structure and the value
+vocabulary are judged here; which check counts and what it earns depend on the rules (scoring.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from kpicli.core.errors import Problem
+from kpicli.core.vocab import (
+    COMPANY_GROUP,
+    ITEM_COLUMNS,
+    NAME_HEADER,
+    SUBHEADERS,
+    SUMMARY_NAMES,
+    clean_label,
+    column_letter,
+    display_name,
+    exact_decimal,
+    normalize,
+    parse_level,
+    parse_result,
+)
+from kpicli.io.workbook import ExcelError, Grid, NoFormulaValue
+
+HEADER_SEARCH_ROWS = 15
+
+ITEM_FRAME_COLUMNS = [
+    "function", "sheet", "group", "is_company", "order", "row", "item_id", "seq", "stage", "name",
+    "level", "points", "self_raw", "check_raw", "remark", "self_value", "self_fraction",
+    "check_value", "check_fraction", "self_cell", "check_cell", "name_cell", "level_cell",
+]
+
+
+@dataclass
+class Group:
+    name: str
+    header_col: int
+    self_col: int | None = None
+    check_col: int | None = None
+    remark_col: int | None = None
+
+    @property
+    def is_company(self) -> bool:
+        return normalize(self.name) == COMPANY_GROUP
+
+
+@dataclass
+class Layout:
+    """Where things are in one function sheet (zero-based rows and columns)."""
+
+    sheet: str
+    function: str
+    header_row: int
+    item_cols: dict[str, int] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def first_item_row(self) -> int:
+        return self.header_row + 2
+
+
+def group_label(text: object) -> str:
+    """A project name as the user typed it (vocab.display_name); sheets join on vocab.name_key, not on this."""
+    return display_name(text)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]]:
+    """Locate the header, the item columns and the project groups of a function sheet."""
+    sheet = grid.name
+    problems: list[Problem] = []
+    header_row = next(
+        (
+            r
+            for r in range(min(HEADER_SEARCH_ROWS, grid.n_rows))
+            for c in range(grid.n_cols)
+            if normalize(grid.cell(r, c)) == NAME_HEADER
+        ),
+        None,
+    )
+    if header_row is None:
+        problems.append(Problem("error", sheet, None, f"前 {HEADER_SEARCH_ROWS} 行中找不到「触点名称」表头;"
+                                "请确认表头行有一个单元格写着「触点名称」"))
+        return None, problems
+    layout = Layout(sheet=sheet, function=function, header_row=header_row)
+    sub_row = header_row + 1
+    current: Group | None = None
+    seen: dict[str, Group] = {}
+    for c in range(grid.n_cols):
+        head, sub = grid.cell(header_row, c), grid.cell(sub_row, c)
+        head_key, kind = normalize(head), SUBHEADERS.get(normalize(sub))
+        head_cell = f"{column_letter(c)}{header_row + 1}"
+        sub_cell = f"{column_letter(c)}{sub_row + 1}"
+        if kind is None:
+            current = None
+            if head_key in ITEM_COLUMNS:
+                layout.item_cols.setdefault(ITEM_COLUMNS[head_key], c)
+            elif head_key:
+                problems.append(Problem("info", sheet, head_cell, f"「{clean_label(head)}」列不是已知的检查表列,"
+                                        "已忽略;如果它是项目,请在下一行填写 自查、检查 子表头"))
+            continue
+        if head_key and head_key not in ITEM_COLUMNS:
+            name = group_label(head)
+            if normalize(name) in seen:
+                problems.append(Problem("error", sheet, head_cell, f"项目「{name}」在本表出现了两次;"
+                                        "请合并为一组列或改名"))
+                current = Group(name=name, header_col=c)  # swallows the duplicate's columns, not kept
+                continue
+            current = Group(name=name, header_col=c)
+            seen[normalize(name)] = current
+            layout.groups.append(current)
+        elif current is None:
+            problems.append(Problem("error", sheet, sub_cell, f"「{clean_label(sub)}」列上方没有项目名称;"
+                                    f"请在第 {header_row + 1} 行填写项目名称(或合并单元格)"))
+            continue
+        slot = f"{kind}_col"
+        if getattr(current, slot) is not None:
+            if kind == "remark":
+                continue
+            label = "检查" if kind == "check" else "自查"
+            problems.append(Problem("error", sheet, sub_cell, f"项目「{current.name}」有两列「{label}」;"
+                                    "每个项目只能有一列自查和一列检查"))
+            continue
+        setattr(current, slot, c)
+    for g in list(layout.groups):
+        if g.self_col is None and g.check_col is None:
+            layout.groups.remove(g)
+            problems.append(Problem("info", sheet, f"{column_letter(g.header_col)}{header_row + 1}",
+                                    f"「{g.name}」只有备注列,没有自查或检查列,已忽略"))
+    if "level" not in layout.item_cols and "points" not in layout.item_cols:
+        problems.append(Problem("error", sheet, f"A{header_row + 1}", "缺少「触点等级」列(或「分值」列);"
+                                "请在表头行加一列「触点等级」并填写 一级/二级/三级"))
+    if not layout.groups:
+        problems.append(Problem("error", sheet, f"A{sub_row + 1}", f"没有找到项目列组:第 {sub_row + 1} 行应在"
+                                "每个项目下写「自查」「检查」(可加「备注」)"))
+    return layout, problems
+
+
+
+
+def _blank_mask(values: np.ndarray) -> np.ndarray:
+    """Empty cells: '' or None in C speed; only the few distinct texts are checked for white space only."""
+    blank = (values == "") | pd.isna(values)
+    texts = {v for v in pd.unique(values[~blank].ravel()) if isinstance(v, str) and not v.strip()}
+    if texts:
+        blank |= np.isin(values, list(texts))
+    return blank
+
+
+def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Tidy item rows of one function sheet, and the problems found in it."""
+    layout, problems = find_layout(grid, function)
+    if layout is None or any(p.level == "error" for p in problems):
+        return empty_items(), problems
+    sheet = grid.name
+    first = layout.first_item_row
+    dense = grid.dense()
+    problems += _expand_merges(grid, layout, dense)
+    dense = dense[first:]
+    if not dense:
+        return empty_items(), problems
+    # One extra all-blank column stands in for a group's missing 自查/检查/备注 column.
+    values = np.array([[*row, None] for row in dense], dtype=object)
+    blank = _blank_mask(values)
+    values[blank] = None
+    missing_col = values.shape[1] - 1
+    rows = np.arange(first + 1, first + 1 + len(values))  # Excel row numbers
+    cols = layout.item_cols
+    result_cols = [c for g in layout.groups for c in (g.self_col, g.check_col) if c is not None]
+    has_result = ~blank[:, result_cols].all(axis=1)
+    name_blank = blank[:, cols["name"]]
+    is_summary = _summary_rows(values[:, list(cols.values())])
+    for row in rows[name_blank & has_result & ~is_summary]:
+        problems.append(Problem("error", sheet, f"{column_letter(cols['name'])}{row}",
+                                "这一行填了检查结果,但没有触点名称;请补上触点名称,或清空这一行的结果"))
+    # Stage: fill down the stage column (often merged vertically); without one, stage-label rows set it.
+    if "stage" in cols:
+        stage = pd.Series(values[:, cols["stage"]]).ffill()
+    else:
+        label_rows = name_blank & ~has_result & ~blank.all(axis=1)
+        first_text = values[np.arange(len(values)), (~blank).argmax(axis=1)]
+        stage = pd.Series(np.where(label_rows, first_text, None)).ffill()
+    notes = _note_rows(blank, name_blank, is_summary)
+    for row, text in zip(rows[notes], values[notes, cols["name"]]):
+        problems.append(Problem("info", sheet, f"{column_letter(cols['name'])}{row}",
+                                f"「{clean_label(text)}」这一行只有文字，没有触点等级和检查结果，视为表格下方的说明，"
+                                "不计分；如果它是触点，请填写触点等级和结果"))
+    keep = ~name_blank & ~is_summary & ~notes
+    kept_rows = rows[keep]
+    for row in kept_rows[np.isin(kept_rows - 1, list(grid.hidden_rows))] if grid.hidden_rows else ():
+        problems.append(Problem("info", sheet, f"{column_letter(cols['name'])}{row}",
+                                "这些触点所在的行被隐藏了，但照常计分；如果隐藏是为了去掉这个触点，"
+                                "请删除整行，或把结果改为「不适用」"))
+    items = pd.DataFrame({
+        "row": kept_rows,
+        "order": np.arange(len(kept_rows)),
+        **{key: values[keep, cols[key]] if key in cols else None for key in ("item_id", "seq", "name", "level", "points")},
+        "stage": stage[keep].map(group_label, na_action="ignore").to_numpy() if stage.notna().any() else None,
+    }, index=kept_rows)
+    items["name"] = items["name"].map(clean_label)
+    items["item_id"] = items["item_id"].map(clean_label, na_action="ignore")
+    items["name_cell"] = column_letter(cols["name"]) + items["row"].astype(str)
+    level_col = cols.get("level", cols.get("points", cols["name"]))
+    items["level_cell"] = column_letter(level_col) + items["row"].astype(str)
+    problems += _check_items(items, layout)
+    frame = _melt_groups(items.reset_index(drop=True), values[keep], layout, missing_col)
+    frame["function"], frame["sheet"] = function, sheet
+    problems += _classify_values(frame)
+    return frame[ITEM_FRAME_COLUMNS], problems
+
+
+def _note_rows(blank: np.ndarray, name_blank: np.ndarray, is_summary: np.ndarray) -> np.ndarray:
+    """Rows under the table with text only in 触点名称 (a note someone typed): not touchpoints."""
+    only_name = ~name_blank & (blank.sum(axis=1) == blank.shape[1] - 1)
+    real = np.flatnonzero(~name_blank & ~only_name & ~is_summary)
+    below = np.arange(len(blank)) > (real[-1] if len(real) else -1)
+    return only_name & below
+
+
+def _expand_merges(grid: Grid, layout: Layout, dense: list[list[object]]) -> list[Problem]:
+    """A value merged over several result cells applies to each of them (Excel keeps it in the first cell only),
+    said in a warning naming the range. Only item rows (with a 触点名称) are filled."""
+    owner: dict[int, tuple[str, str]] = {}
+    for g in layout.groups:
+        for kind in ("self", "check", "remark"):
+            c = getattr(g, f"{kind}_col")
+            if c is not None:
+                owner[c] = (g.name, kind)
+    name_col = layout.item_cols.get("name")
+    problems: list[Problem] = []
+    labels = {"self": "自查", "check": "检查", "remark": "备注"}
+    for (r0, c0), (r1, c1) in grid.merged:
+        value = grid.cell(r0, c0)
+        if r0 < layout.first_item_row or c0 not in owner or (r0, c0) == (r1, c1) or _is_blank(value):
+            continue
+        cols = [c for c in range(c0, c1 + 1) if c in owner]
+        rows = [r for r in range(r0, min(r1 + 1, len(dense))) if name_col is None or not _is_blank(dense[r][name_col])]
+        filled = [(r, c) for r in rows for c in cols if (r, c) != (r0, c0)]
+        if not filled:
+            continue
+        for r, c in filled:
+            dense[r][c] = value
+        groups = list(dict.fromkeys(owner[c][0] for c in cols))
+        kinds = "、".join(dict.fromkeys(labels[owner[c][1]] for c in cols))
+        across = f"；合并范围跨越了{'、'.join(f'「{g}」' for g in groups)}的列，这些项目都按此计" if len(groups) > 1 else ""
+        where = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+        problems.append(Problem(
+            "warning", grid.name, where,
+            f"合并单元格 {where} 中的「{display_value(value)}」已用于其中每个触点的{kinds}（共 {len(filled) + 1} 格）"
+            f"{across}；如果不是每一格都应为「{display_value(value)}」，请取消合并后逐格填写",
+            project="、".join(groups), lead=True))
+    return problems
+
+
+def _summary_rows(descriptive: np.ndarray) -> np.ndarray:
+    """Rows whose item columns hold a 合计/小计… label: each distinct text is normalised once."""
+    texts = pd.unique(descriptive[pd.notna(descriptive)].ravel())
+    labels = [t for t in texts if normalize(t) in SUMMARY_NAMES]
+    if not labels:
+        return np.zeros(len(descriptive), dtype=bool)
+    return np.isin(descriptive, labels).any(axis=1)
+
+
+def _melt_groups(items: pd.DataFrame, values: np.ndarray, layout: Layout, missing_col: int) -> pd.DataFrame:
+    """Repeat the item rows once per group and lay each group's 自查/检查/备注 cells beside them."""
+    n, groups = len(items), layout.groups
+    columns = {key: np.tile(items[key].to_numpy(), len(groups)) for key in items.columns}
+    columns["group"] = np.repeat(np.array([g.name for g in groups], dtype=object), n)
+    columns["is_company"] = np.repeat([g.is_company for g in groups], n)
+    row_text = items["row"].astype(str).to_numpy(dtype=object)
+    for kind in ("self", "check", "remark"):
+        cols = [getattr(g, f"{kind}_col") for g in groups]
+        taken = [missing_col if c is None else c for c in cols]
+        key = "remark" if kind == "remark" else f"{kind}_raw"
+        columns[key] = values[:, taken].T.ravel() if n else np.empty(0, dtype=object)
+        if kind != "remark":
+            letters = np.repeat(np.array([column_letter(c) if c is not None else "" for c in cols], dtype=object), n)
+            cells = letters + np.tile(row_text, len(groups))
+            cells[letters == ""] = None
+            columns[f"{kind}_cell"] = cells
+    return pd.DataFrame(columns)
+
+
+def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
+    """Levels, 分值 and 触点编号 of the item rows."""
+    problems: list[Problem] = []
+    sheet, cols = layout.sheet, layout.item_cols
+    items["level"] = items["level"].map(parse_level) if "level" in cols else None
+    raw_levels = items["level"]
+    points = items["points"].map(exact_decimal, na_action="ignore") if "points" in cols else None
+    if points is not None:
+        letter = column_letter(cols["points"])
+        bad = items["points"].notna() & (points.isna() | points.map(lambda d: d is not None and d < 0))
+        for row, raw in items.loc[bad, ["row", "points"]].itertuples(index=False):
+            problems.append(Problem("error", sheet, f"{letter}{row}",
+                                    f"分值「{display_value(raw)}」无效:分值必须是不小于 0 的数字"))
+        items["points"] = points.where(~bad, None)
+    has_points = items["points"].map(lambda d: d is not None and d > 0) if points is not None else False
+    missing = raw_levels.isna() & ~has_points
+    raw_col = layout.item_cols.get("level")
+    for row in items.loc[missing, "row"] if missing.any() else ():
+        where = f"{column_letter(raw_col)}{row}" if raw_col is not None else f"{column_letter(cols['points'])}{row}"
+        problems.append(Problem("error", sheet, where, "触点等级为空或无法识别;请填写 一级、二级 或 三级"
+                                "(也可写 1/2/3、A/B/C、关键/重要/一般)"))
+    if "item_id" in cols:
+        ids = items["item_id"].dropna().map(normalize)
+        letter = column_letter(cols["item_id"])
+        repeated = ids[ids.duplicated()].index
+        for row in items.loc[repeated, "row"] if len(repeated) else ():
+            problems.append(Problem("error", sheet, f"{letter}{row}", "触点编号与本表前面的行重复;触点编号在一张表内必须唯一"))
+    return problems
+
+
+def _classify_values(frame: pd.DataFrame) -> list[Problem]:
+    """Map every distinct result spelling once, then flag the cells no spelling matched."""
+    problems: list[Problem] = []
+    for kind in ("self", "check"):
+        raw = frame[f"{kind}_raw"]
+        codes, uniques = pd.factorize(raw)  # blank cells get code -1, the None appended below
+        parsed = [parse_result(v) for v in uniques]
+        value = np.array([p[0] if p else None for p in parsed] + [None], dtype=object)[codes]
+        fraction = np.array([p[1] if p else None for p in parsed] + [None], dtype=object)[codes]
+        frame[f"{kind}_value"], frame[f"{kind}_fraction"] = value, fraction
+        unknown = (codes >= 0) & pd.isna(value)
+        if unknown.any():
+            for sheet, cell, raw_value, group in frame.loc[
+                    unknown, ["sheet", f"{kind}_cell", f"{kind}_raw", "group"]].itertuples(index=False):
+                formula = isinstance(raw_value, NoFormulaValue)  # an accident listed first, by project (issue #11)
+                problems.append(Problem("error", sheet, cell, unknown_value_message(raw_value, kind),
+                                        project=group if formula else None, lead=formula))
+    return problems
+
+
+def unknown_value_message(value: object, kind: str = "check") -> str:
+    """Why a 自查 (kind "self") or 检查 cell's value is no result, and what to type instead."""
+    shown = display_value(value)
+    what = "自查结果" if kind == "self" else "检查结果"
+    if isinstance(value, NoFormulaValue):
+        formula = f"「={value}」" if value else ""
+        return (f"这个{what}单元格是公式{formula}，但文件里没有保存它的计算结果（保存文件的程序没有计算公式），"
+                "kpicli 不会把它当作空白；请在 Excel/WPS 中打开并保存后再评分")
+    if isinstance(value, ExcelError):
+        return (f"单元格是 Excel 错误值「{shown}」(公式出错);请改为 完成、部分完成、未完成 或 不适用,"
+                "或修正公式")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (f"「{shown}」不是有效的{what}:数字只能是 0 到 1 之间的比例(如 0.85),或写成百分比(如 85%);"
+                "也可填 完成、部分完成、未完成、不适用")
+    return f"「{shown}」不是有效的{what};请填写 完成、部分完成、未完成 或 不适用(也可填 0~1 的比例或百分比)"
+
+
+def display_value(value: object) -> str:
+    """A cell value as the user sees it: 1.0 → 1, text trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def empty_items() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in ITEM_FRAME_COLUMNS})

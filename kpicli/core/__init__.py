@@ -1,0 +1,1 @@
+"""What every layer shares: problems and errors, exact arithmetic, the words and the name rule."""

@@ -1,0 +1,1 @@
+"""Grades, competition ranks, rewards and penalties: shared by both kinds of workbook."""

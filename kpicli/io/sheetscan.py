@@ -1,0 +1,149 @@
+"""A quick pass over a worksheet's XML before any library builds its grid.
+
+python-calamine allocates the whole used range at once: a single stray cell at XFD1048576 would ask
+for hundreds of gigabytes. This scan finds the real extent from the cells' own references (a
+<dimension> element can lie) and the cells holding Excel error values (#N/A, #DIV/0! …), which
+calamine reads as empty text. It also notes, as cheaply, the formula cells saved without a calculated value
+(written by a program that does not calculate: calamine reads them as empty) and the hidden rows.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kpicli.core.errors import InputError
+from kpicli.io.xmltext import unescape
+
+MAX_CELLS = 20_000_000  # rows × columns of the used range; ~1 GB of cells in memory at most
+
+_COL_REF = re.compile(rb'<c [^>]*?\br="([A-Z]{1,3})\d')
+_ROW_REF = re.compile(rb'<row [^>]*?\br="(\d{1,9})"')
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,9})"')
+_ERROR_TYPE = re.compile(rb'\st="e"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+# a formula directly followed by the cell's end, or by an empty value: nothing was calculated
+_NO_VALUE = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
+_STRING_TYPE = re.compile(rb'\st="str"')
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\shidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d{1,9})"')
+_CHUNK = 4 << 20
+
+
+@dataclass
+class SheetScan:
+    rows: int = 0
+    cols: int = 0
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # zero-based (row, col) → '#N/A'
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # zero-based (row, col) → formula text
+    hidden_rows: set[int] = field(default_factory=set)  # zero-based
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ch - 64
+    return index
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name → part name, from the workbook and its relationships."""
+    names = set(archive.namelist())
+    rels_text = archive.read("_rels/.rels").decode("utf-8", "replace") if "_rels/.rels" in names else ""
+    main = re.search(r'Target="/?([^"]*workbook[^"]*\.xml)"', rels_text)
+    workbook = main.group(1) if main else "xl/workbook.xml"
+    folder, base = posixpath.split(workbook)
+    rels_part = posixpath.join(folder, "_rels", base + ".rels")
+    if workbook not in names or rels_part not in names:
+        return {}
+    rels = {}
+    for element in re.findall(r"<Relationship\b[^>]*>", archive.read(rels_part).decode("utf-8", "replace")):
+        rid, target = re.search(r'Id="([^"]*)"', element), re.search(r'Target="([^"]*)"', element)
+        if rid and target:
+            path = target.group(1)
+            rels[rid.group(1)] = path.lstrip("/") if path.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, path))
+    parts = {}
+    for element in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", archive.read(workbook).decode("utf-8", "replace")):
+        name, rid = re.search(r'\bname="([^"]*)"', element), re.search(r'\b\w+:id="([^"]*)"', element)
+        if name and rid and rels.get(rid.group(1)) in names:
+            parts[unescape(name.group(1))] = rels[rid.group(1)]
+    return parts
+
+
+def _scan_part(archive: zipfile.ZipFile, part: str) -> SheetScan:
+    """Regex over the raw XML in chunks: no Python-level loop per cell (only per error cell)."""
+    scan = SheetScan()
+    letters: set[bytes] = set()
+    tail = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = tail + chunk
+            cut = len(data) if not chunk else max(data.rfind(b"<c "), data.rfind(b"<row "), 0)
+            view = data[:cut]
+            letters.update(_COL_REF.findall(view))
+            rows = _ROW_REF.findall(view)
+            if rows:
+                scan.rows = max(scan.rows, max(map(int, rows)))
+            for match in _ERROR_TYPE.finditer(view):
+                begin = view.rfind(b"<c ", 0, match.start())
+                ref = _REF.search(view, begin, match.start())
+                close = view.find(b"</c>", match.end())
+                value = _VALUE.search(view, match.end(), close if close > 0 else len(view))
+                if begin >= 0 and ref is not None:
+                    position = (int(ref.group(2)) - 1, _column_index(ref.group(1)) - 1)
+                    scan.errors[position] = value.group(1).decode("utf-8", "replace") if value else "#错误"
+            if b"<f" in view:
+                _scan_formulas(view, scan)
+            if b'hidden="' in view:
+                for match in _HIDDEN_ROW.finditer(view):
+                    number = _ROW_NUMBER.search(match.group(0))
+                    if number:
+                        scan.hidden_rows.add(int(number.group(1)) - 1)
+            tail = data[cut:]
+            if not chunk:
+                break
+    scan.cols = max((_column_index(x) for x in letters), default=0)
+    scan.rows = max([scan.rows, *(pos[0] + 1 for pos in scan.errors)])
+    return scan
+
+
+def _scan_formulas(view: bytes, scan: SheetScan) -> None:
+    """Formula cells with no stored result; a Python step only per such cell (a calculated workbook has none).
+    A text formula (t="str") with an empty value did calculate: its result is the empty text."""
+    for match in _NO_VALUE.finditer(view):
+        begin = view.rfind(b"<c ", 0, match.start())
+        if begin < 0:
+            continue
+        head = view[begin:view.find(b">", begin) + 1]
+        ref = _REF.search(head)
+        if ref is None or _STRING_TYPE.search(head):
+            continue
+        text = _FORMULA_TEXT.match(match.group(0))
+        formula = unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+        scan.formulas[(int(ref.group(2)) - 1, _column_index(ref.group(1)) - 1)] = formula
+
+
+def scan_sheets(path: Path, sheets: set[str] | None = None) -> dict[str, SheetScan]:
+    """Extent and error cells of each worksheet (or of `sheets`), refusing a sheet too large to read."""
+    from kpicli.io.safety import MAX_COLS, MAX_ROWS
+
+    scans = {}
+    with zipfile.ZipFile(path) as archive:
+        for name, part in _sheet_parts(archive).items():
+            if sheets is not None and name not in sheets:
+                continue
+            scan = _scan_part(archive, part)
+            if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
+                raise InputError(
+                    f"{path.name}:工作表「{name}」的使用范围为 {scan.rows} 行 × {scan.cols} 列,超过 kpicli 的上限"
+                    f"({MAX_ROWS} 行、{MAX_COLS} 列、共 {MAX_CELLS:,} 个单元格)。常见原因是远处的单元格留有内容或格式:"
+                    "请在 Excel 中删除数据下方和右侧多余的行列(按 Ctrl+End 可找到最远的单元格),保存后再试。"
+                )
+            scans[name] = scan
+    return scans
