@@ -96,3 +96,29 @@ def template(
     ensure_writable(out, force=force)
     catalog = load_catalog(catalog_path)
     return write_template(out, year=year, quarter=quarter, projects=projects, company=company, catalog=catalog)
+
+
+def template_with_roster(out: Path, *, year: int, quarter: int, projects: list[str], company: str | None,
+                         catalog_path: Path | None, roster_path: Path, force: bool) -> tuple[Path, list[str]]:
+    """api.template with the roster of `roster_path` copied into the template's 人员名单.
+    Returns the path and warnings (skipped rows, units that are not among the projects)."""
+    from kpicli.checklist.catalog import load_catalog
+    from kpicli.checklist.names import unify_roster
+    from kpicli.checklist.roster import load_roster, unknown_units
+    from kpicli.io.outputs import ensure_writable, require_xlsx
+    from kpicli.render.template import check_project_names, write_template
+
+    out = Path(out)
+    require_xlsx(out, "检查表模板")
+    ensure_writable(out, force=force)
+    roster, warnings = load_roster(roster_path)  # read before writing: a bad roster writes nothing
+    catalog = load_catalog(catalog_path)
+    names = check_project_names(projects)
+    roster = unify_roster(roster, names)  # ＡＢＣ未来城 in the roster is the project ABC未来城: spelled as -p gives it
+    for unit in unknown_units(roster, names):
+        count = int((roster["unit"] == unit).sum())
+        warnings.append(f"人员名单中的单位「{unit}」({count} 人)既不是城市公司,也不是本模板的项目"
+                        f"({'、'.join(names)});已照样复制,请核对单位名称或用 -p 增加该项目")
+    written = write_template(out, year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
+                             roster=roster)
+    return written, warnings

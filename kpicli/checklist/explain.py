@@ -45,7 +45,7 @@ class Explanation:
                     "level": r.level, "weight": float(r.weight) if r.weight is not None else None,
                     "value": r.value, "counted": r.counted, "raw": display_value(r.raw),
                     "credit": float(r.credit) if r.applicable else None, "applicable": bool(r.applicable),
-                    "contribution": float(_places(r.contribution)) if r.contribution is not None else None,
+                    "contribution": float(places(r.contribution)) if r.contribution is not None else None,
                     "cell": r.cell,
                 }
                 for r in self.items.itertuples(index=False)
@@ -53,7 +53,7 @@ class Explanation:
         }
 
 
-def _places(value: Fraction) -> Decimal:
+def places(value: Fraction) -> Decimal:
     # exact half-up: floor(value × 10⁴ + ½), no decimal division in between
     scaled = (value * 20000 + 1) // 2
     return (Decimal(scaled) / 10000).quantize(CONTRIBUTION_PLACES)

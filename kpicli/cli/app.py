@@ -162,10 +162,9 @@ def template(
         written = api.template(out, year=year, quarter=quarter, projects=project, company=company,
                                catalog_path=catalog, force=force)
     else:
-        from kpicli.checklist.roster import template_with_roster
-
-        written, notes = template_with_roster(out, year=year, quarter=quarter, projects=project, company=company,
-                                              catalog_path=catalog, roster_path=roster, force=force)
+        written, notes = api.template_with_roster(out, year=year, quarter=quarter, projects=project,
+                                                  company=company, catalog_path=catalog, roster_path=roster,
+                                                  force=force)
         for note in notes:
             typer.echo(f"警告:{note}", err=True)
     typer.echo(f"空白检查表已写入:{written}")

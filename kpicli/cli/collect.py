@@ -36,8 +36,8 @@ def collect(
     """
     from kpicli.checklist import collect as collecting
     from kpicli.checklist.catalog import load_catalog
-    from kpicli.cli.inputs import COLLECTED_KIND, RESULT_KINDS, expand_inputs, print_skipped, progress
-    from kpicli.io.outputs import ensure_writable, require_xlsx
+    from kpicli.cli.inputs import expand_inputs, print_skipped, progress
+    from kpicli.io.outputs import COLLECTED_KIND, RESULT_KINDS, ensure_writable, require_xlsx
     from kpicli.render.collect_book import write_collected
     from kpicli.render.terminal import console
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from kpicli.core.errors import EXIT_DATA, EXIT_USAGE, DataError, InputError, KpiError
-from kpicli.io.outputs import MARK_PROPERTY, written_by_kpicli
+from kpicli.io.outputs import MARK_PROPERTY, RESULT_KINDS, written_by_kpicli
 
 T = TypeVar("T")
 
@@ -25,8 +25,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheets a user may expect to be read: say why they are not, instead of passing over them silently.
 OTHER_SHEET_SUFFIXES = (".xls", ".xlsb", ".et", ".ods", ".csv")
 # kpicli's own outputs that are not checklists to read again (评分结果 holds the input sheets plus results).
-RESULT_KINDS = frozenset({"评分结果", "年度汇总"})
-COLLECTED_KIND = "汇总检查表"
 PROGRESS_MIN = 3  # a bar only for more files than this
 _SKIP_PREFIXES = (
     ("~$", "Excel/WPS 打开文件时生成的锁文件"),

@@ -15,6 +15,9 @@ from pathlib import Path
 from kpicli.core.errors import KpiError
 
 MARK_PROPERTY = "kpicli"  # custom document property set on every workbook kpicli writes
+# Its value says which kind of workbook kpicli wrote; folder runs skip kpicli's own outputs by it.
+RESULT_KINDS = frozenset({"评分结果", "年度汇总"})
+COLLECTED_KIND = "汇总检查表"
 
 
 def default_output(source: Path) -> Path:

@@ -438,3 +438,14 @@ def _mark(pkg: Package, overrides: dict[str, str], kind: str) -> None:
     if existing is None:
         root.append({"Id": "rIdKpicliCustom", "Type": CUSTOM_PROPS_REL, "Target": part, "TargetMode": ""})
         write_rels(pkg, "", root)
+
+
+def verify_graft(path: Path, expected: list[str]) -> None:
+    """A grafted package must open and list the result sheets first, or we do not trust it."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    names = book.sheet_names
+    book.close()
+    if names[: len(expected)] != expected:
+        raise ValueError(f"grafted workbook lists {names}")

@@ -6,14 +6,13 @@ from pathlib import Path
 
 from kpicli.checklist.catalog import PROJECT_SCOPE
 from kpicli.checklist.collect_model import Answer, Collected, GroupSource, RefItem, blank_or_na, clean, is_na
-from kpicli.cli.inputs import COLLECTED_KIND
 from kpicli.core.errors import DataError, KpiError
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, ROSTER_SHEET, normalize
 
 
 def write_collected(collected: Collected, out: Path, *, force: bool = False) -> Path:
     """Write the merged checklist (layout v1, marked 汇总检查表) atomically; DataError if it has errors."""
-    from kpicli.io.outputs import ensure_writable, mark_workbook, require_xlsx, save_workbook
+    from kpicli.io.outputs import COLLECTED_KIND, ensure_writable, mark_workbook, require_xlsx, save_workbook
 
     out = Path(out)
     if collected.has_errors:
@@ -29,7 +28,7 @@ def write_collected(collected: Collected, out: Path, *, force: bool = False) -> 
 
 def build_collected(collected: Collected) -> object:
     """The merged checklist as an openpyxl workbook: the template's layout, every group's cells as submitted."""
-    from kpicli.render.template import _function_sheet, build_template
+    from kpicli.render.template import build_template, function_sheet
 
     if collected.year is None or collected.quarter is None:
         raise KpiError("无法确定汇总表的考核年度和季度;请用 --year、--quarter 指定")
@@ -48,7 +47,7 @@ def build_collected(collected: Collected) -> object:
         # absent: not assessed there, as in its own workbook). Scope only steers the template's prefill, which
         # _fill overwrites, so every item is laid out as project-level and 城市公司 is passed as a group.
         items = catalog[catalog["function"] == function].assign(scope=PROJECT_SCOPE)
-        _function_sheet(ws, function, items, [g.name for g in groups], year=collected.year,
+        function_sheet(ws, function, items, [g.name for g in groups], year=collected.year,
                         quarter=collected.quarter, company=collected.company)
         _fill(ws, collected.items[function], groups)
         _points_column(ws, collected.items[function])

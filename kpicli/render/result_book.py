@@ -22,7 +22,7 @@ from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS, column_letter
 from kpicli.grading.ranking import reward_reason, team_members
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
-from kpicli.io.package import graft
+from kpicli.io.package import graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style, rows_xml, splice_rows, style_array, style_id
 from kpicli.render.chart import ranking_chart
 from kpicli.render.style import (
@@ -62,24 +62,13 @@ def write_result(assessment: Assessment, out: Path) -> Path:
             splices = build_result_sheets(wb, assessment)
             wb.save(results)
             graft(source, results, tmp, RESULT_SHEETS, "评分结果", {s.sheet: s.rows for s in splices})
-            _verify(tmp, wb.sheetnames)
+            verify_graft(tmp, wb.sheetnames)
         except Exception:
             _round_trip(assessment, tmp)
         finally:
             results.unlink(missing_ok=True)
 
     return atomic_write(out, write)
-
-
-def _verify(path: Path, expected: list[str]) -> None:
-    """A grafted package must open and list the result sheets first, or we do not trust it."""
-    import python_calamine
-
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    names = book.sheet_names
-    book.close()
-    if names[: len(expected)] != expected:
-        raise ValueError(f"grafted workbook lists {names}")
 
 
 def _round_trip(assessment: Assessment, tmp: Path) -> None:

@@ -25,11 +25,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
 from kpicli.io.outputs import atomic_write, mark_workbook
-from kpicli.io.package import graft
+from kpicli.io.package import graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.chart import ranking_chart
 from kpicli.render.result_book import LEVEL_NAMES
-from kpicli.render.result_book import _verify as verify_graft
 from kpicli.render.style import (
     BORDER,
     CENTER,

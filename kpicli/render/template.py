@@ -129,7 +129,7 @@ def build_template(
         if items.empty:
             continue  # no sheet: the function is not assessed rather than scored on nothing
         ws = wb.create_sheet(FUNCTION_SHEETS[function])
-        _function_sheet(ws, function, items, names, year=year, quarter=quarter, company=company)
+        function_sheet(ws, function, items, names, year=year, quarter=quarter, company=company)
     if roster is not None:
         _roster_sheet(wb.create_sheet(ROSTER_SHEET), roster, names)
     return wb
@@ -214,7 +214,7 @@ def _guide_sheet(ws: Worksheet, *, year: int, quarter: int) -> None:
     ws.row_dimensions[1].height = 24
 
 
-def _function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects: list[str], *, year: int,
+def function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects: list[str], *, year: int,
                     quarter: int, company: str | None) -> None:
     has_company = bool((items["scope"] == COMPANY_GROUP).any())
     groups = ([COMPANY_GROUP] if has_company else []) + projects

@@ -190,7 +190,7 @@ def print_json(data: dict) -> None:
 
 def print_explanation(ex: object, names: Sequence[str], out: Console | None = None) -> None:
     """The items of one unit with their exact contributions, and the total equal to the score."""
-    from kpicli.checklist.explain import _places
+    from kpicli.checklist.explain import places
     from kpicli.checklist.sheet import display_value
 
     out = out or console()
@@ -223,7 +223,7 @@ def print_explanation(ex: object, names: Sequence[str], out: Console | None = No
     table.add_column("结果", max_width=8, overflow="fold")  # what kpicli read it as
     table.add_column("采用", min_width=4, max_width=8, overflow="fold")  # 检查/自查 and the cell it counted
     table.add_column("完成度", justify="right", width=7)
-    total = "—" if ex.total is None else f"{_places(ex.total)} → {format_score(ex.score)}"
+    total = "—" if ex.total is None else f"{places(ex.total)} → {format_score(ex.score)}"
     table.add_column("贡献", justify="right", min_width=8, footer=total)
     for r in items.itertuples(index=False):
         row = []
@@ -232,7 +232,7 @@ def print_explanation(ex: object, names: Sequence[str], out: Console | None = No
         if several_groups:
             row.append(r.group)
         credit = f"{float(r.credit):.2%}" if r.applicable else "不计分"  # one format: percent, two decimals
-        contribution = f"{_places(r.contribution)}" if r.contribution is not None else "—"
+        contribution = f"{places(r.contribution)}" if r.contribution is not None else "—"
         weight = f"{r.weight.normalize():f}" if r.weight is not None else "—"
         typed = Text(display_value(r.raw)) if display_value(r.raw) else Text("(空白)", style="dim")
         cell = str(r.cell).rsplit("!", 1)[-1] if "!" in str(r.cell) else ""

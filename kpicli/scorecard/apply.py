@@ -23,7 +23,7 @@ def check_rule(rule: Rule, max_points: Fraction) -> list[str]:
     return messages
 
 
-def _number(rule: Rule, actual: Actual) -> Fraction:
+def actual_number(rule: Rule, actual: Actual) -> Fraction:
     """The actual as a number in the rule's unit (percent points for a rule written in %)."""
     shown = actual.shown()
     if actual.amount is None:
@@ -54,10 +54,10 @@ def apply_rule(rule: Rule, actual: Actual, max_points: Fraction) -> Fraction | N
             return max_points if actual.flag else Fraction(0)
         if rule.condition is None:
             raise ScorecardValueError(f"实际完成「{actual.shown()}」应为 是/否 或 完成/未完成")
-        return max_points if rule.condition.holds(_number(rule, actual)) else Fraction(0)
+        return max_points if rule.condition.holds(actual_number(rule, actual)) else Fraction(0)
     if isinstance(rule, Levels):
         return _level_points(rule, actual)
-    a = _number(rule, actual)
+    a = actual_number(rule, actual)
     if isinstance(rule, Tiered):
         if a < 0:
             raise ScorecardValueError(f"实际完成「{actual.shown()}」为负数，分档计分的实际完成不能为负数")

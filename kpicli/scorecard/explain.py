@@ -13,7 +13,7 @@ from fractions import Fraction
 from kpicli.core.errors import KpiError
 from kpicli.core.exact import cents_to_decimal, fraction_cents
 from kpicli.core.vocab import name_key
-from kpicli.scorecard.apply import _number as rule_number
+from kpicli.scorecard.apply import actual_number as rule_number
 from kpicli.scorecard.result import ScorecardResult
 from kpicli.scorecard.rule import Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
