@@ -2,8 +2,9 @@
 
     python sample_workbooks/make_samples.py
 
-Writes a filled year (2026 Q1–Q4) for a fictional city company, built on the template, and one messy
-checklist built by hand the way real users leave them. Every company, project and person is fictional.
+Writes a filled year (2026 Q1–Q4) for a fictional city company, built on the template, one messy
+checklist built by hand the way real users leave them, and (make_scorecards.py) a quarter of personal KPI
+scorecards. Every company, project and person is fictional.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from a checkout without installing kpicli
     sys.path.insert(0, str(ROOT))
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:  # make_scorecards.py beside this file, however this script is loaded
+    sys.path.insert(0, HERE)
 
 import pandas as pd  # noqa: E402
+from make_scorecards import write_scorecards  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
 from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
@@ -77,6 +82,7 @@ def main() -> None:
     for quarter in range(1, 5):
         written.append(write_quarter(rng, catalog, roster, quarter))
     written.append(write_messy(rng, catalog))
+    written.append(write_scorecards(OUT))  # its own seed: the checklists above do not change
     for path in written:
         print(f"已写入 {path.relative_to(ROOT)}")
 

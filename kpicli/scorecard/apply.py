@@ -8,7 +8,7 @@ from fractions import Fraction
 from .rule import Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
 from .values import Actual, ScorecardValueError, fmt
 
-__all__ = ["apply_rule", "check_rule"]
+__all__ = ["actual_text", "apply_rule", "check_rule"]
 
 
 def check_rule(rule: Rule, max_points: Fraction) -> list[str]:
@@ -38,6 +38,15 @@ def actual_number(rule: Rule, actual: Actual) -> Fraction:
     if value.percent:
         raise ScorecardValueError(f"实际完成「{shown}」是百分数，但计分方式不是按百分数写的；请去掉 % 或把计分方式写成百分数")
     return value.value
+
+
+def actual_text(rule: object, actual: Actual) -> str:
+    """The actual as the rule reads it, for people: a %-formatted cell holds 0.915 for the 91.5% its user sees,
+    so under a rule written in percentages a plain number up to 2 is shown as 91.5%; anything else as typed."""
+    amount = actual.amount
+    if isinstance(rule, Rule) and rule.percent and amount is not None and not amount.percent and abs(amount.value) <= 2:
+        return fmt(amount.value * 100) + "%"
+    return actual.shown()
 
 
 def _clamp(value: Fraction, cap: Fraction) -> Fraction:

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import pandas as pd
 
 from kpicli.core.errors import Problem
-from kpicli.core.vocab import INFO_SHEET, NAME_HEADER, normalize
+from kpicli.core.vocab import normalize
 from kpicli.io.workbook import Grid, RawWorkbook
 
-from .layout import HEADERS, INDICATOR, header_fields, person_label
+from .kind import REVIEW_SHEET, SheetKind, mixed_kinds_problem, sheet_kind, sheet_kinds
+from .layout import HEADERS, person_label
 from .reader import INDICATOR_COLUMNS, SheetRead, read_sheet, resolve_maxima
 from .values import display, is_blank
 
-SheetKind = Literal["scorecard", "checklist", "review", "info", "other"]
-MAX_POINTS_HEADERS = {"weight", "standard"}
-CHECKLIST_SEARCH_ROWS = 15
 PEOPLE_COLUMNS = ["sheet", "person", "name_cell", "department", "position", "period", "period_raw", "period_cell",
                   "base", "base_cell", "layout"]
 RED_LINE_COLUMNS = ["sheet", "person", "item", "touched", "value", "cell"]
 SECTION_COLUMNS = ["sheet", "section_index", "section", "weight", "subtotal", "cell"]
-REVIEW_SHEET = "民主评议"
 
 
 @dataclass
@@ -36,21 +32,6 @@ class ScorecardBook:
     company: str | None = None
     period: str | None = None
     problems: list[Problem] = field(default_factory=list)
-
-
-def sheet_kind(grid: Grid) -> SheetKind:
-    """Told apart by headers alone: a 考核指标 header row with 权重/标准分 → scorecard; 触点名称 → checklist."""
-    if normalize(grid.name) == REVIEW_SHEET:
-        return "review"
-    if normalize(grid.name) == INFO_SHEET:
-        return "info"
-    for r, row in enumerate(grid.dense()):
-        fields = header_fields(row)
-        if INDICATOR in fields and fields & MAX_POINTS_HEADERS:
-            return "scorecard"
-        if r < CHECKLIST_SEARCH_ROWS and any(isinstance(v, str) and normalize(v) == NAME_HEADER for v in row):
-            return "checklist"
-    return "other"
 
 
 def _covered(grid: Grid) -> set[tuple[int, int]]:
@@ -75,15 +56,14 @@ def _company(grid: Grid) -> str | None:
 def read_book(raw: RawWorkbook) -> ScorecardBook:
     """Every scorecard sheet of a workbook, read and checked; problems for everything that is wrong."""
     problems: list[Problem] = []
-    kinds = {name: sheet_kind(raw.grids[name]) for name in raw.sheet_names if name in raw.grids}
+    kinds = sheet_kinds(raw)
     scorecards = [n for n, k in kinds.items() if k == "scorecard"]
-    checklists = [n for n, k in kinds.items() if k == "checklist"]
     for name, kind in kinds.items():
         if kind == "review":
             problems.append(Problem("info", name, None, "民主评议表只用于年度综合得分，评分、排名和检查时不读取"))
-    if scorecards and checklists:
-        problems.append(Problem("error", None, None, f"工作簿同时含有绩效考核表（{'、'.join(scorecards)}）和触点检查表"
-                                f"（{'、'.join(checklists)}）；请把两类表分成两个工作簿"))
+    mixed = mixed_kinds_problem(kinds)
+    if mixed is not None:
+        problems.append(mixed)
     if not scorecards:
         problems.append(Problem("error", None, None, "没有找到绩效考核表：需要一行同时有「考核指标」和「权重」或「标准分」的表头"))
     company = next((_company(raw.grids[n]) for n, k in kinds.items() if k == "info"), None)
@@ -100,12 +80,13 @@ def read_book(raw: RawWorkbook) -> ScorecardBook:
     periods = {s.person.get("period") for s in reads} - {None}
     return ScorecardBook(
         indicators=_indicator_frame(reads),
-        people=pd.DataFrame([_person_row(s) for s in reads], columns=PEOPLE_COLUMNS),
+        people=pd.DataFrame([_person_row(s) for s in reads], columns=PEOPLE_COLUMNS, dtype=object),
         red_lines=pd.DataFrame([{"sheet": s.sheet, "person": s.person["name"], **x} for s in reads for x in s.red_lines],
-                               columns=RED_LINE_COLUMNS),
+                               columns=RED_LINE_COLUMNS, dtype=object),
         sections=pd.DataFrame([{"sheet": s.sheet, "section_index": x.index, "section": x.title.name,
                                 "weight": x.title.weight, "subtotal": x.title.subtotal, "cell": x.cell}
-                               for s in reads for x in s.sections if not x.title.redline], columns=SECTION_COLUMNS),
+                               for s in reads for x in s.sections if not x.title.redline],
+                              columns=SECTION_COLUMNS, dtype=object),
         company=company,
         period=next(iter(periods)) if len(periods) == 1 else None,
         problems=problems,
@@ -162,4 +143,4 @@ def _indicator_frame(reads: list[SheetRead]) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None) if len(frame) else frame
 
 
-__all__ = ["HEADERS", "ScorecardBook", "read_book", "sheet_kind"]
+__all__ = ["HEADERS", "REVIEW_SHEET", "ScorecardBook", "SheetKind", "read_book", "sheet_kind"]

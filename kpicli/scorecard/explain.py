@@ -14,10 +14,11 @@ from kpicli.core.errors import KpiError
 from kpicli.core.exact import cents_to_decimal, fraction_cents
 from kpicli.core.vocab import name_key
 from kpicli.scorecard.apply import actual_number as rule_number
+from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.result import ScorecardResult
 from kpicli.scorecard.rule import Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
-from kpicli.scorecard.values import Actual, ScorecardValueError, display, fmt
+from kpicli.scorecard.values import Actual, ScorecardValueError, fmt
 
 ZERO = Fraction(0)
 
@@ -163,7 +164,7 @@ def _item(t: object, settings: ScorecardSettings) -> ItemExplanation:
         raise AssertionError(f"explain computed {value} != {t.computed} for {t.indicator}")
     return ItemExplanation(
         section=t.section, indicator=t.indicator, max_points=t.max_points,
-        cap=t.cap if t.cap is not None else t.max_points, rule=t.rule_text or "直接", actual=display(t.actual_raw),
+        cap=t.cap if t.cap is not None else t.max_points, rule=t.rule_text or "直接", actual=actual_text(t.rule, t.actual),
         actual_cell=f"{t.sheet}!{t.actual_cell}" if t.actual_cell else t.sheet, computation=words,
         computed=t.computed, self_points=t.self, reviewer1=t.reviewer1, reviewer2=t.reviewer2, counted=t.basis,
         reason=_reason(t, settings), points=t.score)

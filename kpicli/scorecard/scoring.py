@@ -107,10 +107,10 @@ def sheet_totals(items: pd.DataFrame, book: ScorecardBook) -> tuple[pd.DataFrame
         mine = items[items["sheet"] == sheet]
         total, sections = _sheet_total(sheet, mine, layouts.get(sheet), book.sections, problems)
         totals.append({"sheet": sheet, "total": total})
-        section_rows.extend({"sheet": sheet, **s} for s in sections)
+        section_rows.extend({"sheet": sheet, "score": None, **s} for s in sections)  # no score when the sheet has errors
     section_frame = pd.DataFrame(section_rows, columns=["sheet", "section_index", "section", "weight", "score",
-                                                        "points", "max_points"])
-    return pd.DataFrame(totals, columns=["sheet", "total"]), section_frame, problems
+                                                        "points", "max_points"], dtype=object)
+    return pd.DataFrame(totals, columns=["sheet", "total"], dtype=object), section_frame, problems
 
 
 def _sheet_total(sheet: str, mine: pd.DataFrame, layout: str | None, titles: pd.DataFrame,
@@ -187,8 +187,9 @@ def grade_people(people: pd.DataFrame, red_lines: pd.DataFrame, settings: Scorec
     zeroed = [bool(r) and settings.red_line == "zero" for r in people["red_lines"]]
     people["score"] = [Decimal("0.00") if z and s is not None else s for z, s in zip(zeroed, people["score"])]
     lowest = [bool(r) and settings.red_line in ("lowest", "zero") for r in people["red_lines"]]
-    people["grade"] = [settings.grades.lowest if low and s is not None else grade_of(s, rules)
-                       for low, s in zip(lowest, people["score"])]
+    # object dtype: pandas would store a list of texts and None as strings with NaN for None (NaN in the JSON)
+    people["grade"] = pd.Series([settings.grades.lowest if low and s is not None else grade_of(s, rules)
+                                 for low, s in zip(lowest, people["score"])], index=people.index, dtype=object)
     people["coefficient"] = [None if s is None else Decimal(0) if low else settings.coefficient(s)
                              for low, s in zip(lowest, people["score"])]
     people["bonus"] = [None if b is None or pd.isna(b) or k is None else half_up(Fraction(b) * Fraction(k), settings.pay_places)

@@ -1,0 +1,30 @@
+"""Scoring a workbook of scorecards: read it, score every item, total, grade, rank (contract scorecard.md §3–§4)."""
+
+from __future__ import annotations
+
+from kpicli.io.workbook import RawWorkbook
+
+from .book import ScorecardBook, read_book
+from .result import ScorecardResult
+from .scoring import grade_people, score_items, sheet_totals
+from .settings import DEFAULT_SETTINGS, ScorecardSettings
+
+__all__ = ["score_book", "score_workbook"]
+
+
+def score_workbook(raw: RawWorkbook, settings: ScorecardSettings = DEFAULT_SETTINGS) -> ScorecardResult:
+    """Read every scorecard sheet of a workbook and score it; problems (errors included) are in the result."""
+    book = read_book(raw)
+    return score_book(book, settings)
+
+
+def score_book(book: ScorecardBook, settings: ScorecardSettings = DEFAULT_SETTINGS) -> ScorecardResult:
+    """Score what read_book read (group.score_books concatenates several books first)."""
+    items, problems = score_items(book.indicators, settings)
+    totals, sections, total_problems = sheet_totals(items, book)
+    people = book.people.merge(totals, on="sheet", how="left")
+    people["total"] = people["total"].astype(object).where(people["total"].notna(), None)
+    people = grade_people(people, book.red_lines, settings)
+    return ScorecardResult(indicators=items, people=people, sections=sections, red_lines=book.red_lines,
+                           company=book.company, period=book.period,
+                           problems=[*book.problems, *problems, *total_problems])
