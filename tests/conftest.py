@@ -1,10 +1,18 @@
-"""Make tests/builders.py importable as `builders`, however pytest is started."""
+"""Fixtures shared by the test modules. Plain helpers (workbook builders, `run`, `flat` …) live in builders.py,
+importable as `builders` because pyproject sets pytest's pythonpath to tests/."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+import pytest
+from builders import standard_workbook
+
+
+@pytest.fixture
+def standard_book(tmp_path: Path) -> Path:
+    """The standard quarter (builders.standard_sheets), alone in its folder so tests can list what was written:
+    物业 and 云栖府 rewarded, 望江台 penalised, 营销/研发/工程 neither, 客服 and 观澜苑 not assessed."""
+    folder = tmp_path / "季度检查"
+    folder.mkdir()
+    return standard_workbook(folder / "2026Q1_客户触点检查表.xlsx")

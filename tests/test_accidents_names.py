@@ -14,25 +14,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import Item, SheetSpec, build_checklist, standard_sheets
-from typer.testing import CliRunner
+from builders import Item, SheetSpec, build_checklist, run, standard_sheets
 from year_books import quarter_sheets
 
 from kpicli import api
 from kpicli.checklist.collect import collect
 from kpicli.checklist.explain import explain
 from kpicli.checklist.reader import read_checklist
-from kpicli.cli.app import app
 from kpicli.core.vocab import display_name, name_key
 
 FULL = "ＡＢＣ未来城"  # full-width letters, as an Excel user on a Chinese IME types them
 HALF = "ABC未来城"
 PAREN_FULL = "星河湾（南区）"
 PAREN_HALF = "星河湾(南区)"
-
-
-def run(*args: object):
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 def as_json(*args: object) -> dict:
@@ -68,6 +62,7 @@ def test_the_key_ignores_white_space_and_width_and_the_display_keeps_what_was_ty
     assert display_name("星河湾\n南区") == "星河湾 南区"  # Alt+Enter inside a header cell
 
 
+@pytest.mark.slow
 def test_reports_show_project_names_as_typed(tmp_path):
     path = build_checklist(tmp_path / "2026Q1_检查表.xlsx", {
         "营销篇": sheet({FULL: ("完成", "完成"), PAREN_FULL: ("完成", "未完成")}),
@@ -111,6 +106,7 @@ def test_one_project_spelled_two_ways_in_two_sheets_is_one_project(tmp_path):
     assert not [p for p in data["problems"] if p["level"] == "error"]
 
 
+@pytest.mark.slow
 def test_a_roster_matches_projects_by_the_name_rule_and_names_units_it_cannot_match(tmp_path):
     path = build_checklist(tmp_path / "2026Q1_检查表.xlsx", {
         "营销篇": sheet({"城市公司": ("完成",), HALF: ("完成",), PAREN_FULL: ("未完成",)}),
@@ -133,6 +129,7 @@ def test_a_roster_matches_projects_by_the_name_rule_and_names_units_it_cannot_ma
     assert "李总监" in shown and "赵经理" in shown and FULL not in shown
 
 
+@pytest.mark.slow
 def test_explain_finds_a_project_by_the_name_rule(tmp_path):
     path = build_checklist(tmp_path / "2026Q1_检查表.xlsx", {"营销篇": sheet({FULL: ("完成", "未完成")})})
     for typed in (HALF, "ＡＢＣ 未来城", "abc未来城"):
@@ -183,8 +180,7 @@ def test_template_roster_matches_units_by_the_name_rule(tmp_path):
                              roster=[("ＡＢＣ 未来城", "项目总监", "李总监"), ("城市公司", "营销", "张营销"),
                                      ("旧项目", "项目总监", "钱总监")])
     out = tmp_path / "2026Q1_模板.xlsx"
-    result = CliRunner().invoke(app, ["template", "--year", "2026", "--quarter", "1", "-p", HALF, "-o", str(out),
-                                      "--roster", str(source)])
+    result = run("template", "--year", 2026, "--quarter", 1, "-p", HALF, "-o", out, "--roster", source)
     assert result.exit_code == 0, result.output
     assert "旧项目" in result.stderr and "ＡＢＣ" not in result.stderr
     wb = openpyxl.load_workbook(out)
@@ -246,6 +242,7 @@ def test_an_unreadable_quarter_cell_is_an_error_naming_it(tmp_path, typed):
     assert "基本信息!B4" in result.output.replace(" ", "").replace("\n", "")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("typed", ["第三季渡", datetime(1900, 1, 3)])
 def test_the_quarter_option_overrides_an_unreadable_cell_with_a_warning(tmp_path, typed):
     path = period_book(tmp_path, {"公司名称": "测试公司", "年度": 2026, "季度": typed})

@@ -20,40 +20,21 @@ from builders import (
     Item,
     SheetSpec,
     build_checklist,
+    edit,
+    flat,
     item_rows,
     project_row,
+    result_path,
+    run,
     standard_sheets,
     unit_row,
 )
-from typer.testing import CliRunner
 
 from kpicli import api
 from kpicli.checklist.assessment import assess
-from kpicli.cli.app import app
 from kpicli.core.vocab import FUNCTION_SHEETS
 from kpicli.io.sheetscan import scan_sheets
 from kpicli.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
-
-
-def run(*args: object):
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-def flat(text: str) -> str:
-    """Output without white space: rich wraps long lines at the terminal width."""
-    return re.sub(r"\s+", "", text)
-
-
-def result_path(source: Path) -> Path:
-    return source.with_name(f"{source.stem}_评分结果.xlsx")
-
-
-def edit(path: Path, change) -> Path:
-    """Open the workbook with openpyxl, let `change(wb)` make the accident, save it in place."""
-    wb = openpyxl.load_workbook(path)
-    change(wb)
-    wb.save(path)
-    return path
 
 
 def lead_problems(result) -> list:
@@ -157,6 +138,7 @@ def without_wangjiangtai_in_property(tmp_path: Path) -> Path:
     return build_checklist(tmp_path / "缺列组.xlsx", sheets)
 
 
+@pytest.mark.slow
 def test_project_missing_from_one_sheet_is_said_and_not_assessed_there(tmp_path):
     path = without_wangjiangtai_in_property(tmp_path)
     a = api.check(path)
@@ -195,6 +177,7 @@ def with_blank_project(tmp_path: Path, name: str = "2026Q1_空白项目.xlsx") -
     return build_checklist(tmp_path / name, sheets)
 
 
+@pytest.mark.slow
 def test_blank_project_is_refused_by_score_rank_and_check(tmp_path):
     path = with_blank_project(tmp_path)
     result = run("score", path)
@@ -213,6 +196,7 @@ def test_blank_project_is_refused_by_score_rank_and_check(tmp_path):
     assert any("江岸启城" in p.message for p in refused.value.problems)
 
 
+@pytest.mark.slow
 def test_allow_blank_scores_the_blank_project_as_today_and_keeps_the_line(tmp_path):
     path = with_blank_project(tmp_path)
     result = run("score", path, "--allow-blank")
@@ -249,6 +233,7 @@ def test_a_wholly_blank_group_in_one_sheet_is_a_lead_warning_and_scored_as_today
     assert out.index("云栖府：「工程篇」中该项目没有填写任何结果") < out.index("未填写,按未完成计")
 
 
+@pytest.mark.slow
 def test_collect_says_which_project_nobody_filled(tmp_path):
     folder = tmp_path / "提交"
     folder.mkdir()
@@ -452,6 +437,7 @@ def test_hidden_item_rows_get_an_info_line_and_are_still_scored(tmp_path):
     assert "营销篇!D6、D7" in out
 
 
+@pytest.mark.slow
 def test_annual_refuses_a_quarter_with_a_blank_project_unless_allow_blank(tmp_path):
     quarters = []
     for q in (1, 2):

@@ -10,7 +10,6 @@ overwritten that kpicli did not write, and an exact backup before --in-place.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import re
@@ -22,11 +21,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import Item, SheetSpec, build_checklist
+from builders import Item, SheetSpec, assert_handled, build_checklist, flat, run, sha256
 from openpyxl.workbook.workbook import Workbook
-from typer.testing import CliRunner
 
-from kpicli.cli.app import app
 from kpicli.io import safety
 from kpicli.render.result_book import RESULT_SHEETS
 
@@ -35,7 +32,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # result sheets every score writes (others, such as 奖惩分配表, depend on the data; RESULT_SHEETS lists all)
 CORE_RESULT_SHEETS = {"评分汇总", "职能排名", "项目排名", "奖惩明细", "问题清单", "明细"}
-runner = CliRunner()
 
 OK_ITEMS = [
     Item("案场接待", "一级", {"项目甲": ("完成", "完成"), "项目乙": ("完成", "未完成")}, item_id="YX-01"),
@@ -47,30 +43,16 @@ OK_ITEMS = [
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def flat(text: str) -> str:
-    """Output without any white space: rich wraps long lines at the terminal width."""
-    return re.sub(r"\s+", "", text)
-
-
 def assert_clean(result, code: int, *words: str) -> str:
     """Exit code `code`, a Chinese message containing every word, no traceback, no escaped exception."""
     out = result.output
     assert result.exit_code == code, out
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in out
     assert "内部错误" not in out, out
     assert CJK.search(out), out
     for word in words:
         assert flat(word) in flat(out), f"{word!r} not in:\n{out}"
     return out
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def listing(folder: Path) -> set[str]:
@@ -258,7 +240,7 @@ def test_unreadable_input_is_refused_with_exit_2(tmp_path: Path, make, words: li
     folder = tmp_path / "in"
     folder.mkdir()
     path = make(folder)
-    digest = sha(path) if path.is_file() else None
+    digest = sha256(path) if path.is_file() else None
     before = listing(folder)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -267,7 +249,7 @@ def test_unreadable_input_is_refused_with_exit_2(tmp_path: Path, make, words: li
     assert listing(out_dir) == set()
     assert listing(folder) == before  # no default output, no temporary file beside the input
     if digest is not None:
-        assert sha(path) == digest
+        assert sha256(path) == digest
 
 
 def test_score_without_output_option_writes_nothing_for_an_unreadable_file(tmp_path: Path) -> None:
@@ -286,7 +268,9 @@ def test_legacy_and_encrypted_ole_files_are_told_apart(tmp_path: Path) -> None:
 def test_debug_shows_the_traceback_and_nothing_else_does(tmp_path: Path) -> None:
     path = _truncated(tmp_path)
     plain = run("check", path)
-    assert plain.exit_code == 2 and "Traceback" not in plain.output
+    assert_handled(plain, 2)
+    # kpicli itself prints the traceback under --debug: these checks can fail, unlike CliRunner's own
+    assert "Traceback" not in plain.output
     debug = run("--debug", "check", path)
     assert debug.exit_code == 2
     assert "Traceback" in debug.output and "损坏" in debug.output
@@ -304,9 +288,47 @@ def test_internal_error_has_no_traceback_without_debug(tmp_path: Path, monkeypat
     path = good_checklist(tmp_path / "q.xlsx")
     plain = run("check", path)
     assert plain.exit_code == 2
+    assert isinstance(plain.exception, SystemExit), repr(plain.exception)  # the bug did not escape kpicli
     assert "Traceback" not in plain.output and "内部错误" in plain.output and "--debug" in plain.output
     debug = run("--debug", "check", path)
     assert debug.exit_code == 2 and "Traceback" in debug.output and "simulated bug" in debug.output
+
+
+_BUGGY_CHILD = """
+import sys
+import kpicli.api
+
+def boom(*args, **kwargs):
+    raise RuntimeError("simulated bug")
+
+kpicli.api.check = boom
+sys.argv = ["kpicli", *sys.argv[1:]]
+from kpicli.cli.app import main
+main()
+"""
+
+
+@pytest.mark.slow  # real processes: CliRunner never prints a traceback, Python does
+def test_a_real_process_prints_no_traceback_unless_debug(tmp_path: Path) -> None:
+    """What a user's terminal shows (stderr of the console entry point), for a broken file and for a bug."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
+    def kpicli(*args: object, buggy: bool = False) -> tuple[int, str]:
+        code = ["-c", _BUGGY_CHILD] if buggy else ["-m", "kpicli.cli.app"]
+        done = subprocess.run([sys.executable, *code, *map(str, args)], capture_output=True, timeout=120,
+                              check=False, env=env)
+        return done.returncode, done.stderr.decode("utf-8", "replace")
+
+    broken = _truncated(tmp_path)
+    code, err = kpicli("check", broken)
+    assert code == 2 and "Traceback" not in err and "损坏" in err and broken.name in err, err
+    code, err = kpicli("check", broken, "--no-such-option")
+    assert code == 2 and "Traceback" not in err and "--no-such-option" in err, err
+    good = good_checklist(tmp_path / "q.xlsx")
+    code, err = kpicli("check", good, buggy=True)
+    assert code == 2 and "Traceback" not in err and "内部错误" in err and "--debug" in err, err
+    code, err = kpicli("--debug", "check", good, buggy=True)  # the same check does see a traceback
+    assert code == 2 and "Traceback" in err and "simulated bug" in err, err
 
 
 # --- usage errors ------------------------------------------------------------------------------------------------
@@ -324,10 +346,10 @@ def test_internal_error_has_no_traceback_without_debug(tmp_path: Path, monkeypat
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str], words: list[str]) -> None:
     path = good_checklist(tmp_path / "q.xlsx")
-    digest = sha(path)
+    digest = sha256(path)
     filled = [a.format(file=path, out=tmp_path / "r.xlsx") for a in args]
     assert_clean(run(*filled), 2, *words)
-    assert sha(path) == digest and listing(tmp_path) == {"q.xlsx"}
+    assert sha256(path) == digest and listing(tmp_path) == {"q.xlsx"}
 
 
 @pytest.mark.parametrize("command", ["check", "score"])
@@ -388,12 +410,13 @@ BROKEN = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("sheets", "expected", "words"), BROKEN)
 def test_broken_checklist_names_the_cell_and_exits_1(
     tmp_path: Path, sheets: dict[str, SheetSpec], expected: list[tuple[str, str | None]], words: list[str]
 ) -> None:
     path = build_checklist(tmp_path / "有错的检查表.xlsx", sheets)
-    digest = sha(path)
+    digest = sha256(path)
     out = assert_clean(run("check", path), 1, "有错的检查表.xlsx", *words)
     for sheet, cell in expected:
         where = f"{sheet}!{cell}" if cell else sheet
@@ -409,12 +432,12 @@ def test_broken_checklist_names_the_cell_and_exits_1(
     assert_clean(run("score", path), 1)
     assert not target.exists()
     assert listing(tmp_path) == {path.name}
-    assert sha(path) == digest
+    assert sha256(path) == digest
 
 
 def assert_clean_json(result):
     assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
+    assert_handled(result)
     return result
 
 
@@ -467,17 +490,18 @@ def _huge_sheet(base: Path, dst: Path, size: int) -> Path:
     return dst
 
 
+@pytest.mark.slow  # inflates a bomb up to the limit
 def test_zip_bomb_is_refused_naming_the_limit(tmp_path: Path) -> None:
     base = good_checklist(tmp_path / "base.xlsx")
     size = safety.MAX_UNCOMPRESSED_BYTES + 10 * MiB
     bomb = _huge_sheet(base, tmp_path / "炸弹.xlsx", size)
     assert bomb.stat().st_size < 2 * MiB  # a real bomb: small on disk
-    digest = sha(bomb)
+    digest = sha256(bomb)
     limit = f"{safety.MAX_UNCOMPRESSED_BYTES // MiB}MB"
     for command in COMMANDS:
         args = [command, bomb] + (["-o", tmp_path / "r.xlsx"] if command == "score" else [])
         assert_clean(run(*args), 2, "炸弹.xlsx", limit, "上限", "已拒绝读取")
-    assert sha(bomb) == digest and not (tmp_path / "r.xlsx").exists()
+    assert sha256(bomb) == digest and not (tmp_path / "r.xlsx").exists()
 
 
 def test_compression_ratio_bomb_is_refused_naming_the_limit(tmp_path: Path) -> None:
@@ -513,11 +537,11 @@ def _with_shared_strings(base: Path, dst: Path, shared: bytes) -> Path:
 def test_entity_bomb_in_shared_strings_is_refused(tmp_path: Path) -> None:
     base = good_checklist(tmp_path / "base.xlsx")
     bomb = _with_shared_strings(base, tmp_path / "实体炸弹.xlsx", BILLION_LAUGHS)
-    digest = sha(bomb)
+    digest = sha256(bomb)
     for command in COMMANDS:
         args = [command, bomb] + (["-o", tmp_path / "r.xlsx"] if command == "score" else [])
         assert_clean(run(*args), 2, "实体炸弹.xlsx", "XML实体", "已拒绝读取")
-    assert sha(bomb) == digest and not (tmp_path / "r.xlsx").exists()
+    assert sha256(bomb) == digest and not (tmp_path / "r.xlsx").exists()
 
 
 def test_external_entity_in_a_worksheet_is_refused(tmp_path: Path) -> None:
@@ -565,6 +589,7 @@ main()
 """
 
 
+@pytest.mark.slow  # a child process each
 @pytest.mark.skipif(sys.platform != "linux", reason="needs RLIMIT_AS to bound the child's memory")
 @pytest.mark.parametrize("far_cell", ["XFD1048576", "ZZ190000"])
 def test_one_far_away_cell_is_handled_within_bounded_memory(tmp_path: Path, far_cell: str) -> None:
@@ -572,16 +597,16 @@ def test_one_far_away_cell_is_handled_within_bounded_memory(tmp_path: Path, far_
     wb = openpyxl.load_workbook(path)
     wb["营销篇"][far_cell] = "x"
     wb.save(path)
-    digest = sha(path)
+    digest = sha256(path)
     env = {**os.environ, "RUST_BACKTRACE": "0", "PYTHONIOENCODING": "utf-8"}
     child = subprocess.run([sys.executable, "-c", _CHILD, str(2 * 1024 * MiB), str(path)], capture_output=True,
                            timeout=120, check=False, env=env)
     err = child.stdout.decode("utf-8", "replace") + child.stderr.decode("utf-8", "replace")
-    assert child.returncode in (0, 1, 2), f"exit {child.returncode}: {err[:1000]}"
+    # both ranges exceed the cell limit (20,000,000): refused by size, before anything is allocated
+    assert child.returncode == 2, f"exit {child.returncode}: {err[:1000]}"
     assert "Traceback" not in err and "panicked" not in err
-    if child.returncode == 2:
-        assert "上限" in err and "远处.xlsx" in err, err
-    assert sha(path) == digest
+    assert "上限" in err and "远处.xlsx" in err, err
+    assert sha256(path) == digest
 
 
 # --- formula injection -------------------------------------------------------------------------------------------
@@ -635,11 +660,11 @@ def _injection_workbook(path: Path) -> Path:
 
 def test_text_from_the_workbook_is_written_as_text_never_as_a_formula(tmp_path: Path) -> None:
     path = _injection_workbook(tmp_path / "注入.xlsx")
-    digest = sha(path)
+    digest = sha256(path)
     target = tmp_path / "结果.xlsx"
     result = run("score", path, "-o", target)
     assert result.exit_code == 0, result.output
-    assert sha(path) == digest
+    assert sha256(path) == digest
 
     texts = {v for v in INJECTED.values()}
     wb = openpyxl.load_workbook(target)
@@ -691,11 +716,11 @@ def test_text_from_the_workbook_is_written_as_text_never_as_a_formula(tmp_path: 
 )
 def test_every_command_leaves_the_input_byte_identical(tmp_path: Path, args: list[str]) -> None:
     path = good_checklist(tmp_path / "q.xlsx")
-    digest, stat = sha(path), path.stat()
+    digest, stat = sha256(path), path.stat()
     result = run(*[a.format(file=path, out=tmp_path / "r.xlsx") for a in args])
     assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    assert sha(path) == digest and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert_handled(result)
+    assert sha256(path) == digest and path.stat().st_mtime_ns == stat.st_mtime_ns
     assert not list(tmp_path.glob(".~kpicli-*"))
 
 
@@ -711,20 +736,21 @@ def scored(tmp_path: Path) -> tuple[Path, Path]:
 def _assert_target_intact_or_valid(result, target: Path, earlier: str | None) -> None:
     """After a crash while writing: either kpicli recovered and wrote a complete result (exit 0), or it failed
     (exit 2, Chinese message) and the target is exactly what it was before (absent, or the earlier result)."""
-    assert "Traceback" not in result.output
+    assert_handled(result)
     if result.exit_code == 0:
         assert CORE_RESULT_SHEETS <= set(openpyxl.load_workbook(target).sheetnames)
     else:
         assert result.exit_code == 2 and CJK.search(result.output), result.output
-        assert (sha(target) if target.exists() else None) == earlier
+        assert (sha256(target) if target.exists() else None) == earlier
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crash", [RuntimeError("simulated crash while saving"), KeyboardInterrupt()],
                          ids=["error", "ctrl-c"])
 def test_crash_mid_save_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                scored: tuple[Path, Path], crash: BaseException) -> None:
     path, target = scored
-    digest, earlier = sha(path), sha(target)
+    digest, earlier = sha256(path), sha256(target)
     saved_to: list[Path] = []
 
     def half_save(self: Workbook, filename: object) -> None:
@@ -736,19 +762,19 @@ def test_crash_mid_save_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyte
     fresh = tmp_path / "新结果.xlsx"
     for out, before in ((target, earlier), (fresh, None)):
         result = run("score", path, "-o", out)
-        assert "Traceback" not in result.output
+        assert_handled(result)
         if isinstance(crash, KeyboardInterrupt):
             assert result.exit_code == 130  # the shell's convention for Ctrl-C
-            assert (sha(out) if out.exists() else None) == before
+            assert (sha256(out) if out.exists() else None) == before
         else:
             _assert_target_intact_or_valid(result, out, before)
             assert result.exit_code == 2  # every save fails: nothing can have been written
     assert saved_to
     for tmp in saved_to:  # written to a temporary file beside the target, never to the target itself
         assert tmp.parent == tmp_path and tmp.name.startswith(".~kpicli-"), tmp
-    assert sha(target) == earlier  # the earlier result is intact
+    assert sha256(target) == earlier  # the earlier result is intact
     assert not fresh.exists()
-    assert sha(path) == digest
+    assert sha256(path) == digest
     assert listing(tmp_path) == {"q.xlsx", "结果.xlsx"}  # no temporary file left behind
 
 
@@ -810,12 +836,12 @@ def _crash_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scored: tuple[P
                 plans: list[set[int]], normal: list[str]) -> list[str]:
     """Write the result under every crash plan; return what each left behind, if anything."""
     path, target = scored
-    digest = sha(path)
+    digest = sha256(path)
     failures = []
     for plan in plans:
         fresh = tmp_path / "新结果.xlsx"
         for out in (target, fresh):
-            before = sha(out) if out.exists() else None  # a recovered run may have replaced the earlier result
+            before = sha256(out) if out.exists() else None  # a recovered run may have replaced the earlier result
             result, _ = _write_with(monkeypatch, path, out, plan)
             _assert_target_intact_or_valid(result, out, before)
             fresh.unlink(missing_ok=True)
@@ -824,10 +850,11 @@ def _crash_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scored: tuple[P
             failures.append(f"crash at zip member(s) {sorted(plan)} of {len(normal)} left {sorted(leftovers)}")
             for name in leftovers:
                 (tmp_path / name).unlink()
-    assert sha(path) == digest
+    assert sha256(path) == digest
     return failures
 
 
+@pytest.mark.slow  # one scoring per crash point
 def test_crash_while_saving_the_result_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              scored: tuple[Path, Path]) -> None:
     normal, _ = _crash_plans(tmp_path, monkeypatch, scored[0])
@@ -835,6 +862,7 @@ def test_crash_while_saving_the_result_leaves_nothing_behind(tmp_path: Path, mon
     assert _crash_each(tmp_path, monkeypatch, scored, plans, normal) == []
 
 
+@pytest.mark.slow  # one scoring per crash point
 def test_crash_in_any_later_step_of_writing_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   scored: tuple[Path, Path]) -> None:
     normal, plans = _crash_plans(tmp_path, monkeypatch, scored[0])
@@ -857,6 +885,7 @@ def test_disk_full_while_writing_is_explained(tmp_path: Path, monkeypatch: pytes
     assert not target.exists() and not list(tmp_path.glob(".~kpicli-*"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("explicit", [True, False], ids=["-o", "default-name"])
 def test_foreign_file_is_not_overwritten_without_force(tmp_path: Path, explicit: bool) -> None:
     path = good_checklist(tmp_path / "q.xlsx")
@@ -875,19 +904,20 @@ def test_foreign_file_is_not_overwritten_without_force(tmp_path: Path, explicit:
 def test_foreign_workbook_is_not_overwritten_without_force(tmp_path: Path) -> None:
     path = good_checklist(tmp_path / "q.xlsx")
     target = good_checklist(tmp_path / "同事的表.xlsx")  # a real workbook, not written by kpicli
-    before = sha(target)
+    before = sha256(target)
     assert_clean(run("score", path, "-o", target), 2, "同事的表.xlsx", "--force")
-    assert sha(target) == before
+    assert sha256(target) == before
 
 
 def test_output_cannot_be_the_input(tmp_path: Path) -> None:
     path = good_checklist(tmp_path / "q.xlsx")
-    digest = sha(path)
+    digest = sha256(path)
     for extra in ([], ["--force"]):
         assert_clean(run("score", path, "-o", path, *extra), 2, "q.xlsx")
-        assert sha(path) == digest
+        assert sha256(path) == digest
 
 
+@pytest.mark.slow
 def test_in_place_backs_up_the_input_first(tmp_path: Path) -> None:
     path = good_checklist(tmp_path / "二季度检查表.xlsx")
     original = path.read_bytes()
@@ -895,7 +925,7 @@ def test_in_place_backs_up_the_input_first(tmp_path: Path) -> None:
     original_values = [[c.value for c in row] for row in openpyxl.load_workbook(path)["营销篇"].iter_rows()]
     result = run("score", path, "--in-place")
     assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
+    assert_handled(result)
     backups = [p for p in tmp_path.iterdir() if p != path]
     assert len(backups) == 1, backups
     assert re.fullmatch(r"二季度检查表_备份_\d{8}-\d{6}(?:_\d+)?\.xlsx", backups[0].name), backups[0].name
@@ -915,9 +945,9 @@ def test_in_place_backs_up_the_input_first(tmp_path: Path) -> None:
 
 def test_in_place_with_errors_touches_nothing(tmp_path: Path) -> None:
     path = build_checklist(tmp_path / "q.xlsx", _row2(Item("签约", "二级", {"项目甲": ("完成", "进行中")})))
-    digest = sha(path)
+    digest = sha256(path)
     assert_clean(run("score", path, "--in-place"), 1, "营销篇!J6")
-    assert sha(path) == digest and listing(tmp_path) == {"q.xlsx"}
+    assert sha256(path) == digest and listing(tmp_path) == {"q.xlsx"}
 
 
 def _macro_checklist(path: Path, vba_source: Path) -> Path:
@@ -945,17 +975,17 @@ def test_in_place_refuses_an_xlsm_and_leaves_it_untouched(tmp_path: Path) -> Non
     result = run("score", path, "--in-place")
     assert result.exit_code == 2, result.output
     assert "--in-place" in result.output and ".xlsx" in result.output
-    assert "Traceback" not in result.output
+    assert_handled(result)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["宏检查表.xlsm"]
 
 
 def test_default_output_of_an_xlsm_is_a_plain_xlsx(tmp_path: Path) -> None:
     path = _macro_checklist(tmp_path / "宏检查表.xlsm", _vba_source())
-    digest = sha(path)
+    digest = sha256(path)
     result = run("score", path)
     assert result.exit_code == 0, result.output
     target = tmp_path / "宏检查表_评分结果.xlsx"
     with zipfile.ZipFile(target) as zf:
         assert "spreadsheetml.sheet.main+xml" in zf.read("[Content_Types].xml").decode()
-    assert sha(path) == digest
+    assert sha256(path) == digest

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # the whole benchmark in a child process, ~13 s even at the small size
 def test_benchmark_runs_at_small_size_and_reports_every_measurement():
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--small"], capture_output=True,
                           text=True, encoding="utf-8", timeout=600, cwd=ROOT)

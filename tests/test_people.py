@@ -10,19 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import Item, SheetSpec, build_checklist
-from typer.testing import CliRunner
+from builders import Item, SheetSpec, build_checklist, run
 from year_books import COMPANY, ROSTERS, build_quarter, build_year, quarter_sheets
 
 from kpicli.checklist.assessment import assess
-from kpicli.cli.app import app
 from kpicli.render.allocation import OK_TEXT
 
 YELLOW = "FFF2CC"
-
-
-def run(*args: object):
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 def score(path: Path, out: Path) -> openpyxl.Workbook:
@@ -108,6 +102,7 @@ def test_allocation_sheet_prints_on_a4(q1, tmp_path):
     assert ws.print_title_rows == "$1:$2"
 
 
+@pytest.mark.slow
 def test_team_without_members_and_service_fee(tmp_path):
     roster = [r for r in ROSTERS[1] if r[0] != "丙"]  # nobody of 丙 on the roster
     path = build_checklist(tmp_path / "2026Q1_物业.xlsx", {
@@ -122,6 +117,7 @@ def test_team_without_members_and_service_fee(tmp_path):
     assert fee["members"] == [] and fee["total"] is None and "不分配给个人" in fee["note"]
 
 
+@pytest.mark.slow
 def test_no_allocation_sheet_without_roster_or_rewards(tmp_path):
     no_roster = build_quarter(tmp_path, 1, roster=False)
     assert "奖惩分配表" not in score(no_roster, tmp_path / "无名单结果.xlsx").sheetnames
@@ -131,6 +127,7 @@ def test_no_allocation_sheet_without_roster_or_rewards(tmp_path):
     assert "奖惩分配表" not in score(calm, tmp_path / "无奖惩结果.xlsx").sheetnames
 
 
+@pytest.mark.slow
 def test_rescoring_a_result_replaces_the_allocation_sheet(q1, tmp_path):
     first = tmp_path / "结果.xlsx"
     score(q1, first)
@@ -138,6 +135,7 @@ def test_rescoring_a_result_replaces_the_allocation_sheet(q1, tmp_path):
     assert [n for n in again.sheetnames if n.startswith("奖惩分配表")] == ["奖惩分配表"]
 
 
+@pytest.mark.slow
 def test_allocation_check_recalculated_by_libreoffice(q1, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -174,6 +172,7 @@ def test_allocation_check_recalculated_by_libreoffice(q1, tmp_path):
 # --- annual: every person and whether they are capped ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_people_capped_by_the_unit_they_are_assessed_in(tmp_path):
     files = build_year(tmp_path / "2026")
     result = run("annual", *files, "--format", "json")
@@ -190,6 +189,7 @@ def test_people_capped_by_the_unit_they_are_assessed_in(tmp_path):
     assert people[("周乙", "乙")]["capped"] is False and people[("吴丙", "丙")]["capped"] is False
 
 
+@pytest.mark.slow
 def test_people_union_of_rosters_with_their_last_post(tmp_path):
     files = build_year(tmp_path / "2026")
     result = run("annual", *files, "--format", "json")
@@ -201,6 +201,7 @@ def test_people_union_of_rosters_with_their_last_post(tmp_path):
     assert (moved["unit"], moved["function"], moved["capped"]) == ("乙", "营销", False)  # Q4 post counts
 
 
+@pytest.mark.slow
 def test_people_in_the_workbook_and_terminal(tmp_path):
     files = build_year(tmp_path / "2026")
     out = tmp_path / "年度.xlsx"
@@ -213,6 +214,7 @@ def test_people_in_the_workbook_and_terminal(tmp_path):
     assert next(r for r in rows if r[0] == "陈前任")[8] == "第1季度"
 
 
+@pytest.mark.slow
 def test_no_roster_anywhere(tmp_path):
     folder = tmp_path / "无名单"
     folder.mkdir()
@@ -228,6 +230,7 @@ def test_no_roster_anywhere(tmp_path):
 # --- template --roster --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_template_copies_the_roster(q1, tmp_path):
     out = tmp_path / "2026Q2_模板.xlsx"
     result = run("template", "--year", 2026, "--quarter", 2, "-p", "甲", "-p", "乙", "--roster", q1, "-o", out)
@@ -267,11 +270,12 @@ def test_template_roster_file_without_roster(tmp_path):
     assert "没有找到人员名单" in result.output and not out.exists()
 
 
+@pytest.mark.slow
 def test_rescoring_a_result_with_an_allocation_sheet_warns_that_it_starts_empty(q1, tmp_path):
     first = tmp_path / "一季度结果.xlsx"
-    assert CliRunner().invoke(app, ["score", str(q1), "-o", str(first)]).exit_code == 0
+    assert run("score", q1, "-o", first).exit_code == 0
     assert "奖惩分配表" in openpyxl.load_workbook(first, read_only=True).sheetnames
-    again = CliRunner().invoke(app, ["rank", str(first), "--format", "json"])
+    again = run("rank", first, "--format", "json")
     assert again.exit_code == 0, again.output
     warnings = [p for p in json.loads(again.stdout)["problems"] if p["sheet"] == "奖惩分配表"]
     assert len(warnings) == 1 and warnings[0]["level"] == "warning" and "已填写的分配金额" in warnings[0]["message"]

@@ -12,6 +12,7 @@ from builders import (
     SheetSpec,
     StageLabel,
     Summary,
+    assert_handled,
     build_checklist,
     cell_of,
     example_sheet,
@@ -20,13 +21,13 @@ from builders import (
     layout_of,
     problems_of,
     project_row,
+    rank_json,
+    run,
     unit_row,
 )
-from typer.testing import CliRunner
 
 from kpicli.checklist.assessment import assess
 from kpicli.checklist.reader import read_checklist
-from kpicli.cli.app import app
 from kpicli.core.errors import InputError
 
 
@@ -423,12 +424,7 @@ def test_period_from_options_overrides_info_and_file_name(tmp_path):
     b = assess(with_info, quarter=2)
     assert (b.year, b.quarter) == (2026, 2)
     assert any(p.level == "warning" and "季度" in p.message for p in problems_of(b))
-    runner = CliRunner()
-    result = runner.invoke(app, ["rank", str(no_info), "--format", "json", "--year", "2023", "--quarter", "4"])
-    assert result.exit_code == 0, result.output
-    import json
-
-    data = json.loads(result.stdout)
+    data = rank_json(no_info, "--year", 2023, "--quarter", 4)
     assert (data["year"], data["quarter"]) == (2023, 4)
 
 
@@ -554,10 +550,10 @@ def test_a_workbook_with_no_function_sheet_is_refused(tmp_path):
         read_checklist(path)
     assert caught.value.exit_code == 2
     assert "基本信息" in caught.value.message and "汇总" in caught.value.message and "Sheet2" in caught.value.message
-    result = CliRunner().invoke(app, ["check", str(path)])
+    result = run("check", path)
     assert result.exit_code == 2
     assert "汇总" in result.output and "Sheet2" in result.output
-    assert "Traceback" not in result.output
+    assert_handled(result)
 
 
 def test_layout_helper_matches_the_example_file():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import textwrap
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -17,24 +18,35 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import FUNCTION_SHEET_NAMES, Item, SheetSpec, build_checklist, cell_of
-from typer.testing import CliRunner
+from builders import FUNCTION_SHEET_NAMES, Item, SheetSpec, assert_handled, build_checklist, cell_of, run
+from scorecard_builders import build_scorecard, weighted_card
+from typer.testing import Result
 
 import kpicli
-from kpicli.cli.app import app
-from kpicli.rules.model import DEFAULT_RULES, Annual, Band, Grades, Rewards, Rules, Scoring, load_rules, parse_rules
+from kpicli.rules.model import (
+    DEFAULT_RULES,
+    Annual,
+    Band,
+    Grades,
+    Rewards,
+    Rules,
+    Scoring,
+    load_rules,
+    parse_rules,
+    resolve_rules,
+)
+from kpicli.rules.scorecard import DEFAULT_SETTINGS, ScorecardAnnual, ScorecardSettings
 from kpicli.rules.text import to_toml
 
-RUNNER = CliRunner()
 POINTS_COLUMNS = ("触点编号", "触点名称", "触点等级", "分值")
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 
-def cli(*args: object):
+def cli(*args: object) -> Result:
     """Run kpicli in-process; a wide console so rich never wraps a path."""
-    return RUNNER.invoke(app, [str(a) for a in args], env={"COLUMNS": "250"})
+    return run(*args, columns=250)
 
 
 def rank_json(book: Path, rules: Path | None = None) -> dict:
@@ -509,7 +521,8 @@ def test_rules_show_for_a_workbook_and_with_rules(discovery, tmp_path, monkeypat
 
 def test_a_missing_rules_file_is_refused(levels_book, tmp_path):
     out = cli("rank", levels_book, "--rules", tmp_path / "nope.toml")
-    assert out.exit_code == 2 and "找不到规则文件" in out.output and "Traceback" not in out.output
+    assert out.exit_code == 2 and "找不到规则文件" in out.output
+    assert_handled(out)
 
 
 def test_a_bad_kpicli_toml_beside_the_workbook_is_refused_unless_rules_is_given(discovery):
@@ -672,7 +685,7 @@ def test_a_bad_rules_file_is_refused_naming_the_key(levels_book, tmp_path, toml,
     assert "bad.toml" in out.stderr
     for text in expected:
         assert text in out.stderr, (text, out.stderr)
-    assert "Traceback" not in out.output
+    assert_handled(out)
 
 
 def test_every_bad_key_is_named_at_once(levels_book, tmp_path):
@@ -753,6 +766,7 @@ def test_the_audit_sheet_records_input_hash_version_time_and_rules(levels_book, 
     assert hashlib.sha256(levels_book.read_bytes()).hexdigest() == digest  # the input is untouched
 
 
+@pytest.mark.slow
 def test_the_audit_sheet_names_the_file_beside_the_workbook_or_the_defaults(discovery, tmp_path):
     book, beside, _ = discovery
     out = cli("score", book, "-o", tmp_path / "a.xlsx")
@@ -763,3 +777,192 @@ def test_the_audit_sheet_names_the_file_beside_the_workbook_or_the_defaults(disc
     beside.unlink()
     assert cli("score", book, "-o", tmp_path / "b.xlsx").exit_code == 0
     assert audit_rows(tmp_path / "b.xlsx")["规则来源"] == "内置默认规则"
+
+
+# --- one source of defaults (issue #12) ----------------------------------------------------------------------------
+
+
+def test_an_empty_rules_file_is_exactly_the_defaults():
+    assert parse_rules("", "empty.toml") == DEFAULT_RULES
+    # empty sections too: a section the file names but leaves empty changes nothing
+    sections = "[scoring]\n[grades]\n[rewards]\n[annual]\n[scorecard]\n[scorecard.annual]\n"
+    assert parse_rules(sections, "x") == DEFAULT_RULES
+    assert DEFAULT_RULES.scorecard == DEFAULT_SETTINGS
+    # the equality is not vacuous: one key changes it
+    assert parse_rules("[scorecard]\npay_places = 3\n", "x") != DEFAULT_RULES
+
+
+def test_rules_init_output_parses_back_to_the_defaults_scorecard_included(tmp_path):
+    target = tmp_path / "kpicli.toml"
+    assert cli("rules", "init", "-o", target).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    for line in ("[scorecard]", "reviewer_order = ", "use_computed = ", "self_fallback = ", "red_line = ",
+                 "coefficients = [", "below_coefficient = ", "pay_places = ", "[scorecard.annual]", "weights = "):
+        assert f"\n{line}" in text, line
+    parsed = load_rules(target)
+    assert parsed == DEFAULT_RULES and parsed.scorecard == DEFAULT_SETTINGS
+    assert parsed.scorecard.grades_derived  # no [scorecard.grades]: the checklist's bands
+
+
+def test_the_scorecard_settings_are_importable_where_the_scorecard_code_looks():
+    from kpicli.rules import scorecard as in_rules
+    from kpicli.scorecard import settings as in_scorecard
+
+    assert in_scorecard.DEFAULT_SETTINGS is in_rules.DEFAULT_SETTINGS
+    assert in_scorecard.ScorecardSettings is in_rules.ScorecardSettings
+
+
+# --- [scorecard] (issue #13) ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("toml", "changed"), [
+    ('reviewer_order = ["上级评分"]', {"reviewer_order": ("reviewer1",)}),
+    ('reviewer_order = ["上级评分", "二级评分"]', {"reviewer_order": ("reviewer1", "reviewer2")}),
+    ('reviewer_weights = { "自评" = 10, "上级评分" = 90 }',
+     {"reviewer_weights": {"self": Decimal(10), "reviewer1": Decimal(90)}}),
+    ('reviewer_weights = { "上级评分" = 0.8, "二级评分" = 0.2 }',
+     {"reviewer_weights": {"reviewer1": Decimal("0.8"), "reviewer2": Decimal("0.2")}}),
+    ("use_computed = false", {"use_computed": False}),
+    ("self_fallback = false", {"self_fallback": False}),
+    ('red_line = "zero"', {"red_line": "zero"}),
+    ('red_line = "flag"', {"red_line": "flag"}),
+    ("coefficients = [{ min = 90, k = 1.5 }, { min = 60, k = 0.35 }]",
+     {"coefficients": ((Decimal(90), Decimal("1.5")), (Decimal(60), Decimal("0.35")))}),
+    ("below_coefficient = 0.1", {"below_coefficient": Decimal("0.1")}),
+    ("pay_places = 0", {"pay_places": 0}),
+    ('[scorecard.annual]\nweights = { "月度平均" = 40, "年终考核" = 55.5, "民主评议" = 4.5 }',
+     {"annual": ScorecardAnnual(periodic=Decimal(40), year_end=Decimal("55.5"), review=Decimal("4.5"))}),
+    ('[scorecard.annual]\nweights = { "季度平均" = 35, "年终考核" = 65, "民主评议" = 0 }',
+     {"annual": ScorecardAnnual(periodic=Decimal(35), year_end=Decimal(65), review=Decimal(0))}),
+])
+def test_each_scorecard_setting_is_read_and_nothing_else_changes(tmp_path, toml, changed):
+    rules = load_rules(write_rules(tmp_path / "kpicli.toml", "[scorecard]\n" + toml + "\n"))
+    assert rules.scorecard == replace(DEFAULT_SETTINGS, **changed)
+    assert replace(rules, scorecard=DEFAULT_SETTINGS) == DEFAULT_RULES  # the checklist's rules are untouched
+
+
+def test_the_scorecard_grades_follow_the_checklist_bands_unless_written():
+    custom = '[grades]\nbands = [ { grade = "优", min = 90 }, { grade = "良", min = 75 } ]\nlowest = "差"\n'
+    follows = parse_rules(custom, "x")
+    assert follows.scorecard.grades == follows.grades and follows.scorecard.grades.names == ["优", "良", "差"]
+    own = parse_rules(custom + '[scorecard.grades]\nbands = [ { grade = "S", min = 95 } ]\nlowest = "D"\n', "x")
+    assert own.grades.names == ["优", "良", "差"] and own.scorecard.grades.names == ["S", "D"]
+    assert not own.scorecard.grades_derived
+    # a lowest grade alone keeps the default bands
+    assert parse_rules('[scorecard.grades]\nlowest = "E"\n', "x").scorecard.grades.names == ["A", "B+", "B", "B-", "E"]
+
+
+def test_to_toml_round_trips_non_default_scorecard_settings():
+    rules = Rules(
+        grades=Grades(bands=[Band(grade="优", min=Decimal(85))], lowest="差"),
+        scorecard=ScorecardSettings(
+            reviewer_weights={"self": Decimal("12.5"), "reviewer2": Decimal("87.5")}, use_computed=False,
+            self_fallback=False, red_line="flag", grades=Grades(bands=[Band(grade="S", min=Decimal("92.5"))],
+                                                                lowest="D"),
+            coefficients=((Decimal(90), Decimal("1.25")), (Decimal(70), Decimal("0.5"))),
+            below_coefficient=Decimal("0.1"), pay_places=0,
+            annual=ScorecardAnnual(periodic=Decimal(20), year_end=Decimal(70), review=Decimal(10))),
+    )
+    assert parse_rules(to_toml(rules), "x") == rules
+    ordered = Rules(scorecard=ScorecardSettings(reviewer_order=("reviewer1",)))
+    assert parse_rules(to_toml(ordered), "x") == ordered
+
+
+@pytest.mark.parametrize(("toml", "expected"), [
+    ('[scorecard]\nreviewer_order = ["自评"]', ["scorecard.reviewer_order", "自评", "self_fallback"]),
+    ('[scorecard]\nreviewer_order = ["上级评分", "上级评分"]', ["scorecard.reviewer_order", "不能重复"]),
+    ("[scorecard]\nreviewer_order = []", ["scorecard.reviewer_order", "不能为空"]),
+    ('[scorecard]\nreviewer_order = "上级评分"', ["scorecard.reviewer_order", "应为数组"]),
+    ('[scorecard]\nreviewer_weights = { "组长" = 1 }', ["scorecard.reviewer_weights", "组长", '"自评" = 10']),
+    ('[scorecard]\nreviewer_weights = { "自评" = 0 }', ["scorecard.reviewer_weights", "不能全为 0"]),
+    ('[scorecard]\nreviewer_weights = { "自评" = -1, "上级评分" = 1 }', ["scorecard.reviewer_weights", "负数"]),
+    ('[scorecard]\nreviewer_weights = { "自评" = "十" }', ["scorecard.reviewer_weights", "数字"]),
+    ('[scorecard]\nreviewer_order = ["上级评分"]\nreviewer_weights = { "自评" = 10, "上级评分" = 90 }',
+     ["scorecard：", "只能写一个", "删除"]),
+    ('[scorecard]\nred_line = "ignore"', ["scorecard.red_line", "lowest", "zero", "flag"]),
+    ('[scorecard]\nuse_computed = "yes"', ["scorecard.use_computed", "true 或 false"]),
+    ("[scorecard]\nself_fallback = 1", ["scorecard.self_fallback", "true 或 false"]),
+    ("[scorecard]\ncoefficients = [{ min = 60, k = 0.4 }, { min = 95, k = 1.2 }]",
+     ["scorecard.coefficients", "从高到低", "min = 95"]),
+    ("[scorecard]\ncoefficients = [{ min = 95 }]", ["scorecard.coefficients.0.k", "缺少必填项"]),
+    ("[scorecard]\ncoefficients = [{ min = 95, k = -1 }]", ["scorecard.coefficients.0.k", "不能为负数"]),
+    ("[scorecard]\ncoefficients = [{ min = 95, k = 1, max = 100 }]", ["scorecard.coefficients.0.max", "不是已知的设置项"]),
+    ("[scorecard]\ncoefficients = []", ["scorecard.coefficients", "不能为空"]),
+    ("[scorecard]\nbelow_coefficient = -0.1", ["scorecard.below_coefficient", "不能为负数"]),
+    ("[scorecard]\npay_places = 5", ["scorecard.pay_places", "最大为 4"]),
+    ("[scorecard]\npay_places = -1", ["scorecard.pay_places", "最小为 0"]),
+    ("[scorecard]\npay_places = 1.5", ["scorecard.pay_places", "整数"]),
+    ('[scorecard.grades]\nbands = [ { grade = "A", min = 60 }, { grade = "B", min = 70 } ]',
+     ["scorecard.grades", "从高到低"]),
+    ('[scorecard.grades]\nlowest = "A"', ["scorecard.grades", "重复"]),
+    ('[scorecard.annual]\nweights = { "月度平均" = 30, "年终考核" = 60, "民主评议" = 5 }',
+     ["scorecard.annual.weights", "加起来是 95", "必须等于 100"]),
+    ('[scorecard.annual]\nweights = { "年终考核" = 100 }', ["scorecard.annual.weights", "缺少 月度平均、民主评议"]),
+    ('[scorecard.annual]\nweights = { "月度平均" = 30, "季度平均" = 0, "年终考核" = 65, "民主评议" = 5 }',
+     ["scorecard.annual.weights", "只写其中一个"]),
+    ('[scorecard.annual]\nweights = { "月度" = 30, "年终考核" = 65, "民主评议" = 5 }',
+     ["scorecard.annual.weights", "未知的部分 月度", '"月度平均" = 30']),
+    ('[scorecard.annual]\nweights = { "月度平均" = -5, "年终考核" = 100, "民主评议" = 5 }',
+     ["scorecard.annual.weights", "负数"]),
+    ("[scorecard.annual]\nperiodic = 30", ["scorecard.annual.periodic", "不是已知的设置项"]),
+    ("[scorecard]\nbogus = 1", ["scorecard.bogus", "不是已知的设置项"]),
+    ("scorecard = 3", ["scorecard：", "应为表"]),
+    ('[scorecard]\nreviewer_weights = { 自评 = 10 }', ["不是有效的 TOML", "加英文双引号", '"自评" = 10']),
+])
+def test_a_bad_scorecard_section_is_refused_naming_the_key(tmp_path, toml, expected):
+    bad = write_rules(tmp_path / "bad.toml", toml + "\n")
+    out = cli("rules", "show", "--rules", bad)
+    assert out.exit_code == 2, out.output
+    assert "bad.toml" in out.stderr
+    assert_handled(out)
+    for text in expected:
+        assert text in out.stderr, (text, out.stderr)
+
+
+def test_a_bad_scorecard_section_refuses_the_file_for_checklists_too(levels_book, tmp_path):
+    bad = write_rules(tmp_path / "bad.toml", '[scorecard]\nred_line = "ignore"\n')
+    out = cli("rank", levels_book, "--format", "json", "--rules", bad)
+    assert out.exit_code == 2 and out.stdout == "" and "scorecard.red_line" in out.stderr
+
+
+def test_the_scorecard_section_is_found_beside_the_workbook_and_shown(levels_book, tmp_path):
+    beside = write_rules(levels_book.parent / "kpicli.toml",
+                         '[scorecard]\nred_line = "zero"\nreviewer_weights = { "自评" = 10, "上级评分" = 90 }\n')
+    assert resolve_rules(None, levels_book)[0].scorecard.red_line == "zero"
+    shown = cli("rules", "show", "--for", levels_book)
+    assert shown.exit_code == 0, shown.output
+    assert str(beside) in shown.output
+    assert 'red_line = "zero"' in shown.output
+    # the weights are in force, the order is shown commented out
+    assert '\nreviewer_weights = { "自评" = 10, "上级评分" = 90 }' in shown.output
+    assert '\n# reviewer_order = ["二级评分", "上级评分"]' in shown.output
+    beside.unlink()
+    default = cli("rules", "show", "--for", levels_book)
+    assert 'red_line = "lowest"' in default.output and "内置默认规则" in default.output
+
+
+def test_rules_show_says_where_the_scorecard_grades_come_from(tmp_path):
+    custom = write_rules(tmp_path / "custom.toml",
+                         '[grades]\nbands = [ { grade = "优", min = 90 } ]\nlowest = "差"\n')
+    shown = cli("rules", "show", "--rules", custom)
+    assert shown.exit_code == 0, shown.output
+    assert "未设置 [scorecard.grades]：沿用 [grades] 的等级分档（优 ≥ 90，其余 差）" in shown.output
+    own = write_rules(tmp_path / "own.toml", '[scorecard.grades]\nbands = [ { grade = "S", min = 95 } ]\n')
+    shown = cli("rules", "show", "--rules", own)
+    assert "\n[scorecard.grades]\n" in shown.output and 'grade = "S", min = 95' in shown.output
+    assert "未设置 [scorecard.grades]" not in shown.output
+
+
+def test_scorecard_settings_from_the_rules_file_decide_grade_coefficient_and_pay(tmp_path):
+    from kpicli.io.workbook import read_workbook
+    from kpicli.scorecard import score_workbook
+
+    # weighted_card totals 92.8: by default A, K 1.0, pay 5000 × 1.0 = 5000.00
+    book = build_scorecard(tmp_path / "张三.xlsx", {"张三": weighted_card()})
+    person = score_workbook(read_workbook(book)).to_json()["people"][0]
+    assert (person["score"], person["grade"], person["coefficient"], person["bonus"]) == (92.8, "A", 1.0, 5000.0)
+    rules = parse_rules('[grades]\nbands = [ { grade = "优", min = 90 } ]\nlowest = "差"\n'
+                        "[scorecard]\ncoefficients = [{ min = 92.5, k = 1.333 }]\npay_places = 1\n", "x")
+    person = score_workbook(read_workbook(book), rules.scorecard).to_json()["people"][0]
+    # the checklist's bands (no [scorecard.grades]); K 1.333; 5000 × 1.333 = 6665.0
+    assert (person["score"], person["grade"], person["coefficient"], person["bonus"]) == (92.8, "优", 1.333, 6665.0)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
 import struct
-import sys
 import zipfile
 from pathlib import Path
 
@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, installed or not
-
 from kpicli.core.errors import InputError
 from kpicli.io import safety
+from kpicli.io.messages import MESSAGES, refusal
+from kpicli.io.outputs import kpicli_kind, mark_workbook, written_by_kpicli
 from kpicli.io.safety import check_input_file, translate_library_error
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,7 +226,7 @@ def test_ods(tmp_path: Path, name: str) -> None:
         zf.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest/>')
     message = refused(path)
     assert name in message and "OpenDocument" in message
-    assert "请在 LibreOffice/WPS 中" in message and "另存为 Excel 工作簿 (.xlsx)" in message
+    assert "请在 LibreOffice/WPS 中" in message and "另存为 Excel 工作簿（.xlsx）" in message
 
 
 def test_fake_ole_with_encrypted_package_is_a_password_workbook(tmp_path: Path) -> None:
@@ -278,7 +278,7 @@ def test_renamed_non_zip_files(tmp_path: Path, content: bytes, hint: str | None)
     path = tmp_path / "renamed.xlsx"
     path.write_bytes(content)
     message = refused(path)
-    assert "renamed.xlsx" in message and "不是有效的 Excel 工作簿 (.xlsx)" in message and "改了扩展名" in message
+    assert "renamed.xlsx" in message and "不是有效的 Excel 工作簿（.xlsx）" in message and "改了扩展名" in message
     if hint:
         assert hint in message
 
@@ -357,6 +357,7 @@ def test_word_document_renamed(tmp_path: Path) -> None:
 # --- zip bombs -------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_zip_bomb_total_size(zip_bomb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
     real_open = zipfile.ZipFile.open
@@ -532,6 +533,7 @@ def workbook_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return make_workbook(tmp_path_factory.mktemp("fuzz") / "seed.xlsx").read_bytes()
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_damaged_workbooks_are_refused_cleanly(workbook_bytes: bytes, tmp_path: Path, data: st.DataObject) -> None:
@@ -576,3 +578,34 @@ def test_foreign_corpus_known_refusals() -> None:
         pytest.skip("shared corpus not present")
     assert "0 字节" in refused(FOREIGN / "reader_tests_data_null_file.xlsx")
     assert "不是 Excel 工作簿" in refused(FOREIGN / "tests_data_reader_null_archive.xlsx")
+
+
+# --- the message table and the output marker ------------------------------------------------------------------------
+
+_ASCII_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("kind", sorted(MESSAGES))
+def test_every_refusal_names_the_file_in_full_width_chinese(tmp_path, kind):
+    path = tmp_path / "季度检查表.xlsx"
+    fields = {"program": "Excel/WPS", "original": "q1.xlsx", "prefix": "~$", "what": "解压后超过上限",
+              "member": "xl/workbook.xml"}
+    for note in (None, "看起来是图片"):
+        message = refusal(kind, path, note=note, **fields).message
+        assert ("季度检查表.xlsx" if kind != "missing" else str(path)) in message
+        assert not _ASCII_IN_CHINESE.search(message), message
+        assert "{" not in message and "（）" not in message  # every field filled, no empty brackets
+        assert message.endswith(("。", "）")), message  # a sentence that says what to do, finished
+
+
+def test_the_kind_kpicli_wrote_is_read_back_by_the_same_module(tmp_path):
+    import openpyxl
+
+    marked, plain = openpyxl.Workbook(), openpyxl.Workbook()
+    mark_workbook(marked, "汇总检查表")
+    marked.save(tmp_path / "marked.xlsx")
+    plain.save(tmp_path / "plain.xlsx")
+    assert kpicli_kind(tmp_path / "marked.xlsx") == "汇总检查表" and written_by_kpicli(tmp_path / "marked.xlsx")
+    assert kpicli_kind(tmp_path / "plain.xlsx") is None and not written_by_kpicli(tmp_path / "plain.xlsx")
+    (tmp_path / "text.xlsx").write_text("not a zip", encoding="utf-8")
+    assert kpicli_kind(tmp_path / "text.xlsx") is None

@@ -5,38 +5,29 @@ regenerates them deterministically."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from builders import rank_json, run
 
-from kpicli.cli.app import app
+from kpicli.io.workbook import read_workbook
+from kpicli.scorecard import score_workbook
+
+pytestmark = pytest.mark.slow  # the bundled samples, quarter by quarter
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
 COMPANY = "江城置业有限公司武汉城市公司"
 QUARTERS = (1, 2, 3, 4)
 MESSY = "messy_客户触点检查表_2026Q2.xlsx"
+SCORECARD = "2026Q1_客服部绩效考核表.xlsx"
 FUNCTIONS = ["营销", "研发", "工程", "客服", "物业"]
 PROJECTS = {"云栖府", "澜湾壹号", "望江台", "星河湾", "桃源里", "翠湖苑"}
-
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def quarter_name(q: int) -> str:
     return f"2026Q{q}_客户触点检查表.xlsx"
-
-
-def rank_json(path: Path) -> dict:
-    result = run("rank", path, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +157,7 @@ def _load_make_samples():
     return module
 
 
+@pytest.mark.slow  # runs make_samples.py end to end
 def test_make_samples_regenerates_the_same_results(ranked, tmp_path, monkeypatch, capsys):
     module = _load_make_samples()
     monkeypatch.setattr(module, "OUT", tmp_path)
@@ -173,13 +165,16 @@ def test_make_samples_regenerates_the_same_results(ranked, tmp_path, monkeypatch
     monkeypatch.setattr(module, "ROOT", tmp_path)
     module.main()
     printed = capsys.readouterr().out
-    assert printed.count("已写入") == 5
+    assert printed.count("已写入") == 6
 
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted([*(quarter_name(q) for q in QUARTERS), MESSY])
+    assert written == sorted([*(quarter_name(q) for q in QUARTERS), MESSY, SCORECARD])
     keys = ("company", "year", "quarter", "functions", "projects", "units", "problems")
     for q in QUARTERS:
         again = rank_json(tmp_path / quarter_name(q))
         assert {k: again[k] for k in keys} == {k: ranked[q][k] for k in keys}, q
     again = rank_json(tmp_path / MESSY)
     assert {k: again[k] for k in keys} == {k: ranked["messy"][k] for k in keys}
+    # the scorecard sample (make_scorecards.py): the same people, scores and problems
+    committed = score_workbook(read_workbook(SAMPLES / SCORECARD)).to_json()
+    assert score_workbook(read_workbook(tmp_path / SCORECARD)).to_json() == committed

@@ -268,6 +268,7 @@ ACTUAL = st.one_of(st.none(), st.integers(-10**6, 10**6), st.floats(allow_nan=Tr
                    st.booleans(), st.text(max_size=6), TOKEN, st.builds(lambda a, b: a + b, TOKEN, TOKEN))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(RULE_TEXT, ACTUAL, st.integers(1, 100))
 def test_random_rules_raise_only_our_errors(text: str, actual: object, m: int) -> None:

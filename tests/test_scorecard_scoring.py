@@ -361,6 +361,7 @@ CELL = st.one_of(st.none(), st.sampled_from(["考核指标", "权重", "标准�
 GRID = st.lists(st.lists(CELL, max_size=7), max_size=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(["甲", "乙", "民主评议", "基本信息"]), GRID, max_size=3))
 def test_any_grid_gives_a_result(grids: dict) -> None:

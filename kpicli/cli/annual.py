@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kpicli.cli.common import AllowBlankOpt, ChineseCommand, FormatOpt, RulesOpt, app, check_format
+from kpicli.cli.common import AllowBlankOpt, ChineseCommand, ForceOpt, FormatOpt, RulesOpt, app, check_format
 
 FilesArg = Annotated[list[Path], typer.Argument(
     help="同一公司同一年度的季度工作簿:检查表或 kpicli 评分结果均可,顺序不限,每个季度一个",
@@ -23,7 +23,7 @@ def annual(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     rules: RulesOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的同名文件")] = False,
+    force: ForceOpt = False,
     allow_blank: AllowBlankOpt = False,
 ) -> int:
     """年度汇总:每个职能、项目的四个季度得分和等级、年度绩效是否封顶及原因、全年奖惩,以及每个人是否封顶。
@@ -32,18 +32,12 @@ def annual(
 
     示例:kpicli annual 2026Q1_客户触点检查表.xlsx 2026Q2_客户触点检查表.xlsx 2026Q3_客户触点检查表.xlsx 2026Q4_客户触点检查表.xlsx -o 2026年度汇总.xlsx
     """
-    from kpicli.checklist.annual import assess_year
-    from kpicli.io.outputs import ensure_writable, require_xlsx
-    from kpicli.render.annual import print_annual, write_annual
+    from kpicli import api
+    from kpicli.render.annual import print_annual
     from kpicli.render.terminal import console, print_json
 
     check_format(fmt)
-    if output is not None:  # fail before the slow part; never overwrite an input, even with --force
-        require_xlsx(output, "年度汇总工作簿")
-        same = next((f for f in files if f.resolve() == output.resolve()), None)
-        ensure_writable(output, force=force, source=same)
-    result = assess_year(files, rules_path=rules, allow_blank=allow_blank)
-    written = write_annual(result, output) if output is not None else None
+    result, written = api.annual(files, output=output, rules_path=rules, force=force, allow_blank=allow_blank)
     if fmt == "json":
         print_json(result.to_dict())
     else:

@@ -130,7 +130,7 @@ def content_kind(head: bytes) -> str | None:
     lowered = text.lstrip("\ufeff \t\r\n").lower()
     if lowered.startswith("<"):
         if "<html" in lowered or "<!doctype html" in lowered:
-            return "网页 (HTML) 文件"
+            return "网页（HTML）文件"
         if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
             return " Excel 2003 XML 表格"
         return " XML 文件"

@@ -7,6 +7,7 @@ is only replaced with --force.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -18,6 +19,7 @@ MARK_PROPERTY = "kpicli"  # custom document property set on every workbook kpicl
 # Its value says which kind of workbook kpicli wrote; folder runs skip kpicli's own outputs by it.
 RESULT_KINDS = frozenset({"评分结果", "年度汇总"})
 COLLECTED_KIND = "汇总检查表"
+_UNTOUCHED = "已写入的临时文件已删除，原有文件未受影响"
 
 
 def default_output(source: Path) -> Path:
@@ -25,16 +27,30 @@ def default_output(source: Path) -> Path:
     return source.with_name(f"{source.stem}_评分结果.xlsx")
 
 
-def written_by_kpicli(path: Path) -> bool:
-    """True when the workbook carries kpicli's custom property (docProps/custom.xml)."""
+def _custom_properties(path: Path) -> str | None:
+    """The head of docProps/custom.xml (where mark_workbook's property is saved), or None without one."""
     try:
         with zipfile.ZipFile(path) as archive:
             if "docProps/custom.xml" not in archive.namelist():
-                return False
-            head = archive.open("docProps/custom.xml").read(65536)
+                return None
+            return archive.open("docProps/custom.xml").read(65536).decode("utf-8", "replace")
     except (OSError, zipfile.BadZipFile, KeyError):
-        return False
-    return f'name="{MARK_PROPERTY}"'.encode() in head
+        return None
+
+
+def kpicli_kind(path: Path) -> str | None:
+    """What kpicli wrote the workbook as (评分结果, 模板, 汇总检查表 …; "" when the mark has no readable kind), or
+    None for a file kpicli did not write. The reader of what mark_workbook writes."""
+    text = _custom_properties(path)
+    if text is None or f'name="{MARK_PROPERTY}"' not in text:
+        return None
+    match = re.search(rf'name="{MARK_PROPERTY}"[^>]*>\s*<vt:\w+>([^<]*)<', text)
+    return match.group(1) if match else ""
+
+
+def written_by_kpicli(path: Path) -> bool:
+    """True when the workbook carries kpicli's custom property (docProps/custom.xml)."""
+    return kpicli_kind(path) is not None
 
 
 def mark_workbook(workbook: object, kind: str) -> None:
@@ -58,14 +74,14 @@ def require_xlsx(path: Path, what: str) -> None:
 def ensure_writable(path: Path, *, force: bool, source: Path | None = None) -> None:
     """Refuse to overwrite the input, a folder, or a file kpicli did not write (unless force)."""
     if source is not None and path.resolve() == Path(source).resolve():
-        raise KpiError(f"输出文件不能与输入文件相同({path.name});输入工作簿不会被修改,请换一个输出文件名")
+        raise KpiError(f"输出文件不能与输入文件相同（{path.name}）；输入工作簿不会被修改，请换一个输出文件名")
     if path.is_dir():
-        raise KpiError(f"输出路径 {path} 是一个文件夹;请给出文件名,例如 {path / '结果.xlsx'}")
+        raise KpiError(f"输出路径 {path} 是一个文件夹；请给出文件名，例如 {path / '结果.xlsx'}")
     if not path.parent.exists():
-        raise KpiError(f"输出文件夹不存在:{path.parent};请先创建它")
+        raise KpiError(f"输出文件夹不存在：{path.parent}；请先创建它")
     if path.exists() and not force and not written_by_kpicli(path):
-        raise KpiError(f"{path.name} 已存在且不是 kpicli 生成的文件,为避免覆盖他人的文件已停止;"
-                       "确认要覆盖请加 --force,或用 -o 指定其他文件名")
+        raise KpiError(f"{path.name} 已存在且不是 kpicli 生成的文件，为避免覆盖他人的文件已停止；"
+                       "确认要覆盖请加 --force，或用 -o 指定其他文件名")
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -79,10 +95,17 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         os.chmod(tmp, _target_mode(path))  # mkstemp makes 0600; the result should be shareable like any file
         os.replace(tmp, path)
     except PermissionError as exc:
-        raise KpiError(f"无法写入 {path.name}:文件可能正在 Excel/WPS 中打开,或没有该文件夹的写入权限;请关闭文件或换一个位置后重试") from exc
+        raise KpiError(f"无法写入 {path.name}：文件可能正在 Excel/WPS 中打开，或没有该文件夹的写入权限；"
+                       "请关闭文件或换一个位置后重试") from exc
     except OSError as exc:  # disk full, path too long, network drive gone …
         reason = exc.strerror or type(exc).__name__
-        raise KpiError(f"无法写入 {path.name}:{reason}(例如磁盘已满或网络盘断开);已写入的临时文件已删除,原有文件未受影响") from exc
+        raise KpiError(f"无法写入 {path.name}：{reason}（例如磁盘已满或网络盘断开）；"
+                       f"{_UNTOUCHED}") from exc
+    except Exception as exc:
+        # Whatever broke while the file was being written, the target is untouched and the user must hear so in
+        # plain words; the cause stays chained for --debug.
+        raise KpiError(f"无法写入 {path.name}：保存时出错（{type(exc).__name__}）；{_UNTOUCHED}。"
+                       "请重试；如果反复出现，请加 --debug 重新运行并把输出反馈给维护者") from exc
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -111,7 +134,7 @@ def backup(path: Path) -> Path:
     try:
         shutil.copy2(path, target)
     except OSError as exc:
-        raise KpiError(f"无法创建备份 {target.name}:{exc.strerror or exc};未修改原文件") from exc
+        raise KpiError(f"无法创建备份 {target.name}：{exc.strerror or exc}；未修改原文件") from exc
     return target
 
 

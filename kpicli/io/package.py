@@ -4,21 +4,25 @@ The input's parts are copied byte for byte — its sheets, charts, pictures, com
 content stay exactly as the user made them — and the result sheets, built by openpyxl in a separate
 small workbook, are grafted on in front: their styles appended to the input's stylesheet, their
 shared strings turned into inline strings, their drawings and charts renamed. This is also what
-makes `score` cost little more than reading: the input is never parsed and re-serialised.
+makes `score` cost little more than reading: the input is never parsed and re-serialised, and its unchanged
+parts are not even decompressed (kpicli.io.zipparts copies them raw).
+
+What the graft cannot handle it refuses with GraftUnsupported, and only that: the writers then take the slow
+openpyxl round trip. Any other exception is a bug and is not hidden behind the slow path.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpicli.io.outputs import MARK_PROPERTY
+from kpicli.io.stylesheet import merge_styles
 from kpicli.io.xlfast import insert_rows
 from kpicli.io.xmltext import escape, unescape
+from kpicli.io.zipparts import Package, PartsUnreadable
 
 # Deflate level 1: a result workbook ~10% larger, written several times faster than at the default 6.
 FAST_DEFLATE = 1
@@ -29,31 +33,13 @@ CALC_CHAIN_REL = REL_NS + "/calcChain"
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 CUSTOM_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+STRICT_NS = "http://purl.oclc.org/ooxml/"  # Strict Open XML: other namespaces throughout
+# A sheet's sheetViews (where tabSelected is) comes before its data: this much of the start always holds it.
+SHEET_HEAD = 1 << 16
 
 
-@dataclass
-class Package:
-    """A zip package held in memory as name → bytes, order kept."""
-
-    parts: dict[str, bytes] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, path: Path) -> Package:
-        with zipfile.ZipFile(path) as archive:
-            return cls({info.filename: archive.read(info.filename) for info in archive.infolist()
-                        if not info.is_dir()})
-
-    def text(self, name: str) -> str:
-        return self.parts[name].decode("utf-8")
-
-    def put(self, name: str, text: str) -> None:
-        self.parts[name] = text.encode("utf-8")
-
-    def write(self, path: Path) -> None:
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=FAST_DEFLATE) as archive:
-            # [Content_Types].xml first, as Office writes it
-            for name in sorted(self.parts, key=lambda n: n != "[Content_Types].xml"):
-                archive.writestr(name, self.parts[name])
+class GraftUnsupported(Exception):
+    """An input package the graft does not handle; the message (Chinese) says why, for --debug."""
 
 
 # ---------------------------------------------------------------- relationships and content types
@@ -126,100 +112,6 @@ def workbook_part(pkg: Package) -> str:
     return "xl/workbook.xml"
 
 
-# ---------------------------------------------------------------- styles
-
-
-def _section(xml: str, tag: str) -> tuple[int, int, list[str]] | None:
-    """(start of the children, end of the children, child elements) of <tag …>…</tag>."""
-    match = re.search(r"<" + tag + r"\b[^>]*?(/?)>", xml)
-    if match is None:
-        return None
-    if match.group(1) == "/":
-        return match.start(), match.end(), []
-    end = xml.index(f"</{tag}>", match.end())
-    inner = xml[match.end():end]
-    child = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border", "cellXfs": "xf",
-             "cellStyleXfs": "xf", "dxfs": "dxf"}[tag]
-    children = re.findall(r"<" + child + r"\b(?:[^>]*?/>|.*?</" + child + r">)", inner, re.S)
-    return match.end(), end, children
-
-
-def _set_section(xml: str, tag: str, children: list[str], before: tuple[str, ...]) -> str:
-    """Replace (or create) <tag count=…>children</tag> in a stylesheet."""
-    element = f'<{tag} count="{len(children)}">' + "".join(children) + f"</{tag}>"
-    match = re.search(r"<" + tag + r"\b[^>]*?/>|<" + tag + r"\b.*?</" + tag + ">", xml, re.S)
-    if match:
-        return xml[:match.start()] + element + xml[match.end():]
-    for follower in before:
-        position = xml.find(f"<{follower}")
-        if position >= 0:
-            return xml[:position] + element + xml[position:]
-    return xml.replace("</styleSheet>", element + "</styleSheet>")
-
-
-_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles",
-          "colors", "extLst")
-
-
-def merge_styles(target: str, source: str) -> tuple[str, dict[int, int], int]:
-    """Append source's fonts, fills, borders, number formats, cell formats and differential formats
-    (conditional formatting) to target's stylesheet.
-
-    Returns the new stylesheet, the map from source cellXfs index to target cellXfs index, and the
-    offset to add to the source's dxfId values.
-    """
-    offsets: dict[str, int] = {}
-    merged = target
-    for tag in ("fonts", "fills", "borders"):
-        own = _section(merged, tag)
-        theirs = _section(source, tag)
-        own_children = own[2] if own else []
-        offsets[tag] = len(own_children)
-        merged = _set_section(merged, tag, own_children + (theirs[2] if theirs else []),
-                              _ORDER[_ORDER.index(tag) + 1:])
-    own_fmts = _section(merged, "numFmts")
-    own_fmt_children = own_fmts[2] if own_fmts else []
-    next_id = max([163] + [int(_attr(f, "numFmtId") or 0) for f in own_fmt_children]) + 1
-    fmt_map: dict[int, int] = {}
-    theirs_fmts = _section(source, "numFmts")
-    new_fmts = []
-    for element in theirs_fmts[2] if theirs_fmts else []:
-        old = int(_attr(element, "numFmtId") or 0)
-        fmt_map[old] = next_id
-        new_fmts.append(re.sub(r'numFmtId="\d+"', f'numFmtId="{next_id}"', element, count=1))
-        next_id += 1
-    if new_fmts:
-        merged = _set_section(merged, "numFmts", own_fmt_children + new_fmts, _ORDER[1:])
-    own_xfs = _section(merged, "cellXfs")
-    own_xf_children = own_xfs[2] if own_xfs else []
-    theirs_xfs = _section(source, "cellXfs")
-    xf_map: dict[int, int] = {}
-    new_xfs = []
-
-    def shift(element: str, name: str, offset: int) -> str:
-        return re.sub(r'\b' + name + r'="(\d+)"', lambda m: f'{name}="{int(m.group(1)) + offset}"', element, count=1)
-
-    for i, element in enumerate(theirs_xfs[2] if theirs_xfs else []):
-        element = shift(element, "fontId", offsets["fonts"])
-        element = shift(element, "fillId", offsets["fills"])
-        element = shift(element, "borderId", offsets["borders"])
-        element = re.sub(r'\bnumFmtId="(\d+)"', lambda m: f'numFmtId="{fmt_map.get(int(m.group(1)), int(m.group(1)))}"',
-                         element, count=1)
-        element = re.sub(r'\bxfId="\d+"', 'xfId="0"', element, count=1)
-        xf_map[i] = len(own_xf_children) + i
-        new_xfs.append(element)
-    merged = _set_section(merged, "cellXfs", own_xf_children + new_xfs, _ORDER[_ORDER.index("cellXfs") + 1:])
-    own_dxfs, theirs_dxfs = _section(merged, "dxfs"), _section(source, "dxfs")
-    dxf_offset = len(own_dxfs[2]) if own_dxfs else 0
-    if theirs_dxfs and theirs_dxfs[2]:
-        # a dxf's numFmt carries its own id; keep it unique in the target too
-        extra = [re.sub(r'numFmtId="(\d+)"', lambda m: f'numFmtId="{fmt_map.get(int(m.group(1)), int(m.group(1)))}"', d)
-                 for d in theirs_dxfs[2]]
-        merged = _set_section(merged, "dxfs", (own_dxfs[2] if own_dxfs else []) + extra,
-                              _ORDER[_ORDER.index("dxfs") + 1:])
-    return merged, xf_map, dxf_offset
-
-
 # ---------------------------------------------------------------- sheets
 
 
@@ -276,14 +168,26 @@ def graft(target_path: Path, results_path: Path, out_path: Path, result_names: t
     extra_rows maps a result sheet's name to a function that, given the style-index map, returns
     (row XML to append to its sheetData, its new dimension ref).
     """
+    try:
+        _graft(target_path, results_path, out_path, result_names, kind, extra_rows or {})
+    except PartsUnreadable as exc:
+        raise GraftUnsupported(f"输入工作簿的压缩包有无法直接读取的部分（{exc}）") from exc
+
+
+def _graft(target_path: Path, results_path: Path, out_path: Path, result_names: tuple[str, ...], kind: str,
+           extra_rows: dict[str, Callable[[Callable[[int], int]], tuple[list[bytes], str]]]) -> None:
     pkg, res = Package.read(target_path), Package.read(results_path)
     if "[Content_Types].xml" not in pkg.parts:
-        raise ValueError("not an OOXML package")
+        raise GraftUnsupported("输入工作簿缺少 [Content_Types].xml")
     defaults, overrides = content_types(pkg)
     res_defaults, res_overrides = content_types(res)
     wb_part = workbook_part(pkg)
+    if wb_part not in pkg.parts:
+        raise GraftUnsupported(f"输入工作簿缺少 {wb_part}")
     wb_xml = pkg.text(wb_part)
     wb_rels = read_rels(pkg, wb_part)
+    if STRICT_NS in wb_xml[:2000] or any(r["Type"].startswith(STRICT_NS) for r in wb_rels):
+        raise GraftUnsupported("输入工作簿是 Strict Open XML 格式")
 
     # Macros and templates: the result is a plain .xlsx.
     overrides[wb_part] = SHEET_MAIN
@@ -301,6 +205,10 @@ def graft(target_path: Path, results_path: Path, out_path: Path, result_names: t
         if sheet not in kept and sheet["rid"] in by_id:
             _drop_part_tree(pkg, resolve(wb_part, by_id[sheet["rid"]]["Target"]), set())
             wb_rels.remove(by_id[sheet["rid"]])
+    for sheet in kept:
+        rel = by_id.get(sheet["rid"])
+        if rel is None or resolve(wb_part, rel["Target"]) not in pkg.parts:
+            raise GraftUnsupported(f"输入工作簿的工作表「{unescape(sheet['name'])}」缺少其内容部分")
 
     # The results' sheets, styles and parts.
     res_wb_part = workbook_part(res)
@@ -308,11 +216,11 @@ def graft(target_path: Path, results_path: Path, out_path: Path, result_names: t
     res_rels = {r["Id"]: r for r in read_rels(res, res_wb_part)}
     res_styles_part = next(resolve(res_wb_part, r["Target"]) for r in res_rels.values() if r["Type"].endswith("/styles"))
     styles_rel = next((r for r in wb_rels if r["Type"].endswith("/styles")), None)
-    if styles_rel is None:
-        raise ValueError("workbook without styles part")
+    if styles_rel is None or resolve(wb_part, styles_rel["Target"]) not in pkg.parts:
+        raise GraftUnsupported("输入工作簿没有样式部分（styles.xml）")
     styles_part = resolve(wb_part, styles_rel["Target"])
     if "<styleSheet" not in pkg.text(styles_part):
-        raise ValueError("stylesheet with a namespace prefix")  # the caller falls back to openpyxl
+        raise GraftUnsupported("输入工作簿的样式表使用了命名空间前缀")
     merged_styles, xf_map, dxf_offset = merge_styles(pkg.text(styles_part), res.text(res_styles_part))
     pkg.put(styles_part, merged_styles)
     strings = _shared_strings(res)
@@ -353,9 +261,14 @@ def graft(target_path: Path, results_path: Path, out_path: Path, result_names: t
         return target
 
     res_sheets = _sheets(res_wb_xml)
+    # Excel compares sheet names without regard to case: 明细 is replaced above, but a kept "Sheet" would clash
+    # with a new "SHEET" and Excel would refuse the file.
+    clash = {unescape(s["name"]).casefold() for s in kept} & {unescape(s["name"]).casefold() for s in res_sheets}
+    if clash:
+        raise GraftUnsupported(f"输入工作簿已有与结果表同名（不分大小写）的工作表：{'、'.join(sorted(clash))}")
     for i, sheet in enumerate(res_sheets):
         part = copy_tree(resolve(res_wb_part, res_rels[sheet["rid"]]["Target"]))
-        extra = (extra_rows or {}).get(unescape(sheet["name"]))
+        extra = extra_rows.get(unescape(sheet["name"]))
         if extra is not None:
             rows, ref = extra(lambda k: xf_map.get(k, 0))
             pkg.parts[part] = insert_rows(pkg.parts[part], rows, ref)
@@ -367,20 +280,29 @@ def graft(target_path: Path, results_path: Path, out_path: Path, result_names: t
 
     # Target sheets: no longer the selected tab.
     for sheet in kept:
-        rel = by_id.get(sheet["rid"])
-        if rel:
-            part = resolve(wb_part, rel["Target"])
-            if part in pkg.parts:
-                xml = pkg.text(part)
-                if 'tabSelected="1"' in xml:
-                    pkg.put(part, xml.replace(' tabSelected="1"', ""))
+        _unselect(pkg, resolve(wb_part, by_id[sheet["rid"]]["Target"]))
 
     wb_xml = _rebuild_workbook_xml(wb_xml, res_wb_xml, kept, new_sheet_xml, removed_index, len(res_sheets))
     pkg.put(wb_part, wb_xml)
     write_rels(pkg, wb_part, wb_rels)
     _mark(pkg, overrides, kind)
     write_content_types(pkg, defaults, overrides)
-    pkg.write(out_path)
+    pkg.write(out_path, FAST_DEFLATE)
+
+
+def _unselect(pkg: Package, part: str) -> None:
+    """Clear tabSelected in a sheet's sheetViews, reading only the start of the sheet unless it must change: the
+    input's sheets are otherwise copied without being decompressed at all."""
+    head = pkg.parts.head(part, SHEET_HEAD)
+    end = head.find(b"<sheetData")
+    if end >= 0 and b'tabSelected="1"' not in head[:end]:
+        return
+    xml = pkg.parts[part]
+    end = xml.find(b"<sheetData")
+    if end < 0:
+        end = len(xml)
+    if b'tabSelected="1"' in xml[:end]:
+        pkg.parts[part] = xml[:end].replace(b' tabSelected="1"', b"") + xml[end:]
 
 
 def _rebuild_workbook_xml(wb_xml: str, res_wb_xml: str, kept: list[dict], new_sheets: list[str],
@@ -441,11 +363,15 @@ def _mark(pkg: Package, overrides: dict[str, str], kind: str) -> None:
 
 
 def verify_graft(path: Path, expected: list[str]) -> None:
-    """A grafted package must open and list the result sheets first, or we do not trust it."""
+    """A grafted package must open and list the result sheets first, or we do not trust it: an input unlike any
+    the graft was tested on is then written the slow way (GraftUnsupported), not handed over damaged."""
     import python_calamine
 
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine's errors have no common base class worth naming
+        raise GraftUnsupported(f"快速写入的结果无法打开（{exc}）") from exc
     names = book.sheet_names
     book.close()
     if names[: len(expected)] != expected:
-        raise ValueError(f"grafted workbook lists {names}")
+        raise GraftUnsupported(f"快速写入的结果工作表顺序不对：{names[: len(expected)]}")

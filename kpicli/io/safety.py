@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from kpicli.core.errors import InputError
 from kpicli.io.filekind import OLE_MAGIC, TEXT, content_kind, looks_like_csv, ole_kind
+from kpicli.io.messages import refusal
 
 MiB = 1024 * 1024
 
@@ -46,11 +47,7 @@ _WIN_DENIED = (5, 32, 33)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION (open 
 _LOCK_FILES = (("~$", "", "Excel/WPS"), (".~lock.", "#", "LibreOffice"))  # prefix, suffix, program
 
 
-# --- messages ------------------------------------------------------------------------------------------------------
-
-
-def _label(path: Path) -> str:
-    return path.name or str(path)
+# --- messages (their texts are io.messages') --------------------------------------------------------------------
 
 
 def _size(n: int) -> str:
@@ -61,132 +58,22 @@ def _size(n: int) -> str:
     return f"{n} 字节"
 
 
-def _missing(path: Path) -> InputError:
-    return InputError(f"文件不存在：{path}，请检查路径和文件名是否正确。")
-
-
-def _folder(path: Path) -> InputError:
-    return InputError(f"{_label(path)}：这是一个文件夹，不是工作簿。请指定文件夹中的检查表工作簿 (.xlsx)。")
-
-
 def _lock_file(path: Path) -> InputError | None:
     """The refusal for an Excel/WPS ('~$q1.xlsx') or LibreOffice ('.~lock.q1.xlsx#') lock file, else None."""
     name = path.name
     for prefix, suffix, program in _LOCK_FILES:
         if name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix) + len(suffix):
             original = name[len(prefix) : len(name) - len(suffix)]
-            return InputError(
-                f"{name}：这是 {program} 打开工作簿时生成的临时锁文件，不是工作簿。"
-                f"请选择原文件（同一文件夹中名称以 {original} 结尾、不带 {prefix} 前缀的工作簿）。"
-            )
+            return refusal("lock_file", path, program=program, original=original, prefix=prefix)
     return None
 
 
-def _not_regular(path: Path) -> InputError:
-    return InputError(f"{_label(path)}：不是普通文件（可能是设备或管道），请指定检查表工作簿 (.xlsx)。")
-
-
-def _empty(path: Path) -> InputError:
-    return InputError(
-        f"{_label(path)}：文件是空的（0 字节），不是工作簿。可能没有保存成功或附件未下载完整，请重新获取后再试。"
-    )
-
-
-def _csv(path: Path) -> InputError:
-    return InputError(
-        f"{_label(path)}：这是 CSV 文本文件，kpicli 需要检查表工作簿 (.xlsx)。请使用原始的 .xlsx 检查表；"
-        "如果只有 CSV，请在 Excel 中打开它，并“另存为” Excel 工作簿 (.xlsx) 后再试。"
-    )
-
-
-def _ods(path: Path) -> InputError:
-    return InputError(
-        f"{_label(path)}：这是 OpenDocument 表格 (.ods)，kpicli 只读取 Excel 工作簿。"
-        "请在 LibreOffice/WPS 中打开它，另存为 Excel 工作簿 (.xlsx) 后再试。"
-    )
-
-
-def _encrypted(path: Path) -> InputError:
-    return InputError(
-        f"{_label(path)}：工作簿设置了打开密码，无法读取。请在 Excel 中打开它，"
-        "依次点击 文件→信息→保护工作簿→用密码进行加密，清除密码后另存，再试。"
-    )
-
-
-def _legacy_xls(path: Path) -> InputError:
-    return InputError(
-        f"{_label(path)}：这是旧版 Excel 97-2003 工作簿 (.xls)，kpicli 只读取 .xlsx。"
-        "请在 Excel/WPS 中打开它，另存为 Excel 工作簿 (.xlsx) 后再试。"
-    )
+def _bomb(path: Path, what: str) -> InputError:
+    return refusal("bomb", path, what=what)
 
 
 def _not_workbook_file(path: Path, kind: str | None = None) -> InputError:
-    seen = f"（看起来是{kind}）" if kind else ""
-    return InputError(
-        f"{_label(path)}：不是有效的 Excel 工作簿 (.xlsx)，可能是改了扩展名的其他文件{seen}。"
-        "请在 Excel/WPS 中打开它并另存为 Excel 工作簿 (.xlsx)；如果打不开，请向发送人索取原工作簿。"
-    )
-
-
-def _corrupt(path: Path, detail: str | None = None) -> InputError:
-    where = f"（{detail}）" if detail else ""
-    return InputError(
-        f"{_label(path)}：文件已损坏或不完整{where}，例如附件未下载完整或复制中断。"
-        "请重新获取该文件（重新下载或向发送人索取）后再试。"
-    )
-
-
-def _not_workbook_zip(path: Path, detail: str) -> InputError:
-    return InputError(
-        f"{_label(path)}：不是 Excel 工作簿（{detail}）。请选择检查表工作簿 (.xlsx)；如果工作簿在压缩包里，请先解压。"
-    )
-
-
-def _xlsb(path: Path) -> InputError:
-    return InputError(
-        f"{_label(path)}：这是 Excel 二进制工作簿 (.xlsb)，kpicli 只读取 .xlsx。"
-        "请在 Excel 中打开它，另存为 Excel 工作簿 (.xlsx) 后再试。"
-    )
-
-
-def _bomb(path: Path, what: str) -> InputError:
-    return InputError(
-        f"{_label(path)}：{what}，可能是恶意构造的压缩包（zip 炸弹），已拒绝读取。"
-        "请确认文件来源，必要时向发送人索取原工作簿。"
-    )
-
-
-def _xml_entities(path: Path, member: str | None = None) -> InputError:
-    where = f"（{member}）" if member else ""
-    return InputError(
-        f"{_label(path)}：工作簿含有不允许的 XML 实体声明{where}，可能是恶意构造的文件，已拒绝读取。"
-        "Excel/WPS 保存的工作簿不会有这种内容，请向发送人索取原工作簿。"
-    )
-
-
-def _xml_prolog(path: Path, member: str) -> InputError:
-    return InputError(
-        f"{_label(path)}：工作簿中的 {member} 开头格式异常（不是 Excel/WPS 写出的 XML），"
-        "可能是恶意构造的文件，已拒绝读取。请向发送人索取原工作簿。"
-    )
-
-
-def _missing_part(path: Path, member: str) -> InputError:
-    return InputError(
-        f"{_label(path)}：工作簿缺少部件 {member}，文件不完整或不是 Excel 工作簿。"
-        "请在 Excel 中打开它并另存为 .xlsx，或重新获取该文件后再试。"
-    )
-
-
-def _occupied(path: Path) -> InputError:
-    return InputError(
-        f"{_label(path)}：文件被占用或无权限读取。请关闭 Excel/WPS 中打开的这个工作簿后重试；"
-        "如果仍然不行，请检查文件权限或先复制到本机。"
-    )
-
-
-def _os_error(path: Path) -> InputError:
-    return InputError(f"{_label(path)}：读取文件时出错（磁盘、网络盘或同步盘读取失败）。请把文件复制到本机后重试。")
+    return refusal("not_workbook_file", path, note=f"看起来是{kind}" if kind else None)
 
 
 # --- the check -------------------------------------------------------------------------------------------------------
@@ -197,22 +84,22 @@ def check_input_file(path: Path) -> str:
     path = Path(path)
     try:
         if not path.exists():
-            raise _missing(path)
+            raise refusal("missing", path)
         if path.is_dir():
-            raise _folder(path)
+            raise refusal("folder", path)
         lock = _lock_file(path)
         if lock is not None:
             raise lock
         if not path.is_file():
-            raise _not_regular(path)
+            raise refusal("not_regular", path)
         size = path.stat().st_size
         if size == 0:
-            raise _empty(path)
+            raise refusal("empty", path)
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            raise _csv(path)
+            raise refusal("csv", path)
         if suffix == ".ods":
-            raise _ods(path)
+            raise refusal("ods", path)
         with path.open("rb") as f:
             head = f.read(4096)
             if head.startswith(OLE_MAGIC):
@@ -222,7 +109,7 @@ def check_input_file(path: Path) -> str:
                 return "xlsx"
             kind = content_kind(head)
             if kind == TEXT and looks_like_csv(head):
-                raise _csv(path)
+                raise refusal("csv", path)
             raise _not_workbook_file(path, kind)
     except InputError:
         raise
@@ -236,9 +123,9 @@ def check_input_file(path: Path) -> str:
 def _ole_error(path: Path, f: BinaryIO, size: int) -> InputError:
     kind = ole_kind(f, size)
     if kind == "encrypted":
-        return _encrypted(path)
+        return refusal("encrypted", path)
     if kind == "xls":
-        return _legacy_xls(path)
+        return refusal("legacy_xls", path)
     return _not_workbook_file(path, "其他旧版 Office 文件，如 Word 或 PowerPoint")
 
 
@@ -255,16 +142,16 @@ def _check_zip(path: Path, f: BinaryIO, size: int) -> None:
         with zipfile.ZipFile(f) as zf:
             infos = zf.infolist()
             if any(not info.filename for info in infos):  # a nameless member: no writer makes one
-                raise _corrupt(path)
+                raise refusal("corrupt", path)
             _check_declared_sizes(path, infos)
             members = {info.filename: info for info in infos}
             _check_package(path, zf, members)
             _scan_xml_members(path, zf, infos)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, struct.error, NotImplementedError) as exc:
-        raise _corrupt(path) from exc
+        raise refusal("corrupt", path) from exc
     except OSError as exc:
         if exc.errno == errno.EINVAL:  # an offset in the zip points before the start of the file
-            raise _corrupt(path) from exc
+            raise refusal("corrupt", path) from exc
         raise
 
 
@@ -305,21 +192,21 @@ def _check_package(path: Path, zf: zipfile.ZipFile, members: dict[str, zipfile.Z
     if "mimetype" in members:
         mimetype = _read_limited(path, zf, members["mimetype"], 256)
         if mimetype.startswith(_ODS_MIMETYPE):
-            raise _ods(path)
+            raise refusal("ods", path)
         if mimetype.startswith(b"application/vnd.oasis.opendocument"):
-            raise _not_workbook_zip(path, "这是 OpenDocument 文档")
+            raise refusal("not_workbook_zip", path, note="这是 OpenDocument 文档")
     if "[Content_Types].xml" not in members:
-        raise _not_workbook_zip(path, "这是一个 zip 压缩包，但缺少 [Content_Types].xml")
+        raise refusal("not_workbook_zip", path, note="这是一个 zip 压缩包，但缺少 [Content_Types].xml")
     part = "xl/workbook.xml" if "xl/workbook.xml" in members else _office_document(path, zf, members)
     if part in members and part.endswith(".xml"):
         return
     if part.endswith(".bin") or "xl/workbook.bin" in members:
-        raise _xlsb(path)
+        raise refusal("xlsb", path)
     if part.startswith("word/") or "word/document.xml" in members:
-        raise _not_workbook_zip(path, "这是 Word 文档")
+        raise refusal("not_workbook_zip", path, note="这是 Word 文档")
     if part.startswith("ppt/") or "ppt/presentation.xml" in members:
-        raise _not_workbook_zip(path, "这是 PowerPoint 演示文稿")
-    raise _not_workbook_zip(path, "缺少 xl/workbook.xml")
+        raise refusal("not_workbook_zip", path, note="这是 PowerPoint 演示文稿")
+    raise refusal("not_workbook_zip", path, note="缺少 xl/workbook.xml")
 
 
 def _office_document(path: Path, zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> str:
@@ -338,7 +225,7 @@ def _office_document(path: Path, zf: zipfile.ZipFile, members: dict[str, zipfile
 def _read_limited(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     """At most `limit` bytes of a member (one bounded read, never more than the declared size)."""
     if info.flag_bits & 0x1:
-        raise _corrupt(path, f"{info.filename} 被 zip 加密")
+        raise refusal("corrupt", path, note=f"{info.filename} 被 zip 加密")
     with zf.open(info) as member:
         return member.read(min(limit, info.file_size))
 
@@ -357,7 +244,7 @@ def _scan_xml_members(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipIn
 
 def _scan_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, whole: bool) -> None:
     if info.flag_bits & 0x1:
-        raise _corrupt(path, f"{info.filename} 被 zip 加密")
+        raise refusal("corrupt", path, note=f"{info.filename} 被 zip 加密")
     prolog = b""
     state = "more"
     total = 0
@@ -374,9 +261,9 @@ def _scan_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, whole: 
                 prolog += chunk
                 state = _prolog_state(_prolog_text(prolog))
                 if state == "dtd":
-                    raise _xml_entities(path, info.filename)
+                    raise refusal("xml_entities", path, note=info.filename)
                 if state == "odd" or (state == "more" and len(prolog) >= XML_PROLOG_MAX_BYTES):
-                    raise _xml_prolog(path, info.filename)
+                    raise refusal("xml_prolog", path, member=info.filename)
             if state == "root" and not whole:
                 return
 
@@ -438,9 +325,7 @@ def translate_library_error(exc: Exception, path: Path) -> InputError:
         if known is not None:
             return known
         current = current.__cause__ or current.__context__
-    return InputError(
-        f"无法读取工作簿 {_label(path)}：请确认它能在 Excel 中正常打开，另存为 .xlsx 后再试。（{type(exc).__name__}）"
-    )
+    return refusal("unreadable", path, note=type(exc).__name__)
 
 
 def _known_error(exc: BaseException, path: Path) -> InputError | None:
@@ -452,23 +337,23 @@ def _known_error(exc: BaseException, path: Path) -> InputError | None:
         pass
     else:
         if isinstance(exc, DefusedXmlException):
-            return _xml_entities(path)
+            return refusal("xml_entities", path)
     try:
         import python_calamine as calamine
     except ImportError:
         pass
     else:
         if isinstance(exc, calamine.PasswordError):
-            return _encrypted(path)
+            return refusal("encrypted", path)
         if isinstance(exc, calamine.ZipError):
-            return _corrupt(path)
+            return refusal("corrupt", path)
         if isinstance(exc, calamine.XmlError):
-            return _corrupt(path, "工作簿中的 XML 内容无法解析")
+            return refusal("corrupt", path, note="工作簿中的 XML 内容无法解析")
         if isinstance(exc, calamine.CalamineError):
             text = str(exc)
             missing = re.search(r"File not found '([^']+)'", text)
             if missing:
-                return _missing_part(path, missing.group(1))
+                return refusal("missing_part", path, member=missing.group(1))
             if "Cannot detect file format" in text:
                 return _not_workbook_file(path)
     try:
@@ -479,18 +364,18 @@ def _known_error(exc: BaseException, path: Path) -> InputError | None:
         if isinstance(exc, InvalidFileException):
             return _not_workbook_file(path)
     if isinstance(exc, (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError)):
-        return _corrupt(path)
+        return refusal("corrupt", path)
     if isinstance(exc, KeyError):
         member = str(exc.args[0]) if exc.args else "?"
         named = re.search(r"no item named '([^']+)'", member)
-        return _missing_part(path, named.group(1) if named else member)
+        return refusal("missing_part", path, member=named.group(1) if named else member)
     from xml.etree.ElementTree import ParseError
     from xml.parsers.expat import ExpatError
 
     if isinstance(exc, (ParseError, ExpatError)):
-        return _corrupt(path, "工作簿中的 XML 内容无法解析")
+        return refusal("corrupt", path, note="工作簿中的 XML 内容无法解析")
     if isinstance(exc, MemoryError):
-        return InputError(f"{_label(path)}：工作簿太大，内存不足，无法读取。请删除多余的工作表或行列后另存再试。")
+        return refusal("too_large", path)
     if isinstance(exc, OSError):
         return _translate_os_error(exc, path)
     return None
@@ -506,9 +391,9 @@ def _translate_os_error(exc: OSError, path: Path) -> InputError:
         elif found:
             code = int(found.group(1))
     if isinstance(exc, FileNotFoundError) or code == errno.ENOENT or winerror in _WIN_NOT_FOUND:
-        return _missing(path)
+        return refusal("missing", path)
     if isinstance(exc, IsADirectoryError) or code == errno.EISDIR:
-        return _folder(path)
+        return refusal("folder", path)
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM) or winerror in _WIN_DENIED:
-        return _occupied(path)
-    return _os_error(path)
+        return refusal("occupied", path)
+    return refusal("os_error", path)

@@ -2,20 +2,21 @@
 
 openpyxl spends most of its time hashing style objects per cell and serialising cells one by one.
 Two remedies: (1) register a style once and give each cell a copy of its style array; (2) for the
-largest sheet (明细) write the data rows as XML text, vectorised with pandas, and splice them into
-the saved package. Both rely on openpyxl's documented-in-source internals (StyleArray,
+large tables (明细, 自查偏差, 问题清单, 指标明细) write the data rows as XML text, vectorised with pandas, and
+splice them into the saved package. Both rely on openpyxl's documented-in-source internals (StyleArray,
 wb._cell_styles), stable since openpyxl 2.6.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, Sequence
 from copy import copy
+from numbers import Integral, Real
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
+import numpy as np
 import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
@@ -24,6 +25,7 @@ from openpyxl.workbook import Workbook
 
 from kpicli.core.vocab import column_letter
 from kpicli.io.xmltext import escape
+from kpicli.io.zipparts import Package
 
 
 def style_array(wb: Workbook, *, font: Font | None = None, fill: PatternFill | None = None,
@@ -71,43 +73,73 @@ def style_id(wb: Workbook, arr: StyleArray) -> int:
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _fragment(value: object, letter: str, style: int, numeric: bool) -> str:
-    """One cell's XML with '{0}' where the row number goes (braces in text doubled for str.format)."""
+def _tail(value: object, style: int, numeric: bool, blank: bool) -> str:
+    """One cell's XML after its row number (`<c r="A` + row + tail); "" for no cell at all. An empty value is no
+    cell, or with `blank` a styled empty cell (a bordered table keeps its borders)."""
     if value is None or (isinstance(value, float) and value != value) or value == "":
-        return ""
+        return f'" s="{style}"/>' if blank else ""
     if numeric and not isinstance(value, (str, bool)):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = None
-        if number is not None:
-            return f'<c r="{letter}{{0}}" s="{style}"><v>{number!r}</v></c>'
-    text = escape(_ILLEGAL_XML.sub("", str(value))).replace("{", "{{").replace("}", "}}")
-    return f'<c r="{letter}{{0}}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+        if isinstance(value, Integral):
+            return f'" s="{style}"><v>{int(value)}</v></c>'  # as openpyxl writes an int
+        number = None
+        if isinstance(value, Real) or hasattr(value, "__float__"):
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = None
+        if number is not None and number == number:
+            return f'" s="{style}"><v>{number!r}</v></c>'
+    text = escape(_ILLEGAL_XML.sub("", str(value)))
+    # xml:space only where whitespace would otherwise be dropped: most cells are short words, and the attribute
+    # alone made a large 明细 sheet a fifth longer
+    space = (' xml:space="preserve"' if text != text.strip() or any(w in text for w in ("\n", "\t", "  "))
+             else "")
+    return f'" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 ROWS_PER_CHUNK = 2000
 
 
-def rows_xml(table: pd.DataFrame, first_row: int, styles: list[int], numeric: list[bool]) -> list[bytes]:
+def rows_xml(table: pd.DataFrame, first_row: int, styles: Sequence[int | Sequence[int]], numeric: list[bool], *,
+             heights: Sequence[float | None] | None = None, blanks: bool = False) -> list[bytes]:
     """<row> elements for the table's rows starting at Excel row first_row, as UTF-8 chunks (a large
-    sheet never exists as one Python string). Each distinct value is rendered once per column; text is
-    an inline string, never a formula, whatever it starts with."""
+    sheet never exists as one Python string). Each distinct value (and style) is rendered once per column and
+    only its row number is added per cell; text is an inline string, never a formula, whatever it starts with.
+
+    styles: per column one s= index, or one per row. heights: per row a height in points or None.
+    blanks: empty values become styled empty cells instead of no cell."""
     if table.empty:
         return []
-    columns = []
+    count = len(table)
+    # bytes throughout: each distinct piece is encoded once, not the whole sheet at the end
+    numbers = np.array([str(r).encode() for r in range(first_row, first_row + count)], dtype=object)
+    if heights is None:
+        opening = b'<row r="' + numbers + b'">'
+    else:
+        opening = b'<row r="' + numbers + np.array([b'">' if h is None else f'" ht="{h:g}" customHeight="1">'.encode()
+                                                   for h in heights], dtype=object)
+    columns = [opening.tolist()]
     for i, column in enumerate(table.columns):
-        values = table[column]
-        letter = column_letter(i)
-        rendered = {v: _fragment(v, letter, styles[i], numeric[i]) for v in pd.unique(values)}
-        columns.append(values.map(rendered).tolist())
-    rows = zip(*columns)
-    chunks = []
-    for start in range(first_row, first_row + len(table), ROWS_PER_CHUNK):
-        chunk = [("<row r=\"{0}\">" + "".join(cells) + "</row>").format(row)
-                 for row, cells in zip(range(start, start + ROWS_PER_CHUNK), rows)]
-        chunks.append("".join(chunk).encode("utf-8"))
-    return chunks
+        # Each distinct (value, style) is rendered once; numpy then picks the renderings by code and adds the row
+        # numbers element-wise, so no Python code runs per cell.
+        codes, uniques = pd.factorize(table[column], use_na_sentinel=True)  # missing values: code -1
+        uniques = [*uniques, None]  # code -1 picks this one
+        style = styles[i]
+        if isinstance(style, Integral):
+            tails = np.array([_tail(v, int(style), numeric[i], blanks).encode() for v in uniques], dtype=object)[codes]
+        else:
+            style_codes, style_values = pd.factorize(np.asarray(style))
+            keys, first = np.unique(codes * len(style_values) + style_codes, return_index=True, return_inverse=False)
+            rendered = np.array([_tail(uniques[codes[k]], int(style_values[style_codes[k]]), numeric[i],
+                                       blanks).encode() for k in first], dtype=object)
+            tails = rendered[np.searchsorted(keys, codes * len(style_values) + style_codes)]
+        cells = f'<c r="{column_letter(i)}'.encode() + numbers + tails
+        if not blanks:
+            cells[tails == b""] = b""
+        columns.append(cells.tolist())
+    columns.append([b"</row>"] * count)
+    rows = [b"".join(cells) for cells in zip(*columns)]
+    return [b"".join(rows[k:k + ROWS_PER_CHUNK]) for k in range(0, count, ROWS_PER_CHUNK)]
 
 
 def insert_rows(sheet_xml: bytes, rows: list[bytes], ref: str) -> bytes:
@@ -120,31 +152,31 @@ def insert_rows(sheet_xml: bytes, rows: list[bytes], ref: str) -> bytes:
     return b"".join([head, b"<sheetData>", *rows, b"</sheetData>", tail])
 
 
-def _sheet_part(archive: zipfile.ZipFile, title: str) -> str:
-    workbook = archive.read("xl/workbook.xml").decode("utf-8")
-    escaped = title.replace("&", "&amp;")
+def _sheet_part(pkg: Package, title: str) -> str:
+    workbook = pkg.text("xl/workbook.xml")
+    escaped = escape(title, quote=True)
     match = re.search(r'<sheet [^>]*name="' + re.escape(escaped) + r'"[^>]*r:id="([^"]+)"', workbook)
     if match is None:
         raise KeyError(title)
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    rels = pkg.text("xl/_rels/workbook.xml.rels")
     rel = re.search(r'<Relationship [^>]*Id="' + re.escape(match.group(1)) + r'"[^>]*/>', rels)
     target = re.search(r'Target="([^"]+)"', rel.group(0)).group(1)
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
-def splice_rows(path: Path, title: str, rows: list[bytes], ref: str) -> None:
-    """Insert row XML at the end of a sheet's sheetData in a saved workbook, rewriting the package."""
-    if not rows:
+def splice_rows(path: Path, sheets: Mapping[str, tuple[list[bytes], str]]) -> None:
+    """Insert row XML at the end of sheets' sheetData in a workbook openpyxl saved (title → (rows, dimension)),
+    rewriting the package once; the other parts are copied raw."""
+    sheets = {title: value for title, value in sheets.items() if value[0]}
+    if not sheets:
         return
+    pkg = Package.read(path)
+    for title, (rows, ref) in sheets.items():
+        part = _sheet_part(pkg, title)
+        pkg.parts[part] = insert_rows(pkg.parts[part], rows, ref)
     tmp = path.with_name(path.name + ".splice")
     try:
-        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-            part = _sheet_part(src, title)
-            for info in src.infolist():
-                data = src.read(info.filename)
-                if info.filename == part:
-                    data = insert_rows(data, rows, ref)
-                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        pkg.write(tmp, 6)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

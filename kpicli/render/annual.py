@@ -34,6 +34,7 @@ from kpicli.render.style import (
     WRAP,
     display_width,
     grade_style,
+    new_workbook,
     print_setup,
     put,
     set_widths,
@@ -110,7 +111,7 @@ def write_annual(result: AnnualResult, out: Path) -> Path:
 
 
 def build_annual_workbook(result: AnnualResult) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     _trend(wb.active, result)
     _capped(wb.create_sheet(ANNUAL_SHEETS[1]), result)
     _ledger(wb.create_sheet(ANNUAL_SHEETS[2]), result)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -19,12 +19,13 @@ from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.sheet import display_value
 from kpicli.core.exact import format_score
-from kpicli.core.vocab import FUNCTIONS, column_letter
+from kpicli.core.vocab import FUNCTIONS
 from kpicli.grading.ranking import reward_reason, team_members
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
-from kpicli.io.package import graft, verify_graft
-from kpicli.io.xlfast import apply_style, cached_style, rows_xml, splice_rows, style_array, style_id
+from kpicli.io.package import GraftUnsupported, graft, verify_graft
+from kpicli.io.xlfast import apply_style, cached_style, splice_rows, style_array, style_id
 from kpicli.render.chart import ranking_chart
+from kpicli.render.fast_table import Splice, fast_table
 from kpicli.render.style import (
     AMOUNT_FORMAT,
     BORDER,
@@ -34,6 +35,7 @@ from kpicli.render.style import (
     MUTED_FONT,
     SCORE_FORMAT,
     grade_style,
+    new_workbook,
     print_setup,
     put,
     set_widths,
@@ -47,23 +49,30 @@ RESULT_SHEETS = ("评分汇总", "职能排名", "项目排名", "奖惩明细",
                  "评分规则")
 NOT_ASSESSED = "不列入考核"
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+# Which way a result workbook was written, for --debug (the CLI shows kpicli's log only then).
+log = logging.getLogger("kpicli")
+FAST_PATH = "结果工作簿：快速写入（输入的工作表原样复制）"
+SLOW_PATH = "结果工作簿：兼容写入（{reason}；改用 openpyxl 整体读写，较慢）"
 
 
 def write_result(assessment: Assessment, out: Path) -> Path:
     """The input's package with the result sheets grafted in front (an earlier run's results replaced),
-    written atomically. Falls back to an openpyxl round trip for packages the graft cannot handle."""
+    written atomically. An input the graft does not handle (GraftUnsupported) is written by an openpyxl round
+    trip instead; any other failure is a bug and is raised, not hidden behind the slow path."""
     source = assessment.checklist.path
 
     def write(tmp: Path) -> None:
         results = tmp.with_name(tmp.name + ".results.xlsx")
         try:
-            wb = Workbook()
+            wb = new_workbook()
             wb.remove(wb.active)
             splices = build_result_sheets(wb, assessment)
             wb.save(results)
             graft(source, results, tmp, RESULT_SHEETS, "评分结果", {s.sheet: s.rows for s in splices})
             verify_graft(tmp, wb.sheetnames)
-        except Exception:
+            log.debug(FAST_PATH)
+        except GraftUnsupported as exc:
+            log.debug(SLOW_PATH.format(reason=exc))
             _round_trip(assessment, tmp)
         finally:
             results.unlink(missing_ok=True)
@@ -82,8 +91,7 @@ def _round_trip(assessment: Assessment, tmp: Path) -> None:
     splices = build_result_sheets(wb, assessment)
     mark_workbook(wb, "评分结果")
     wb.save(tmp)
-    for splice in splices:
-        splice.apply(tmp)
+    splice_rows(tmp, {s.sheet: s.rows() for s in splices})
 
 
 def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
@@ -94,9 +102,9 @@ def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
     _ranking(wb.create_sheet("项目排名", 2), a, "project", heading)
     _rewards(wb.create_sheet("奖惩明细", 3), a, heading)
     _roles(wb.create_sheet("岗位得分", 4), a, names, heading)
-    _deviations(wb.create_sheet("自查偏差", 5), a, heading)
-    _problems(wb.create_sheet("问题清单", 6), a, heading)
-    splice = _details(wb.create_sheet("明细", 7), a, heading)
+    splices = [_deviations(wb.create_sheet("自查偏差", 5), a, heading),
+               _problems(wb.create_sheet("问题清单", 6), a, heading),
+               _details(wb.create_sheet("明细", 7), a, heading)]
     _audit(wb.create_sheet("评分规则", 8), a)
     from kpicli.render.allocation import add_allocation_sheet
 
@@ -104,7 +112,7 @@ def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == "评分汇总"
-    return [splice]
+    return splices
 
 
 def _cell_style(ws: Worksheet, kind: str, grade: str | None = None, names: Sequence[str] = ()) -> StyleArray:
@@ -267,28 +275,36 @@ def _roles(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None
     ws.auto_filter.ref = f"A4:G{last}"
 
 
-def _deviations(ws: Worksheet, a: Assessment, heading: str) -> None:
+def _deviations(ws: Worksheet, a: Assessment, heading: str) -> Splice:
+    """Tens of thousands of rows in a large group: written as XML rows (fast_table)."""
     headers = ["职能", "项目", "触点编号", "触点名称", "自查", "检查", "自查单元格", "检查单元格"]
     title(ws, f"自查偏差——{heading}", len(headers), "自查结果高于城市公司检查结果的项目(仅提示,不影响得分)")
-    rows = [[d.function, d.group, d.item_id or "", d.name, display_value(d.self_raw), display_value(d.check_raw),
-             f"{d.sheet}!{d.self_cell}", f"{d.sheet}!{d.check_cell}"] for d in a.deviations.itertuples(index=False)]
-    if not rows:
-        rows.append(["—", "本季度无自查偏差", "", "", "", "", "", ""])
-    last = write_table(ws, 4, headers, rows)
-    set_widths(ws, [7, 16, 10, 26, 9, 9, 16, 16])  # 客户关系篇!AB13 on one line
+    d = a.deviations
+    rows: pd.DataFrame | list[list[str]] = pd.DataFrame({
+        "function": d["function"], "group": d["group"], "item_id": [v or "" for v in d["item_id"].tolist()],
+        "name": d["name"], "self": [display_value(v) for v in d["self_raw"].tolist()],
+        "check": [display_value(v) for v in d["check_raw"].tolist()],
+        "self_cell": [f"{s}!{c}" for s, c in zip(d["sheet"].tolist(), d["self_cell"].tolist())],
+        "check_cell": [f"{s}!{c}" for s, c in zip(d["sheet"].tolist(), d["check_cell"].tolist())],
+    }, index=d.index)
+    if d.empty:
+        rows = [["—", "本季度无自查偏差", "", "", "", "", "", ""]]
+    splice, last = fast_table(ws, 4, headers, rows, [7, 16, 10, 26, 9, 9, 16, 16])  # 客户关系篇!AB13 on one line
     print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=True)
+    return splice
 
 
-def _problems(ws: Worksheet, a: Assessment, heading: str) -> None:
+def _problems(ws: Worksheet, a: Assessment, heading: str) -> Splice:
+    """A cell-by-cell problem per touchpoint can run to thousands of rows: written as XML rows (fast_table)."""
     headers = ["级别", "工作表", "单元格", "说明"]
     title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分;警告和提示不影响评分,但请核对")
     rows = [[LEVEL_NAMES[p.level], p.sheet or "", p.cell or "", p.message] for p in a.problems]
     if not rows:
         rows.append(["—", "", "", "没有发现问题"])
-    last = write_table(ws, 4, headers, rows)
-    set_widths(ws, [7, 14, 9, 80])
+    splice, last = fast_table(ws, 4, headers, rows, [7, 14, 9, 80])
     print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=False)
     ws.auto_filter.ref = f"A4:D{last}"
+    return splice
 
 
 DETAIL_HEADERS = ["职能", "单位", "触点编号", "阶段", "触点名称", "等级", "权重", "自查", "检查", "采用", "结果",
@@ -326,27 +342,6 @@ def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     styles = [style_id(wb, style_array(wb, border=BORDER, number_format=DETAIL_FORMATS.get(i)))
               for i in range(len(DETAIL_HEADERS))]
     return Splice(ws.title, table, DETAIL_TOP + 1, styles, DETAIL_NUMERIC, last)
-
-
-@dataclass
-class Splice:
-    """Rows to add to a sheet after openpyxl has saved the package."""
-
-    sheet: str
-    table: pd.DataFrame
-    first_row: int
-    styles: list[int]
-    numeric: list[bool]
-    last_row: int
-
-    def rows(self, style_map: Callable[[int], int] = lambda k: k) -> tuple[list[bytes], str]:
-        """The row XML (style indices passed through style_map) and the sheet's new dimension."""
-        xml = rows_xml(self.table, self.first_row, [style_map(k) for k in self.styles], self.numeric)
-        return xml, f"A1:{column_letter(len(self.styles) - 1)}{max(self.last_row, self.first_row - 1)}"
-
-    def apply(self, path: Path) -> None:
-        """Add the rows to a workbook saved by openpyxl (the slow path)."""
-        splice_rows(path, self.sheet, *self.rows())
 
 
 def _audit(ws: Worksheet, a: Assessment) -> None:

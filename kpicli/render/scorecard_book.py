@@ -21,14 +21,16 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
 from kpicli.io.outputs import atomic_write, mark_workbook
-from kpicli.io.package import graft, verify_graft
-from kpicli.io.xlfast import apply_style, cached_style
+from kpicli.io.package import GraftUnsupported, graft, verify_graft
+from kpicli.io.xlfast import apply_style, cached_style, splice_rows
 from kpicli.render.chart import ranking_chart
-from kpicli.render.result_book import LEVEL_NAMES
+from kpicli.render.fast_table import Splice, fast_table
+from kpicli.render.result_book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
 from kpicli.render.style import (
     BORDER,
     CENTER,
@@ -36,17 +38,19 @@ from kpicli.render.style import (
     SCORE_FORMAT,
     WRAP,
     grade_style,
+    new_workbook,
     print_setup,
     put,
     set_widths,
     title,
     write_table,
 )
+from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.result import ScorecardResult
 from kpicli.scorecard.scoring import half_up
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
 from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, settings_rows
-from kpicli.scorecard.values import display, fmt
+from kpicli.scorecard.values import fmt
 
 # Every sheet this writer adds; an earlier run's copies in the input are replaced.
 RESULT_SHEETS = ("考核汇总", "指标明细", "评分差异", "问题清单", "评分规则")
@@ -68,19 +72,22 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
     sources = [Path(source_paths)] if isinstance(source_paths, (str, Path)) else [Path(p) for p in source_paths]
 
     def write(tmp: Path) -> None:
-        wb = Workbook()
+        wb = new_workbook()
         wb.remove(wb.active)
-        build_scorecard_sheets(wb, result, sources, settings)
+        splices = build_scorecard_sheets(wb, result, sources, settings)
         if len(sources) != 1:
             mark_workbook(wb, "评分结果")
             wb.save(tmp)
+            splice_rows(tmp, {s.sheet: s.rows() for s in splices})
             return
         results = tmp.with_name(tmp.name + ".results.xlsx")
         try:
             wb.save(results)
-            graft(sources[0], results, tmp, RESULT_SHEETS, "评分结果")
+            graft(sources[0], results, tmp, RESULT_SHEETS, "评分结果", {s.sheet: s.rows for s in splices})
             verify_graft(tmp, wb.sheetnames)
-        except Exception:  # a package the graft cannot handle: the slow openpyxl round trip
+            log.debug(FAST_PATH)
+        except GraftUnsupported as exc:  # only that: any other failure is a bug, not a reason for the slow path
+            log.debug(SLOW_PATH.format(reason=exc))
             _round_trip(result, sources, settings, tmp)
         finally:
             results.unlink(missing_ok=True)
@@ -95,24 +102,27 @@ def _round_trip(result: ScorecardResult, sources: list[Path], settings: Scorecar
     for name in RESULT_SHEETS:
         if name in wb.sheetnames:
             del wb[name]
-    build_scorecard_sheets(wb, result, sources, settings)
+    splices = build_scorecard_sheets(wb, result, sources, settings)
     mark_workbook(wb, "评分结果")
     wb.save(tmp)
+    splice_rows(tmp, {s.sheet: s.rows() for s in splices})
 
 
 def build_scorecard_sheets(wb: Workbook, result: ScorecardResult, sources: Sequence[Path],
-                           settings: ScorecardSettings = DEFAULT_SETTINGS) -> None:
-    """The result sheets, in front of whatever sheets wb already has; the first one selected."""
+                           settings: ScorecardSettings = DEFAULT_SETTINGS) -> list[Splice]:
+    """The result sheets, in front of whatever sheets wb already has; the first one selected. Returns the rows
+    of the large table (指标明细), to be added to the saved package (see fast_table)."""
     heading = " ".join(x for x in (result.company, result.period) if x) or "考核结果"
     people = ranked_people(result)
     _summary(wb.create_sheet(RESULT_SHEETS[0], 0), result, people, settings, heading)
-    _details(wb.create_sheet(RESULT_SHEETS[1], 1), result, people, heading)
+    splices = [_details(wb.create_sheet(RESULT_SHEETS[1], 1), result, people, heading)]
     _differences(wb.create_sheet(RESULT_SHEETS[2], 2), result, people, heading)
     _problems(wb.create_sheet(RESULT_SHEETS[3], 3), result, heading)
     _audit(wb.create_sheet(RESULT_SHEETS[4], 4), result, sources, settings)
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == RESULT_SHEETS[0]
+    return splices
 
 
 def ranked_people(result: ScorecardResult) -> pd.DataFrame:
@@ -187,7 +197,7 @@ def _summary(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, setti
     note = put(ws, r + 2, 1, legend)
     note.font, note.alignment = MUTED_FONT, WRAP
     ws.merge_cells(start_row=r + 2, start_column=1, end_row=r + 2, end_column=len(headers))  # wrapped, not cut
-    set_widths(ws, [12, 10, 9, *(11 for _ in sections), 9, 6, 9, 11, 11, 6, 9, 22])
+    set_widths(ws, [14, 13, 9, *(11 for _ in sections), 9, 6, 9, 11, 11, 6, 9, 22])  # 物业服务中心, 400热线专员
     print_setup(ws, header_row=TOP, last_row=r + 2, last_col=len(headers), landscape=True)
     ws.freeze_panes = f"D{TOP + 1}"
     scored = [s for s in people["score"] if s is not None]
@@ -198,6 +208,12 @@ def _summary(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, setti
         chart.y_axis.scaling.max = max(100, math.ceil(max(scored) / 10) * 10)  # bonus points may pass 100
         ws.add_chart(chart, f"A{r + 4}")
         ws.print_area = f"A1:{ws.cell(TOP, len(headers)).column_letter}{r + 4 + int(chart.height * 2)}"
+        # table and chart on one page when a little scaling does it (about 20 pt a row, a landscape A4 page holds
+        # 509 pt); otherwise the chart starts a new page instead of being cut in two
+        if (r + 4) * 20 + chart.height / 2.54 * 72 <= 509 * 1.4:
+            ws.page_setup.fitToHeight = 1
+        else:
+            ws.row_breaks.append(Break(id=r + 3))
 
 
 def _int(value: object) -> int | None:
@@ -223,20 +239,22 @@ DETAIL_HEADERS = ["部门", "姓名", "考核维度", "考核指标", "满分", 
                   "二级评分", "采用", "最终得分", "单元格"]
 
 
-def _details(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, heading: str) -> None:
+def _details(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, heading: str) -> Splice:
+    """A row per person and indicator, thousands in a department: written as XML rows (fast_table)."""
     title(ws, f"指标明细——{heading}", len(DETAIL_HEADERS),
           "每人每个考核指标一行；计算得分＝按计分方式算出的分数；采用＝计入得分的评分及其单元格")
     rows = []
     for t in ordered_items(result, people).itertuples(index=False):
         cell = getattr(t, COUNTED_CELL.get(t.basis, "indicator_cell"), None) or t.indicator_cell
         rows.append([t.department, t.person, t.section or "", t.indicator, number(t.max_points),
-                     t.rule_text or "直接", display(t.actual_raw), number(t.computed), number(t.self),
+                     t.rule_text or "直接", actual_text(t.rule, t.actual), number(t.computed), number(t.self),
                      number(t.reviewer1), number(t.reviewer2), t.basis, number(t.score), _where(t.sheet, cell)])
     formats = {k: SCORE_FORMAT for k in (7, 8, 9, 10, 12)}
-    last = write_table(ws, TOP, DETAIL_HEADERS, rows, formats)
-    set_widths(ws, [10, 8, 14, 18, 6, 34, 9, 9, 7, 9, 9, 9, 9, 12])
+    widths = [13, 8, 14, 18, 6, 34, 9, 9, 7, 9, 9, 9, 9, 12]  # 部门 fits 物业服务中心
+    splice, last = fast_table(ws, TOP, DETAIL_HEADERS, rows, widths, formats)
     print_setup(ws, header_row=TOP, last_row=last, last_col=len(DETAIL_HEADERS), landscape=True)
     ws.auto_filter.ref = f"A{TOP}:N{max(last, TOP)}"
+    return splice
 
 
 def differences(result: ScorecardResult, people: pd.DataFrame | None = None) -> list[dict[str, object]]:
@@ -250,7 +268,7 @@ def differences(result: ScorecardResult, people: pd.DataFrame | None = None) -> 
             given = getattr(t, key)
             if given is not None and given != t.computed:
                 found.append({"department": t.department, "person": t.person, "indicator": t.indicator,
-                              "actual": display(t.actual_raw), "actual_cell": _where(t.sheet, t.actual_cell),
+                              "actual": actual_text(t.rule, t.actual), "actual_cell": _where(t.sheet, t.actual_cell),
                               "computed": t.computed, "reviewer": REVIEWER_NAMES[key], "points": given,
                               "counted": t.basis == REVIEWER_NAMES[key],
                               "cell": _where(t.sheet, getattr(t, f"{key}_cell"))})
@@ -267,7 +285,7 @@ def _differences(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, h
     if not rows:
         rows.append(["—", "", "没有评分差异", "", None, "", None, None, "", ""])
     last = write_table(ws, TOP, headers, rows, {4: SCORE_FORMAT, 6: SCORE_FORMAT, 7: "+0.00;-0.00;0.00"})
-    set_widths(ws, [10, 8, 18, 10, 9, 9, 8, 8, 9, 12])
+    set_widths(ws, [13, 8, 18, 10, 9, 9, 8, 8, 9, 12])
     print_setup(ws, header_row=TOP, last_row=last, last_col=len(headers), landscape=True)
 
 

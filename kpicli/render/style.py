@@ -1,4 +1,4 @@
-"""Shared look of the workbooks kpicli writes: header style, grade colours, safe text, print setup."""
+"""The look of every workbook kpicli writes: fonts, fills, borders, grade colours, formats, safe text, print setup."""
 
 from __future__ import annotations
 
@@ -8,31 +8,59 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-THIN = Side(style="thin", color="A6A6A6")
+# One look for every workbook kpicli writes (template, result, annual, collect, scorecard): fonts, fills, borders,
+# grade colours, number formats and print setup are defined here only.
+#
+# The font is 等线 (DengXian), the default CJK font of Office 2016+ and present with WPS on Windows and macOS: its
+# Chinese and Latin glyphs share one design and metrics, so a sheet that is mostly Chinese renders evenly. Calibri
+# has no CJK glyphs: Excel falls back to another font character by character, mixing two designs in one cell and
+# changing row heights. LibreOffice without 等线 substitutes its CJK fallback (Noto Sans CJK, WenQuanYi), which is
+# why column widths keep a margin (see template.PAGED_SCALE). Every font is named, the workbook default too
+# (new_workbook): a font without a name prints in a serif face in LibreOffice and WPS.
+FONT_NAME = "等线"
+FONT_SIZE = 11
+FORM_FONT_SIZE = 10  # the blank checklist prints denser: many project columns share a page
+DEFAULT_FONT = Font(name=FONT_NAME, size=FONT_SIZE, family=2)
+HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
+MUTED_FONT = Font(name=FONT_NAME, size=FONT_SIZE, color="808080", italic=True)
+FORM_FONT = Font(name=FONT_NAME, size=FORM_FONT_SIZE)
+FORM_HEADER_FONT = Font(name=FONT_NAME, size=FORM_FONT_SIZE, bold=True)
+
+THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-# Every font is named: a font without a name is Calibri in Excel but a serif face in LibreOffice and WPS, which
-# printed the coloured scores and the titles in a different typeface from the rest of the table.
-FONT_NAME = "Calibri"  # the workbook default openpyxl writes, so Excel shows no change
-HEADER_FONT = Font(name=FONT_NAME, bold=True)
-TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
+NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="E7E6E6")  # cells preset to 不适用 in the template
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="center", wrap_text=True)
 SCORE_FORMAT = "0.00"
 AMOUNT_FORMAT = '+#,##0;-#,##0;0'
-MUTED_FONT = Font(name=FONT_NAME, color="808080", italic=True)
+DATE_FORMAT = "yyyy-mm-dd"
 LINE_HEIGHT = 15  # points per line of 11-point text, CJK included
+PAGE_FOOTER = "第 &P 页，共 &N 页"
 
 # Fill and font colours from the best grade to the worst; custom grade names take them by position.
 GRADE_FILLS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]
 GRADE_FONTS = ["006100", "1F4E78", "7F6000", "843C0C", "9C0006"]
 
 _FORMULA_START = ("=", "+", "-", "@")
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook whose default font (every cell without a font of its own) is FONT_NAME."""
+    wb = Workbook()
+    # openpyxl has no public setter: font 0 and the Normal style are the workbook default Excel and WPS use
+    wb._fonts = IndexedList([DEFAULT_FONT])
+    wb._named_styles["Normal"].font = DEFAULT_FONT
+    return wb
 
 
 def grade_style(grade: str | None, grade_names: Sequence[str]) -> tuple[PatternFill, Font] | None:
@@ -142,19 +170,26 @@ def fit_rows(ws: Worksheet, widths: Sequence[float], first_row: int = 2) -> None
                                                wrap_text=cell.alignment.wrap_text)
 
 
-def print_setup(ws: Worksheet, *, header_row: int, last_row: int, last_col: int, landscape: bool) -> None:
-    """Fit to one page wide, repeat the header row, print the table only, page numbers in the footer."""
+def fit_to_page_width(ws: Worksheet, *, landscape: bool) -> None:
+    """A4, one page wide and as many pages tall as needed; the margins and page numbers every printout has."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.7
     # header/footer sit 0.3" from the edge; LibreOffice clips them to the band up to the margin, so leave 0.4"
     ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = f"&A  {PAGE_FOOTER}"
+
+
+def print_setup(ws: Worksheet, *, header_row: int, last_row: int, last_col: int, landscape: bool) -> None:
+    """Fit to one page wide, repeat the header row, print the table only, page numbers in the footer."""
+    fit_to_page_width(ws, landscape=landscape)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_area = f"A1:{get_column_letter(max(last_col, 1))}{max(last_row, header_row)}"
-    ws.oddFooter.center.text = "&A  第 &P 页,共 &N 页"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)

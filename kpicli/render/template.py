@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.catalog import load_catalog
@@ -32,7 +31,23 @@ from kpicli.core.vocab import (
 )
 from kpicli.io.outputs import mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
-from kpicli.render.style import display_width, put
+from kpicli.render.style import (
+    BORDER,
+    CENTER,
+    DATE_FORMAT,
+    DEFAULT_FONT,
+    FONT_NAME,
+    FORM_FONT,
+    FORM_HEADER_FONT,
+    HEADER_FILL,
+    NOT_APPLICABLE_FILL,
+    PAGE_FOOTER,
+    TITLE_FONT,
+    display_width,
+    fit_to_page_width,
+    new_workbook,
+    put,
+)
 
 TITLE = "客户触点分级管理检查表"
 GUIDE_SHEET = "填写说明"
@@ -55,18 +70,13 @@ GROUP_HEADERS: tuple[tuple[str, float], ...] = (("自查", 8), ("检查", 8), ("
 _WRAPPED = {"name", "action", "deliverable", "method", "department"}
 _CENTERED = {"seq", "item_id", "stage", "level"}
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="E7E6E6")
-_THIN = Side(style="thin", color="808080")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-FONT_NAME = "等线"  # present with Office and WPS on Windows and macOS; CJK renders evenly
-BODY_FONT = Font(name=FONT_NAME, size=10)
-HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True)
-TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
-HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# The look is render.style's; these names are what the collected checklist (render.collect_book) lays out with.
+BODY_FONT = FORM_FONT
+HEADER_FONT = FORM_HEADER_FONT
+HEADER_ALIGN = CENTER
 
-_VALIDATION_ERROR = ("建议从下拉列表选择:完成、部分完成、未完成、不适用。"
-                     "也可以输入完成比例,如 0.8 或 80%,点「是」保留输入的内容。")
+_VALIDATION_ERROR = ("建议从下拉列表选择：完成、部分完成、未完成、不适用。"
+                     "也可以输入完成比例，如 0.8 或 80%，点「是」保留输入的内容。")
 _RESERVED = {normalize(k) for k in (*ITEM_COLUMNS, *SUBHEADERS, COMPANY_GROUP)}
 
 
@@ -82,19 +92,19 @@ def check_project_names(projects: list[str]) -> list[str]:
         name = " ".join(str(raw if raw is not None else "").split())
         key = normalize(name)
         if not name:
-            raise KpiError(f"第 {position} 个项目名称为空;请给出每个项目的名称")
+            raise KpiError(f"第 {position} 个项目名称为空；请给出每个项目的名称")
         if _CONTROL.search(name):
-            raise KpiError(f"第 {position} 个项目名称含有不可见的控制字符(常见于从别处粘贴的文字);请重新输入该名称")
+            raise KpiError(f"第 {position} 个项目名称含有不可见的控制字符（常见于从别处粘贴的文字）；请重新输入该名称")
         if key == normalize(COMPANY_GROUP):
-            raise KpiError(f"项目名称不能是「{COMPANY_GROUP}」:城市公司列组由模板按触点目录自动生成")
+            raise KpiError(f"项目名称不能是「{COMPANY_GROUP}」：城市公司列组由模板按触点目录自动生成")
         if key in _RESERVED:
-            raise KpiError(f"项目名称「{name}」与检查表的表头文字相同,读取时会混淆;请换一个名称")
+            raise KpiError(f"项目名称「{name}」与检查表的表头文字相同，读取时会混淆；请换一个名称")
         if key in seen:
-            raise KpiError(f"项目名称重复:「{seen[key]}」和「{name}」;每个项目只能出现一次")
+            raise KpiError(f"项目名称重复：「{seen[key]}」和「{name}」；每个项目只能出现一次")
         seen[key] = name
         names.append(name)
     if not names:
-        raise KpiError("没有给出项目;请至少给出一个项目名称")
+        raise KpiError("没有给出项目；请至少给出一个项目名称")
     return names
 
 
@@ -111,17 +121,17 @@ def build_template(
     """The blank checklist as an openpyxl workbook (not yet saved or marked); with a roster (meta.read_roster
     frame) it gets a filled 人员名单 sheet. Without function_sheets the caller lays those out itself."""
     if not 2000 <= int(year) <= 2100:
-        raise KpiError(f"年度「{year}」无效;请给出四位年份,如 2026")
+        raise KpiError(f"年度「{year}」无效；请给出四位年份，如 2026")
     if not 1 <= int(quarter) <= 4:
-        raise KpiError(f"季度「{quarter}」无效;请给出 1–4")
+        raise KpiError(f"季度「{quarter}」无效；请给出 1–4")
     names = check_project_names(projects)
     company = " ".join(company.split()) if company else None
     if catalog is None:
         catalog = load_catalog()
     if catalog.empty:
-        raise KpiError("触点目录为空,无法生成模板;请检查触点目录文件")
+        raise KpiError("触点目录为空，无法生成模板；请检查触点目录文件")
 
-    wb = Workbook()
+    wb = new_workbook()
     _info_sheet(wb.active, year=year, quarter=quarter, company=company)
     _guide_sheet(wb.create_sheet(GUIDE_SHEET), year=year, quarter=quarter)
     for function in FUNCTIONS if function_sheets else ():
@@ -149,7 +159,7 @@ def write_template(
     out = Path(out)
     require_xlsx(out, "检查表模板")
     if not out.parent.exists():
-        raise KpiError(f"输出文件夹不存在:{out.parent};请先创建它")
+        raise KpiError(f"输出文件夹不存在：{out.parent}；请先创建它")
     wb = build_template(year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
                         roster=roster)
     mark_workbook(wb, "模板")
@@ -164,7 +174,7 @@ def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) 
         ("年度", int(year)),
         ("季度", int(quarter)),
         ("填表日期", ""),
-        ("说明", f"{year}年第{quarter}季度客户触点分级管理检查表。季度填 1–4;填表日期由填表人填写。"),
+        ("说明", f"{year}年第{quarter}季度客户触点分级管理检查表。季度填 1–4；填表日期由填表人填写。"),
     ]
     for r, (label, value) in enumerate(rows, start=1):
         for c, text in enumerate((label, value), start=1):
@@ -175,39 +185,39 @@ def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) 
             if r == 1:
                 cell.fill = HEADER_FILL
     ws["B3"].alignment = ws["B4"].alignment = Alignment(horizontal="left", vertical="center")
-    ws["B5"].number_format = "yyyy-mm-dd"
+    ws["B5"].number_format = DATE_FORMAT
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 50
     for r, (_label, value) in enumerate(rows, start=1):  # LibreOffice and WPS do not grow wrapped rows themselves
         lines = math.ceil(display_width(value, narrow=1.1) / 48) if isinstance(value, str) else 1
         if lines > 1:
             ws.row_dimensions[r].height = 15 * lines + 4
-    _fit_width(ws)
+    fit_to_page_width(ws, landscape=False)
 
 
 def _guide_sheet(ws: Worksheet, *, year: int, quarter: int) -> None:
     lines = [
-        f"填写说明({year}年第{quarter}季度客户触点分级管理检查表)",
-        "一、表格结构:每个职能一张工作表(营销篇、研发篇、工程篇、客户关系篇、物业篇)。每个项目占三列:自查、检查、"
-        "备注;「城市公司」列组是职能本身在城市公司层面负责的触点。",
-        "二、自查:由项目(或职能)每月自检后填写。检查:由运营管理部客服组牵头的城市公司检查填写。评分以「检查」为准;"
-        "「检查」留空时采用「自查」结果,并在评分结果中提示;两者都空按未完成计。",
-        "三、可填写的结果:完成、部分完成(默认按一半计分)、未完成、不适用(不计入得分)。可从单元格的下拉列表选择,"
-        "也可以直接输入完成比例,如 0.8 或 80%。",
-        "四、灰色单元格已预填「不适用」:该触点不适用于这个单位(项目级触点在城市公司列组,或城市公司级触点在项目列组)。"
-        "项目尚未进入某一阶段时,也请把该阶段的触点填为「不适用」。某职能在某项目下全部不适用时,本季不列入考核(不是零分)。",
-        "五、备注:请写明未完成、部分完成或不适用的原因,以及整改措施和完成时间。",
-        "六、权重:一级触点 3 分,二级触点 2 分,三级触点 1 分;得分 = 加权完成率 × 100。",
-        "七、请勿修改表头文字(触点名称、触点等级、项目名称、自查、检查、备注等)。可以插入行(增加触点)、"
-        "插入列(如负责人),也可以调整列的顺序和宽度。",
-        "八、时间要求:各职能每月 30 日前完成自检并提交交付件;季度检查结果于下一季度首月 10 日公布。",
-        "九、填好后可以用 kpicli check 命令检查填写是否有误,再进行评分。",
+        f"填写说明（{year}年第{quarter}季度客户触点分级管理检查表）",
+        "一、表格结构：每个职能一张工作表（营销篇、研发篇、工程篇、客户关系篇、物业篇）。每个项目占三列：自查、检查、"
+        "备注；「城市公司」列组是职能本身在城市公司层面负责的触点。",
+        "二、自查：由项目（或职能）每月自检后填写。检查：由运营管理部客服组牵头的城市公司检查填写。评分以「检查」为准；"
+        "「检查」留空时采用「自查」结果，并在评分结果中提示；两者都空按未完成计。",
+        "三、可填写的结果：完成、部分完成（默认按一半计分）、未完成、不适用（不计入得分）。可从单元格的下拉列表选择，"
+        "也可以直接输入完成比例，如 0.8 或 80%。",
+        "四、灰色单元格已预填「不适用」：该触点不适用于这个单位（项目级触点在城市公司列组，或城市公司级触点在项目列组）。"
+        "项目尚未进入某一阶段时，也请把该阶段的触点填为「不适用」。某职能在某项目下全部不适用时，本季不列入考核（不是零分）。",
+        "五、备注：请写明未完成、部分完成或不适用的原因，以及整改措施和完成时间。",
+        "六、权重：一级触点 3 分，二级触点 2 分，三级触点 1 分；得分 = 加权完成率 × 100。",
+        "七、请勿修改表头文字（触点名称、触点等级、项目名称、自查、检查、备注等）。可以插入行（增加触点）、"
+        "插入列（如负责人），也可以调整列的顺序和宽度。",
+        "八、时间要求：各职能每月 30 日前完成自检并提交交付件；季度检查结果于下一季度首月 10 日公布。",
+        "九、填好后可以用 kpicli check 命令检查填写是否有误，再进行评分。",
     ]
     ws.column_dimensions["A"].width = 72
-    _fit_width(ws)
+    fit_to_page_width(ws, landscape=False)
     for r, text in enumerate(lines, start=1):
         cell = put(ws, r, 1, text)
-        cell.font = Font(name=FONT_NAME, size=14 if r == 1 else 11, bold=r == 1)
+        cell.font = TITLE_FONT if r == 1 else DEFAULT_FONT
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         if r > 1:
             ws.row_dimensions[r].height = 15 * max(1, math.ceil(display_width(text, narrow=1.1) / 68)) + 4
@@ -223,12 +233,12 @@ def function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects: 
     last_row = FIRST_ITEM_ROW + len(items) - 1
     last_letter = get_column_letter(last_col)
 
-    ws.cell(1, 1, value=f"{TITLE}——{FUNCTION_SHEETS[function]}({year}年第{quarter}季度)").font = TITLE_FONT
+    ws.cell(1, 1, value=f"{TITLE}——{FUNCTION_SHEETS[function]}（{year}年第{quarter}季度）").font = TITLE_FONT
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
     ws.row_dimensions[1].height = 26
     if company:
-        put(ws, 2, 1, f"公司名称:{company}").font = BODY_FONT
+        put(ws, 2, 1, f"公司名称：{company}").font = BODY_FONT
 
     for c, (header, _key, width) in enumerate(ITEM_HEADERS, start=1):
         ws.cell(HEADER_ROW, c, value=header)
@@ -321,25 +331,13 @@ def _roster_sheet(ws: Worksheet, roster: pd.DataFrame, projects: list[str]) -> N
         dv.add(f"{col}2:{col}{last}")
         ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "portrait"
-    _fit_width(ws)
+    fit_to_page_width(ws, landscape=False)
     ws.print_title_rows = "1:1"
     ws.print_area = f"A1:C{max(len(roster) + 1, 2)}"
-    ws.oddFooter.center.text = "&A  第 &P 页,共 &N 页"
-
-
-def _fit_width(ws: Worksheet) -> None:
-    """A4, one page wide, as many pages tall as needed."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if ws.sheet_properties.pageSetUpPr is None:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # Printing a function sheet: every project adds three columns, so fit-to-width alone shrinks a company with many
-# projects to unreadable print. Widths are in Excel column units (7 px of Calibri 11 = 5.25 pt each).
+# projects to unreadable print. Widths are in Excel column units (about 7 px of the 11-point default = 5.25 pt).
 POINTS_PER_UNIT = 5.25
 PRINTABLE_POINTS = {"A4": 842 - 2 * 0.4 * 72, "A3": 1191 - 2 * 0.4 * 72}  # landscape, 0.4" side margins
 READABLE_SCALE = 0.7  # 10-point text never prints below 7 points
@@ -350,8 +348,7 @@ def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[
     """Landscape; A4 fit to one page wide when that keeps a readable scale, else A3 fit to width; a sheet too wide
     even for A3 prints at 70 % across several A3 pages, breaking only between project groups, with the item
     columns A:D repeated on every page."""
-    ws.page_setup.orientation = "landscape"
-    _fit_width(ws)
+    fit_to_page_width(ws, landscape=True)
     paged = False
     widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, last_col + 1)]
     needed = POINTS_PER_UNIT * sum(widths)
@@ -362,7 +359,7 @@ def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[
             ws.page_setup.scale = PAGED_SCALE
             ws.cell(1, 1).alignment = Alignment(horizontal="left", vertical="center")
             paged = True
-            # a quarter to spare: where Calibri is missing (LibreOffice without Carlito) columns come out wider
+            # a quarter to spare: where 等线 is missing (LibreOffice substitutes its CJK font) columns come out wider
             room = PRINTABLE_POINTS["A3"] * 100 / PAGED_SCALE / POINTS_PER_UNIT * 0.75
             repeated = sum(widths[:4])  # A:D print on every page after the first
             used = sum(widths[: group_starts[0] - 1]) if group_starts else 0
@@ -376,13 +373,8 @@ def _print_setup(ws: Worksheet, area: str, *, last_col: int, group_starts: list[
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
     ws.print_title_cols = "A:D"
     ws.print_area = area
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
-    # header/footer 0.3" from the edge: LibreOffice clips them to the band up to the margin
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddHeader.center.text = "&A"
-    ws.oddFooter.center.text = "第 &P 页,共 &N 页"
+    ws.oddHeader.center.text = "&A"  # the sheet name heads the page: the footer keeps the page numbers only
+    ws.oddFooter.center.text = PAGE_FOOTER
     if paged:
         _title_in_page_header(ws, area)
 

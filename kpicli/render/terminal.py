@@ -6,6 +6,7 @@ import json
 import sys
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -120,15 +121,18 @@ def print_lead(problems: list[Problem], out: Console, indent: str = "") -> None:
             out.print(problem_line(p.level, where, p.message, [], indent=indent + "    "), soft_wrap=True)
 
 
-def group_problems(problems: list[Problem]) -> list[tuple[str, str, str, list[str]]]:
-    """(level, sheet, message, cells): warnings and infos of one kind in one sheet share a line."""
+def group_problems(problems: list[Problem], *, by_stem: bool = True) -> list[tuple[str, str, str, list[str]]]:
+    """(level, sheet, message, cells): warnings and infos of one kind in one sheet share a line. by_stem groups
+    messages that differ only in their trailing '(project:item)' (one workbook's cells); collect's messages carry
+    what differs between files in that parenthesis, so they group by the whole message."""
     grouped: OrderedDict[tuple, list[str]] = OrderedDict()
     for p in problems:
         if p.level == "error":
             key = (p.level, p.where, p.message, id(p))
             grouped[key] = []
             continue
-        grouped.setdefault((p.level, p.sheet or "", _stem(p.message), None), []).append(p.cell or "")
+        message = _stem(p.message) if by_stem else p.message
+        grouped.setdefault((p.level, p.sheet or "", message, None), []).append(p.cell or "")
     return [(k[0], k[1], k[2], [c for c in cells if c]) for k, cells in grouped.items()]
 
 
@@ -158,22 +162,58 @@ def problem_line(level: str, where: str, message: str, cells: list[str], indent:
     return line
 
 
-def print_problems(problems: list[Problem], out: Console | None = None, *, file: str | None = None) -> None:
-    """Every error on its own line with sheet!cell; warnings of one kind grouped per sheet."""
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def print_problems(problems: list[Problem], out: Console | None = None, *, file: str | None = None,
+                   empty: str = "没有发现问题,可以评分。", advice: bool = True) -> None:
+    """The one problem printer (check, collect, a blocked score/rank/explain): the accidents that change scores
+    first, then every error on its own line with sheet!cell, warnings of one kind grouped per sheet, and a count.
+
+    Problems that name their file (collect reads several) are listed under a heading per file, problems of the
+    whole set first. `advice` ends the count with what to do before scoring."""
     out = out or console()
     if file:
         out.print(Text(file, style="bold"))
     if not problems:
-        out.print("没有发现问题,可以评分。", style="green")
+        out.print(empty, style="green")
         return
-    order = {"error": 0, "warning": 1, "info": 2}
-    print_lead(problems, out)
-    rest = [p for p in problems if not p.lead]
-    for level, where, message, cells in group_problems(sorted(rest, key=lambda p: order[p.level])):
-        out.print(problem_line(level, where, message, cells), soft_wrap=True)  # the terminal wraps CJK text
+    print_lead([replace(p, sheet=f"{p.file} {p.sheet or ''}".strip()) if p.file else p for p in problems], out)
+    rest = sorted((p for p in problems if not p.lead), key=lambda p: LEVEL_ORDER[p.level])
+    if any(p.file for p in rest):
+        by_file: dict[str, list[Problem]] = {}
+        for p in rest:
+            by_file.setdefault(p.file or "", []).append(p)
+        for name, found in sorted(by_file.items(), key=lambda kv: kv[0] != ""):  # the whole set's first
+            out.print(Text(name or "汇总", style="bold"))
+            for level, where, message, cells in group_problems(found, by_stem=False):
+                out.print(problem_line(level, where, message, cells, indent="  "), soft_wrap=True)
+    else:
+        for level, where, message, cells in group_problems(rest):
+            out.print(problem_line(level, where, message, cells), soft_wrap=True)  # the terminal wraps CJK text
     counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
     summary = ",".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS)
-    out.print(f"共 {summary}。" + ("请先修正错误,再运行评分。" if counts["error"] else "警告和提示不影响评分。"))
+    ending = ("请先修正错误,再运行评分。" if counts["error"] else "警告和提示不影响评分。") if advice else ""
+    out.print(f"共 {summary}。{ending}")
+
+
+def print_blocked(name: str, problems: list[Problem], out: Console, *, wrote_nothing: bool) -> None:
+    """A workbook with errors: nothing was scored (and, for score, nothing written); then its problems."""
+    out.print(f"{name} 有错误,未评分{',也未写入任何文件' if wrote_nothing else ''}:", style="bold red", markup=False)
+    print_problems(problems, out)
+
+
+def print_unreadable(message: str, out: Console) -> None:
+    """A file that could not be read at all, among several."""
+    out.print(Text("[错误] ", style="bold red") + Text(message))
+
+
+def blocked_json(problems: Sequence[Problem], *, file: str | None = None) -> dict:
+    """The JSON of a workbook that was not scored (errors in it, or unreadable): the keys of
+    Assessment.to_dict with no scores, and the problems; "file" first when several files are reported."""
+    head = {"file": file} if file is not None else {}
+    return {**head, "company": None, "year": None, "quarter": None, "functions": [], "projects": [], "units": [],
+            "problems": [p.to_dict() for p in problems]}
 
 
 def print_json(data: dict) -> None:

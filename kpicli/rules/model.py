@@ -1,42 +1,33 @@
 """The policy numbers of the regulation, as settings (kpicli.toml), with the built-in defaults.
 
-Every number is kept as the decimal the user wrote (floats go through their shortest repr), so
-scoring stays exact. The settings are plain frozen dataclasses; a rules file is validated by the
-pydantic models in rules_schema, imported only when there is a file to read (pydantic costs a
-quarter of a second at start-up).
+These frozen dataclasses are the one place every default is written (the checklist's here, the scorecard's in
+rules.scorecard, the grade bands in rules.bands). Every number is kept as the decimal the user wrote (floats go
+through their shortest repr), so scoring stays exact. A rules file is validated by the pydantic schemas
+(rules.validate), imported only when there is a file to read: pydantic costs a quarter of a second at start-up.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from kpicli.core.errors import KpiError
 from kpicli.core.vocab import FUNCTIONS
+from kpicli.rules.bands import Band, Grades, as_decimal, set_frozen
+from kpicli.rules.scorecard import ScorecardSettings
 
 RULES_FILENAME = "kpicli.toml"
+# TOML allows only ASCII letters, digits, - and _ in a bare key: a Chinese key must be quoted
+_TOML_HINT = '（中文的键要加英文双引号，例如 { "一级" = 3 } 或 { "自评" = 10, "上级评分" = 90 }）'
 _LEVEL_DEFAULTS = {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
-
-
-def _dec(value: object) -> object:
-    """The decimal a number stands for (floats through their shortest repr); anything else unchanged."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, int):
-        return Decimal(value)
-    return value
-
-
-def _set(obj: object, name: str, value: object) -> None:
-    object.__setattr__(obj, name, value)
 
 
 @dataclass(frozen=True)
 class Scoring:
+    """level_weights and function_weights may name only some keys: the others keep their defaults."""
+
     level_weights: dict[str, Decimal] = field(default_factory=lambda: dict(_LEVEL_DEFAULTS))
     partial_credit: Decimal = Decimal("0.5")
     self_check_fallback: bool = True
@@ -45,34 +36,11 @@ class Scoring:
     function_weights: dict[str, Decimal] = field(default_factory=lambda: {f: Decimal(1) for f in FUNCTIONS})
 
     def __post_init__(self) -> None:
-        _set(self, "level_weights", {**_LEVEL_DEFAULTS, **{k: _dec(v) for k, v in self.level_weights.items()}})
-        _set(self, "function_weights",
-             {**{f: Decimal(1) for f in FUNCTIONS}, **{k: _dec(v) for k, v in self.function_weights.items()}})
-        _set(self, "partial_credit", _dec(self.partial_credit))
-
-
-@dataclass(frozen=True)
-class Band:
-    grade: str
-    min: Decimal
-
-    def __post_init__(self) -> None:
-        _set(self, "min", _dec(self.min))
-
-
-def _default_bands() -> list[Band]:
-    return [Band(grade=g, min=Decimal(m)) for g, m in (("A", 90), ("B+", 80), ("B", 70), ("B-", 60))]
-
-
-@dataclass(frozen=True)
-class Grades:
-    bands: list[Band] = field(default_factory=_default_bands)
-    lowest: str = "C"
-
-    @property
-    def names(self) -> list[str]:
-        """Grade names from best to worst."""
-        return [b.grade for b in self.bands] + [self.lowest]
+        set_frozen(self, "level_weights",
+                   {**_LEVEL_DEFAULTS, **{k: as_decimal(v) for k, v in self.level_weights.items()}})
+        set_frozen(self, "function_weights", {**{f: Decimal(1) for f in FUNCTIONS},
+                                              **{k: as_decimal(v) for k, v in self.function_weights.items()}})
+        set_frozen(self, "partial_credit", as_decimal(self.partial_credit))
 
 
 @dataclass(frozen=True)
@@ -85,7 +53,7 @@ class Rewards:
 
     def __post_init__(self) -> None:
         for name in ("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount"):
-            _set(self, name, _dec(getattr(self, name)))
+            set_frozen(self, name, as_decimal(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -109,12 +77,15 @@ class Rules:
     grades: Grades = field(default_factory=Grades)
     rewards: Rewards = field(default_factory=Rewards)
     annual: Annual = field(default_factory=Annual)
+    scorecard: ScorecardSettings = field(default_factory=ScorecardSettings)
 
     def __post_init__(self) -> None:
         if self.annual.cap_grade is None or self.annual.cap_derived:  # derived: follows the bands, even after replace()
             a = self.annual
-            _set(self, "annual", Annual(cap_grade=derived_cap_grade(self.grades), consecutive=a.consecutive,
-                                        cumulative=a.cumulative, cap_derived=True))
+            set_frozen(self, "annual", Annual(cap_grade=derived_cap_grade(self.grades), consecutive=a.consecutive,
+                                              cumulative=a.cumulative, cap_derived=True))
+        if self.scorecard.grades_derived:  # [scorecard.grades] not written: the checklist's bands of this file
+            set_frozen(self, "scorecard", replace(self.scorecard, grades=self.grades, grades_derived=True))
 
 
 DEFAULT_RULES = Rules()
@@ -124,74 +95,16 @@ class RulesError(KpiError):
     """A rules file that cannot be used (exit 2)."""
 
 
-_REASONS = {
-    "extra_forbidden": "不是已知的设置项(请检查拼写,或用 kpicli rules init 生成模板)",
-    "missing": "缺少必填项",
-    "literal_error": "取值不在允许范围内",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "dict_type": "应为表(例如 {{ \"一级\" = 3 }})",
-    "list_type": "应为数组",
-    "string_type": "应为文字",
-    "greater_than_equal": "太小",
-    "less_than_equal": "太大",
-    "too_short": "不能为空",
-    "string_too_short": "不能为空",
-    "finite_number": "应为有限的数字",
-    "is_instance_of": "应为数字",
-    "model_type": "应为表(例如 [scoring] 或 { … })",
-    "model_attributes_type": "应为表(例如 [scoring] 或 { … })",
-}
-
-
-def _describe(error: dict) -> str:
-    key = ".".join(str(p) for p in error["loc"]) or "(整个文件)"
-    kind = error["type"]
-    if kind == "value_error":
-        reason = str(error.get("ctx", {}).get("error", error["msg"]))
-    elif kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        reason = f"取值不在允许范围内,可选:{expected}"
-    else:
-        reason = _REASONS.get(kind, error["msg"])
-    return f"{key}:{reason}"
-
-
 def parse_rules(text: str, source: str = RULES_FILENAME) -> Rules:
     """Parse and validate a rules file's text; RulesError names every bad key."""
-    from pydantic import ValidationError
-
-    from kpicli.rules.schema import RulesSchema
+    from kpicli.rules.validate import validate
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"规则文件 {source} 不是有效的 TOML:{exc}") from exc
-    try:
-        model = RulesSchema.model_validate(data)
-    except ValidationError as exc:
-        lines = "\n".join("  - " + _describe(e) for e in exc.errors())
-        raise RulesError(f"规则文件 {source} 有误:\n{lines}") from exc
-    return _from_schema(model)
-
-
-def _from_schema(model: object) -> Rules:
-    """The validated pydantic model as the plain settings the rest of kpicli uses."""
-    s, g, r, a = model.scoring, model.grades, model.rewards, model.annual
-    return Rules(
-        scoring=Scoring(level_weights=dict(s.level_weights), partial_credit=s.partial_credit,
-                        self_check_fallback=s.self_check_fallback, blank=s.blank,
-                        project_aggregation=s.project_aggregation, function_weights=dict(s.function_weights)),
-        grades=Grades(bands=[Band(grade=b.grade, min=b.min) for b in g.bands], lowest=g.lowest),
-        rewards=Rewards(reward_threshold=r.reward_threshold, reward_amount=r.reward_amount,
-                        penalty_threshold=r.penalty_threshold, penalty_amount=r.penalty_amount, ranking=r.ranking),
-        annual=Annual(cap_grade=a.cap_grade, consecutive=a.consecutive, cumulative=a.cumulative),
-    )
+        hint = _TOML_HINT if "initial character for a key" in str(exc) else ""
+        raise RulesError(f"规则文件 {source} 不是有效的 TOML：{exc}{hint}") from exc
+    return validate(data, source)
 
 
 def load_rules(path: Path) -> Rules:
@@ -200,7 +113,7 @@ def load_rules(path: Path) -> Rules:
     except FileNotFoundError as exc:
         raise RulesError(f"找不到规则文件 {path}") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"无法读取规则文件 {path}(请用 UTF-8 编码保存)") from exc
+        raise RulesError(f"无法读取规则文件 {path}（请用 UTF-8 编码保存）") from exc
     return parse_rules(text, path.name)
 
 
@@ -213,3 +126,7 @@ def resolve_rules(rules_path: Path | None, workbook: Path | None) -> tuple[Rules
         if beside.is_file():
             return load_rules(beside), str(beside)
     return DEFAULT_RULES, "内置默认规则"
+
+
+__all__ = ["DEFAULT_RULES", "RULES_FILENAME", "Annual", "Band", "Grades", "Rewards", "Rules", "RulesError",
+           "Scoring", "ScorecardSettings", "derived_cap_grade", "load_rules", "parse_rules", "resolve_rules"]

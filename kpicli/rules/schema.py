@@ -1,6 +1,9 @@
-"""Validation of a rules file (kpicli.toml) with pydantic, imported only when a rules file is read.
+"""Validation of the checklist's sections of a rules file (kpicli.toml) with pydantic, imported only when a rules
+file is read (pydantic costs a quarter of a second at start-up).
 
-The models mirror kpicli.rules.model' dataclasses; strict mode refuses wrong types instead of coercing them.
+The schemas hold no defaults: a key the file does not write stays unset, and `build()` passes only the keys
+written to the dataclasses of rules.model, which alone know the defaults. Strict mode refuses wrong types instead
+of coercing them ("3000" is not 3000, "yes" is not true).
 """
 
 from __future__ import annotations
@@ -12,47 +15,58 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpicli.core.vocab import FUNCTIONS, LEVELS
+from kpicli.rules.bands import Band, Grades, as_decimal
+from kpicli.rules.model import Annual, Rewards, Scoring
 
 Number = Annotated[Decimal, Field(allow_inf_nan=False)]
 
 
-def _as_decimal(value: object) -> object:
-    # TOML floats arrive as binary floats: take the digits the user typed.
+def to_number(value: object) -> object:
+    """A before-validator's conversion: TOML floats arrive as binary floats, take the digits the user typed."""
     if isinstance(value, bool):
         raise ValueError("应为数字")
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, int):
-        return Decimal(value)
-    return value
+    return as_decimal(value)
 
 
-class _Strict(BaseModel):
-    # strict: a wrong type is refused, never coerced ("3000" is not 3000, "yes" is not true)
+def numbers_in(value: object) -> object:
+    """to_number over a table's values; a value that is not a table is left for pydantic to refuse."""
+    return {k: to_number(x) for k, x in value.items()} if isinstance(value, dict) else value
+
+
+class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
+    def given(self) -> dict[str, object]:
+        """The keys the file wrote, with their validated values (the dataclass supplies the rest)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
-class ScoringSchema(_Strict):
-    level_weights: dict[str, Number] = Field(
-        default_factory=lambda: {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
-    )
-    partial_credit: Number = Decimal("0.5")
-    self_check_fallback: bool = True
-    blank: Literal["未完成", "error"] = "未完成"
-    project_aggregation: Literal["pooled", "function_weights"] = "pooled"
-    function_weights: dict[str, Number] = Field(
-        default_factory=lambda: {f: Decimal(1) for f in FUNCTIONS}
-    )
+
+def check_weights(v: dict[str, Decimal], allowed: tuple[str, ...] | list[str], what: str) -> dict[str, Decimal]:
+    unknown = [k for k in v if k not in allowed]
+    if unknown:
+        raise ValueError(f"未知的{what} {'、'.join(unknown)}（只能是 {'、'.join(allowed)}）")
+    if any(w < 0 for w in v.values()):
+        raise ValueError("权重不能为负数")
+    return v
+
+
+class ScoringSchema(StrictModel):
+    level_weights: dict[str, Number] | None = None
+    partial_credit: Number | None = None
+    self_check_fallback: bool | None = None
+    blank: Literal["未完成", "error"] | None = None
+    project_aggregation: Literal["pooled", "function_weights"] | None = None
+    function_weights: dict[str, Number] | None = None
 
     @field_validator("partial_credit", mode="before")
     @classmethod
-    def _partial_decimal(cls, v: object) -> object:
-        return _as_decimal(v)
+    def _number(cls, v: object) -> object:
+        return to_number(v)
 
     @field_validator("level_weights", "function_weights", mode="before")
     @classmethod
-    def _dict_decimal(cls, v: object) -> object:
-        return {k: _as_decimal(x) for k, x in v.items()} if isinstance(v, dict) else v
+    def _tables(cls, v: object) -> object:
+        return numbers_in(v)
 
     @field_validator("partial_credit")
     @classmethod
@@ -64,98 +78,76 @@ class ScoringSchema(_Strict):
     @field_validator("level_weights")
     @classmethod
     def _levels(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
-        unknown = [k for k in v if k not in LEVELS]
-        if unknown:
-            raise ValueError(f"未知的触点等级 {'、'.join(unknown)}(只能是 一级、二级、三级)")
-        if any(w < 0 for w in v.values()):
-            raise ValueError("权重不能为负数")
-        defaults = {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
-        return {**defaults, **v}
+        return check_weights(v, LEVELS, "触点等级")
 
     @field_validator("function_weights")
     @classmethod
     def _functions(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
-        unknown = [k for k in v if k not in FUNCTIONS]
-        if unknown:
-            raise ValueError(f"未知的职能 {'、'.join(unknown)}(只能是 {'、'.join(FUNCTIONS)})")
-        if any(w < 0 for w in v.values()):
-            raise ValueError("权重不能为负数")
-        return {**{f: Decimal(1) for f in FUNCTIONS}, **v}
+        return check_weights(v, FUNCTIONS, "职能")
+
+    def build(self) -> Scoring:
+        return Scoring(**self.given())
 
 
-class BandSchema(_Strict):
+class BandSchema(StrictModel):
     grade: str = Field(min_length=1)
     min: Number
 
     @field_validator("min", mode="before")
     @classmethod
-    def _min_decimal(cls, v: object) -> object:
-        return _as_decimal(v)
+    def _number(cls, v: object) -> object:
+        return to_number(v)
 
 
-def _default_bands() -> list[BandSchema]:
-    return [BandSchema(grade=g, min=Decimal(m)) for g, m in (("A", 90), ("B+", 80), ("B", 70), ("B-", 60))]
+class GradesSchema(StrictModel):
+    """[grades], and [scorecard.grades] too: the same table."""
 
-
-class GradesSchema(_Strict):
-    bands: list[BandSchema] = Field(default_factory=_default_bands, min_length=1)
-    lowest: str = Field(default="C", min_length=1)
+    bands: Annotated[list[BandSchema], Field(min_length=1)] | None = None
+    lowest: Annotated[str, Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> GradesSchema:
-        mins = [b.min for b in self.bands]
-        if any(a <= b for a, b in pairwise(mins)):
+        grades = self.build()  # a band list or a lowest grade alone is checked with the default of the other
+        if any(a <= b for a, b in pairwise(b.min for b in grades.bands)):
             raise ValueError("bands 的 min 必须严格从高到低排列")
-        names = [b.grade for b in self.bands] + [self.lowest]
-        if len(set(names)) != len(names):
+        if len(set(grades.names)) != len(grades.names):
             raise ValueError("等级名称不能重复")
         return self
 
-    @property
-    def names(self) -> list[str]:
-        """Grade names from best to worst."""
-        return [b.grade for b in self.bands] + [self.lowest]
+    def build(self) -> Grades:
+        given = self.given()
+        if self.bands is not None:
+            given["bands"] = [Band(grade=b.grade, min=b.min) for b in self.bands]
+        return Grades(**given)
 
 
-class RewardsSchema(_Strict):
-    reward_threshold: Number = Decimal(90)
-    reward_amount: Number = Decimal(3000)
-    penalty_threshold: Number = Decimal(60)
-    penalty_amount: Number = Decimal(3000)
-    ranking: Literal["separate", "combined"] = "separate"
+class RewardsSchema(StrictModel):
+    reward_threshold: Number | None = None
+    reward_amount: Number | None = None
+    penalty_threshold: Number | None = None
+    penalty_amount: Number | None = None
+    ranking: Literal["separate", "combined"] | None = None
 
     @field_validator("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount", mode="before")
     @classmethod
-    def _decimal(cls, v: object) -> object:
-        return _as_decimal(v)
+    def _numbers(cls, v: object) -> object:
+        return to_number(v)
 
     @field_validator("reward_amount", "penalty_amount")
     @classmethod
     def _not_negative(cls, v: Decimal) -> Decimal:
         if v < 0:
-            raise ValueError("金额不能为负数(处罚金额也写正数)")
+            raise ValueError("金额不能为负数（处罚金额也写正数）")
         return v
 
-
-class AnnualSchema(_Strict):
-    cap_grade: str | None = Field(default=None, min_length=1)  # None: the lowest passing band
-    consecutive: int = Field(default=2, ge=1, le=4)
-    cumulative: int = Field(default=3, ge=1, le=4)
+    def build(self) -> Rewards:
+        return Rewards(**self.given())
 
 
-class RulesSchema(_Strict):
-    scoring: ScoringSchema = Field(default_factory=ScoringSchema)
-    grades: GradesSchema = Field(default_factory=GradesSchema)
-    rewards: RewardsSchema = Field(default_factory=RewardsSchema)
-    annual: AnnualSchema = Field(default_factory=AnnualSchema)
+class AnnualSchema(StrictModel):
+    cap_grade: Annotated[str, Field(min_length=1)] | None = None  # not written: the lowest passing band
+    consecutive: Annotated[int, Field(ge=1, le=4)] | None = None
+    cumulative: Annotated[int, Field(ge=1, le=4)] | None = None
 
-    @model_validator(mode="after")
-    def _cap_is_grade(self) -> RulesSchema:
-        cap, names = self.annual.cap_grade, self.grades.names
-        if cap is not None and cap not in names:
-            lowest_passing = self.grades.bands[-1].grade
-            raise ValueError(
-                f"annual.cap_grade「{cap}」不是已定义的等级；请改成其中之一：{'、'.join(names)}"
-                f"（例如 cap_grade = \"{lowest_passing}\"），或删除这一行，自动采用最低及格等级「{lowest_passing}」"
-            )
-        return self
+    def build(self) -> Annual:
+        return Annual(**self.given())

@@ -1,0 +1,44 @@
+"""kpicli check: validate workbooks and list every problem by sheet and cell."""
+
+from __future__ import annotations
+
+from kpicli.cli.common import (
+    EXIT_DATA,
+    AllowBlankOpt,
+    ChineseCommand,
+    CompanyOpt,
+    FilesArg,
+    QuarterOpt,
+    RulesOpt,
+    YearOpt,
+    app,
+    period_options,
+)
+
+
+@app.command(cls=ChineseCommand)
+def check(
+    files: FilesArg,
+    rules: RulesOpt = None,
+    year: YearOpt = None,
+    quarter: QuarterOpt = None,
+    company: CompanyOpt = None,
+    allow_blank: AllowBlankOpt = False,
+) -> int:
+    """只校验工作簿:列出每个问题所在的工作表和单元格。没有错误时退出码为 0,有错误为 1。
+
+    给多个文件或文件夹时逐个文件列出问题;有文件无法读取时退出码为 2。
+
+    示例:kpicli check 2026Q1_客户触点检查表.xlsx
+    """
+    from kpicli import api
+    from kpicli.cli.inputs import check_files, expand_inputs, several_paths
+    from kpicli.render.terminal import print_problems
+
+    period = period_options(company, year, quarter, allow_blank)
+    if several_paths(files):
+        return check_files(expand_inputs(files), rules=rules, period=period)
+    file = files[0]
+    result = api.check(file, rules_path=rules, **period)
+    print_problems(result.problems, file=f"{file.name}({result.period_label})")
+    return EXIT_DATA if result.has_errors else 0

@@ -1,0 +1,51 @@
+"""The pieces both rule sets share: exact numbers from a settings file, and grade bands.
+
+The checklist's [grades] and the scorecard's [scorecard.grades] are the same kind of table, and the scorecard's
+default is the checklist's bands, so both live here, below rules.model and rules.scorecard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+def as_decimal(value: object) -> object:
+    """The decimal a number stands for (floats through their shortest repr, so 0.35 stays 0.35); anything else,
+    booleans included, unchanged for the caller to judge."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    return value
+
+
+def set_frozen(obj: object, name: str, value: object) -> None:
+    """Normalise a field of a frozen dataclass in __post_init__."""
+    object.__setattr__(obj, name, value)
+
+
+@dataclass(frozen=True)
+class Band:
+    grade: str
+    min: Decimal
+
+    def __post_init__(self) -> None:
+        set_frozen(self, "min", as_decimal(self.min))
+
+
+def _default_bands() -> list[Band]:
+    return [Band(grade=g, min=Decimal(m)) for g, m in (("A", 90), ("B+", 80), ("B", 70), ("B-", 60))]
+
+
+@dataclass(frozen=True)
+class Grades:
+    bands: list[Band] = field(default_factory=_default_bands)
+    lowest: str = "C"
+
+    @property
+    def names(self) -> list[str]:
+        """Grade names from best to worst."""
+        return [b.grade for b in self.bands] + [self.lowest]
