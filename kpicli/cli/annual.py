@@ -33,7 +33,7 @@ def annual(
     示例:kpicli annual 2026Q1_客户触点检查表.xlsx 2026Q2_客户触点检查表.xlsx 2026Q3_客户触点检查表.xlsx 2026Q4_客户触点检查表.xlsx -o 2026年度汇总.xlsx
     """
     from kpicli import api
-    from kpicli.render.annual import print_annual
+    from kpicli.render.annual_terminal import print_annual
     from kpicli.render.terminal import console, print_json
 
     check_format(fmt)

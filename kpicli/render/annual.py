@@ -1,4 +1,4 @@
-"""Rendering the year (AnnualResult): the annual workbook and the compact terminal table. Formatting only."""
+"""Rendering the year (AnnualResult): the annual workbook, and the labels the terminal table shares. Formatting only."""
 
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from kpicli.checklist.annual import ASSESSED, MISSING, QUARTERS, STATUS_LABELS, AnnualResult, unit_key
 from kpicli.core.exact import format_score
@@ -41,7 +37,6 @@ from kpicli.render.style import (
     title,
     write_table,
 )
-from kpicli.render.terminal import amount_text, console, grade_text
 
 ANNUAL_SHEETS = ("年度趋势", "年度封顶名单", "年度奖惩台账", "人员年度结果")
 SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -285,7 +280,7 @@ def _quarter_grade_cell(ws: Worksheet, r: int, c: int, row: pd.Series, q: int, n
     cell.alignment = CENTER
 
 
-def _capped_rows(result: AnnualResult) -> list[tuple[str, str, pd.Series, list[str]]]:
+def capped_rows(result: AnnualResult) -> list[tuple[str, str, pd.Series, list[str]]]:
     """(category, unit, row, names of the people capped through it) of every capped unit."""
     people = result.people
     out = []
@@ -294,12 +289,12 @@ def _capped_rows(result: AnnualResult) -> list[tuple[str, str, pd.Series, list[s
         for _, row in table[table["capped"]].iterrows():
             label = unit_label(kind, row)
             key = unit_key(kind, row.get("function"), row.get("project"))
-            names = [f"{p.name}({_post(p)})" for p in people.itertuples(index=False) if p.capped and p.unit_key == key]
+            names = [f"{p.name}({post_text(p)})" for p in people.itertuples(index=False) if p.capped and p.unit_key == key]
             out.append((category, label, row, names))
     return out
 
 
-def _post(person: object) -> str:
+def post_text(person: object) -> str:
     if person.role == FUNCTION_HEAD:
         return f"{person.function}职能负责人"
     if person.role == DIRECTOR_ROLE:
@@ -314,7 +309,7 @@ def _capped(ws: Worksheet, result: AnnualResult) -> None:
     _heading(ws, f"年度封顶名单——{heading(result)}", rule_text(result), widths)
     if missing_text(result):
         put(ws, 3, 1, missing_text(result)).font = WARN_FONT
-    rows = _capped_rows(result)
+    rows = capped_rows(result)
     body = [[category, label, *([""] * len(QUARTERS)), row["reason"],
              "、".join(people) if result.has_roster else "(检查表中没有人员名单)"]
             for category, label, row, people in rows]
@@ -409,86 +404,5 @@ def _people(ws: Worksheet, result: AnnualResult) -> None:
     print_setup(ws, header_row=top, last_row=last, last_col=len(headers), landscape=True)
 
 
-# --- terminal ----------------------------------------------------------------------------------------------------------
-
-
-def _quarter_text(row: pd.Series, q: int, names: list[str]) -> Text:
-    status = row[f"status_{q}"]
-    if status == MISSING:
-        return Text("缺少", style="dim")
-    if status != ASSESSED:
-        return Text("—", style="dim")
-    text = Text(f"{format_score(row[f'score_{q}'])} ")
-    text.append_text(grade_text(row[f"grade_{q}"], names))
-    return text
-
-
-def print_annual(result: AnnualResult, out: Console | None = None) -> None:
-    """One row per project and per function: four quarters with coloured grades, the year's money, a cap
-    marker; then the capped units with reasons and the capped people. Fits 80 columns."""
-    out = out or console()
-    names, cap = result.rules.grades.names, result.cap_grade
-    out.print(Text.assemble((result.company or "(未填写公司名称)", "bold"), f" · {result.year}年度",
-                            (f" · 规则:{result.rules_source}", "dim")))
-    if missing_text(result):
-        out.print(missing_text(result), style="yellow")
-    table = Table(box=box.SIMPLE_HEAVY, pad_edge=False, title_justify="left")
-    table.add_column("单位", min_width=6, max_width=14, overflow="fold")
-    for q in QUARTERS:
-        table.add_column(f"Q{q}", justify="right", min_width=8, no_wrap=True)
-    table.add_column("奖惩(元)", justify="right", min_width=7, no_wrap=True)
-    table.add_column("封顶", justify="center", min_width=4, no_wrap=True)
-    never = []
-    for kind, frame in (("project", result.projects), ("function", result.functions)):
-        shown = 0
-        for _, row in frame.iterrows():
-            if not any(row[f"status_{q}"] == ASSESSED for q in QUARTERS):
-                never.append(unit_label(kind, row))
-                continue
-            shown += 1
-            marker = Text(f"▲{cap}", style="bold red") if row["capped"] else Text("")
-            table.add_row(unit_label(kind, row), *(_quarter_text(row, q, names) for q in QUARTERS),
-                          amount_text(row["rewards"]), marker)
-        if shown and kind == "project":
-            table.rows[-1].end_section = True
-    out.print(table)
-    out.print(f"— 不列入考核;缺少 没有该季度的工作簿;▲ 年度绩效不得高于{cap}", style="dim")
-    if never:
-        out.print(f"全年不列入考核:{'、'.join(never)}", style="dim")
-    capped = _capped_rows(result)
-    if capped:
-        out.print(Text(f"年度封顶(年度绩效不得高于{cap}):", style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
-        for category, label, row, _ in capped:
-            grid.add_row(Text(" ▲", style="bold red"), Text(f"{label}({category})", style="bold"), row["reason"])
-        out.print(grid)
-    else:
-        out.print(f"年度封顶:没有职能或项目达到{cap}及以下的封顶条件", style="green")
-    _print_people(result, out)
-
-
-def _print_people(result: AnnualResult, out: Console) -> None:
-    if not result.has_roster:
-        out.print("人员:检查表中没有「人员名单」,无法列出个人", style="dim")
-        return
-    people = result.people
-    hit = people[people["capped"]]
-    if hit.empty:
-        out.print(f"人员:名单中 {len(people)} 人,无人封顶", style="green")
-        return
-    out.print(Text(f"封顶人员({len(hit)} 人,年度绩效不得高于{result.cap_grade}):", style="bold"))
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    for p in hit.itertuples(index=False):
-        grid.add_row(" ", Text(p.name, style="bold"), _post(p), Text(f"随「{p.basis}」封顶", style="dim"))
-    out.print(grid)
-    out.print(f"名单中其余 {len(people) - len(hit)} 人不受封顶限制;逐人明细见 --format json 或年度工作簿", style="dim")
-
-
-__all__ = ["ANNUAL_SHEETS", "build_annual_workbook", "print_annual", "write_annual"]
+__all__ = ["ANNUAL_SHEETS", "build_annual_workbook", "capped_rows", "heading", "missing_text", "post_text", "unit_label",
+           "write_annual"]
