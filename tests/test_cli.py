@@ -257,7 +257,7 @@ def test_a_foreign_file_at_the_output_path_needs_force(workbook):
 
 # --- JSON --------------------------------------------------------------------------------------------------------
 
-TOP_KEYS = {"company", "year", "quarter", "functions", "projects", "units", "problems"}
+TOP_KEYS = {"kind", "company", "year", "quarter", "functions", "projects", "units", "problems"}
 FUNCTION_KEYS = {"function", "assessed", "score", "grade", "rank", "reward"}
 PROJECT_KEYS = {"project", "assessed", "score", "grade", "rank", "reward"}
 UNIT_KEYS = {"function", "project", "assessed", "score", "grade"}

@@ -13,7 +13,7 @@ from kpicli.core.errors import KpiError
 
 pytestmark = pytest.mark.slow  # folders of workbooks, one run each
 
-TOP_KEYS = {"company", "year", "quarter", "functions", "projects", "units", "problems"}
+TOP_KEYS = {"kind", "company", "year", "quarter", "functions", "projects", "units", "problems"}
 
 
 def broken_book(path: Path) -> Path:

@@ -54,8 +54,9 @@ class Assessment:
         return "考核期未知"
 
     def to_dict(self) -> dict:
-        """The machine-readable result of contract §5 (stable keys)."""
+        """The machine-readable result of contract §5 (stable keys); "kind" tells it from a scorecard's."""
         return {
+            "kind": "checklist",
             "company": self.company,
             "year": self.year,
             "quarter": self.quarter,

@@ -25,13 +25,14 @@ def check(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
 ) -> int:
-    """只校验工作簿:列出每个问题所在的工作表和单元格。没有错误时退出码为 0,有错误为 1。
+    """只校验工作簿（触点检查表或绩效考核表）：列出每个问题所在的工作表和单元格。没有错误时退出码为 0，有错误为 1。
 
-    给多个文件或文件夹时逐个文件列出问题;有文件无法读取时退出码为 2。
+    给多个文件或文件夹时逐个文件列出问题（其中的绩效考核表作为一组检查）；有文件无法读取时退出码为 2。
 
-    示例:kpicli check 2026Q1_客户触点检查表.xlsx
+    示例：kpicli check 2026Q1_客户触点检查表.xlsx；kpicli check 2026Q1_客服部绩效考核表.xlsx
     """
     from kpicli import api
+    from kpicli.cli.common import check_heading
     from kpicli.cli.inputs import check_files, expand_inputs, several_paths
     from kpicli.render.terminal import print_problems
 
@@ -40,5 +41,5 @@ def check(
         return check_files(expand_inputs(files), rules=rules, period=period)
     file = files[0]
     result = api.check(file, rules_path=rules, **period)
-    print_problems(result.problems, file=f"{file.name}({result.period_label})")
+    print_problems(result.problems, file=check_heading(file.name, result))
     return EXIT_DATA if result.has_errors else 0

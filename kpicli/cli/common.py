@@ -27,7 +27,8 @@ from kpicli.core.errors import EXIT_DATA, EXIT_USAGE, DataError, KpiError
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
-           "app", "blocked", "check_format", "period_options"]
+           "app", "blocked", "blocked_entry", "check_format", "check_heading", "period_options", "print_result",
+           "result_json"]
 
 STATE = {"debug": False}
 FORMATS = ("table", "json")
@@ -73,7 +74,7 @@ class ChineseGroup(ChineseGroupBase):
 app = typer.Typer(
     cls=ChineseGroup,
     name="kpicli",
-    help="客户触点分级管理考核:读取检查表工作簿,校验、评分、排名、奖惩,并写回评分结果。",
+    help="客户触点分级管理考核与个人绩效考核：读取触点检查表或绩效考核表工作簿，校验、评分、排名、奖惩，并写回评分结果。",
     add_completion=False,
     no_args_is_help=True,
     invoke_without_command=True,  # so that main_options, not Click, says in Chinese that a command is missing
@@ -82,8 +83,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-FileArg = Annotated[Path, typer.Argument(help="检查表工作簿(.xlsx / .xlsm)", metavar="文件", show_default=False)]
-FilesArg = Annotated[list[Path], typer.Argument(help="检查表工作簿(.xlsx / .xlsm),可以给多个,或给文件夹", metavar="文件…", show_default=False)]
+FileArg = Annotated[Path, typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm）", metavar="文件", show_default=False)]
+FilesArg = Annotated[list[Path], typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm），可以给多个，或给文件夹（一个文件夹的绩效考核表作为一组评分）", metavar="文件…", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式:table(表格)或 json")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件 kpicli.toml(默认:工作簿所在文件夹中的 kpicli.toml,没有则用内置规则)", show_default=False)]
 YearOpt = Annotated[int | None, typer.Option("--year", help="考核年度(覆盖「基本信息」和文件名)", show_default=False)]
@@ -122,7 +123,7 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="显示版本号")] = False,
 ) -> None:
-    """客户触点分级管理考核工具。"""
+    """客户触点分级管理考核与个人绩效考核工具。"""
     STATE["debug"] = debug
     _debug_log(debug)
     if ctx.invoked_subcommand is None:
@@ -142,11 +143,56 @@ def period_options(company: str | None, year: int | None, quarter: int | None, a
 
 
 def blocked(exc: DataError, path: Path, fmt: str) -> int:
-    """Errors in the workbook: list them (or the JSON with the problems) and exit 1."""
-    from kpicli.render.terminal import blocked_json, console, print_blocked, print_json
+    """Errors in the workbook: list them (or the JSON with the problems, of the workbook's kind) and exit 1."""
+    from kpicli.render.terminal import console, print_blocked, print_json
 
     if fmt == "json":
-        print_json(blocked_json(exc.problems))
+        print_json(blocked_entry(exc))
     else:
         print_blocked(path.name, exc.problems, console(), wrote_nothing=True)
     return EXIT_DATA
+
+
+def blocked_entry(exc: DataError, file: str | None = None) -> dict:
+    """The JSON of a workbook that was not scored: a checklist's keys, or a scorecard's for ScorecardDataError."""
+    from kpicli.api import ScorecardDataError
+
+    if isinstance(exc, ScorecardDataError):
+        from kpicli.render.scorecard_terminal import blocked_scorecard_json
+
+        return blocked_scorecard_json(exc.problems, file=file)
+    from kpicli.render.terminal import blocked_json
+
+    return blocked_json(exc.problems, file=file)
+
+
+def result_json(result: Any) -> dict:
+    """The machine-readable result of either kind: a checklist's to_dict (contract §5), a scorecard's to_json."""
+    from kpicli.api import is_scorecard
+
+    return result.to_json() if is_scorecard(result) else result.to_dict()
+
+
+def print_result(result: Any, out: Any = None) -> None:
+    """Rankings and rewards of a checklist, or the ranking, red lines and differences of scorecards."""
+    from kpicli.api import is_scorecard
+
+    if is_scorecard(result):
+        from kpicli.render.scorecard_terminal import print_scorecard
+
+        print_scorecard(result, out, result.settings)
+    else:
+        from kpicli.render.terminal import print_rankings
+
+        print_rankings(result, out)
+
+
+def check_heading(name: str, result: Any) -> str:
+    """What `check` prints above a workbook's problems: its name and period (and, for scorecards, how many people)."""
+    from kpicli.api import is_scorecard
+
+    if is_scorecard(result):
+        from kpicli.render.scorecard_terminal import check_heading as scorecard_heading
+
+        return scorecard_heading(name, result)
+    return f"{name}({result.period_label})"

@@ -1,4 +1,5 @@
-"""kpicli explain: one unit's score item by item, the contributions adding up to the score."""
+"""kpicli explain: one checklist unit's score item by item, or one person's scorecard indicator by indicator; the
+contributions add up to the score shown everywhere else."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def explain(
     file: FileArg,
     project: Annotated[str | None, typer.Option("--project", "-p", help="项目名称", show_default=False)] = None,
     function: Annotated[str | None, typer.Option("--function", help="职能:营销、研发、工程、客服、物业", show_default=False)] = None,
+    person: Annotated[str | None, typer.Option("--person", help="绩效考核表：要解释的人的姓名", show_default=False)] = None,
+    department: Annotated[str | None, typer.Option("--department", help="绩效考核表：部门（不同部门有同名的人时才需要）", show_default=False)] = None,
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     year: YearOpt = None,
@@ -35,21 +38,28 @@ def explain(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
 ) -> int:
-    """逐项解释一个单位的得分:权重、结果、采用哪次检查、完成度和得分贡献,合计等于得分。
+    """逐项解释一个单位的得分（触点检查表）或一个人的得分（绩效考核表），合计等于得分。
 
-    示例:kpicli explain 2026Q1_客户触点检查表.xlsx --project 望江台 --function 工程
+    触点检查表用 --project / --function：权重、结果、采用哪次检查、完成度和得分贡献。绩效考核表用 --person（同名时加 --department）：每个指标的计分方式、实际完成、计算过程、采用哪个评分，各部分得分和总分公式。
+
+    示例：kpicli explain 2026Q1_客户触点检查表.xlsx --project 望江台 --function 工程；kpicli explain 2026Q1_客服部绩效考核表.xlsx --person 周晓琳
     """
     from kpicli import api
     from kpicli.render.terminal import print_explanation, print_json
 
     check_format(fmt)
     try:
-        explained = api.explain(file, project=project, function=function, rules_path=rules,
-                                **period_options(company, year, quarter, allow_blank))
+        explained = api.explain(file, project=project, function=function, person=person, department=department,
+                                rules_path=rules, **period_options(company, year, quarter, allow_blank))
     except DataError as exc:
         return blocked(exc, file, fmt)
+    result = explained.result
     if fmt == "json":
         print_json(explained.explanation.to_dict())
+    elif api.is_scorecard(result):
+        from kpicli.render.scorecard_terminal import print_person_explain
+
+        print_person_explain(explained.explanation, settings=result.settings)
     else:
-        print_explanation(explained.explanation, explained.result.rules.grades.names)
+        print_explanation(explained.explanation, result.rules.grades.names)
     return 0

@@ -66,36 +66,72 @@ def print_skipped(skipped: list[tuple[Path, str]], out: Any = None) -> None:
         out.print(f"已跳过 {path.name}:{reason}", style="dim", markup=False)
 
 
-def _file_heading(path: Path, out: Any) -> None:
+GROUP_NAMES_SHOWN = 5
+
+
+def _name(outcome: api.Outcome) -> str:
+    """A file's name, or what a group of scorecards is called: 绩效考核表一组（a.xlsx、b.xlsx … 共 n 个文件）."""
+    if not outcome.group:
+        return outcome.path.name
+    names = [p.name for p in outcome.group]
+    shown = "、".join(names[:GROUP_NAMES_SHOWN]) + (" …" if len(names) > GROUP_NAMES_SHOWN else "")
+    return f"绩效考核表一组（{shown}，共 {len(names)} 个文件）"
+
+
+def _file_heading(outcome: api.Outcome, out: Any) -> None:
     from rich.rule import Rule
 
-    out.print(Rule(path.name, style="bold", align="left"))
+    out.print(Rule(_name(outcome), style="bold", align="left"))
 
 
-def _entry(path: Path, error: KpiError) -> dict:
-    """The JSON object of a file that was not scored: its problems, or its message as one error."""
+def _head(outcome: api.Outcome) -> dict:
+    """The keys that say which file an entry of the JSON array is about: "file", or "files" for a group."""
+    if outcome.group:
+        return {"files": [p.name for p in outcome.group]}
+    return {"file": outcome.path.name}
+
+
+def _entry(outcome: api.Outcome, error: KpiError) -> dict:
+    """The JSON object of a file (or group) that was not scored: its problems, or its message as one error."""
+    from kpicli.cli.common import blocked_entry
     from kpicli.core.errors import Problem
-    from kpicli.render.terminal import blocked_json
 
-    problems = error.problems if isinstance(error, DataError) else [Problem("error", None, None, error.message)]
-    return blocked_json(problems, file=path.name)
+    if not isinstance(error, DataError):
+        error = DataError(error.message, [Problem("error", None, None, error.message)])
+    entry = blocked_entry(error, file=outcome.path.name)
+    if outcome.group:
+        entry.pop("file")
+        entry = {**_head(outcome), **entry}
+    return entry
 
 
-def _print_failed(path: Path, error: KpiError, out: Any, *, wrote_nothing: bool) -> None:
+def _print_failed(outcome: api.Outcome, error: KpiError, out: Any, *, wrote_nothing: bool) -> None:
     from kpicli.render.terminal import print_blocked, print_unreadable
 
     if isinstance(error, DataError):
-        print_blocked(path.name, error.problems, out, wrote_nothing=wrote_nothing)
+        print_blocked(_name(outcome), error.problems, out, wrote_nothing=wrote_nothing)
     else:
         print_unreadable(error.message, out)
+
+
+def _print_json(outcomes: list[api.Outcome], entries: list[dict]) -> None:
+    """One object when the files were one group of scorecards (contract scorecard.md §4), else the array of the
+    per-file objects (a group among them as one entry with "files")."""
+    from kpicli.render.terminal import print_json
+
+    if len(outcomes) == 1 and outcomes[0].group:  # exactly what one workbook of these people would print
+        print_json({k: v for k, v in entries[0].items() if k not in ("files", "output")})
+    else:
+        print_json(entries)
 
 
 # --- the commands over several files --------------------------------------------------------------------------
 
 
 def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
-    """kpicli check on several files: each file's problems under its name; exit 2 if any file could not be
-    read, else 1 if any has errors."""
+    """kpicli check on several files: each file's problems under its name (the scorecards among them as one
+    group); exit 2 if any file could not be read, else 1 if any has errors."""
+    from kpicli.cli.common import check_heading
     from kpicli.render.terminal import console, print_problems, print_unreadable
 
     out = console()
@@ -105,16 +141,22 @@ def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
     for n, outcome in enumerate(outcomes):
         if n:
             out.print()
+        name = _name(outcome)
+        if isinstance(outcome.error, DataError):  # scorecards refused as a group: their problems
+            print_problems(outcome.error.problems, out, file=name)
+            with_errors.append(name)
+            codes.append(EXIT_DATA)
+            continue
         if outcome.error is not None:
-            out.print(outcome.path.name, style="bold", markup=False)
+            out.print(name, style="bold", markup=False)
             print_unreadable(outcome.error.message, out)
-            unreadable.append(outcome.path.name)
+            unreadable.append(name)
             codes.append(EXIT_USAGE)
             continue
         result = outcome.value
-        print_problems(result.problems, out, file=f"{outcome.path.name}({result.period_label})")
+        print_problems(result.problems, out, file=check_heading(name, result))
         if result.has_errors:
-            with_errors.append(outcome.path.name)
+            with_errors.append(name)
         codes.append(EXIT_DATA if result.has_errors else 0)
     parts = [f"共检查 {len(inputs.files)} 个文件"]
     if with_errors:
@@ -129,63 +171,74 @@ def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
 
 def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) -> int:
     """kpicli rank on several files: each file's rankings in turn, or a JSON array of per-file objects
-    (each with a "file" key)."""
-    from kpicli.render.terminal import console, print_json, print_rankings
+    (each with a "file" key); the scorecards among them ranked as one group (one JSON object when that is all)."""
+    from kpicli.cli.common import print_result, result_json
+    from kpicli.render.terminal import console
 
     out = console(stderr=fmt == "json")  # keep stdout pure JSON
     print_skipped(inputs.skipped, console(stderr=True))
-    codes, entries = [], []
+    codes, entries, outcomes = [], [], []
     for outcome in api.rank_each(inputs.files, rules_path=rules, progress=lambda f: progress(f, "排名"), **period):
         codes.append(outcome.exit_code)
+        outcomes.append(outcome)
         if fmt == "json":
-            entries.append({"file": outcome.path.name, **outcome.value.to_dict()} if outcome.error is None
-                           else _entry(outcome.path, outcome.error))
+            entries.append({**_head(outcome), **result_json(outcome.value)} if outcome.error is None
+                           else _entry(outcome, outcome.error))
             continue
-        _file_heading(outcome.path, out)
+        _file_heading(outcome, out)
         if outcome.error is not None:
-            _print_failed(outcome.path, outcome.error, out, wrote_nothing=False)
+            _print_failed(outcome, outcome.error, out, wrote_nothing=False)
         else:
-            print_rankings(outcome.value, out)
+            print_result(outcome.value, out)
     if fmt == "json":
-        print_json(entries)
+        _print_json(outcomes, entries)
     return combined_exit(codes)
 
 
 def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, output: Path | None = None,
-                force: bool = False, in_place: bool = False) -> int:
-    """kpicli score on several files: each scored and written to its own result workbook (api.score's default
-    output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
-    JSON: an array of per-file objects with "file" and "output"."""
-    from kpicli.render.terminal import console, print_json, print_rankings
+                force: bool = False, in_place: bool = False, per_person: Path | None = None) -> int:
+    """kpicli score on several files: each checklist scored and written to its own result workbook (api.score's
+    default output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
+    the scorecards among them as one group into one result workbook (-o a file, or the default name).
+    JSON: an array of per-file objects with "file" and "output" (one group alone: its one object)."""
+    from kpicli.cli.common import print_result, result_json
+    from kpicli.render.terminal import console
 
-    outcomes = api.score_each(inputs.files, output, rules_path=rules, force=force, in_place=in_place,
-                              progress=lambda f: progress(f, "评分"), **period)  # refuses a file as -o at once
+    folder = output if output is not None and Path(output).is_dir() else None
+    group_output = output if output is not None and folder is None else None
+    outcomes = api.score_each(inputs.files, folder, rules_path=rules, force=force, in_place=in_place,
+                              group_output=group_output, per_person=per_person,
+                              progress=lambda f: progress(f, "评分"), **period)
     out = console(stderr=fmt == "json")
     print_skipped(inputs.skipped, console(stderr=True))
-    codes, entries, written = [], [], []
-    for outcome in outcomes:
+    codes, entries, written, seen = [], [], [], []
+    for outcome in outcomes:  # a checklist with -o naming a file raises here, before anything is written
         codes.append(outcome.exit_code)
+        seen.append(outcome)
         error = outcome.error
         if fmt == "json":
             if error is None:
                 result, target, copy = outcome.value
                 backup = {"backup": str(copy)} if copy is not None else {}
-                entries.append({"file": outcome.path.name, "output": str(target), **backup, **result.to_dict()})
+                entries.append({**_head(outcome), "output": str(target), **backup, **result_json(result)})
             else:
-                entries.append(_entry(outcome.path, error))
+                entries.append(_entry(outcome, error))
             continue
-        _file_heading(outcome.path, out)
+        _file_heading(outcome, out)
         if error is not None:
-            _print_failed(outcome.path, error, out, wrote_nothing=True)
+            _print_failed(outcome, error, out, wrote_nothing=True)
         else:
             result, target, copy = outcome.value
-            print_rankings(result, out)
+            print_result(result, out)
             out.print(f"结果已写入:{target}", style="bold green", markup=False)
+            if per_person is not None:
+                out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09",
+                          style="bold green", markup=False)
             if copy is not None:
                 out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
             written.append(target)
     if fmt == "json":
-        print_json(entries)
+        _print_json(seen, entries)
     else:
         out.print(f"共 {len(inputs.files)} 个文件,写出 {len(written)} 个结果工作簿。", style="bold", markup=False)
     return combined_exit(codes)

@@ -29,15 +29,16 @@ def rank(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
 ) -> int:
-    """只计算并显示排名和奖惩,不写任何文件。--format json 输出机器可读结果。
+    """只计算并显示排名和奖惩（绩效考核表：总分、等级、绩效系数和绩效奖金），不写任何文件。--format json 输出机器可读结果。
 
-    给多个文件或文件夹时逐个文件显示;--format json 输出每个文件一个对象的数组(带 "file")。
+    给多个文件或文件夹时逐个文件显示；--format json 输出每个文件一个对象的数组（带 "file"）。一个文件夹的绩效考核表（一人一个文件）作为一组，全体一起排名，--format json 输出一个对象。
 
-    示例:kpicli rank 2026Q1_客户触点检查表.xlsx --format json
+    示例：kpicli rank 2026Q1_客户触点检查表.xlsx --format json；kpicli rank 客服部考核表/
     """
     from kpicli import api
+    from kpicli.cli.common import print_result, result_json
     from kpicli.cli.inputs import expand_inputs, rank_files, several_paths
-    from kpicli.render.terminal import print_json, print_rankings
+    from kpicli.render.terminal import print_json
 
     check_format(fmt)
     period = period_options(company, year, quarter, allow_blank)
@@ -49,7 +50,7 @@ def rank(
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
-        print_json(result.to_dict())
+        print_json(result_json(result))
     else:
-        print_rankings(result)
+        print_result(result)
     return 0

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from kpicli.core.errors import Problem
 from kpicli.core.exact import format_score
 from kpicli.render.scorecard_book import differences, ranked_people
 from kpicli.render.terminal import console as default_console
@@ -128,4 +129,19 @@ def print_person_explain(ex: PersonExplanation, console: Console | None = None,
         out.print(note, soft_wrap=True, markup=False)
 
 
-__all__ = ["print_person_explain", "print_scorecard", "ranking_table"]
+
+
+def blocked_scorecard_json(problems: Sequence[Problem], *, file: str | None = None) -> dict[str, object]:
+    """The JSON of scorecards that were not scored (errors, or files refused as a group): the keys of
+    ScorecardResult.to_json with nobody in it, and the problems; "file" first when several files are reported."""
+    head: dict[str, object] = {"file": file} if file is not None else {}
+    return {**head, "kind": "scorecard", "company": None, "period": None, "people": [],
+            "problems": [p.to_dict() for p in problems]}
+
+
+def check_heading(name: str, result: ScorecardResult) -> str:
+    """The heading of `kpicli check` for a workbook (or group) of scorecards: name, period and how many people."""
+    return f"{name}（{result.period or '考核期间未填写'}，{len(result.people)} 人）"
+
+
+__all__ = ["blocked_scorecard_json", "check_heading", "print_person_explain", "print_scorecard", "ranking_table"]

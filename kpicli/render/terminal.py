@@ -212,8 +212,8 @@ def blocked_json(problems: Sequence[Problem], *, file: str | None = None) -> dic
     """The JSON of a workbook that was not scored (errors in it, or unreadable): the keys of
     Assessment.to_dict with no scores, and the problems; "file" first when several files are reported."""
     head = {"file": file} if file is not None else {}
-    return {**head, "company": None, "year": None, "quarter": None, "functions": [], "projects": [], "units": [],
-            "problems": [p.to_dict() for p in problems]}
+    return {**head, "kind": "checklist", "company": None, "year": None, "quarter": None, "functions": [],
+            "projects": [], "units": [], "problems": [p.to_dict() for p in problems]}
 
 
 def print_json(data: dict) -> None:

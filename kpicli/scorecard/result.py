@@ -11,6 +11,7 @@ import pandas as pd
 from kpicli.core.errors import Problem
 
 from .scoring import half_up
+from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
 
 @dataclass
@@ -29,6 +30,7 @@ class ScorecardResult:
     company: str | None = None
     period: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    settings: ScorecardSettings = DEFAULT_SETTINGS  # what it was scored with: the result workbook and explain show it
 
     @property
     def has_errors(self) -> bool:
@@ -36,16 +38,24 @@ class ScorecardResult:
 
     def person_sections(self, sheet: str) -> list[dict[str, object]]:
         part = self.sections[self.sections["sheet"] == sheet]
-        return [{"section": s, "weight": _number(w), "score": _number(None if v is None else half_up(v, 2))}
-                for s, w, v in zip(part["section"], part["weight"], part["score"])]
+        return [_section(s, w, v) for s, w, v in zip(part["section"], part["weight"], part["score"])]
+
+    def _sections_by_sheet(self) -> dict[object, list[dict[str, object]]]:
+        """person_sections of every sheet in one pass (one filter per person is slow for a department)."""
+        found: dict[object, list[dict[str, object]]] = {}
+        for sheet, s, w, v in zip(self.sections["sheet"], self.sections["section"], self.sections["weight"],
+                                  self.sections["score"]):
+            found.setdefault(sheet, []).append(_section(s, w, v))
+        return found
 
     def to_json(self) -> dict[str, object]:
         """The §5 object: kind, company, period, people, problems (numbers as JSON numbers, null when absent)."""
         people = []
+        sections = self._sections_by_sheet()
         for p in self.people.to_dict("records"):
             people.append({
                 "name": p["person"], "department": p["department"], "position": p["position"], "sheet": p["sheet"],
-                "sections": self.person_sections(p["sheet"]),
+                "sections": list(sections.get(p["sheet"], [])),
                 "score": _number(p["score"]), "grade": p["grade"], "coefficient": _number(p["coefficient"]),
                 "base": _number(p["base"]), "bonus": _number(p["bonus"]),
                 "rank": _int(p["rank"]), "department_rank": _int(p["department_rank"]),
@@ -53,6 +63,10 @@ class ScorecardResult:
             })
         return {"kind": "scorecard", "company": self.company, "period": self.period, "people": people,
                 "problems": [p.to_dict() for p in self.problems]}
+
+
+def _section(section: object, weight: object, score: object) -> dict[str, object]:
+    return {"section": section, "weight": _number(weight), "score": _number(None if score is None else half_up(score, 2))}
 
 
 def _number(value: object) -> int | float | None:

@@ -6,7 +6,7 @@ from kpicli.io.workbook import RawWorkbook
 
 from .book import ScorecardBook, read_book
 from .result import ScorecardResult
-from .scoring import grade_people, score_items, sheet_totals
+from .scoring import EMPTY_FORM, grade_people, score_items, sheet_totals
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
 __all__ = ["score_book", "score_workbook"]
@@ -25,6 +25,9 @@ def score_book(book: ScorecardBook, settings: ScorecardSettings = DEFAULT_SETTIN
     people = book.people.merge(totals, on="sheet", how="left")
     people["total"] = people["total"].astype(object).where(people["total"].notna(), None)
     people = grade_people(people, book.red_lines, settings)
+    # A form nobody has filled yet gets one line, 表格尚未填写, not a 未评分 warning per item
+    blank = {p.sheet for p in total_problems if p.level == "error" and p.message.startswith(EMPTY_FORM)}
+    found = [p for p in [*book.problems, *problems] if p.level == "error" or p.sheet not in blank]
     return ScorecardResult(indicators=items, people=people, sections=sections, red_lines=book.red_lines,
                            company=book.company, period=book.period,
-                           problems=[*book.problems, *problems, *total_problems])
+                           problems=[*found, *total_problems], settings=settings)
