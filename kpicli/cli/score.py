@@ -28,7 +28,7 @@ from kpicli.cli.common import (
 @app.command(cls=ChineseCommand)
 def score(
     files: FilesArg,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="结果工作簿(默认:输入文件旁的 <文件名>_评分结果.xlsx);多个文件时为输出文件夹", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="结果工作簿（默认：输入文件旁的 <文件名>_评分结果.xlsx）；多个文件时为输出文件夹，一组绩效考核表也可以是一个结果工作簿", show_default=False)] = None,
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     force: ForceOpt = False,
@@ -37,31 +37,39 @@ def score(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
+    per_person: Annotated[Path | None, typer.Option("--per-person", help="绩效考核表：另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），可直接发给本人", show_default=False)] = None,
 ) -> int:
-    """评分并写出结果工作簿(原工作表 + 评分汇总、排名、奖惩等结果表),终端显示排名和奖惩。
+    """评分并写出结果工作簿（结果表 + 原工作表），终端显示排名和奖惩。
 
-    示例:kpicli score 2026Q1_客户触点检查表.xlsx;kpicli score 各项目提交/ -o 结果/
+    触点检查表：评分汇总、排名、奖惩等结果表；绩效考核表：考核汇总、指标明细、评分差异等结果表。一个文件夹的绩效考核表（一人一个文件）作为一组，写出一个结果工作簿（默认写在该文件夹中：<文件夹名>_评分结果.xlsx）。
+
+    示例：kpicli score 2026Q1_客户触点检查表.xlsx；kpicli score 各项目提交/ -o 结果/；kpicli score 2026Q1_客服部绩效考核表.xlsx
     """
     from kpicli import api
+    from kpicli.cli.common import print_result, result_json
     from kpicli.cli.inputs import expand_inputs, score_files, several_paths
-    from kpicli.render.terminal import console, print_json, print_rankings
+    from kpicli.render.terminal import console, print_json
 
     check_format(fmt)
     period = period_options(company, year, quarter, allow_blank)
     if several_paths(files):
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
-                           in_place=in_place, period=period)
+                           in_place=in_place, period=period, per_person=per_person)
     file = files[0]
     try:
-        result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place, **period)
+        result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
+                                          per_person=per_person, **period)
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
-        print_json(result.to_dict())
+        print_json(result_json(result))
     else:
         out = console()
-        print_rankings(result, out)
+        print_result(result, out)
         out.print(f"结果已写入:{written}", style="bold green")
+        if per_person is not None:
+            out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09", style="bold green",
+                      markup=False)
         if copy is not None:
             out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
     return 0
