@@ -3,8 +3,9 @@
     python sample_workbooks/make_samples.py
 
 Writes a filled year (2026 Q1–Q4) for a fictional city company, built on the template, one messy
-checklist built by hand the way real users leave them, and (make_scorecards.py) a quarter of personal KPI
-scorecards. Every company, project and person is fictional.
+checklist built by hand the way real users leave them, (make_scorecards.py) a quarter of personal KPI
+scorecards and (make_scorecard_year.py) a year of them: three months, the year-end form and its 民主评议.
+Every company, project and person is fictional.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ if HERE not in sys.path:  # make_scorecards.py beside this file, however this sc
     sys.path.insert(0, HERE)
 
 import pandas as pd  # noqa: E402
+from make_scorecard_year import write_scorecard_year  # noqa: E402
 from make_scorecards import write_scorecards  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
@@ -83,6 +85,7 @@ def main() -> None:
         written.append(write_quarter(rng, catalog, roster, quarter))
     written.append(write_messy(rng, catalog))
     written.append(write_scorecards(OUT))  # its own seed: the checklists above do not change
+    written.extend(write_scorecard_year(OUT))  # the scorecard year (its own seed too)
     for path in written:
         print(f"已写入 {path.relative_to(ROOT)}")
 

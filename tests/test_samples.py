@@ -14,6 +14,7 @@ from builders import rank_json, run
 
 from kpicli.io.workbook import read_workbook
 from kpicli.scorecard import score_workbook
+from kpicli.scorecard.annual import score_year
 
 pytestmark = pytest.mark.slow  # the bundled samples, quarter by quarter
 
@@ -22,6 +23,7 @@ COMPANY = "江城置业有限公司武汉城市公司"
 QUARTERS = (1, 2, 3, 4)
 MESSY = "messy_客户触点检查表_2026Q2.xlsx"
 SCORECARD = "2026Q1_客服部绩效考核表.xlsx"
+SCORECARD_YEAR = [*(f"2026年{m:02d}月_客服部绩效考核表.xlsx" for m in (1, 2, 3)), "2026年度_客服部年终考核表.xlsx"]
 FUNCTIONS = ["营销", "研发", "工程", "客服", "物业"]
 PROJECTS = {"云栖府", "澜湾壹号", "望江台", "星河湾", "桃源里", "翠湖苑"}
 
@@ -165,10 +167,10 @@ def test_make_samples_regenerates_the_same_results(ranked, tmp_path, monkeypatch
     monkeypatch.setattr(module, "ROOT", tmp_path)
     module.main()
     printed = capsys.readouterr().out
-    assert printed.count("已写入") == 6
+    assert printed.count("已写入") == 10
 
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted([*(quarter_name(q) for q in QUARTERS), MESSY, SCORECARD])
+    assert written == sorted([*(quarter_name(q) for q in QUARTERS), MESSY, SCORECARD, *SCORECARD_YEAR])
     keys = ("company", "year", "quarter", "functions", "projects", "units", "problems")
     for q in QUARTERS:
         again = rank_json(tmp_path / quarter_name(q))
@@ -178,3 +180,6 @@ def test_make_samples_regenerates_the_same_results(ranked, tmp_path, monkeypatch
     # the scorecard sample (make_scorecards.py): the same people, scores and problems
     committed = score_workbook(read_workbook(SAMPLES / SCORECARD)).to_json()
     assert score_workbook(read_workbook(tmp_path / SCORECARD)).to_json() == committed
+    # the scorecard year (make_scorecard_year.py): the same composite, people and problems
+    committed = score_year([read_workbook(SAMPLES / name) for name in SCORECARD_YEAR]).to_json()
+    assert score_year([read_workbook(tmp_path / name) for name in SCORECARD_YEAR]).to_json() == committed

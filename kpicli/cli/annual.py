@@ -1,19 +1,25 @@
-"""kpicli annual: one company's quarterly workbooks of one year → the annual cap list, per person."""
+"""kpicli annual: one company's quarterly workbooks of one year → the annual cap list, per person; or the scorecards
+of one year (monthly or quarterly forms, the year-end form, 民主评议) → each person's 年度总得分."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kpicli.cli.common import AllowBlankOpt, ChineseCommand, ForceOpt, FormatOpt, RulesOpt, app, check_format
+from kpicli.cli.common import EXIT_DATA, AllowBlankOpt, ChineseCommand, ForceOpt, FormatOpt, RulesOpt, app, check_format
+
+if TYPE_CHECKING:
+    from kpicli.scorecard.annual import ScorecardYear
 
 FilesArg = Annotated[list[Path], typer.Argument(
-    help="同一公司同一年度的季度工作簿:检查表或 kpicli 评分结果均可,顺序不限,每个季度一个",
+    help="同一公司同一年度的季度工作簿：检查表或 kpicli 评分结果均可，顺序不限，每个季度一个；"
+         "或同一年度的绩效考核表：月度（或季度）考核表、年终考核表和含「民主评议」表的工作簿，每个期间一个",
     metavar="文件…", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="写出年度汇总工作簿(趋势与折线图、封顶名单、奖惩台账、人员结果)",
+    "--output", "-o", help="写出年度汇总工作簿（趋势与折线图、封顶名单、奖惩台账、人员结果；"
+                           "绩效考核表：年度汇总与个人趋势折线图、未计算名单、问题清单）",
     show_default=False)]
 
 
@@ -30,14 +36,28 @@ def annual(
 
     连续两个季度或全年累计三个季度为 B- 及以下的职能/项目,相关被考核人员年度绩效不得高于 B-(数字以规则文件为准)。
 
+    绩效考核表（由表头识别）：每人 年度总得分 = 月度（季度）平均 × 30% + 年终考核 × 65% + 民主评议 × 5%（权重以规则文件为准），以及等级、绩效系数、奖金和排名；缺少年终考核、平时考核或民主评议的人列出原因，不计算。
+
     示例:kpicli annual 2026Q1_客户触点检查表.xlsx 2026Q2_客户触点检查表.xlsx 2026Q3_客户触点检查表.xlsx 2026Q4_客户触点检查表.xlsx -o 2026年度汇总.xlsx
+
+    示例：kpicli annual 2026年01月_客服部绩效考核表.xlsx 2026年02月_客服部绩效考核表.xlsx 2026年03月_客服部绩效考核表.xlsx 2026年度_客服部年终考核表.xlsx -o 2026年度绩效汇总.xlsx
     """
     from kpicli import api
     from kpicli.render.annual_terminal import print_annual
     from kpicli.render.terminal import console, print_json
+    from kpicli.scorecard.annual import ScorecardYear, YearRefused, refused_json
 
     check_format(fmt)
-    result, written = api.annual(files, output=output, rules_path=rules, force=force, allow_blank=allow_blank)
+    try:
+        result, written = api.annual(files, output=output, rules_path=rules, force=force, allow_blank=allow_blank)
+    except YearRefused as exc:
+        if fmt != "json":
+            raise  # the message names the files and the first errors of each
+        print_json(refused_json(exc.problems))
+        typer.echo(f"错误：{exc.message}", err=True)
+        return EXIT_DATA
+    if isinstance(result, ScorecardYear):
+        return _scorecard_year(result, written, fmt)
     if fmt == "json":
         print_json(result.to_dict())
     else:
@@ -45,4 +65,18 @@ def annual(
         print_annual(result, out)
         if written is not None:
             out.print(f"年度汇总已写入:{written}", style="bold green")
+    return 0
+
+
+def _scorecard_year(year: ScorecardYear, written: Path | None, fmt: str) -> int:
+    from kpicli.render.scorecard_annual import print_scorecard_year
+    from kpicli.render.terminal import console, print_json
+
+    if fmt == "json":
+        print_json(year.to_json())
+    else:
+        out = console()
+        print_scorecard_year(year, out)
+        if written is not None:
+            out.print(f"年度汇总已写入：{written}", style="bold green")
     return 0
