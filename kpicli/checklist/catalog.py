@@ -69,13 +69,10 @@ def _text(value: object) -> str:
 
 
 def catalog_dir() -> Path:
-    """The packaged templates folder: inside the installed package, else the repository's templates/."""
-    import kpicli
+    """The packaged templates folder (io.packaged; the scorecard indicator sets live there too)."""
+    from kpicli.io.packaged import templates_dir
 
-    packaged = Path(kpicli.__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(kpicli.__file__).parents[1] / "templates"
+    return templates_dir()
 
 
 def load_catalog(path: Path | None = None) -> pd.DataFrame:
