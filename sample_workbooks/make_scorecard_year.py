@@ -17,6 +17,7 @@ computed by hand in tests/test_scorecard_annual.py and docs/scorecard.md. Every 
 
 from __future__ import annotations
 
+import csv
 import random
 import sys
 from pathlib import Path
@@ -112,7 +113,25 @@ def write_scorecard_year(out: Path = OUT) -> list[Path]:
     path = out / YEAR_END_NAME
     save_workbook(wb, path)
     written.append(path)
+    written.extend(write_form_inputs(out))
     return written
+
+
+def write_form_inputs(out: Path = OUT) -> list[Path]:
+    """The indicator set and the roster the monthly forms come from, for `kpicli template` (docs/scorecard.md)."""
+    rows = [["部分", "部分权重", "考核指标", "指标要求", "权重", "评分标准", "计分方式"]]
+    for section, weight, items in (("业绩考核", "70%", CS_RESULTS), ("行为考核", "30%", CS_BEHAVIOUR)):
+        for i, (indicator, requirement, share, standard, rule) in enumerate(items):
+            rows.append([section, weight if i == 0 else "", indicator, requirement, f"{round(share * 100)}%", standard, rule])
+    rows.extend(["红线事项（一票否决）", "", item, "", "", "", ""] for item in CS_RED_LINES)
+    roster = [["姓名", "部门", "岗位", "绩效奖金基数"]] + [[name, CS, position, base] for name, position, base, _ in PEOPLE]
+    paths = []
+    for name, table in ((f"{CS}_指标套.csv", rows), (f"{CS}_人员名单.csv", roster)):
+        path = out / name
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(table)
+        paths.append(path)
+    return paths
 
 
 def _draw_month(rng: random.Random) -> tuple[list[object], list[object]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import rank_json, run
+from builders import flat, rank_json, run
 
 from kpicli.io.workbook import read_workbook
 from kpicli.scorecard import score_workbook
@@ -159,6 +159,20 @@ def _load_make_samples():
     return module
 
 
+FORM_INPUTS = ("客服部_指标套.csv", "客服部_人员名单.csv")
+
+
+def test_the_sample_indicator_set_and_roster_make_the_monthly_forms(tmp_path):
+    out = tmp_path / "2026年01月_客服部绩效考核表.xlsx"
+    made = run("template", "--period", "2026年1月", "--indicators", SAMPLES / FORM_INPUTS[0],
+               "--roster", SAMPLES / FORM_INPUTS[1], "-o", out)
+    assert made.exit_code == 0, made.output
+    checked = run("check", out)
+    assert checked.exit_code == 1
+    assert flat(checked.output).count("表格尚未填写") == 6  # one line per person of the roster, nothing else
+    assert "[警告]" not in checked.output
+
+
 @pytest.mark.slow  # runs make_samples.py end to end
 def test_make_samples_regenerates_the_same_results(ranked, tmp_path, monkeypatch, capsys):
     module = _load_make_samples()
@@ -167,10 +181,12 @@ def test_make_samples_regenerates_the_same_results(ranked, tmp_path, monkeypatch
     monkeypatch.setattr(module, "ROOT", tmp_path)
     module.main()
     printed = capsys.readouterr().out
-    assert printed.count("已写入") == 10
+    assert printed.count("已写入") == 12
 
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted([*(quarter_name(q) for q in QUARTERS), MESSY, SCORECARD, *SCORECARD_YEAR])
+    assert written == sorted([*(quarter_name(q) for q in QUARTERS), MESSY, SCORECARD, *SCORECARD_YEAR, *FORM_INPUTS])
+    for name in FORM_INPUTS:  # the indicator set and roster of the monthly forms, byte for byte
+        assert (tmp_path / name).read_bytes() == (SAMPLES / name).read_bytes(), name
     keys = ("company", "year", "quarter", "functions", "projects", "units", "problems")
     for q in QUARTERS:
         again = rank_json(tmp_path / quarter_name(q))
