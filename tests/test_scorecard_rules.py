@@ -281,3 +281,17 @@ def test_random_rules_raise_only_our_errors(text: str, actual: object, m: int) -
         return
     if result is not None:
         assert F(0) <= result <= rule.cap(F(m)) or rule.kind in ("分档", "等级")
+
+
+def test_cached_readings_keep_every_cell_apart() -> None:
+    """Cell readings are cached per distinct value (issue 13): a cached reading is shared only by equal values of
+    one type, a rule that fails fails every time, and 1, 1.0 and True stay three different cells."""
+    assert parse_rule("分档 ≥95%:40; ≥85%:20; <85%:0") is parse_rule("分档 ≥95%:40; ≥85%:20; <85%:0")
+    assert parse_rule(" 比例 目标100%").text == " 比例 目标100%"  # the text as written, not the cached neighbour's
+    for _ in range(2):
+        with pytest.raises(ScorecardValueError, match="无法识别"):
+            parse_rule("打分")
+    one, one_float, true = parse_actual(1), parse_actual(1.0), parse_actual(True)
+    assert (type(one.raw), type(one_float.raw), type(true.raw)) == (int, float, bool)
+    assert true.flag is True and one.flag is None and one.level == 1
+    assert parse_points(True) is None and parse_points(1) == 1

@@ -46,9 +46,9 @@ from kpicli.render.style import (
     write_table,
 )
 from kpicli.scorecard.apply import actual_text
-from kpicli.scorecard.result import ScorecardResult
+from kpicli.scorecard.result import ScorecardResult, differences, ordered_items, ranked_people  # moved there (issue 13)
 from kpicli.scorecard.scoring import half_up
-from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
+from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardSettings
 from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, settings_rows
 from kpicli.scorecard.values import fmt
 
@@ -123,13 +123,6 @@ def build_scorecard_sheets(wb: Workbook, result: ScorecardResult, sources: Seque
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == RESULT_SHEETS[0]
     return splices
-
-
-def ranked_people(result: ScorecardResult) -> pd.DataFrame:
-    """People in rank order (unscored people last), ties in sheet order."""
-    people = result.people.reset_index(drop=True)
-    order = people["rank"].astype("Float64").fillna(math.inf).astype(float)
-    return people.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
 
 
 def number(value: object, places: int = 6) -> object:
@@ -228,13 +221,6 @@ COUNTED_CELL = {"上级评分": "reviewer1_cell", "二级评分": "reviewer2_cel
                 "自评": "self_cell"}
 
 
-def ordered_items(result: ScorecardResult, people: pd.DataFrame) -> pd.DataFrame:
-    """The indicator rows, people in rank order, rows in sheet order."""
-    position = {s: i for i, s in enumerate(people["sheet"])}
-    items = result.indicators
-    return items.assign(_p=items["sheet"].map(position)).sort_values(["_p", "row"], kind="stable")
-
-
 DETAIL_HEADERS = ["部门", "姓名", "考核维度", "考核指标", "满分", "计分方式", "实际完成", "计算得分", "自评", "上级评分",
                   "二级评分", "采用", "最终得分", "单元格"]
 
@@ -255,24 +241,6 @@ def _details(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, headi
     print_setup(ws, header_row=TOP, last_row=last, last_col=len(DETAIL_HEADERS), landscape=True)
     ws.auto_filter.ref = f"A{TOP}:N{max(last, TOP)}"
     return splice
-
-
-def differences(result: ScorecardResult, people: pd.DataFrame | None = None) -> list[dict[str, object]]:
-    """Every 上级评分 / 二级评分 that differs from the score the row's 计分方式 computes."""
-    found = []
-    items = ordered_items(result, ranked_people(result) if people is None else people)
-    for t in items.itertuples(index=False):
-        if t.computed is None:
-            continue
-        for key in ("reviewer1", "reviewer2"):
-            given = getattr(t, key)
-            if given is not None and given != t.computed:
-                found.append({"department": t.department, "person": t.person, "indicator": t.indicator,
-                              "actual": actual_text(t.rule, t.actual), "actual_cell": _where(t.sheet, t.actual_cell),
-                              "computed": t.computed, "reviewer": REVIEWER_NAMES[key], "points": given,
-                              "counted": t.basis == REVIEWER_NAMES[key],
-                              "cell": _where(t.sheet, getattr(t, f"{key}_cell"))})
-    return found
 
 
 def _differences(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, heading: str) -> None:

@@ -13,11 +13,10 @@ from rich.text import Text
 
 from kpicli.core.errors import Problem
 from kpicli.core.exact import format_score
-from kpicli.render.scorecard_book import differences, ranked_people
 from kpicli.render.terminal import console as default_console
 from kpicli.render.terminal import grade_text, print_problems
 from kpicli.scorecard.explain import PersonExplanation
-from kpicli.scorecard.result import ScorecardResult
+from kpicli.scorecard.result import ScorecardResult, differences, ranked_people
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardSettings
 from kpicli.scorecard.values import fmt
 

@@ -7,10 +7,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
+from functools import lru_cache
 
 from kpicli.core.vocab import normalize
 
-from .values import cell_number, is_blank, parse_amount_text
+from .values import cached_normalize, cell_number, is_blank, parse_amount_text
 
 INDICATOR = "indicator"
 HEADERS: dict[str, str] = {
@@ -56,6 +57,11 @@ def header_field(value: object) -> str | None:
     """The column a header cell names ('权重(%)' → weight), or None for any other text."""
     if not isinstance(value, str):
         return None
+    return _header_text(value)
+
+
+@lru_cache(maxsize=16384)  # every text cell of every sheet is asked (kind detection, header rows): once per text
+def _header_text(value: str) -> str | None:
     text = normalize(value)
     return HEADERS.get(text) or HEADERS.get(_BRACKETED.sub("", text).rstrip(":"))
 
@@ -65,12 +71,12 @@ def header_fields(row: list[object]) -> set[str]:
 
 
 def is_header_row(row: list[object]) -> bool:
-    return INDICATOR in header_fields(row)
+    return any(header_field(v) == INDICATOR for v in row)
 
 
 def is_end_cell(value: object) -> bool:
     """合计/总分/总计/加权合计/得分 or a signature line: the row ends a table."""
-    text = normalize(value).rstrip(":")
+    text = cached_normalize(value).rstrip(":")
     return text in END_WORDS or "签字" in text or "签名" in text
 
 
@@ -94,6 +100,11 @@ def person_label(value: object) -> tuple[str, object | None] | None:
     """('name', None) for a label cell 姓名; ('name', '张三') for 姓名:张三 / 姓名：张三; None otherwise."""
     if not isinstance(value, str):
         return None
+    return _person_label_text(value)
+
+
+@lru_cache(maxsize=16384)  # asked for every cell above the first table of every sheet
+def _person_label_text(value: str) -> tuple[str, object | None] | None:
     text = unicodedata.normalize("NFKC", value).strip()
     label, colon, rest = text.partition(":")
     key = PERSON_LABELS.get(normalize(label))

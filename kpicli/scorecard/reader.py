@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import column_letter, normalize
@@ -40,7 +41,10 @@ INDICATOR_COLUMNS: list[str] = [
 
 
 def cell_ref(r: int, c: int) -> str:
-    return f"{column_letter(c)}{r + 1}"
+    return f"{_letter(c)}{r + 1}"
+
+
+_letter = lru_cache(maxsize=1024)(column_letter)
 
 
 @dataclass
@@ -67,11 +71,13 @@ class SheetRead:
         self.problems.append(Problem(level, self.sheet, cell, message))  # type: ignore[arg-type]
 
 
-def read_person(rows: list[list[object]], stop: int, out: SheetRead) -> None:
-    """Label/value cells (or 标签:值) in the rows above the first table."""
+def read_person(rows: list[list[object]], stop: int, out: SheetRead, filled: list[list[int]] | None = None) -> None:
+    """Label/value cells (or 标签:值) in the rows above the first table (filled: the non-blank columns of each row,
+    when the caller has them)."""
     for r in range(stop):
         row = rows[r]
-        for c, value in enumerate(row):
+        for c in (filled[r] if filled is not None else range(len(row))):
+            value = row[c]
             found = person_label(value)
             if found is None:
                 continue
@@ -126,22 +132,44 @@ def _columns(row: list[object], r: int, out: SheetRead) -> dict[str, int]:
     return cols
 
 
-def _title_row(rows: list[list[object]], r: int, headers: set[int]) -> str | None:
+@dataclass
+class _Scan:
+    """What read_sheet asks of every row more than once, worked out in one pass over the cells."""
+
+    filled: list[list[int]]  # the non-blank columns of each row
+    following: list[int | None]  # the next row below with a non-blank cell
+    headers: set[int]  # header rows (a 考核指标 column)
+
+    @classmethod
+    def of(cls, rows: list[list[object]]) -> _Scan:
+        # the padding of a dense grid is '': one comparison for most cells
+        filled = [[c for c, v in enumerate(row) if v is not None and v != "" and not is_blank(v)] for row in rows]
+        following: list[int | None] = [None] * len(rows)
+        nxt = None
+        for r in range(len(rows) - 1, -1, -1):
+            following[r] = nxt
+            if filled[r]:
+                nxt = r
+        headers = {r for r, row in enumerate(rows) if filled[r] and is_header_row([row[c] for c in filled[r]])}
+        return cls(filled, following, headers)
+
+
+def _title_row(rows: list[list[object]], r: int, scan: _Scan) -> str | None:
     """The text of a section title at row r: one text cell, no label, a header row below (blanks between)."""
-    cells = [v for v in rows[r] if not is_blank(v)]
+    cells = [rows[r][c] for c in scan.filled[r]]
     if len(cells) != 1 or not isinstance(cells[0], str) or person_label(cells[0]) or is_end_cell(cells[0]):
         return None
-    nxt = next((k for k in range(r + 1, len(rows)) if any(not is_blank(v) for v in rows[k])), None)
-    return cells[0] if nxt in headers else None
+    return cells[0] if scan.following[r] in scan.headers else None
 
 
 def read_sheet(name: str, rows: list[list[object]], covered: set[tuple[int, int]]) -> SheetRead:
     """One scorecard sheet. covered: cells inside a merged range (not its top-left)."""
     out = SheetRead(name)
-    headers = {r for r, row in enumerate(rows) if is_header_row(row)}
+    scan = _Scan.of(rows)
+    headers = scan.headers
     first = min(headers)
-    start = next((r for r in range(first) if _title_row(rows, r, headers)), first)
-    read_person(rows, start, out)
+    start = next((r for r in range(first) if _title_row(rows, r, scan)), first)
+    read_person(rows, start, out, scan.filled)
     section = Section(0, Title(None), None)
     cols: dict[str, int] | None = None
     pending: Section | None = None
@@ -161,7 +189,7 @@ def read_sheet(name: str, rows: list[list[object]], covered: set[tuple[int, int]
                 out.sections.append(section)
             dimension = None
             continue
-        filled = [c for c, v in enumerate(row) if not is_blank(v)]
+        filled = scan.filled[r]
         if not filled:
             continue
         if is_end_cell(row[filled[0]]):
@@ -169,7 +197,7 @@ def read_sheet(name: str, rows: list[list[object]], covered: set[tuple[int, int]
                 _typed_total(row, r, cols, table, out)
             cols = None
             continue
-        title = _title_row(rows, r, headers)
+        title = _title_row(rows, r, scan)
         if title is not None:
             pending, cols = Section(len(out.sections) + 1, parse_title(title), cell_ref(r, filled[0])), None
             continue
@@ -242,28 +270,44 @@ def _red_line(row: list[object], r: int, cols: dict[str, int], out: SheetRead) -
     out.red_lines.append({"item": name, "touched": bool(touched), "value": display(value), "cell": cell})
 
 
+# (item key, header field) of the cells an item names besides its indicator and maximum, and of its points
+_CELL_KEYS = tuple((f"{k}_cell", k) for k in ("rule", "actual", *POINT_FIELDS, "typed_score"))
+_POINT_KEYS = tuple((k, f"{k}_raw", f"{k}_cell") for k in POINT_FIELDS)
+
+
 def _item(row: list[object], r: int, cols: dict[str, int], section: Section, out: SheetRead) -> None:
-    item: dict[str, object] = {"row": r + 1, "section_index": section.index, "section": section.title.name,
-                               "section_weight": section.title.weight, "section_subtotal": section.title.subtotal,
-                               "indicator": display(row[cols[INDICATOR]])}
-    for key, col in (("indicator", INDICATOR), ("max", "weight" if "weight" in cols else "standard"),
-                     *((k, k) for k in ("rule", "actual", *POINT_FIELDS, "typed_score"))):
-        item[f"{key}_cell"] = cell_ref(r, cols[col]) if col in cols else None
-    item["max_raw"] = _get(row, cols, "weight" if "weight" in cols else "standard")
-    item["rule_text"] = display(_get(row, cols, "rule"))
+    # run once per person × indicator: cell names are built from the cached column letters, each cell read once
+    n = r + 1
+    max_key = "weight" if "weight" in cols else "standard"
+    title = section.title
+    ind = cols[INDICATOR]
+    item: dict[str, object] = {"row": n, "section_index": section.index, "section": title.name,
+                               "section_weight": title.weight, "section_subtotal": title.subtotal,
+                               "indicator": display(row[ind]), "indicator_cell": f"{_letter(ind)}{n}"}
+    c = cols.get(max_key)
+    item["max_cell"] = None if c is None else f"{_letter(c)}{n}"
+    for key, name in _CELL_KEYS:
+        c = cols.get(name)
+        item[key] = None if c is None else f"{_letter(c)}{n}"
+    item["max_raw"] = _get(row, cols, max_key)
+    rule_raw = _get(row, cols, "rule")
+    item["rule_text"] = display(rule_raw)
     try:
-        item["rule"] = parse_rule(_get(row, cols, "rule"))
+        item["rule"] = parse_rule(rule_raw)
     except ScorecardValueError as exc:
         item["rule"] = None
         out.problem("error", item["rule_cell"], exc.message)
-    item["actual_raw"] = _get(row, cols, "actual")
-    item["actual"] = parse_actual(item["actual_raw"])
-    for key in POINT_FIELDS:
+    item["actual_raw"] = raw = _get(row, cols, "actual")
+    item["actual"] = parse_actual(raw)
+    for key, raw_key, cell_key in _POINT_KEYS:
         raw = _get(row, cols, key)
-        item[f"{key}_raw"] = raw
-        item[key] = None if is_blank(raw) else parse_points(raw)
-        if not is_blank(raw) and item[key] is None:
-            out.problem("error", item[f"{key}_cell"], f"{HEADER_NAMES[key]}「{display(raw)}」不是数字；请填写分数")
+        item[raw_key] = raw
+        if is_blank(raw):
+            item[key] = None
+            continue
+        item[key] = points = parse_points(raw)
+        if points is None:
+            out.problem("error", item[cell_key], f"{HEADER_NAMES[key]}「{display(raw)}」不是数字；请填写分数")
     item["typed_score_raw"] = _get(row, cols, "typed_score")
     out.items.append(item)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -10,8 +11,9 @@ import pandas as pd
 
 from kpicli.core.errors import Problem
 
+from .apply import actual_text
 from .scoring import half_up
-from .settings import DEFAULT_SETTINGS, ScorecardSettings
+from .settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
 
 
 @dataclass
@@ -63,6 +65,44 @@ class ScorecardResult:
             })
         return {"kind": "scorecard", "company": self.company, "period": self.period, "people": people,
                 "problems": [p.to_dict() for p in self.problems]}
+
+
+# What the terminal and the result workbook both show, here rather than in render/scorecard_book so that `rank`
+# (terminal only) does not import openpyxl.
+def ranked_people(result: ScorecardResult) -> pd.DataFrame:
+    """People in rank order (unscored people last), ties in sheet order."""
+    people = result.people.reset_index(drop=True)
+    order = people["rank"].astype("Float64").fillna(math.inf).astype(float)
+    return people.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
+
+
+def ordered_items(result: ScorecardResult, people: pd.DataFrame) -> pd.DataFrame:
+    """The indicator rows, people in rank order, rows in sheet order."""
+    position = {s: i for i, s in enumerate(people["sheet"])}
+    items = result.indicators
+    return items.assign(_p=items["sheet"].map(position)).sort_values(["_p", "row"], kind="stable")
+
+
+def differences(result: ScorecardResult, people: pd.DataFrame | None = None) -> list[dict[str, object]]:
+    """Every 上级评分 / 二级评分 that differs from the score the row's 计分方式 computes."""
+    found = []
+    items = ordered_items(result, ranked_people(result) if people is None else people)
+    for t in items.itertuples(index=False):
+        if t.computed is None:
+            continue
+        for key in ("reviewer1", "reviewer2"):
+            given = getattr(t, key)
+            if given is not None and given != t.computed:
+                found.append({"department": t.department, "person": t.person, "indicator": t.indicator,
+                              "actual": actual_text(t.rule, t.actual), "actual_cell": _where(t.sheet, t.actual_cell),
+                              "computed": t.computed, "reviewer": REVIEWER_NAMES[key], "points": given,
+                              "counted": t.basis == REVIEWER_NAMES[key],
+                              "cell": _where(t.sheet, getattr(t, f"{key}_cell"))})
+    return found
+
+
+def _where(sheet: object, cell: object) -> str:
+    return f"{sheet}!{cell}" if cell else str(sheet or "")
 
 
 def _section(section: object, weight: object, score: object) -> dict[str, object]:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import ClassVar
 
 from .values import NUMBER_IN_TEXT, Amount, ScorecardValueError, fmt, parse_amount_text, parse_level_text
@@ -36,8 +37,16 @@ class Condition:
     bound: Amount
 
     def holds(self, value: Fraction) -> bool:
-        b = self.bound.value
-        return {"≥": value >= b, ">": value > b, "≤": value <= b, "<": value < b}[self.op]
+        b = self.bound.value  # one comparison (exact Fractions compare slowly), not all four
+        if self.op == "≥":
+            return value >= b
+        if self.op == ">":
+            return value > b
+        if self.op == "≤":
+            return value <= b
+        if self.op == "<":
+            return value < b
+        raise KeyError(self.op)
 
     def __str__(self) -> str:
         return f"{self.op}{self.bound}"
@@ -155,7 +164,13 @@ def _points(token: str, what: str = "分数") -> Fraction:
 
 def parse_rule(text: object) -> Rule:
     """The rule in a 计分方式 cell; blank is 直接. Raises ScorecardValueError naming what is wrong."""
-    source = "" if text is None else str(text)
+    return _parse_source("" if text is None else str(text))
+
+
+# A department's sheets repeat the same few rule texts; rules are frozen, so one parse per distinct text is shared
+# (a failing text is not cached and raises again each time: errors are rare).
+@lru_cache(maxsize=4096)
+def _parse_source(source: str) -> Rule:
     body = _normalise(source)
     if body == "":
         return Direct(text=source)

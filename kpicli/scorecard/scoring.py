@@ -19,6 +19,7 @@ from .settings import REVIEWER_NAMES, REVIEWERS, ScorecardSettings
 from .values import ScorecardValueError, cell_number, fmt
 
 ZERO = Fraction(0)
+EMPTY_FORM = "表格尚未填写"  # a blank form (kpicli template's, or nobody scored it yet): the one thing said about it
 
 
 def score_items(frame: pd.DataFrame, settings: ScorecardSettings) -> tuple[pd.DataFrame, list[Problem]]:
@@ -97,15 +98,33 @@ def half_up(value: Fraction, places: int) -> Decimal:
     return (-result if value < 0 else result).quantize(Decimal(1).scaleb(-places))
 
 
+# the columns a sheet's total reads; each sheet's rows are taken out of the frame once, as plain lists (a boolean
+# filter and a groupby per sheet cost more than the arithmetic for a department of hundreds of sheets)
+_TOTAL_COLUMNS = ("self", "reviewer1", "reviewer2", "rule", "actual", "score", "max_points", "section_index",
+                  "section", "section_weight", "indicator_cell")
+
+
+def _given(value: object) -> bool:
+    """pd.notna for one value, without its cost for the exact numbers nearly every cell holds."""
+    return value is not None and (type(value) in (Fraction, int) or bool(pd.notna(value)))
+
+
 def sheet_totals(items: pd.DataFrame, book: ScorecardBook) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Per sheet: exact total and its section scores; errors when Σ mᵢ or the weights do not add up."""
     problems: list[Problem] = []
     totals: list[dict] = []
     section_rows: list[dict] = []
     layouts = dict(zip(book.people["sheet"], book.people["layout"]))
+    by_sheet: dict[object, list[dict]] = {}
+    for sheet, *values in zip(items["sheet"], *(items[c] for c in _TOTAL_COLUMNS)):
+        by_sheet.setdefault(sheet, []).append(dict(zip(_TOTAL_COLUMNS, values)))
+    titles: dict[object, dict[object, tuple[object, object]]] = {}
+    for sheet, index, subtotal, cell in zip(book.sections["sheet"], book.sections["section_index"],
+                                            book.sections["subtotal"], book.sections["cell"]):
+        titles.setdefault(sheet, {}).setdefault(index, (subtotal, cell))
     for sheet in book.people["sheet"]:
-        mine = items[items["sheet"] == sheet]
-        total, sections = _sheet_total(sheet, mine, layouts.get(sheet), book.sections, problems)
+        total, sections = _sheet_total(sheet, by_sheet.get(sheet, []), layouts.get(sheet), titles.get(sheet, {}),
+                                       problems)
         totals.append({"sheet": sheet, "total": total})
         section_rows.extend({"sheet": sheet, "score": None, **s} for s in sections)  # no score when the sheet has errors
     section_frame = pd.DataFrame(section_rows, columns=["sheet", "section_index", "section", "weight", "score",
@@ -113,28 +132,32 @@ def sheet_totals(items: pd.DataFrame, book: ScorecardBook) -> tuple[pd.DataFrame
     return pd.DataFrame(totals, columns=["sheet", "total"], dtype=object), section_frame, problems
 
 
-def _sheet_total(sheet: str, mine: pd.DataFrame, layout: str | None, titles: pd.DataFrame,
+def _sheet_total(sheet: str, mine: list[dict], layout: str | None, titles: dict[object, tuple[object, object]],
                  problems: list[Problem]) -> tuple[Fraction | None, list[dict]]:
     def error(cell: str | None, message: str) -> None:
         problems.append(Problem("error", sheet, cell, message))
 
-    if mine.empty:
+    if not mine:
         error(None, "表中没有考核指标行；请在「考核指标」列下填写指标")
         return None, []
-    scored = mine[["self", "reviewer1", "reviewer2"]].notna().any(axis=None)
-    computing = any(isinstance(r, Rule) and r.computing and not a.blank for r, a in zip(mine["rule"], mine["actual"]))
+    scored = any(_given(row[k]) for row in mine for k in ("self", "reviewer1", "reviewer2"))
+    computing = any(isinstance(row["rule"], Rule) and row["rule"].computing and not row["actual"].blank
+                    for row in mine)
     if not scored and not computing:
-        error(None, "整张表没有任何评分（自评、上级评分、二级评分都为空，也没有可计分的实际完成）；请先评分")
+        error(None, f"{EMPTY_FORM}：整张表没有任何评分（自评、上级评分、二级评分都为空，也没有可计分的实际完成）；请先评分")
         return None, []
-    complete = mine["score"].notna().all() and mine["max_points"].notna().all()
-    grouped = mine.groupby("section_index", sort=True)
+    complete = all(_given(row["score"]) and _given(row["max_points"]) for row in mine)
+    grouped: dict[object, list[dict]] = {}
+    for row in mine:
+        if _given(row["section_index"]):  # as groupby: rows without a section index are in no section
+            grouped.setdefault(row["section_index"], []).append(row)
     sections = []
-    for index, part in grouped:
-        points = sum(part["score"].dropna(), ZERO)
-        maximum = sum(part["max_points"].dropna(), ZERO)
-        weight = part["section_weight"].iloc[0]
-        sections.append({"section_index": index, "section": part["section"].iloc[0], "weight": weight,
-                         "points": points, "max_points": maximum, "_cell": part["indicator_cell"].iloc[0]})
+    for index in sorted(grouped):
+        part = grouped[index]
+        points = sum((r["score"] for r in part if _given(r["score"])), ZERO)
+        maximum = sum((r["max_points"] for r in part if _given(r["max_points"])), ZERO)
+        sections.append({"section_index": index, "section": part[0]["section"], "weight": part[0]["section_weight"],
+                         "points": points, "max_points": maximum, "_cell": part[0]["indicator_cell"]})
     _subtotal_warnings(sheet, sections, titles, problems)
     weighted = [s for s in sections if s["weight"] is not None]
     if weighted and len(weighted) != len(sections):
@@ -165,13 +188,14 @@ def _sheet_total(sheet: str, mine: pd.DataFrame, layout: str | None, titles: pd.
     return (sum((s["points"] for s in sections), ZERO) if complete else None), sections
 
 
-def _subtotal_warnings(sheet: str, sections: list[dict], titles: pd.DataFrame, problems: list[Problem]) -> None:
-    mine = titles[titles["sheet"] == sheet].set_index("section_index")
+def _subtotal_warnings(sheet: str, sections: list[dict], titles: dict[object, tuple[object, object]],
+                       problems: list[Problem]) -> None:
+    """titles: the sheet's section titles, section index → (subtotal written in the title, its cell)."""
     for s in sections:
-        if s["section_index"] in mine.index:
-            subtotal = mine.at[s["section_index"], "subtotal"]
+        if s["section_index"] in titles:
+            subtotal, cell = titles[s["section_index"]]
             if subtotal is not None and not pd.isna(subtotal) and subtotal != s["max_points"]:
-                problems.append(Problem("warning", sheet, mine.at[s["section_index"], "cell"],
+                problems.append(Problem("warning", sheet, cell,
                                         f"「{s['section']}」标的小计 {fmt(subtotal)} 分与各项标准分之和 "
                                         f"{fmt(s['max_points'])} 分不同"))
 
@@ -180,9 +204,12 @@ def grade_people(people: pd.DataFrame, red_lines: pd.DataFrame, settings: Scorec
     """Rounded score, grade, K, bonus, red-line consequence and competition ranks, on the people frame."""
     people = people.copy()
     rules = Rules(grades=settings.grades)
-    touched = red_lines[red_lines["touched"].astype(bool)] if len(red_lines) else red_lines
-    people["red_lines"] = [list(touched.loc[touched["sheet"] == s, "item"]) if len(touched) else []
-                           for s in people["sheet"]]
+    touched: dict[object, list[object]] = {}
+    if len(red_lines):
+        for sheet, item, hit in zip(red_lines["sheet"], red_lines["item"], red_lines["touched"].astype(bool)):
+            if hit:
+                touched.setdefault(sheet, []).append(item)
+    people["red_lines"] = [list(touched.get(s, [])) for s in people["sheet"]]
     people["score"] = [None if t is None else cents_to_decimal(fraction_cents(t / 100)) for t in people["total"]]
     zeroed = [bool(r) and settings.red_line == "zero" for r in people["red_lines"]]
     people["score"] = [Decimal("0.00") if z and s is not None else s for z, s in zip(zeroed, people["score"])]

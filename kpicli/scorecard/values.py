@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 
 from kpicli.core.vocab import normalize
 
@@ -84,8 +85,33 @@ def fmt(value: Fraction | Decimal | int) -> str:
     return "≈" + format(quantized, "f")
 
 
+# A department workbook repeats the same few texts and numbers in thousands of cells (rules, 是/否, weights):
+# the pure per-cell readings below are cached on the value and its type (1, 1.0 and True stay apart), so each
+# distinct cell text is parsed once. Bounded, so a huge workbook of distinct texts cannot grow them without end.
+_CACHE = 16384
+
+
+def cached_normalize(raw: object) -> str:
+    """normalize(raw), cached for hashable cell values."""
+    try:
+        return _normalize(raw)
+    except TypeError:  # an unhashable value: not a cell value, but never fail for it
+        return normalize(raw)
+
+
+_normalize = lru_cache(maxsize=_CACHE, typed=True)(normalize)
+
+
 def display(raw: object) -> str:
     """A cell value as the user sees it (floats by their shortest form, 30.0 as 30)."""
+    try:
+        return _display(raw)
+    except TypeError:
+        return _display.__wrapped__(raw)
+
+
+@lru_cache(maxsize=_CACHE, typed=True)
+def _display(raw: object) -> str:
     if raw is None:
         return ""
     if isinstance(raw, bool):
@@ -112,7 +138,7 @@ def cell_number(raw: object) -> Fraction | None:
 
 def clean_text(raw: object) -> str:
     """Normalised text (NFKC, no white space, lower case, every minus sign as '-')."""
-    return normalize(raw).translate(_MINUS)
+    return cached_normalize(raw).translate(_MINUS)
 
 
 def parse_amount_text(text: str) -> Amount | None:
@@ -134,6 +160,14 @@ def parse_amount_text(text: str) -> Amount | None:
 
 def parse_amount(raw: object) -> Amount | None:
     """A cell as an amount: numbers exactly, text through parse_amount_text."""
+    try:
+        return _parse_amount(raw)
+    except TypeError:
+        return _parse_amount.__wrapped__(raw)
+
+
+@lru_cache(maxsize=_CACHE, typed=True)
+def _parse_amount(raw: object) -> Amount | None:
     number = cell_number(raw)
     if number is not None:
         return Amount(number)
@@ -186,6 +220,14 @@ def parse_flag(raw: object) -> bool | None:
 
 def parse_actual(raw: object) -> Actual:
     """One 实际完成 cell: every reading that applies (a rule picks the one it needs)."""
+    try:
+        return _parse_actual(raw)
+    except TypeError:
+        return _parse_actual.__wrapped__(raw)
+
+
+@lru_cache(maxsize=_CACHE, typed=True)
+def _parse_actual(raw: object) -> Actual:
     if isinstance(raw, (datetime, date, time)):
         return Actual(raw, text=str(raw))
     text = clean_text(raw) if not isinstance(raw, bool) else ("是" if raw else "否")
@@ -196,6 +238,14 @@ def parse_actual(raw: object) -> Actual:
 
 def parse_points(raw: object) -> Fraction | None:
     """Reviewer points: a number, optionally followed by 分; None when not a number (blank is checked before)."""
+    try:
+        return _parse_points(raw)
+    except TypeError:
+        return _parse_points.__wrapped__(raw)
+
+
+@lru_cache(maxsize=_CACHE, typed=True)
+def _parse_points(raw: object) -> Fraction | None:
     number = cell_number(raw)
     if number is not None:
         return number
@@ -208,4 +258,12 @@ def parse_points(raw: object) -> Fraction | None:
 
 
 def is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and normalize(raw) == "")
+    """None, or text that is white space only (after NFKC)."""
+    if raw is None:
+        return True
+    return isinstance(raw, str) and (raw == "" or _blank_text(raw))
+
+
+@lru_cache(maxsize=_CACHE)
+def _blank_text(text: str) -> bool:
+    return normalize(text) == ""
