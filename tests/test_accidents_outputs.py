@@ -165,15 +165,15 @@ def test_ranking_sheets_leave_no_reward_blank_and_summary_shows_rewards(standard
     # 评分汇总: 奖惩 right of 排名 for projects, and a 职能奖惩 row under 职能排名
     ws = wb["评分汇总"]
     header = [c.value for c in ws[4]]
-    assert header[8:10] == ["排名", "奖惩(元)"]
+    assert header[8:10] == ["排名", "奖惩（元）"]
     by_label = {row[0].value: row for row in ws.iter_rows(min_row=5) if row[0].value}
     assert by_label["云栖府"][9].value == 3000 and by_label["望江台"][9].value == -3000
     assert by_label["观澜苑"][9].value is None
     assert by_label["云栖府"][9].number_format.startswith("+")
-    rewards = by_label["职能奖惩(元)"]
+    rewards = by_label["职能奖惩（元）"]
     assert [c.value for c in rewards[1:6]] == [None, None, None, None, 3000]  # 营销 研发 工程 客服 物业
     labels = list(by_label)
-    assert labels.index("职能奖惩(元)") == labels.index("职能排名") + 1
+    assert labels.index("职能奖惩（元）") == labels.index("职能排名") + 1
 
 
 def test_terminal_rankings_show_no_zero_rewards(standard_book: Path) -> None:

@@ -184,12 +184,12 @@ def test_blank_project_is_refused_by_score_rank_and_check(tmp_path):
     assert result.exit_code == 1 and not result_path(path).exists()
     text = flat(result.output)
     assert "江岸启城：所有职能表均未填写" in text and "--allow-blank" in text
-    assert text.index("江岸启城：所有职能表均未填写") < text.index("未填写,按未完成计")  # before the cell lists
+    assert text.index("江岸启城：所有职能表均未填写") < text.index("未填写，按未完成计")  # before the cell lists
     assert run("rank", path).exit_code == 1
     checked = run("check", path)
     assert checked.exit_code == 1
     out = flat(checked.output)
-    assert out.index("江岸启城：所有职能表均未填写") < out.index("未填写,按未完成计")
+    assert out.index("江岸启城：所有职能表均未填写") < out.index("未填写，按未完成计")
     assert out.count("江岸启城：所有职能表均未填写") == 1  # one line for the project, not one per sheet
     with pytest.raises(Exception) as refused:
         api.rank(path)
@@ -230,7 +230,7 @@ def test_a_wholly_blank_group_in_one_sheet_is_a_lead_warning_and_scored_as_today
     assert len(warning) == 1 and warning[0].level == "warning" and "「工程篇」" in warning[0].message
     assert unit_row(a, "工程", "云栖府")["score"] == 0  # 未完成, as before
     out = flat(run("check", path).output)
-    assert out.index("云栖府：「工程篇」中该项目没有填写任何结果") < out.index("未填写,按未完成计")
+    assert out.index("云栖府：「工程篇」中该项目没有填写任何结果") < out.index("未填写，按未完成计")
 
 
 @pytest.mark.slow
@@ -355,14 +355,14 @@ def test_check_lists_all_accidents_first_grouped_by_project(tmp_path):
     out = result.output
     heading = out.index("请先确认")
     cell_lines = [m.start() for m in re.finditer(r"\[(错误|警告|提示)\] [^\n]*!", out)]
-    lead_end = max(out.index(s) for s in ("江岸启城：所有职能表均未填写", "「物业篇」中没有列组", "L6:M6", "M5:"))
+    lead_end = max(out.index(s) for s in ("江岸启城：所有职能表均未填写", "「物业篇」中没有列组", "L6:M6", "M5："))
     assert heading < lead_end
     # the formula error is in the lead block, under its project, and every per-cell line after the block
-    formula = out.index("营销篇!M5:这个检查结果单元格是公式")
+    formula = out.index("营销篇!M5：这个检查结果单元格是公式")
     assert heading < formula < lead_end and out.rindex("云栖府", 0, formula) > heading
     for project in ("云栖府", "望江台", "江岸启城"):
         assert re.search(rf"^\s+{project}\s*$", out, re.MULTILINE), project  # a heading per project
-    per_cell = [i for i in cell_lines if "未填写,按未完成计" in out[i:out.index("\n", i)]]
+    per_cell = [i for i in cell_lines if "未填写，按未完成计" in out[i:out.index("\n", i)]]
     assert per_cell and min(per_cell) > lead_end
 
 

@@ -56,7 +56,7 @@ def test_two_consecutive_quarters_at_or_below_cap_the_unit(data):
 def test_both_rules_are_named_when_both_fire(data):
     a = by_name(data["projects"], "project")["甲"]
     assert a["capped"] is True and a["at_or_below"] == 3
-    assert a["reason"] == "第1、2季度连续两个季度为B-及以下;全年累计三个季度(第1、2、4季度)为B-及以下"
+    assert a["reason"] == "第1、2季度连续两个季度为B-及以下；全年累计三个季度（第1、2、4季度）为B-及以下"
 
 
 def test_two_quarters_apart_are_not_consecutive(data):
@@ -78,7 +78,7 @@ def test_cumulative_rule_fires_alone(year, tmp_path):
     data = annual_json(*year, extra=("--rules", rules))
     a = by_name(data["projects"], "project")["甲"]
     assert a["capped"] is True
-    assert a["reason"] == "全年累计三个季度(第1、2、4季度)为B-及以下"
+    assert a["reason"] == "全年累计三个季度（第1、2、4季度）为B-及以下"
     assert by_name(data["functions"], "function")["工程"]["capped"] is False  # a run of two is not enough now
 
 
@@ -290,7 +290,7 @@ def test_terminal_table_fits_80_columns(year):
     row = next(line for line in lines if line.split() and line.split()[0] == "甲")
     assert "50.00 C" in row and "-6,000" in row and "▲B-" in row
     assert any(line.split() and line.split()[0] == "工程职能" and "▲B-" in line for line in lines)
-    assert "全年不列入考核:研发职能、客服职能、物业职能" in result.stdout
+    assert "全年不列入考核：研发职能、客服职能、物业职能" in result.stdout
     assert "第2、3季度连续两个季度为B-及以下" in result.stdout.replace("\n", "")
     assert_handled(result)
     assert "赵甲" in result.stdout

@@ -603,7 +603,7 @@ def test_options_still_work_when_typer_converts_them_itself(workbook, monkeypatc
     assert result.exit_code == 2
     assert_handled(result)
     # typer's own (pydantic, English) reason is replaced by what the option's declared type accepts
-    assert "--quarter 的取值无效:应为 1–4 之间的整数" in result.output, result.output
+    assert "--quarter 的取值无效：应为 1–4 之间的整数" in result.output, result.output
     assert not re.search(r"[A-Za-z]{3,} [a-z]{2,}", result.output.replace("kpicli", "")), result.output
 
 
@@ -639,15 +639,15 @@ def test_every_typer_hook_kpicli_relies_on_is_there():
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["rnak", "a.xlsx"], "没有这个命令:rnak(是不是想用 rank?)"),
+    (["rnak", "a.xlsx"], "没有这个命令：rnak（是不是想用 rank?）"),
     (["--debug"], "缺少命令"),
-    (["rank", "a.xlsx", "--quater", "1"], "没有选项 --quater(是不是想用 --quarter?)"),
+    (["rank", "a.xlsx", "--quater", "1"], "没有选项 --quater（是不是想用 --quarter?）"),
     (["rank", "a.xlsx", "--year"], "选项 --year 后面缺少取值"),
-    (["rank", "a.xlsx", "--allow-blank=是"], "选项 --allow-blank 是开关,不带取值"),
-    (["explain", "a.xlsx", "b.xlsx"], "多余的参数:b.xlsx"),
+    (["rank", "a.xlsx", "--allow-blank=是"], "选项 --allow-blank 是开关，不带取值"),
+    (["explain", "a.xlsx", "b.xlsx"], "多余的参数：b.xlsx"),
     (["template", "--year", "2026", "-p", "甲"], "缺少必填选项 --quarter"),
     (["check"], "缺少参数 文件…"),
-    (["rules", "shw"], "没有这个命令:shw(是不是想用 show?)"),
+    (["rules", "shw"], "没有这个命令：shw（是不是想用 show?）"),
 ])
 def test_usage_errors_are_said_in_chinese_by_their_kind(args, message):
     result = run(*args)

@@ -63,7 +63,7 @@ def test_check_several_files_exits_1_when_one_has_errors(folder, tmp_path):
     text = flat(result.output)
     position = text.index("有错误.xlsx(")
     assert "营销篇!M6" in text[position:] and "进行中" in text[position:]
-    assert "1个有错误(有错误.xlsx)" in text
+    assert "1个有错误（有错误.xlsx）" in text
 
 
 def test_check_reports_an_unreadable_file_and_goes_on_then_exits_2(folder, tmp_path):
@@ -76,7 +76,7 @@ def test_check_reports_an_unreadable_file_and_goes_on_then_exits_2(folder, tmp_p
     assert "说明.xlsx" in text and "不是有效的Excel工作簿" in text
     assert "营销篇!M6" in text  # the files after it were checked
     assert "2026Q2_客户触点检查表.xlsx(2026年第1季度)" in text
-    assert "1个无法读取(说明.xlsx)" in text
+    assert "1个无法读取（说明.xlsx）" in text
     assert_handled(result)
 
 
@@ -112,7 +112,7 @@ def test_kpicli_results_in_a_folder_are_skipped(folder):
     result = run("check", folder)
     assert result.exit_code == 0, result.output
     text = flat(result.output)
-    assert "已跳过2026Q1_客户触点检查表_评分结果.xlsx:kpicli生成的评分结果" in text
+    assert "已跳过2026Q1_客户触点检查表_评分结果.xlsx：kpicli生成的评分结果" in text
     assert "共检查2个文件" in text
 
 

@@ -31,7 +31,7 @@ def blocks(ws) -> dict[str, dict]:
     current = None
     for row in ws.iter_rows(min_row=4):
         a, b, c, d = (cell.value for cell in row[:4])
-        if b == "团队金额(元)":
+        if b == "团队金额（元）":
             current = found.setdefault(a, {"row": row[0].row, "amount": c, "method": d, "members": [],
                                            "total": None, "note": None})
         elif current is None or a in (None, "姓名"):
@@ -207,7 +207,7 @@ def test_people_in_the_workbook_and_terminal(tmp_path):
     out = tmp_path / "年度.xlsx"
     result = run("annual", *files, "-o", out)
     assert result.exit_code == 0, result.output
-    assert "封顶人员(3 人" in result.stdout and "韩新" in result.stdout
+    assert "封顶人员（3 人" in result.stdout and "韩新" in result.stdout
     rows = list(openpyxl.load_workbook(out)["人员年度结果"].iter_rows(min_row=5, values_only=True))
     capped = {r[0] for r in rows if r[5] == "是"}
     assert capped == {"李工程", "赵甲", "韩新"}

@@ -482,12 +482,12 @@ def test_rules_option_beats_the_file_beside_the_workbook_which_beats_the_default
 def test_rank_names_the_rules_source(discovery):
     book, beside, other = discovery
     out = cli("rank", book)
-    assert out.exit_code == 0 and f"规则:{beside}" in out.output
+    assert out.exit_code == 0 and f"规则：{beside}" in out.output
     out = cli("rank", book, "--rules", other)
-    assert out.exit_code == 0 and f"规则:{other}" in out.output and str(beside) not in out.output
+    assert out.exit_code == 0 and f"规则：{other}" in out.output and str(beside) not in out.output
     beside.unlink()
     out = cli("rank", book)
-    assert out.exit_code == 0 and "规则:内置默认规则" in out.output
+    assert out.exit_code == 0 and "规则：内置默认规则" in out.output
 
 
 def test_a_kpicli_toml_in_the_current_folder_is_not_the_workbooks(discovery, tmp_path, monkeypatch):
@@ -504,12 +504,12 @@ def test_rules_show_for_a_workbook_and_with_rules(discovery, tmp_path, monkeypat
     book, beside, other = discovery
     out = cli("rules", "show", "--for", book)
     assert out.exit_code == 0
-    assert out.output.splitlines()[0] == f"# 规则来源:{beside}"
+    assert out.output.splitlines()[0] == f"# 规则来源：{beside}"
     assert parse_rules(out.output, "shown") == load_rules(beside)
     assert "reward_amount = 5000" in out.output
 
     out = cli("rules", "show", "--rules", other)
-    assert out.exit_code == 0 and f"# 规则来源:{other}" in out.output and "reward_amount = 7000" in out.output
+    assert out.exit_code == 0 and f"# 规则来源：{other}" in out.output and "reward_amount = 7000" in out.output
     out = cli("rules", "show", "--rules", other, "--for", book)
     assert out.exit_code == 0 and "reward_amount = 7000" in out.output
 

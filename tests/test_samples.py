@@ -112,7 +112,7 @@ def test_score_writes_the_allocation_sheet_from_the_roster(ranked, copies, quart
     try:
         assert "奖惩分配表" in wb.sheetnames
         amounts = {row[0]: row[2] for row in wb["奖惩分配表"].iter_rows(values_only=True)
-                   if len(row) > 2 and row[1] == "团队金额(元)"}
+                   if len(row) > 2 and row[1] == "团队金额（元）"}
         for team, reward in teams.items():
             assert amounts.get(team) == reward, (team, amounts)
     finally:

@@ -118,7 +118,7 @@ def test_score_the_sample_writes_the_result_workbook(tmp_path):
     out = tmp_path / "结果.xlsx"
     result = run("score", SAMPLE, "-o", out, columns=200)
     assert_handled(result, 0)
-    assert f"结果已写入:{out}" in flat(result.output)
+    assert f"结果已写入：{out}" in flat(result.output)
     wb = openpyxl.load_workbook(out, read_only=True)
     try:
         assert wb.sheetnames[:5] == list(RESULT_SHEETS)
@@ -139,8 +139,8 @@ def test_check_the_sample_lists_its_warning_and_exits_0():
     assert_handled(result, 0)
     text = flat(result.output)
     assert "2026Q1_客服部绩效考核表.xlsx（2026年第1季度，10人）" in text
-    assert "[警告]郑国华!I17:上级评分8与按计分方式算出的4不同" in text
-    assert "共0个错误,1个警告,1个提示" in text
+    assert "[警告]郑国华!I17：上级评分8与按计分方式算出的4不同" in text
+    assert "共0个错误，1个警告，1个提示" in text
 
 
 def test_explain_a_person_of_the_sample_totals_the_shown_score():
@@ -181,7 +181,7 @@ def test_an_error_in_one_sheet_refuses_the_whole_workbook(tmp_path):
     before = listing(tmp_path)
     scored = run("score", book, columns=200)
     assert_handled(scored, 1)
-    assert "考核表.xlsx有错误,未评分,也未写入任何文件" in flat(scored.output)
+    assert "考核表.xlsx有错误，未评分，也未写入任何文件" in flat(scored.output)
     assert "李四!E7" in scored.output and "80%" in scored.output
     assert listing(tmp_path) == before  # nothing written, 张三's correct sheet included
     ranked = run("rank", book, "--format", "json")

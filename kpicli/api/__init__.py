@@ -82,8 +82,8 @@ def _target(path: Path, out: Path | None, *, force: bool, in_place: bool) -> Pat
         if out is not None:
             raise KpiError("--in-place 与 -o/--output 不能同时使用")
         if path.suffix.lower() != ".xlsx":
-            raise KpiError(f"--in-place 只用于 .xlsx 工作簿;{path.name} 是 {path.suffix} 文件(可能含宏或是模板),"
-                           "请去掉 --in-place,结果会写到单独的 _评分结果.xlsx 文件")
+            raise KpiError(f"--in-place 只用于 .xlsx 工作簿；{path.name} 是 {path.suffix} 文件（可能含宏或是模板），"
+                           "请去掉 --in-place，结果会写到单独的 _评分结果.xlsx 文件")
         return path
     target = Path(out) if out is not None else default_output(path)
     require_xlsx(target, "结果工作簿")
@@ -165,8 +165,8 @@ def template_with_roster(out: Path, *, year: int, quarter: int, projects: list[s
     roster = unify_roster(roster, names)  # ＡＢＣ未来城 in the roster is the project ABC未来城: spelled as -p gives it
     for unit in unknown_units(roster, names):
         count = int((roster["unit"] == unit).sum())
-        warnings.append(f"人员名单中的单位「{unit}」({count} 人)既不是城市公司,也不是本模板的项目"
-                        f"({'、'.join(names)});已照样复制,请核对单位名称或用 -p 增加该项目")
+        warnings.append(f"人员名单中的单位「{unit}」（{count} 人）既不是城市公司，也不是本模板的项目"
+                        f"({'、'.join(names)})；已照样复制，请核对单位名称或用 -p 增加该项目")
     written = write_template(out, year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
                              roster=roster)
     return written, warnings
@@ -295,9 +295,9 @@ def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Pa
 
     output = Path(output)
     if output.exists() and not force:
-        raise KpiError(f"{output} 已存在;确认覆盖请加 --force")
+        raise KpiError(f"{output} 已存在；确认覆盖请加 --force")
     if output.is_dir() or not output.parent.exists():
-        raise KpiError(f"无法写入 {output}:请给出一个文件夹已存在的文件路径")
+        raise KpiError(f"无法写入 {output}：请给出一个文件夹已存在的文件路径")
     text = to_toml(DEFAULT_RULES)
     atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return output
@@ -310,7 +310,7 @@ def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> s
     from kpicli.rules.text import to_toml
 
     effective, source = resolve_rules(rules_path, Path(near) if near is not None else Path.cwd() / "_")
-    return f"# 规则来源:{source}\n{to_toml(effective, show_derived=True)}"
+    return f"# 规则来源：{source}\n{to_toml(effective, show_derived=True)}"
 
 
 # --- several files ----------------------------------------------------------------------------------------------
@@ -353,15 +353,15 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
     from kpicli.io.outputs import default_output, ensure_writable, require_xlsx
 
     if output_dir is not None and not Path(output_dir).is_dir():
-        raise KpiError(f"给了多个文件或文件夹时,-o/--output 只能是一个已存在的文件夹(结果按各自的文件名写入其中),"
-                       f"不能是一个文件:{output_dir}")
+        raise KpiError(f"给了多个文件或文件夹时，-o/--output 只能是一个已存在的文件夹（结果按各自的文件名写入其中），"
+                       f"不能是一个文件：{output_dir}")
     if per_person is not None:
         check_person_folder(per_person)
 
     def one(path: Path, raw: RawWorkbook) -> Scored:
         if group_output is not None and output_dir is None:
-            raise NeedsFolder(f"给了多个文件或文件夹时,触点检查表的结果按各自的文件名写入 -o/--output 指定的文件夹,"
-                               f"-o 不能是一个文件:{group_output}(只有一组绩效考核表才写成一个结果工作簿)")
+            raise NeedsFolder(f"给了多个文件或文件夹时，触点检查表的结果按各自的文件名写入 -o/--output 指定的文件夹，"
+                               f"-o 不能是一个文件：{group_output}（只有一组绩效考核表才写成一个结果工作簿）")
         if per_person is not None:
             raise KpiError(CHECKLIST_PER_PERSON.format(name=path.name))
         target = None if output_dir is None else Path(output_dir) / default_output(path).name

@@ -121,7 +121,7 @@ def require_clean(result: Result) -> Result:
     if result.has_errors:
         if is_scorecard(result):
             raise ScorecardDataError("绩效考核表有错误，无法评分", result.problems)
-        raise DataError("工作簿有错误,无法评分", result.problems)
+        raise DataError("工作簿有错误，无法评分", result.problems)
     return result
 
 

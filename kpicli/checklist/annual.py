@@ -100,7 +100,7 @@ def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_
     company's year, and combine them. KpiError / DataError (exit 1) name the offending files."""
     paths = [Path(p) for p in paths]
     if not paths:
-        raise KpiError("没有给出工作簿;请给出同一年度的季度检查表,如 2026Q1_客户触点检查表.xlsx …")
+        raise KpiError("没有给出工作簿；请给出同一年度的季度检查表，如 2026Q1_客户触点检查表.xlsx …")
     rules, source = resolve_rules(rules_path, paths[0])
     assessments = [assess(p, rules=rules, allow_blank=allow_blank) for p in paths]
     by_quarter = check_same_year(assessments)
@@ -112,8 +112,8 @@ def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_
             # the accidents that change a score (a project nobody filled …) are named, not just counted
             lines.extend(f"    {p.message}" for p in a.problems if p.level == "error" and p.lead)
         first = broken[0].checklist.path.name
-        raise DataError("以下工作簿有错误,未做年度汇总:\n" + "\n".join(lines)
-                        + f"\n请先用 kpicli check 查看并修正,例如:kpicli check {first}")
+        raise DataError("以下工作簿有错误，未做年度汇总:\n" + "\n".join(lines)
+                        + f"\n请先用 kpicli check 查看并修正，例如：kpicli check {first}")
     return combine(by_quarter, rules, source)
 
 
@@ -123,32 +123,32 @@ def check_same_year(assessments: Sequence[Assessment]) -> dict[int, Assessment]:
     unknown = [a.checklist.path.name for a in assessments if a.year is None or a.quarter is None]
     if unknown:
         raise DataError("无法确定以下工作簿的年度或季度:" + "、".join(unknown)
-                        + ";请在其「基本信息」表填写 年度、季度,或把文件名改为含 2026Q1 这样的年度季度")
+                        + "；请在其「基本信息」表填写 年度、季度，或把文件名改为含 2026Q1 这样的年度季度")
     years: dict[int, list[str]] = {}
     for a in assessments:
         years.setdefault(a.year, []).append(_label(a))
     if len(years) > 1:
-        detail = ";".join(f"{y}年:{'、'.join(names)}" for y, names in sorted(years.items()))
-        raise DataError(f"工作簿不属于同一年度({detail});年度汇总只能用同一年的季度工作簿")
+        detail = "；".join(f"{y}年：{'、'.join(names)}" for y, names in sorted(years.items()))
+        raise DataError(f"工作簿不属于同一年度（{detail}）；年度汇总只能用同一年的季度工作簿")
     companies: dict[str, list[str]] = {}
     for a in assessments:
         if a.company and normalize(a.company):
-            companies.setdefault(normalize(a.company), []).append(f"{a.checklist.path.name}(「{a.company}」)")
+            companies.setdefault(normalize(a.company), []).append(f"{a.checklist.path.name}（「{a.company}」）")
     if len(companies) > 1:
         detail = "、".join(n for names in companies.values() for n in names)
-        raise DataError(f"工作簿不属于同一公司:{detail};年度汇总只能用同一公司的季度工作簿")
+        raise DataError(f"工作簿不属于同一公司：{detail}；年度汇总只能用同一公司的季度工作簿")
     by_quarter: dict[int, list[Assessment]] = {}
     for a in assessments:
         by_quarter.setdefault(a.quarter, []).append(a)
     doubles = {q: found for q, found in by_quarter.items() if len(found) > 1}
     if doubles:
-        detail = ";".join(f"第{q}季度:{'、'.join(_names(found))}" for q, found in sorted(doubles.items()))
-        raise DataError(f"同一季度给出了多个工作簿({detail});每个季度只能给一个工作簿")
+        detail = "；".join(f"第{q}季度：{'、'.join(_names(found))}" for q, found in sorted(doubles.items()))
+        raise DataError(f"同一季度给出了多个工作簿（{detail}）；每个季度只能给一个工作簿")
     return {q: found[0] for q, found in sorted(by_quarter.items())}
 
 
 def _label(a: Assessment) -> str:
-    return f"{a.checklist.path.name}(第{a.quarter}季度)"
+    return f"{a.checklist.path.name}（第{a.quarter}季度）"
 
 
 def _names(found: list[Assessment]) -> list[str]:
@@ -156,7 +156,7 @@ def _names(found: list[Assessment]) -> list[str]:
     counts: dict[Path, int] = {}
     for a in found:
         counts[a.checklist.path.resolve()] = counts.get(a.checklist.path.resolve(), 0) + 1
-    return [path.name + (f"(同一个文件给了 {n} 次)" if n > 1 else "") for path, n in counts.items()]
+    return [path.name + (f"（同一个文件给了 {n} 次）" if n > 1 else "") for path, n in counts.items()]
 
 
 # --- combining ---------------------------------------------------------------------------------------------------------
@@ -188,8 +188,8 @@ def cap_reason(statuses: dict[int, str], grades: dict[int, object], rules: Rules
                 reasons.append(f"第{_quarters(run)}季度连续{_count(len(run))}个季度为{cap}及以下")
     in_runs = {q for run in runs if len(run) >= annual.consecutive for q in run}
     if len(low) >= annual.cumulative and not set(low) <= in_runs:  # else the runs already say it all
-        reasons.append(f"全年累计{_count(len(low))}个季度(第{_quarters(low)}季度)为{cap}及以下")
-    return len(low), bool(reasons), ";".join(reasons)
+        reasons.append(f"全年累计{_count(len(low))}个季度（第{_quarters(low)}季度）为{cap}及以下")
+    return len(low), bool(reasons), "；".join(reasons)
 
 
 def _quarters(qs: Sequence[int]) -> str:
@@ -316,7 +316,7 @@ def _people(by_quarter: dict[int, Assessment], functions: pd.DataFrame, projects
                 row, basis = u_rows.get((function, normalize(post.unit))), f"{post.unit}·{function}"
                 key = unit_key("unit", function, post.unit)
             if row is None:
-                capped, reason = False, f"人员名单中的单位「{post.unit}」不在检查表中,无法判断"
+                capped, reason = False, f"人员名单中的单位「{post.unit}」不在检查表中，无法判断"
             else:
                 capped, reason = bool(row["capped"]), (f"{basis}:{row['reason']}" if row["capped"] else "")
             records.append({"name": name, "role": post.role, "unit": post.unit, "function": function,

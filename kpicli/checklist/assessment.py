@@ -99,8 +99,8 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
     problems += roster_problems(checklist.roster, projects, checklist.sheet_names)
     if "奖惩分配表" in checklist.sheet_names:
         # scoring a result workbook again: the new result gets a fresh, empty allocation sheet
-        problems.append(Problem("warning", "奖惩分配表", None, "输入中已有奖惩分配表,新结果会重新生成空白的分配表;"
-                                "已填写的分配金额仍保存在输入文件中,请从中复制"))
+        problems.append(Problem("warning", "奖惩分配表", None, "输入中已有奖惩分配表，新结果会重新生成空白的分配表；"
+                                "已填写的分配金额仍保存在输入文件中，请从中复制"))
     return Assessment(
         checklist=checklist, rules=rules, rules_source=rules_source, items=items, scale=scale, units=units,
         functions=functions, projects=projects_table, roles=roles, deviations=deviations(items, rules),
@@ -162,7 +162,7 @@ def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_
 
 def _missing_functions(checklist: Checklist) -> list[Problem]:
     return [
-        Problem("info", None, None, f"没有「{FUNCTION_SHEETS[f]}」工作表:{f}职能本季不列入考核")
+        Problem("info", None, None, f"没有「{FUNCTION_SHEETS[f]}」工作表：{f}职能本季不列入考核")
         for f in FUNCTIONS
         if f not in checklist.function_sheets
     ]

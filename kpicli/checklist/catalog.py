@@ -92,7 +92,7 @@ def _load_packaged() -> pd.DataFrame:
     for function in FUNCTIONS:
         csv = folder / f"{function}.csv"
         if not csv.is_file():
-            raise KpiError(f"找不到内置触点目录文件 {csv};安装可能不完整,请重新安装 kpicli")
+            raise KpiError(f"找不到内置触点目录文件 {csv}；安装可能不完整，请重新安装 kpicli")
         table = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         # a CSV row n is spreadsheet row n + 1 (the header is row 1)
         rows = [list(table.columns), *table.to_numpy().tolist()]
@@ -119,14 +119,14 @@ def _load_workbook(path: Path) -> pd.DataFrame:
         if not functions and not has_function_col:
             continue  # 说明 or other sheets
         if len(functions) > 1 and not has_function_col:
-            problems.append(Problem("error", name, None, f"工作表名同时含有多个职能({'、'.join(functions)});"
-                                    "请改名,如「营销篇」,或加一列「职能」"))
+            problems.append(Problem("error", name, None, f"工作表名同时含有多个职能（{'、'.join(functions)}）；"
+                                    "请改名，如「营销篇」，或加一列「职能」"))
             continue
         function = None if has_function_col else functions[0]
         if function is not None:
             if function in owner:
                 problems.append(Problem("error", name, None, f"职能「{function}」有两张目录工作表"
-                                        f"(「{owner[function]}」和「{name}」);请合并为一张"))
+                                        f"（「{owner[function]}」和「{name}」）；请合并为一张"))
                 continue
             owner[function] = name
         frame, found = _parse_rows(rows, sheet=name, function=function)
@@ -134,17 +134,17 @@ def _load_workbook(path: Path) -> pd.DataFrame:
         problems += found
     if not frames and not problems:
         expected = "、".join(FUNCTION_SHEETS[f] for f in FUNCTIONS)
-        raise KpiError(f"{path.name} 中没有找到触点目录:工作表名应含职能(如 {expected}),"
+        raise KpiError(f"{path.name} 中没有找到触点目录：工作表名应含职能（如 {expected}），"
                        "或在一张表中加一列「职能」")
     _raise_if(problems, path.name)
     catalog = _finish(frames)
     if catalog.empty:
-        raise KpiError(f"{path.name} 的触点目录中没有任何触点;请在「触点名称」列下填写触点")
+        raise KpiError(f"{path.name} 的触点目录中没有任何触点；请在「触点名称」列下填写触点")
     dup = catalog[catalog["item_id"].ne("")]
     dup = dup[dup.duplicated(["function", "item_id"])]
     if not dup.empty:  # the one-sheet form: ids may repeat across sheets only per function
         first = dup.iloc[0]
-        raise KpiError(f"{path.name}:职能「{first['function']}」的触点编号「{first['item_id']}」重复;"
+        raise KpiError(f"{path.name}：职能「{first['function']}」的触点编号「{first['item_id']}」重复；"
                        "触点编号在同一职能内必须唯一")
     return catalog
 
@@ -167,13 +167,13 @@ def _parse_rows(rows: list[list[object]], *, sheet: str, function: str | None) -
     problems: list[Problem] = []
     header = _find_header(rows)
     if header is None:
-        problems.append(Problem("error", sheet, None, f"前 {HEADER_SEARCH_ROWS} 行中找不到「触点名称」表头;"
+        problems.append(Problem("error", sheet, None, f"前 {HEADER_SEARCH_ROWS} 行中找不到「触点名称」表头；"
                                 "请确认表头行有一个单元格写着「触点名称」"))
         return pd.DataFrame(columns=CATALOG_COLUMNS), problems
     r0, cols = header
     by_key = {key: c for c, key in cols.items()}
     if "level" not in by_key:
-        problems.append(Problem("error", sheet, f"A{r0 + 1}", "缺少「触点等级」列;请在表头行加一列「触点等级」"
+        problems.append(Problem("error", sheet, f"A{r0 + 1}", "缺少「触点等级」列；请在表头行加一列「触点等级」"
                                 "并填写 一级/二级/三级"))
         return pd.DataFrame(columns=CATALOG_COLUMNS), problems
     records: list[dict] = []
@@ -198,28 +198,28 @@ def _parse_rows(rows: list[list[object]], *, sheet: str, function: str | None) -
             if not others and "stage" not in by_key:
                 stage = next(_text(v) for v in row if _text(v))  # a stage-label row
             elif others:
-                problems.append(Problem("error", sheet, cell("name"), "这一行没有触点名称;请补上触点名称,或删除这一行"))
+                problems.append(Problem("error", sheet, cell("name"), "这一行没有触点名称；请补上触点名称，或删除这一行"))
             continue
         level = parse_level(values["level"])
         if level is None:
-            shown = texts["level"] or "(空)"
-            problems.append(Problem("error", sheet, cell("level"), f"触点等级「{shown}」无法识别;"
-                                    "请填写 一级、二级 或 三级(也可写 1/2/3、A/B/C、关键/重要/一般)"))
+            shown = texts["level"] or "（空）"
+            problems.append(Problem("error", sheet, cell("level"), f"触点等级「{shown}」无法识别；"
+                                    "请填写 一级、二级 或 三级（也可写 1/2/3、A/B/C、关键/重要/一般）"))
             continue
         row_function = function
         if function is None:
             row_function = function_of_label(values.get("function"))
             if row_function is None:
-                shown = texts.get("function") or "(空)"
-                problems.append(Problem("error", sheet, cell("function"), f"职能「{shown}」无法识别;"
+                shown = texts.get("function") or "（空）"
+                problems.append(Problem("error", sheet, cell("function"), f"职能「{shown}」无法识别；"
                                         "请填写 营销、研发、工程、客服 或 物业"))
                 continue
         scope = PROJECT_SCOPE
         if "scope" in by_key and texts["scope"]:
             scope = _SCOPE_ALIASES.get(normalize(values["scope"]), "")
             if not scope:
-                problems.append(Problem("error", sheet, cell("scope"), f"适用单位「{texts['scope']}」无法识别;"
-                                        "请填写 项目 或 城市公司(留空按 项目)"))
+                problems.append(Problem("error", sheet, cell("scope"), f"适用单位「{texts['scope']}」无法识别；"
+                                        "请填写 项目 或 城市公司（留空按 项目）"))
                 continue
         record = {key: texts.get(key, "") for key in _TEXT_FIELDS}
         record["name"] = " ".join(record["name"].split())
@@ -229,7 +229,7 @@ def _parse_rows(rows: list[list[object]], *, sheet: str, function: str | None) -
             key = (row_function, normalize(record["item_id"]))
             if key in seen_ids:
                 problems.append(Problem("error", sheet, cell("item_id"), f"触点编号「{record['item_id']}」与第 "
-                                        f"{seen_ids[key]} 行重复;触点编号在同一职能内必须唯一"))
+                                        f"{seen_ids[key]} 行重复；触点编号在同一职能内必须唯一"))
                 continue
             seen_ids[key] = excel_row
         records.append(record)
@@ -255,4 +255,4 @@ def _raise_if(problems: list[Problem], source: str) -> None:
     lines = [f"  {p.where or p.sheet}:{p.message}" for p in errors[:MAX_LISTED_PROBLEMS]]
     if len(errors) > MAX_LISTED_PROBLEMS:
         lines.append(f"  …… 另有 {len(errors) - MAX_LISTED_PROBLEMS} 处")
-    raise KpiError(f"{source} 中的触点目录有 {len(errors)} 处错误,请修改后重试:\n" + "\n".join(lines))
+    raise KpiError(f"{source} 中的触点目录有 {len(errors)} 处错误，请修改后重试:\n" + "\n".join(lines))

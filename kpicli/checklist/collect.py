@@ -118,7 +118,7 @@ def _match_sheet(sub: _Submission, function: str, refs: Reference, problems: lis
     sheet = frame["sheet"].iloc[0]
     file = sub.file
     if refs.fixed and not refs.items[function]:
-        problems.append(Problem("warning", sheet, None, f"触点目录中没有{function}职能的触点,本表未合并", file=file))
+        problems.append(Problem("warning", sheet, None, f"触点目录中没有{function}职能的触点，本表未合并", file=file))
         return []
     row_ref: dict[int, int] = {}
     used: set[int] = set()
@@ -130,9 +130,9 @@ def _match_sheet(sub: _Submission, function: str, refs: Reference, problems: lis
         descriptive = sub.extras.descriptive.get((sheet, int(it.row)), {})
         ref = refs.match(function, item_id, name, used)
         if ref is None and refs.fixed:
-            shown = f"「{name}」" + (f"(编号 {item_id})" if item_id else "")
-            problems.append(Problem("warning", sheet, it.name_cell, f"触点{shown}不在触点目录中,未合并到汇总表"
-                                    "(本行的自查、检查结果不会出现在汇总表中);请核对触点名称或编号", file=file))
+            shown = f"「{name}」" + (f"（编号 {item_id}）" if item_id else "")
+            problems.append(Problem("warning", sheet, it.name_cell, f"触点{shown}不在触点目录中，未合并到汇总表"
+                                    "（本行的自查、检查结果不会出现在汇总表中）；请核对触点名称或编号", file=file))
             continue
         if ref is None:
             twins = [r for r in refs.same_name(function, name) if r.item_id and item_id]
@@ -141,8 +141,8 @@ def _match_sheet(sub: _Submission, function: str, refs: Reference, problems: lis
                                  **descriptive)
             if twins:
                 problems.append(Problem("warning", sheet, it.name_cell, f"触点「{name}」与 {twins[0].origin} 中的同名触点"
-                                        f"编号不同({item_id} 和 {twins[0].item_id}),按两个不同触点合并;"
-                                        "如果是同一触点,请统一触点编号", file=file))
+                                        f"编号不同（{item_id} 和 {twins[0].item_id}），按两个不同触点合并；"
+                                        "如果是同一触点，请统一触点编号", file=file))
         else:
             _merge_item(ref, it, descriptive, sheet, file, problems)
         used.add(ref.uid)
@@ -174,8 +174,8 @@ def _merge_item(ref: RefItem, it: object, descriptive: dict[str, str], sheet: st
             if mine is not None:
                 setattr(ref, key, mine)
         elif mine is not None and mine != theirs:
-            problems.append(Problem("warning", sheet, it.level_cell, f"触点「{ref.name}」的{label}在本表为「{mine}」,"
-                                    f"在{source}中为「{theirs}」;汇总表采用{taken}「{theirs}」", file=file))
+            problems.append(Problem("warning", sheet, it.level_cell, f"触点「{ref.name}」的{label}在本表为「{mine}」，"
+                                    f"在{source}中为「{theirs}」；汇总表采用{taken}「{theirs}」", file=file))
     if not ref.stage and not blank(it.stage):
         ref.stage = cell_text(it.stage)
     for key, text in descriptive.items():
@@ -201,7 +201,7 @@ def _differences(a: GroupSource, b: GroupSource, refs: list[RefItem]) -> list[tu
 
 def _where(g: GroupSource, answer: Answer, kind: str) -> str:
     cell = answer.cell(kind)
-    return f"{g.file} {g.sheet}!{cell}" if cell else f"{g.file} {g.sheet}(没有{_KIND_LABELS[kind]}列)"
+    return f"{g.file} {g.sheet}!{cell}" if cell else f"{g.file} {g.sheet}（没有{_KIND_LABELS[kind]}列）"
 
 
 def _choose(found: dict[tuple[str, str], list[GroupSource]], refs: Reference,
@@ -225,16 +225,16 @@ def _choose(found: dict[tuple[str, str], list[GroupSource]], refs: Reference,
                 for uid, answer in other.answers.items():  # rows only the other file has
                     first.answers.setdefault(uid, answer)
                 problems.append(Problem("warning", other.sheet, None, f"{other.unit}的结果同时出现在 {first.file} 和 "
-                                        f"{other.file} 中,内容完全相同,汇总表采用 {first.file} 的;"
+                                        f"{other.file} 中，内容完全相同，汇总表采用 {first.file} 的；"
                                         "请确认多出的一份是否应删除", file=other.file))
                 continue
             for ref, kind, x, y in diffs[:MAX_DIFFS_LISTED]:
                 at, answer = (first, x) if x.cell(kind) else (other, y)  # locate it where the cell exists
                 problems.append(Problem(
                     "error", at.sheet, answer.cell(kind),
-                    f"{first.unit}同时出现在 {first.file} 和 {other.file} 中,触点「{ref.name}」的{_KIND_LABELS[kind]}"
-                    f"不同:{_where(first, x, kind)} 为「{shown(x.value(kind))}」,{_where(other, y, kind)} 为"
-                    f"「{shown(y.value(kind))}」;每个项目每个职能只能由一个文件提交,请删除多余的一份或统一结果",
+                    f"{first.unit}同时出现在 {first.file} 和 {other.file} 中，触点「{ref.name}」的{_KIND_LABELS[kind]}"
+                    f"不同：{_where(first, x, kind)} 为「{shown(x.value(kind))}」，{_where(other, y, kind)} 为"
+                    f"「{shown(y.value(kind))}」；每个项目每个职能只能由一个文件提交，请删除多余的一份或统一结果",
                     file=at.file))
             if len(diffs) > MAX_DIFFS_LISTED:
                 problems.append(Problem("error", first.sheet, None, f"{first.unit}在 {first.file} 和 {other.file} 中"
@@ -246,8 +246,8 @@ def _choose(found: dict[tuple[str, str], list[GroupSource]], refs: Reference,
         if all(t.filled for t in taken):
             outcome = f"采用 {'、'.join(dict.fromkeys(t.file for t in taken))} 中的填写"
         else:
-            outcome = f"各文件都没有填写,汇总表采用 {'、'.join(dict.fromkeys(t.file for t in taken))} 的"
-        problems.append(Problem("info", None, None, f"{g.unit}没有填写或只有「不适用」({sheets}),已忽略;{outcome}",
+            outcome = f"各文件都没有填写，汇总表采用 {'、'.join(dict.fromkeys(t.file for t in taken))} 的"
+        problems.append(Problem("info", None, None, f"{g.unit}没有填写或只有「不适用」（{sheets}），已忽略；{outcome}",
                                 file=file))
     return chosen
 
@@ -268,24 +268,24 @@ def _period(subs: list[_Submission], problems: list[Problem]) -> tuple[int | Non
     known = {p: v for p, v in periods.items() if None not in v}
     if not known:
         if subs:
-            problems.append(Problem("error", None, None, "无法确定汇总表的考核年度和季度:提交的文件中都没有「基本信息」"
-                                    "的年度、季度,文件名中也没有(如 2026Q1);请在文件中填写,或用 --year、--quarter 指定"))
+            problems.append(Problem("error", None, None, "无法确定汇总表的考核年度和季度：提交的文件中都没有「基本信息」"
+                                    "的年度、季度，文件名中也没有（如 2026Q1）；请在文件中填写，或用 --year、--quarter 指定"))
         return None, None
     year, quarter = _majority(known)
     others = [p.name for p, v in known.items() if v == (year, quarter)]
     for s in subs:
         value = periods[s.path]
         if None in value:
-            problems.append(Problem("info", None, None, f"未能确定本文件的考核期,按其他文件的{year}年第{quarter}季度合并",
+            problems.append(Problem("info", None, None, f"未能确定本文件的考核期，按其他文件的{year}年第{quarter}季度合并",
                                     file=s.file))
         elif value != (year, quarter):
             differs = "year" if value[0] != year else "quarter"
             cell = s.extras.info_cells.get(differs)  # None when the value came from the file name
             sheet = s.extras.info_sheet if cell else None
             source = "「基本信息」" if cell else "文件名"
-            problems.append(Problem("error", sheet, cell, f"考核期为{value[0]}年第{value[1]}季度(来自{source}),与其他文件"
-                                    f"的{year}年第{quarter}季度不一致({'、'.join(others[:MAX_NAMES_LISTED])});"
-                                    "只能汇总同一季度的检查表,请移走这个文件或改正它的年度、季度", file=s.file))
+            problems.append(Problem("error", sheet, cell, f"考核期为{value[0]}年第{value[1]}季度（来自{source}），与其他文件"
+                                    f"的{year}年第{quarter}季度不一致（{'、'.join(others[:MAX_NAMES_LISTED])}）；"
+                                    "只能汇总同一季度的检查表，请移走这个文件或改正它的年度、季度", file=s.file))
     return year, quarter
 
 
@@ -300,7 +300,7 @@ def _company(subs: list[_Submission], problems: list[Problem]) -> str | None:
         if keys[s.path] not in (None, key):
             cell = s.extras.info_cells.get("company")
             problems.append(Problem("error", s.extras.info_sheet if cell else None, cell,
-                                    f"公司名称为「{names[s.path]}」,与其他文件的「{company}」不一致;只能汇总同一公司的检查表,"
+                                    f"公司名称为「{names[s.path]}」，与其他文件的「{company}」不一致；只能汇总同一公司的检查表，"
                                     "请移走这个文件或改正「基本信息」中的公司名称", file=s.file))
     return company
 
@@ -346,7 +346,7 @@ def collect(
         subs.append(_Submission(path, checklist, extras))
     dupes = [name for name, n in Counter(s.file for s in subs).items() if n > 1]
     if dupes:  # messages name files by name: two of one name would be ambiguous
-        problems.append(Problem("warning", None, None, f"有多个同名文件({'、'.join(dupes)}),问题清单中请按路径区分"))
+        problems.append(Problem("warning", None, None, f"有多个同名文件（{'、'.join(dupes)}），问题清单中请按路径区分"))
 
     refs = Reference(catalog)
     found: dict[tuple[str, str], list[GroupSource]] = {}
@@ -370,7 +370,7 @@ def collect(
     roster = _roster(subs)
     problems += unfilled_projects(groups, roster)
     if subs and not projects and not any(p.level == "error" for p in problems):
-        problems.append(Problem("error", None, None, "提交的文件中没有任何项目列组,无法汇总"))
+        problems.append(Problem("error", None, None, "提交的文件中没有任何项目列组，无法汇总"))
     year_, quarter_ = _period(subs, problems)
     return Collected(
         files=[s.path for s in subs], company=_company(subs, problems), year=year_, quarter=quarter_,
@@ -394,6 +394,6 @@ def _report_missing(groups: dict[str, list[GroupSource]], refs: Reference, probl
         more = f" 等 {len(missing)} 个" if len(missing) > MAX_NAMES_LISTED else ""
         where = "触点目录" if refs.fixed else "其他文件"
         units = "、".join(g.unit for g in taken)
-        problems.append(Problem("warning", sheet, None, f"本表缺少 {len(missing)} 个触点:{names}{more}({where}中有);"
-                                f"汇总表中{units}的这些触点为空白,评分时按未完成计;如确实不适用,请填写「不适用」",
+        problems.append(Problem("warning", sheet, None, f"本表缺少 {len(missing)} 个触点：{names}{more}（{where}中有）；"
+                                f"汇总表中{units}的这些触点为空白，评分时按未完成计；如确实不适用，请填写「不适用」",
                                 file=file))

@@ -178,7 +178,7 @@ def canon(value: object, kind: str) -> object:
 
 
 def shown(value: object) -> str:
-    return "(空)" if blank(value) else display_value(value)
+    return "（空）" if blank(value) else display_value(value)
 
 
 def clean(value: object) -> object:

@@ -64,14 +64,14 @@ def _find_project(a: Assessment, name: str) -> str:
     for project in a.projects["project"]:
         if name_key(project) == wanted:
             return project
-    known = "、".join(a.projects["project"]) or "(无)"
-    raise KpiError(f"找不到项目「{name}」;本工作簿的项目有:{known}")
+    known = "、".join(a.projects["project"]) or "（无）"
+    raise KpiError(f"找不到项目「{name}」；本工作簿的项目有：{known}")
 
 
 def _find_function(name: str) -> str:
     function = function_of_label(name)
     if function is None:
-        raise KpiError(f"无法识别职能「{name}」;请写 {'、'.join(FUNCTIONS)} 之一")
+        raise KpiError(f"无法识别职能「{name}」；请写 {'、'.join(FUNCTIONS)} 之一")
     return function
 
 
@@ -96,7 +96,7 @@ def explain(a: Assessment, *, project: str | None = None, function: str | None =
     if f:
         row = a.functions.set_index("function").loc[f]
         mine = items[items["function"] == f]
-        return _pooled(f"{f}职能(含{COMPANY_GROUP})", mine, row["assessed"], row["score"], row["grade"], a)
+        return _pooled(f"{f}职能（含{COMPANY_GROUP}）", mine, row["assessed"], row["score"], row["grade"], a)
     row = a.projects.set_index("project").loc[p]
     mine = items[(items["group"] == p) & ~items["is_company"].astype(bool)]
     if a.rules.scoring.project_aggregation == "function_weights":
@@ -130,7 +130,7 @@ def _pooled(title: str, mine: pd.DataFrame, assessed: bool, score: object, grade
     total = sum((c for c in mine["contribution"] if c is not None), Fraction(0)) if total_w else None
     _agree(total, score, title)
     return Explanation(title, bool(assessed), score if assessed else None, grade if assessed else None,
-                       "合并计算:100 × Σ(权重×完成度) ÷ Σ权重", mine, total)
+                       "合并计算：100 × Σ（权重×完成度） ÷ Σ权重", mine, total)
 
 
 def _weighted(title: str, mine: pd.DataFrame, row: pd.Series, a: Assessment) -> Explanation:
@@ -150,7 +150,7 @@ def _weighted(title: str, mine: pd.DataFrame, row: pd.Series, a: Assessment) -> 
     _agree(total, row["score"], title)
     return Explanation(title, bool(row["assessed"]), row["score"] if row["assessed"] else None,
                        row["grade"] if row["assessed"] else None,
-                       "按职能权重:Σ 职能权重 × 职能得分 ÷ Σ 职能权重", mine, total)
+                       "按职能权重：Σ 职能权重 × 职能得分 ÷ Σ 职能权重", mine, total)
 
 
 def _agree(total: Fraction | None, score: object, title: str) -> None:

@@ -196,7 +196,7 @@ def read_roster(grid: Grid) -> tuple[pd.DataFrame, list[Problem]]:
             header = r, labels["单位"], labels.get("职能", labels.get("岗位")), labels["姓名"]
             break
     if header is None:
-        problems.append(Problem("warning", grid.name, None, "人员名单没有找到「单位」「职能」「姓名」表头,已忽略"))
+        problems.append(Problem("warning", grid.name, None, "人员名单没有找到「单位」「职能」「姓名」表头，已忽略"))
         return pd.DataFrame(columns=ROSTER_COLUMNS), problems
     r0, unit_col, role_col, name_col = header
     rows = []
@@ -207,14 +207,14 @@ def read_roster(grid: Grid) -> tuple[pd.DataFrame, list[Problem]]:
             continue
         cell = f"{column_letter(role_col)}{r + 1}"
         if not (unit and role and name):
-            problems.append(Problem("warning", grid.name, f"A{r + 1}", "人员名单这一行的 单位、职能、姓名 不全,已跳过"))
+            problems.append(Problem("warning", grid.name, f"A{r + 1}", "人员名单这一行的 单位、职能、姓名 不全，已跳过"))
             continue
         if normalize(role) in ("项目总监", "总监"):
             function, role_name = None, DIRECTOR_ROLE
         else:
             function = function_of_label(role)
             if function is None:
-                problems.append(Problem("warning", grid.name, cell, f"职能「{role}」无法识别,已跳过;"
+                problems.append(Problem("warning", grid.name, cell, f"职能「{role}」无法识别，已跳过；"
                                         "请填写 营销、研发、工程、客服、物业 或 项目总监"))
                 continue
             role_name = "职能负责人" if normalize(unit) == COMPANY_GROUP else "职能经理"

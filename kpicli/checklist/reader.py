@@ -58,10 +58,10 @@ def read_checklist(
     function_sheets, problems = classify_sheets(raw.sheet_names, raw.hidden_sheets)
     if not function_sheets:
         shown = raw.sheet_names[:20]
-        found = "、".join(shown) + (f" 等共 {len(raw.sheet_names)} 张" if len(raw.sheet_names) > 20 else "") or "(无)"
+        found = "、".join(shown) + (f" 等共 {len(raw.sheet_names)} 张" if len(raw.sheet_names) > 20 else "") or "（无）"
         expected = "、".join(FUNCTION_SHEETS[f] for f in FUNCTIONS)
-        raise InputError(f"{path.name} 不是客户触点分级管理检查表:没有任何职能工作表。\n"
-                         f"  找到的工作表:{found}\n  应有的工作表(名称含职能即可):{expected}")
+        raise InputError(f"{path.name} 不是客户触点分级管理检查表：没有任何职能工作表。\n"
+                         f"  找到的工作表：{found}\n  应有的工作表（名称含职能即可）：{expected}")
     frames = []
     for function in FUNCTIONS:
         if function in function_sheets:
@@ -136,7 +136,7 @@ def _apply_period_options(period: Period, path: Path, company: str | None, year:
         if current is not None and current != option:
             label = _LABELS[key]
             problems.append(Problem("warning", INFO_SHEET, None,
-                                    f"{label}:基本信息中为「{current}」,命令行指定为「{option}」,采用命令行的值"))
+                                    f"{label}：基本信息中为「{current}」，命令行指定为「{option}」，采用命令行的值"))
         setattr(period, key, option)
     if period.year is None or period.quarter is None:
         guessed = period_from_filename(path.stem)
@@ -145,6 +145,6 @@ def _apply_period_options(period: Period, path: Path, company: str | None, year:
             period.quarter = period.quarter or guessed[1]
             period.source = period.source or "文件名"
     if period.year is None or period.quarter is None:
-        problems.append(Problem("warning", None, None, "未能确定考核年度/季度:请在「基本信息」表填写 年度、季度,"
+        problems.append(Problem("warning", None, None, "未能确定考核年度/季度：请在「基本信息」表填写 年度、季度，"
                                 "或用 --year/--quarter 指定"))
     return problems

@@ -24,10 +24,10 @@ def load_roster(path: Path) -> tuple[pd.DataFrame, list[str]]:
         if roster.empty and any(p.cell is None for p in problems):
             continue  # no 单位/职能/姓名 header on this sheet
         if roster.empty:
-            raise KpiError(f"{path.name} 的「{name}」表没有任何人员(每行需填写 单位、职能、姓名)")
-        warnings = [f"{name}!{p.cell}:{p.message}" if p.cell else p.message for p in problems]
+            raise KpiError(f"{path.name} 的「{name}」表没有任何人员（每行需填写 单位、职能、姓名）")
+        warnings = [f"{name}!{p.cell}：{p.message}" if p.cell else p.message for p in problems]
         return roster, warnings
-    raise KpiError(f"在 {path.name} 中没有找到人员名单:需要一张名为「{ROSTER_SHEET}」的工作表,"
+    raise KpiError(f"在 {path.name} 中没有找到人员名单：需要一张名为「{ROSTER_SHEET}」的工作表，"
                    "或一张表头含 单位、职能、姓名 的工作表")
 
 

@@ -85,10 +85,10 @@ def _count_problems(frame: pd.DataFrame, rules: Rules) -> list[Problem]:
     blank_level = "error" if rules.scoring.blank == "error" else "warning"
     ignored_self = frame["self_value"].notna() & frame["counted"].eq(BLANK)
     texts = {
-        SELF: ("warning", "未经城市公司检查,采用自查结果"),
-        "ignored": ("warning", "城市公司未检查;按规则(self_check_fallback = false)自查结果不计入,按未完成计"),
-        BLANK: (blank_level, "未填写检查结果,规则要求每项必填(blank = \"error\"),请补填"
-                if blank_level == "error" else "未填写,按未完成计"),
+        SELF: ("warning", "未经城市公司检查，采用自查结果"),
+        "ignored": ("warning", "城市公司未检查；按规则（self_check_fallback = false）自查结果不计入，按未完成计"),
+        BLANK: (blank_level, "未填写检查结果，规则要求每项必填（blank = \"error\"），请补填"
+                if blank_level == "error" else "未填写，按未完成计"),
     }
     view = pd.DataFrame({
         "sheet": frame["sheet"], "counted": frame["counted"].where(~ignored_self, "ignored"), "group": frame["group"], "name": frame["name"],

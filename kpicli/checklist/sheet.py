@@ -89,7 +89,7 @@ def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]
         None,
     )
     if header_row is None:
-        problems.append(Problem("error", sheet, None, f"前 {HEADER_SEARCH_ROWS} 行中找不到「触点名称」表头;"
+        problems.append(Problem("error", sheet, None, f"前 {HEADER_SEARCH_ROWS} 行中找不到「触点名称」表头；"
                                 "请确认表头行有一个单元格写着「触点名称」"))
         return None, problems
     layout = Layout(sheet=sheet, function=function, header_row=header_row)
@@ -106,13 +106,13 @@ def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]
             if head_key in ITEM_COLUMNS:
                 layout.item_cols.setdefault(ITEM_COLUMNS[head_key], c)
             elif head_key:
-                problems.append(Problem("info", sheet, head_cell, f"「{clean_label(head)}」列不是已知的检查表列,"
-                                        "已忽略;如果它是项目,请在下一行填写 自查、检查 子表头"))
+                problems.append(Problem("info", sheet, head_cell, f"「{clean_label(head)}」列不是已知的检查表列，"
+                                        "已忽略；如果它是项目，请在下一行填写 自查、检查 子表头"))
             continue
         if head_key and head_key not in ITEM_COLUMNS:
             name = group_label(head)
             if normalize(name) in seen:
-                problems.append(Problem("error", sheet, head_cell, f"项目「{name}」在本表出现了两次;"
+                problems.append(Problem("error", sheet, head_cell, f"项目「{name}」在本表出现了两次；"
                                         "请合并为一组列或改名"))
                 current = Group(name=name, header_col=c)  # swallows the duplicate's columns, not kept
                 continue
@@ -120,15 +120,15 @@ def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]
             seen[normalize(name)] = current
             layout.groups.append(current)
         elif current is None:
-            problems.append(Problem("error", sheet, sub_cell, f"「{clean_label(sub)}」列上方没有项目名称;"
-                                    f"请在第 {header_row + 1} 行填写项目名称(或合并单元格)"))
+            problems.append(Problem("error", sheet, sub_cell, f"「{clean_label(sub)}」列上方没有项目名称；"
+                                    f"请在第 {header_row + 1} 行填写项目名称（或合并单元格）"))
             continue
         slot = f"{kind}_col"
         if getattr(current, slot) is not None:
             if kind == "remark":
                 continue
             label = "检查" if kind == "check" else "自查"
-            problems.append(Problem("error", sheet, sub_cell, f"项目「{current.name}」有两列「{label}」;"
+            problems.append(Problem("error", sheet, sub_cell, f"项目「{current.name}」有两列「{label}」；"
                                     "每个项目只能有一列自查和一列检查"))
             continue
         setattr(current, slot, c)
@@ -136,13 +136,13 @@ def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]
         if g.self_col is None and g.check_col is None:
             layout.groups.remove(g)
             problems.append(Problem("info", sheet, f"{column_letter(g.header_col)}{header_row + 1}",
-                                    f"「{g.name}」只有备注列,没有自查或检查列,已忽略"))
+                                    f"「{g.name}」只有备注列，没有自查或检查列，已忽略"))
     if "level" not in layout.item_cols and "points" not in layout.item_cols:
-        problems.append(Problem("error", sheet, f"A{header_row + 1}", "缺少「触点等级」列(或「分值」列);"
+        problems.append(Problem("error", sheet, f"A{header_row + 1}", "缺少「触点等级」列（或「分值」列）；"
                                 "请在表头行加一列「触点等级」并填写 一级/二级/三级"))
     if not layout.groups:
-        problems.append(Problem("error", sheet, f"A{sub_row + 1}", f"没有找到项目列组:第 {sub_row + 1} 行应在"
-                                "每个项目下写「自查」「检查」(可加「备注」)"))
+        problems.append(Problem("error", sheet, f"A{sub_row + 1}", f"没有找到项目列组：第 {sub_row + 1} 行应在"
+                                "每个项目下写「自查」「检查」（可加「备注」）"))
     return layout, problems
 
 
@@ -182,7 +182,7 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     is_summary = _summary_rows(values[:, list(cols.values())])
     for row in rows[name_blank & has_result & ~is_summary]:
         problems.append(Problem("error", sheet, f"{column_letter(cols['name'])}{row}",
-                                "这一行填了检查结果,但没有触点名称;请补上触点名称,或清空这一行的结果"))
+                                "这一行填了检查结果，但没有触点名称；请补上触点名称，或清空这一行的结果"))
     # Stage: fill down the stage column (often merged vertically); without one, stage-label rows set it.
     if "stage" in cols:
         stage = pd.Series(values[:, cols["stage"]]).ffill()
@@ -303,21 +303,21 @@ def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
         bad = items["points"].notna() & (points.isna() | points.map(lambda d: d is not None and d < 0))
         for row, raw in items.loc[bad, ["row", "points"]].itertuples(index=False):
             problems.append(Problem("error", sheet, f"{letter}{row}",
-                                    f"分值「{display_value(raw)}」无效:分值必须是不小于 0 的数字"))
+                                    f"分值「{display_value(raw)}」无效：分值必须是不小于 0 的数字"))
         items["points"] = points.where(~bad, None)
     has_points = items["points"].map(lambda d: d is not None and d > 0) if points is not None else False
     missing = raw_levels.isna() & ~has_points
     raw_col = layout.item_cols.get("level")
     for row in items.loc[missing, "row"] if missing.any() else ():
         where = f"{column_letter(raw_col)}{row}" if raw_col is not None else f"{column_letter(cols['points'])}{row}"
-        problems.append(Problem("error", sheet, where, "触点等级为空或无法识别;请填写 一级、二级 或 三级"
-                                "(也可写 1/2/3、A/B/C、关键/重要/一般)"))
+        problems.append(Problem("error", sheet, where, "触点等级为空或无法识别；请填写 一级、二级 或 三级"
+                                "（也可写 1/2/3、A/B/C、关键/重要/一般）"))
     if "item_id" in cols:
         ids = items["item_id"].dropna().map(normalize)
         letter = column_letter(cols["item_id"])
         repeated = ids[ids.duplicated()].index
         for row in items.loc[repeated, "row"] if len(repeated) else ():
-            problems.append(Problem("error", sheet, f"{letter}{row}", "触点编号与本表前面的行重复;触点编号在一张表内必须唯一"))
+            problems.append(Problem("error", sheet, f"{letter}{row}", "触点编号与本表前面的行重复；触点编号在一张表内必须唯一"))
     return problems
 
 
@@ -350,12 +350,12 @@ def unknown_value_message(value: object, kind: str = "check") -> str:
         return (f"这个{what}单元格是公式{formula}，但文件里没有保存它的计算结果（保存文件的程序没有计算公式），"
                 "kpicli 不会把它当作空白；请在 Excel/WPS 中打开并保存后再评分")
     if isinstance(value, ExcelError):
-        return (f"单元格是 Excel 错误值「{shown}」(公式出错);请改为 完成、部分完成、未完成 或 不适用,"
+        return (f"单元格是 Excel 错误值「{shown}」（公式出错）；请改为 完成、部分完成、未完成 或 不适用，"
                 "或修正公式")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (f"「{shown}」不是有效的{what}:数字只能是 0 到 1 之间的比例(如 0.85),或写成百分比(如 85%);"
+        return (f"「{shown}」不是有效的{what}：数字只能是 0 到 1 之间的比例（如 0.85），或写成百分比（如 85%）；"
                 "也可填 完成、部分完成、未完成、不适用")
-    return f"「{shown}」不是有效的{what};请填写 完成、部分完成、未完成 或 不适用(也可填 0~1 的比例或百分比)"
+    return f"「{shown}」不是有效的{what}；请填写 完成、部分完成、未完成 或 不适用（也可填 0~1 的比例或百分比）"
 
 
 def display_value(value: object) -> str:

@@ -28,14 +28,14 @@ def classify_sheets(names: list[str], hidden: set[str] | frozenset[str] = frozen
     for name in names:
         functions = function_of_sheet(name)
         if len(functions) > 1:
-            problems.append(Problem("error", name, None, f"工作表名同时含有多个职能({'、'.join(functions)}),"
-                                    "无法判断属于哪个职能;请改名,如「营销篇」"))
+            problems.append(Problem("error", name, None, f"工作表名同时含有多个职能（{'、'.join(functions)}），"
+                                    "无法判断属于哪个职能；请改名，如「营销篇」"))
         elif functions:
             f = functions[0]
             if f in found:
                 pair = f"{sheet_label(found[f], hidden)}和{sheet_label(name, hidden)}"
                 hint = UNHIDE if {found[f], name} & set(hidden) else ""
-                problems.append(Problem("error", name, None, f"职能「{f}」有两张工作表({pair});"
+                problems.append(Problem("error", name, None, f"职能「{f}」有两张工作表（{pair}）；"
                                         f"请合并为一张或删除多余的一张{hint}"))
             else:
                 found[f] = name

@@ -1,5 +1,5 @@
 """kpicli annual: one company's quarterly workbooks of one year → the annual cap list, per person; or the scorecards
-of one year (monthly or quarterly forms, the year-end form, 民主评议) → each person's 年度总得分."""
+of one year （monthly or quarterly forms, the year-end form, 民主评议） → each person's 年度总得分."""
 
 from __future__ import annotations
 
@@ -32,13 +32,13 @@ def annual(
     force: ForceOpt = False,
     allow_blank: AllowBlankOpt = False,
 ) -> int:
-    """年度汇总:每个职能、项目的四个季度得分和等级、年度绩效是否封顶及原因、全年奖惩,以及每个人是否封顶。
+    """年度汇总：每个职能、项目的四个季度得分和等级、年度绩效是否封顶及原因、全年奖惩，以及每个人是否封顶。
 
-    连续两个季度或全年累计三个季度为 B- 及以下的职能/项目,相关被考核人员年度绩效不得高于 B-(数字以规则文件为准)。
+    连续两个季度或全年累计三个季度为 B- 及以下的职能/项目，相关被考核人员年度绩效不得高于 B-（数字以规则文件为准）。
 
     绩效考核表（由表头识别）：每人 年度总得分 = 月度（季度）平均 × 30% + 年终考核 × 65% + 民主评议 × 5%（权重以规则文件为准），以及等级、绩效系数、奖金和排名；缺少年终考核、平时考核或民主评议的人列出原因，不计算。
 
-    示例:kpicli annual 2026Q1_客户触点检查表.xlsx 2026Q2_客户触点检查表.xlsx 2026Q3_客户触点检查表.xlsx 2026Q4_客户触点检查表.xlsx -o 2026年度汇总.xlsx
+    示例：kpicli annual 2026Q1_客户触点检查表.xlsx 2026Q2_客户触点检查表.xlsx 2026Q3_客户触点检查表.xlsx 2026Q4_客户触点检查表.xlsx -o 2026年度汇总.xlsx
 
     示例：kpicli annual 2026年01月_客服部绩效考核表.xlsx 2026年02月_客服部绩效考核表.xlsx 2026年03月_客服部绩效考核表.xlsx 2026年度_客服部年终考核表.xlsx -o 2026年度绩效汇总.xlsx
     """
@@ -64,7 +64,7 @@ def annual(
         out = console()
         print_annual(result, out)
         if written is not None:
-            out.print(f"年度汇总已写入:{written}", style="bold green")
+            out.print(f"年度汇总已写入：{written}", style="bold green")
     return 0
 
 

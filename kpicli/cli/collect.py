@@ -10,11 +10,11 @@ import typer
 from kpicli.cli.common import EXIT_DATA, EXIT_USAGE, ChineseCommand, CompanyOpt, ForceOpt, QuarterOpt, YearOpt, app
 
 PathsArg = Annotated[list[Path], typer.Argument(
-    help="各项目提交的检查表工作簿,或放有这些工作簿的文件夹(可以给多个)", metavar="文件或文件夹…",
+    help="各项目提交的检查表工作簿，或放有这些工作簿的文件夹（可以给多个）", metavar="文件或文件夹…",
     show_default=False)]
-OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="汇总后的公司检查表(.xlsx)", show_default=False)]
+OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="汇总后的公司检查表（.xlsx）", show_default=False)]
 CatalogOpt = Annotated[Path | None, typer.Option(
-    "--catalog", help="按这份触点目录汇总(默认:各文件中出现的全部触点)", show_default=False)]
+    "--catalog", help="按这份触点目录汇总（默认：各文件中出现的全部触点）", show_default=False)]
 
 
 @app.command(cls=ChineseCommand)
@@ -27,12 +27,12 @@ def collect(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
 ) -> int:
-    """汇总各项目提交的检查表:合并成一份公司检查表,之后可直接 kpicli score。
+    """汇总各项目提交的检查表：合并成一份公司检查表，之后可直接 kpicli score。
 
-    触点按触点编号对应,没有编号时按触点名称对应;同一项目同一职能只能由一个文件提交,两份结果不同是错误。
-    有错误时不写文件(退出码 1);缺少或多出的触点、重复提交等只作警告。
+    触点按触点编号对应，没有编号时按触点名称对应；同一项目同一职能只能由一个文件提交，两份结果不同是错误。
+    有错误时不写文件（退出码 1）；缺少或多出的触点、重复提交等只作警告。
 
-    示例:kpicli collect 三月提交/ -o 2026Q1_客户触点检查表.xlsx
+    示例：kpicli collect 三月提交/ -o 2026Q1_客户触点检查表.xlsx
     """
     from kpicli import api
     from kpicli.cli.inputs import print_skipped, progress
@@ -45,18 +45,18 @@ def collect(
     print_skipped(done.skipped, out)
     print_problems(collected.problems, out, empty="没有发现问题。", advice=False)
     if written is None:
-        out.print("有错误,未写入汇总表。请修正上面的错误(或移走有问题的文件)后重新汇总。", style="bold red",
+        out.print("有错误，未写入汇总表。请修正上面的错误（或移走有问题的文件）后重新汇总。", style="bold red",
                   markup=False)
         return EXIT_USAGE if collected.unreadable else EXIT_DATA
     period = f"{collected.year}年第{collected.quarter}季度"
-    company_name = collected.company or "(未填写公司名称)"
-    company_group = ",另有城市公司列组" if collected.has_company_group else ""
-    out.print(f"已汇总 {len(collected.files)} 个文件:{company_name} {period},{len(collected.projects)} 个项目"
-              f"{company_group},{collected.n_items} 个触点。", markup=False)
+    company_name = collected.company or "（未填写公司名称）"
+    company_group = "，另有城市公司列组" if collected.has_company_group else ""
+    out.print(f"已汇总 {len(collected.files)} 个文件：{company_name} {period}，{len(collected.projects)} 个项目"
+              f"{company_group}，{collected.n_items} 个触点。", markup=False)
     if collected.blanks:
-        out.print(f"有 {collected.blanks} 处自查和检查都为空白,评分时按未完成计(可在汇总表中补填检查结果)。",
+        out.print(f"有 {collected.blanks} 处自查和检查都为空白，评分时按未完成计（可在汇总表中补填检查结果）。",
                   style="yellow", markup=False)
-    out.print(f"汇总表已写入:{written}", style="bold green", markup=False)
+    out.print(f"汇总表已写入：{written}", style="bold green", markup=False)
     shown = f'"{written}"' if " " in str(written) else str(written)
-    out.print(f"下一步:kpicli score {shown}", markup=False)
+    out.print(f"下一步：kpicli score {shown}", markup=False)
     return 0

@@ -52,18 +52,18 @@ class ChineseGroup(ChineseGroupBase):
         except click_errors.NoArgsIsHelpError:
             code = 0  # the help has been printed already
         except click_errors.ClickException as exc:
-            typer.echo(f"错误:{usage_message(exc)}", err=True)
+            typer.echo(f"错误：{usage_message(exc)}", err=True)
             typer.echo("运行 kpicli -h 或 kpicli 命令 -h 查看用法。", err=True)
             code = EXIT_USAGE
         except KpiError as exc:
             if STATE["debug"]:
                 traceback.print_exc()
-            typer.echo(f"错误:{exc.message}", err=True)
+            typer.echo(f"错误：{exc.message}", err=True)
             code = exc.exit_code
         except Exception as exc:  # a bug must still not show a traceback
             if STATE["debug"]:
                 traceback.print_exc()
-            typer.echo(f"kpicli 内部错误({type(exc).__name__}):{exc}", err=True)
+            typer.echo(f"kpicli 内部错误（{type(exc).__name__}）：{exc}", err=True)
             typer.echo("请加 --debug 重新运行并把输出反馈给维护者。", err=True)
             code = EXIT_USAGE
         if standalone_mode:
@@ -85,11 +85,11 @@ app = typer.Typer(
 
 FileArg = Annotated[Path, typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm）", metavar="文件", show_default=False)]
 FilesArg = Annotated[list[Path], typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm），可以给多个，或给文件夹（一个文件夹的绩效考核表作为一组评分）", metavar="文件…", show_default=False)]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式:table(表格)或 json")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件 kpicli.toml(默认:工作簿所在文件夹中的 kpicli.toml,没有则用内置规则)", show_default=False)]
-YearOpt = Annotated[int | None, typer.Option("--year", help="考核年度(覆盖「基本信息」和文件名)", show_default=False)]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件 kpicli.toml（默认：工作簿所在文件夹中的 kpicli.toml，没有则用内置规则）", show_default=False)]
+YearOpt = Annotated[int | None, typer.Option("--year", help="考核年度（覆盖「基本信息」和文件名）", show_default=False)]
 QuarterOpt = Annotated[int | None, typer.Option("--quarter", min=1, max=4, help="考核季度 1–4", show_default=False)]
-CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称(覆盖「基本信息」)", show_default=False)]
+CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称（覆盖「基本信息」）", show_default=False)]
 AllowBlankOpt = Annotated[bool, typer.Option("--allow-blank", help="项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的同名文件")]
 
@@ -119,7 +119,7 @@ def _debug_log(debug: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 错误信息(供排查)")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 错误信息（供排查）")] = False,
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="显示版本号")] = False,
 ) -> None:
@@ -127,13 +127,13 @@ def main_options(
     STATE["debug"] = debug
     _debug_log(debug)
     if ctx.invoked_subcommand is None:
-        raise ChineseUsageError("缺少命令:例如 kpicli check 文件.xlsx", ctx)
+        raise ChineseUsageError("缺少命令：例如 kpicli check 文件.xlsx", ctx)
 
 
 def check_format(fmt: str) -> str:
     """--format's value, refused in Chinese unless table or json."""
     if fmt not in FORMATS:
-        raise KpiError(f"--format 只能是 table 或 json,而不是「{fmt}」")
+        raise KpiError(f"--format 只能是 table 或 json，而不是「{fmt}」")
     return fmt
 
 

@@ -36,7 +36,7 @@ HELP_TEXTS = {
     "OPTIONS_PANEL_TITLE": "选项",
     "COMMANDS_PANEL_TITLE": "命令",
     "ERRORS_PANEL_TITLE": "错误",
-    "DEFAULT_STRING": "[默认:{}]",
+    "DEFAULT_STRING": "[默认：{}]",
     "REQUIRED_LONG_STRING": "[必填]",
 }
 
@@ -82,7 +82,7 @@ def _expected(param: Any) -> str:
         low, high = getattr(info, "min", None), getattr(info, "max", None)
         if low is not None and high is not None:
             return f"应为 {low}–{high} 之间的整数"
-        return "应为整数" + (f",不小于 {low}" if low is not None else "") + (f",不大于 {high}" if high is not None else "")
+        return "应为整数" + (f"，不小于 {low}" if low is not None else "") + (f"，不大于 {high}" if high is not None else "")
     if leaf is float:
         return "应为数字"
     if leaf is bool:
@@ -102,26 +102,26 @@ def usage_message(exc: click_errors.ClickException) -> str:
     if isinstance(exc, click_errors.NoSuchOption):
         text = f"没有选项 {exc.option_name}"
         if exc.possibilities:
-            text += f"(是不是想用 {'、'.join(sorted(exc.possibilities))}?)"
+            text += f"（是不是想用 {'、'.join(sorted(exc.possibilities))}?）"
         return text
     if isinstance(exc, click_errors.MissingParameter):
         param = exc.param
         kind = exc.param_type or getattr(param, "param_type_name", None)
         if kind == "argument":
-            return f"缺少参数 {_hint(exc)}(例如工作簿文件名)"
+            return f"缺少参数 {_hint(exc)}（例如工作簿文件名）"
         return f"缺少必填选项 {_hint(exc)}"
     if isinstance(exc, ChineseBadParameter):
-        return f"{_hint(exc)} 的取值无效:{exc.message}"
+        return f"{_hint(exc)} 的取值无效：{exc.message}"
     if isinstance(exc, click_errors.BadParameter):
-        return f"{_hint(exc)} 的取值无效:{_expected(exc.param)}"
+        return f"{_hint(exc)} 的取值无效：{_expected(exc.param)}"
     if isinstance(exc, click_errors.BadOptionUsage):
         option = _option(exc, exc.option_name)
         if option is not None and getattr(option, "is_flag", False):
-            return f"选项 {exc.option_name} 是开关,不带取值(去掉 = 及其后的内容)"
+            return f"选项 {exc.option_name} 是开关，不带取值（去掉 = 及其后的内容）"
         return f"选项 {exc.option_name} 后面缺少取值"
     if isinstance(exc, click_errors.BadArgumentUsage):
         return "参数的个数不对"
-    return f"用法错误:{exc.format_message()}"
+    return f"用法错误：{exc.format_message()}"
 
 
 # --- help in Chinese ----------------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ _TYPE_LABELS: dict[Any, str | None] = {Path: "路径", str: "文本", int: "整�
 
 
 def chinese_type_labels(command: Any, ctx: Any) -> None:
-    """The help's type column in Chinese (<路径>, <整数 1–4> …) instead of typer's <path>, <int range> [1<=x<=4];
+    """The help's type column in Chinese （<路径>, <整数 1–4> …） instead of typer's <path>, <int range> [1<=x<=4];
     flags show none. typer asks each parameter for its label (display_type_rich), so each gets its own answer."""
     for param in command.get_params(ctx):
         descriptor = getattr(param, "type_descriptor", None)
@@ -257,7 +257,7 @@ class ChineseParts:
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = [p.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
                   for p in self.collect_usage_pieces(ctx)]  # type: ignore[attr-defined]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法: ")
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法： ")
 
 
 class ChineseCommand(ChineseParts, TyperCommand):
@@ -265,7 +265,7 @@ class ChineseCommand(ChineseParts, TyperCommand):
         ctx.allow_extra_args = True  # extra arguments are kept, then refused here in Chinese
         rest = super().parse_args(ctx, args)
         if ctx.args:
-            raise ChineseUsageError(f"多余的参数:{' '.join(ctx.args)}", ctx)
+            raise ChineseUsageError(f"多余的参数：{' '.join(ctx.args)}", ctx)
         return rest
 
 
@@ -276,6 +276,6 @@ class ChineseGroupBase(ChineseParts, TyperGroup):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
             close = difflib.get_close_matches(name, self.list_commands(ctx))
-            raise ChineseUsageError(f"没有这个命令:{name}" + (f"(是不是想用 {'、'.join(close)}?)" if close else ""),
+            raise ChineseUsageError(f"没有这个命令：{name}" + (f"（是不是想用 {'、'.join(close)}?）" if close else ""),
                                     ctx)
         return super().resolve_command(ctx, args)

@@ -28,7 +28,7 @@ from kpicli.cli.common import (
 def explain(
     file: FileArg,
     project: Annotated[str | None, typer.Option("--project", "-p", help="项目名称", show_default=False)] = None,
-    function: Annotated[str | None, typer.Option("--function", help="职能:营销、研发、工程、客服、物业", show_default=False)] = None,
+    function: Annotated[str | None, typer.Option("--function", help="职能：营销、研发、工程、客服、物业", show_default=False)] = None,
     person: Annotated[str | None, typer.Option("--person", help="绩效考核表：要解释的人的姓名", show_default=False)] = None,
     department: Annotated[str | None, typer.Option("--department", help="绩效考核表：部门（不同部门有同名的人时才需要）", show_default=False)] = None,
     fmt: FormatOpt = "table",

@@ -63,7 +63,7 @@ def print_skipped(skipped: list[tuple[Path, str]], out: Any = None) -> None:
 
     out = out or console(stderr=True)
     for path, reason in skipped:
-        out.print(f"已跳过 {path.name}:{reason}", style="dim", markup=False)
+        out.print(f"已跳过 {path.name}：{reason}", style="dim", markup=False)
 
 
 GROUP_NAMES_SHOWN = 5
@@ -160,12 +160,12 @@ def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
         codes.append(EXIT_DATA if result.has_errors else 0)
     parts = [f"共检查 {len(inputs.files)} 个文件"]
     if with_errors:
-        parts.append(f"{len(with_errors)} 个有错误({'、'.join(with_errors)})")
+        parts.append(f"{len(with_errors)} 个有错误（{'、'.join(with_errors)}）")
     if unreadable:
-        parts.append(f"{len(unreadable)} 个无法读取({'、'.join(unreadable)})")
+        parts.append(f"{len(unreadable)} 个无法读取（{'、'.join(unreadable)}）")
     if not with_errors and not unreadable:
         parts.append("都没有错误")
-    out.print(",".join(parts) + "。", style="bold", markup=False)
+    out.print("，".join(parts) + "。", style="bold", markup=False)
     return combined_exit(codes)
 
 
@@ -230,7 +230,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
         else:
             result, target, copy = outcome.value
             print_result(result, out)
-            out.print(f"结果已写入:{target}", style="bold green", markup=False)
+            out.print(f"结果已写入：{target}", style="bold green", markup=False)
             if per_person is not None:
                 out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09",
                           style="bold green", markup=False)
@@ -240,5 +240,5 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
     if fmt == "json":
         _print_json(seen, entries)
     else:
-        out.print(f"共 {len(inputs.files)} 个文件,写出 {len(written)} 个结果工作簿。", style="bold", markup=False)
+        out.print(f"共 {len(inputs.files)} 个文件，写出 {len(written)} 个结果工作簿。", style="bold", markup=False)
     return combined_exit(codes)

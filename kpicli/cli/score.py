@@ -32,7 +32,7 @@ def score(
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     force: ForceOpt = False,
-    in_place: Annotated[bool, typer.Option("--in-place", help="把结果表直接写进输入工作簿(会先在旁边生成带时间戳的备份)")] = False,
+    in_place: Annotated[bool, typer.Option("--in-place", help="把结果表直接写进输入工作簿（会先在旁边生成带时间戳的备份）")] = False,
     year: YearOpt = None,
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
@@ -66,7 +66,7 @@ def score(
     else:
         out = console()
         print_result(result, out)
-        out.print(f"结果已写入:{written}", style="bold green")
+        out.print(f"结果已写入：{written}", style="bold green")
         if per_person is not None:
             out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09", style="bold green",
                       markup=False)

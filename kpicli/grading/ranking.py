@@ -78,7 +78,7 @@ def reward_reason(score: Decimal | None, rank: object, amount: Decimal, rules: R
     if amount < 0:
         return f"得分低于 {r.penalty_threshold}"
     if rank == 1:
-        return f"排名第一,但得分未高于 {r.reward_threshold}"
+        return f"排名第一，但得分未高于 {r.reward_threshold}"
     return ""
 
 

@@ -96,7 +96,7 @@ def expand_inputs(
             else:
                 add(path)
         else:
-            raise InputError(f"文件不存在:{path},请检查路径和文件名是否正确。")
+            raise InputError(f"文件不存在：{path}，请检查路径和文件名是否正确。")
     for path in explicit_locks:
         if result.files:
             result.skipped.append((path, _lock_reason(path.name) or ""))
@@ -110,14 +110,14 @@ def _folder_workbooks(folder: Path, kinds: frozenset[str], result: Inputs) -> li
     try:
         entries = sorted(folder.iterdir(), key=lambda p: _natural_key(p.name))
     except OSError as exc:
-        raise InputError(f"无法读取文件夹 {folder}:{exc.strerror or exc}") from exc
+        raise InputError(f"无法读取文件夹 {folder}：{exc.strerror or exc}") from exc
     for entry in entries:
         suffix = entry.suffix.lower()
         if entry.is_dir():
             continue
         if suffix not in WORKBOOK_SUFFIXES:
             if suffix in OTHER_SHEET_SUFFIXES and not _lock_reason(entry.name):
-                result.skipped.append((entry, "不是 .xlsx/.xlsm 工作簿;如需读取请用 Excel/WPS 另存为 .xlsx"))
+                result.skipped.append((entry, "不是 .xlsx/.xlsm 工作簿；如需读取请用 Excel/WPS 另存为 .xlsx"))
             continue
         reason = _lock_reason(entry.name) or _result_reason(entry, kinds)
         if reason:
@@ -128,9 +128,9 @@ def _folder_workbooks(folder: Path, kinds: frozenset[str], result: Inputs) -> li
 
 
 def _empty_folder_message(folder: Path, skipped: list[tuple[Path, str]]) -> str:
-    text = (f"{folder.name or folder}:这是一个文件夹,不是工作簿,而且其中没有可读取的检查表工作簿(.xlsx / .xlsm)。"
-            "请指定工作簿文件,或放有检查表的文件夹。")
+    text = (f"{folder.name or folder}：这是一个文件夹，不是工作簿，而且其中没有可读取的检查表工作簿（.xlsx / .xlsm）。"
+            "请指定工作簿文件，或放有检查表的文件夹。")
     passed = [p.name for p, _ in skipped if p.parent == folder]
     if passed:
-        text += f"\n  已跳过:{'、'.join(passed)}"
+        text += f"\n  已跳过：{'、'.join(passed)}"
     return text

@@ -141,9 +141,9 @@ def scan_sheets(path: Path, sheets: set[str] | None = None) -> dict[str, SheetSc
             scan = _scan_part(archive, part)
             if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
                 raise InputError(
-                    f"{path.name}:工作表「{name}」的使用范围为 {scan.rows} 行 × {scan.cols} 列,超过 kpicli 的上限"
-                    f"({MAX_ROWS} 行、{MAX_COLS} 列、共 {MAX_CELLS:,} 个单元格)。常见原因是远处的单元格留有内容或格式:"
-                    "请在 Excel 中删除数据下方和右侧多余的行列(按 Ctrl+End 可找到最远的单元格),保存后再试。"
+                    f"{path.name}：工作表「{name}」的使用范围为 {scan.rows} 行 × {scan.cols} 列，超过 kpicli 的上限"
+                    f"（{MAX_ROWS} 行、{MAX_COLS} 列、共 {MAX_CELLS:,} 个单元格）。常见原因是远处的单元格留有内容或格式:"
+                    "请在 Excel 中删除数据下方和右侧多余的行列（按 Ctrl+End 可找到最远的单元格），保存后再试。"
                 )
             scans[name] = scan
     return scans

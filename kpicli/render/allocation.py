@@ -46,15 +46,15 @@ def add_allocation_sheet(wb: Workbook, a: Assessment) -> Worksheet | None:
     ws = wb.create_sheet(SHEET, index)
     heading = f"{a.company or ''} {a.period_label}".strip()
     title(ws, f"奖惩分配表——{heading}", len(WIDTHS))
-    note = ("由项目总监/职能负责人在黄色单元格填写每位成员的分配金额(处罚填负数),合计须等于团队金额;"
-            "报运营管理部审核,人力资源行政部备案。物业的奖惩以服务费调整体现,不分配到个人。")
+    note = ("由项目总监/职能负责人在黄色单元格填写每位成员的分配金额（处罚填负数），合计须等于团队金额；"
+            "报运营管理部审核，人力资源行政部备案。物业的奖惩以服务费调整体现，不分配到个人。")
     cell = put(ws, 2, 1, note)
     cell.font, cell.alignment = MUTED_FONT, Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(WIDTHS))
     ws.row_dimensions[2].height = 32
     validation = DataValidation(type="decimal", operator="between", formula1="-1000000000", formula2="1000000000",
                                 allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                                errorTitle="分配金额", error="请填写数字金额(元),处罚填负数")
+                                errorTitle="分配金额", error="请填写数字金额（元），处罚填负数")
     ws.add_data_validation(validation)
     r = 4
     for kind, unit, amount, method, reason in teams:
@@ -91,25 +91,25 @@ def _block(ws: Worksheet, a: Assessment, r: int, kind: str, unit: str, amount: i
     """One team: title row (单位, 金额, 方式), members, 合计 and 校验. Returns the last row written."""
     label = f"{unit}职能" if kind == "function" else f"{unit}项目"
     shown = "团队处罚" if amount < 0 and method == TEAM_BONUS else method  # 团队奖金 reads wrong for a penalty
-    for c, (value, fmt) in enumerate(((label, None), ("团队金额(元)", None), (amount, AMOUNT_FORMAT),
+    for c, (value, fmt) in enumerate(((label, None), ("团队金额（元）", None), (amount, AMOUNT_FORMAT),
                                       (f"{shown}:{reason}", None)), start=1):
         cell = put(ws, r, c, value, number_format=fmt)
         cell.font, cell.fill, cell.border = HEADER_FONT, BLOCK_FILL, BORDER
     ws.cell(r, 1).font = Font(name=FONT_NAME, bold=True, size=12)
     if method == SERVICE_FEE:
-        note = put(ws, r + 1, 1, f"以{SERVICE_FEE}方式结算(物业公司服务费),不分配给个人")
+        note = put(ws, r + 1, 1, f"以{SERVICE_FEE}方式结算（物业公司服务费），不分配给个人")
         note.font = MUTED_FONT
         ws.merge_cells(start_row=r + 1, start_column=1, end_row=r + 1, end_column=len(WIDTHS))
         return r + 1
     roster = a.checklist.roster
     members = team_members(roster, kind, unit)
     if not members:
-        note = put(ws, r + 1, 1, f"{NO_MEMBERS}(请在检查表的「人员名单」中补充 {label} 的成员后重新评分)")
+        note = put(ws, r + 1, 1, f"{NO_MEMBERS}（请在检查表的「人员名单」中补充 {label} 的成员后重新评分）")
         note.font = MUTED_FONT
         ws.merge_cells(start_row=r + 1, start_column=1, end_row=r + 1, end_column=len(WIDTHS))
         return r + 1
     header = r + 1
-    for c, text in enumerate(("姓名", "岗位", "分配金额(元)", "备注"), start=1):
+    for c, text in enumerate(("姓名", "岗位", "分配金额（元）", "备注"), start=1):
         cell = put(ws, header, c, text)
         cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, CENTER, BORDER
     in_team = roster[roster["unit"] == "城市公司"] if kind == "function" else roster[roster["unit"] == unit]

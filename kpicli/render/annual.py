@@ -52,15 +52,15 @@ def heading(result: AnnualResult) -> str:
 
 def rule_text(result: AnnualResult) -> str:
     a = result.rules.annual
-    return (f"连续{a.consecutive}个季度或全年累计{a.cumulative}个季度为{a.cap_grade}及以下的职能/项目,"
-            f"相关被考核人员年度绩效不得高于{a.cap_grade};不列入考核或缺少工作簿的季度中断连续")
+    return (f"连续{a.consecutive}个季度或全年累计{a.cumulative}个季度为{a.cap_grade}及以下的职能/项目，"
+            f"相关被考核人员年度绩效不得高于{a.cap_grade}；不列入考核或缺少工作簿的季度中断连续")
 
 
 def missing_text(result: AnnualResult) -> str:
     missing = result.missing_quarters
     if not missing:
         return ""
-    return (f"注意:缺少第{'、'.join(map(str, missing))}季度的工作簿,以下结果只基于已提供的季度;"
+    return (f"注意：缺少第{'、'.join(map(str, missing))}季度的工作簿，以下结果只基于已提供的季度；"
             "补齐后请重新汇总")
 
 
@@ -162,7 +162,7 @@ def _trend(ws: Worksheet, result: AnnualResult) -> None:
     names, cap = result.rules.grades.names, result.cap_grade
     width = 2 + 2 * len(QUARTERS) + 1
     widths = [16] + [8, 6] * len(QUARTERS) + [12, 11]
-    _heading(ws, f"客户触点考核年度趋势——{heading(result)}", f"{rule_text(result)}。规则:{result.rules_source}",
+    _heading(ws, f"客户触点考核年度趋势——{heading(result)}", f"{rule_text(result)}。规则：{result.rules_source}",
              widths)
     if missing_text(result):
         put(ws, 3, 1, missing_text(result)).font = WARN_FONT
@@ -195,8 +195,8 @@ def _trend(ws: Worksheet, result: AnnualResult) -> None:
             cell = put(ws, r, width - 1, int(row["at_or_below"]))
             cell.border, cell.alignment = BORDER, CENTER
             _capped_cell(ws, r, width, bool(row["capped"]), cap)
-    legend = "等级:" + ",".join(f"{b.grade} ≥ {b.min}" for b in result.rules.grades.bands)
-    put(ws, r + 1, 1, legend + f",其余为 {result.rules.grades.lowest};封顶原因见「年度封顶名单」").font = MUTED_FONT
+    legend = "等级：" + "，".join(f"{b.grade} ≥ {b.min}" for b in result.rules.grades.bands)
+    put(ws, r + 1, 1, legend + f"，其余为 {result.rules.grades.lowest}；封顶原因见「年度封顶名单」").font = MUTED_FONT
     set_widths(ws, widths)
     chart_top = r + 3
     last = _trend_chart(ws, result, chart_top, data_col=width + 2, width_cm=sum(widths) * 0.21)
@@ -228,7 +228,7 @@ def _trend_chart(ws: Worksheet, result: AnnualResult, top: int, *, data_col: int
     """A native line chart of each project's quarterly scores, below the table. Its data block sits right of
     the print area (blank = no score, drawn as a gap). Returns the last printed row."""
     projects = result.projects
-    put(ws, 4, data_col, "折线图数据(各项目每季度得分;空白为不列入考核或缺少该季度;不打印)").font = MUTED_FONT
+    put(ws, 4, data_col, "折线图数据（各项目每季度得分；空白为不列入考核或缺少该季度；不打印）").font = MUTED_FONT
     header = 5
     for k, text in enumerate(["项目", *(f"第{q}季度" for q in QUARTERS)]):
         cell = put(ws, header, data_col + k, text)
@@ -311,10 +311,10 @@ def _capped(ws: Worksheet, result: AnnualResult) -> None:
         put(ws, 3, 1, missing_text(result)).font = WARN_FONT
     rows = capped_rows(result)
     body = [[category, label, *([""] * len(QUARTERS)), row["reason"],
-             "、".join(people) if result.has_roster else "(检查表中没有人员名单)"]
+             "、".join(people) if result.has_roster else "（检查表中没有人员名单）"]
             for category, label, row, people in rows]
     if not body:
-        body = [["—", f"本年度没有需要封顶的职能或项目(均未达到{result.cap_grade}及以下的封顶条件)",
+        body = [["—", f"本年度没有需要封顶的职能或项目（均未达到{result.cap_grade}及以下的封顶条件）",
                  *([""] * len(QUARTERS)), "", ""]]
     top = 4
     last = write_table(ws, top, headers, body)
@@ -335,8 +335,8 @@ def _ledger(ws: Worksheet, result: AnnualResult) -> None:
     r = result.rules.rewards
     widths = [7, 16, 12, 11, 11, 11, 11, 12]
     _heading(ws, f"年度奖惩台账——{heading(result)}",
-             f"每季度排名第一且得分高于 {r.reward_threshold} 奖励 {r.reward_amount} 元,得分低于 {r.penalty_threshold} "
-             f"处罚 {r.penalty_amount} 元(单位:元,处罚为负);物业以服务费调整体现", widths)
+             f"每季度排名第一且得分高于 {r.reward_threshold} 奖励 {r.reward_amount} 元，得分低于 {r.penalty_threshold} "
+             f"处罚 {r.penalty_amount} 元（单位：元，处罚为负）；物业以服务费调整体现", widths)
     if missing_text(result):
         put(ws, 3, 1, missing_text(result)).font = WARN_FONT
     body, totals = [], {q: 0 for q in QUARTERS}
@@ -379,10 +379,10 @@ def _people(ws: Worksheet, result: AnnualResult) -> None:
     cap = result.cap_grade
     widths = [10, 12, 14, 7, 18, 9, 12, 44, 13]
     _heading(ws, f"人员年度结果——{heading(result)}",
-             "职能负责人看职能、项目总监看项目、项目职能经理看本项目该职能是否封顶;人员名单取每人最后出现的季度", widths)
+             "职能负责人看职能、项目总监看项目、项目职能经理看本项目该职能是否封顶；人员名单取每人最后出现的季度", widths)
     top = 4
     if not result.has_roster:
-        body = [["—", "检查表中没有「人员名单」工作表,无法列出个人;请在检查表中加入人员名单(单位、职能、姓名)",
+        body = [["—", "检查表中没有「人员名单」工作表，无法列出个人；请在检查表中加入人员名单（单位、职能、姓名）",
                  *([""] * (len(headers) - 2))]]
     else:
         body = [[p.name, p.role, p.unit, p.function if isinstance(p.function, str) else "—", p.basis,

@@ -30,15 +30,15 @@ def print_annual(result: AnnualResult, out: Console | None = None) -> None:
     marker; then the capped units with reasons and the capped people. Fits 80 columns."""
     out = out or console()
     names, cap = result.rules.grades.names, result.cap_grade
-    out.print(Text.assemble((result.company or "(未填写公司名称)", "bold"), f" · {result.year}年度",
-                            (f" · 规则:{result.rules_source}", "dim")))
+    out.print(Text.assemble((result.company or "（未填写公司名称）", "bold"), f" · {result.year}年度",
+                            (f" · 规则：{result.rules_source}", "dim")))
     if missing_text(result):
         out.print(missing_text(result), style="yellow")
     table = Table(box=box.SIMPLE_HEAVY, pad_edge=False, title_justify="left")
     table.add_column("单位", min_width=6, max_width=14, overflow="fold")
     for q in QUARTERS:
         table.add_column(f"Q{q}", justify="right", min_width=8, no_wrap=True)
-    table.add_column("奖惩(元)", justify="right", min_width=7, no_wrap=True)
+    table.add_column("奖惩（元）", justify="right", min_width=7, no_wrap=True)
     table.add_column("封顶", justify="center", min_width=4, no_wrap=True)
     never = []
     for kind, frame in (("project", result.projects), ("function", result.functions)):
@@ -54,12 +54,12 @@ def print_annual(result: AnnualResult, out: Console | None = None) -> None:
         if shown and kind == "project":
             table.rows[-1].end_section = True
     out.print(table)
-    out.print(f"— 不列入考核;缺少 没有该季度的工作簿;▲ 年度绩效不得高于{cap}", style="dim")
+    out.print(f"— 不列入考核；缺少 没有该季度的工作簿；▲ 年度绩效不得高于{cap}", style="dim")
     if never:
-        out.print(f"全年不列入考核:{'、'.join(never)}", style="dim")
+        out.print(f"全年不列入考核：{'、'.join(never)}", style="dim")
     capped = capped_rows(result)
     if capped:
-        out.print(Text(f"年度封顶(年度绩效不得高于{cap}):", style="bold"))
+        out.print(Text(f"年度封顶（年度绩效不得高于{cap}）:", style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(no_wrap=True)
@@ -68,20 +68,20 @@ def print_annual(result: AnnualResult, out: Console | None = None) -> None:
             grid.add_row(Text(" ▲", style="bold red"), Text(f"{label}({category})", style="bold"), row["reason"])
         out.print(grid)
     else:
-        out.print(f"年度封顶:没有职能或项目达到{cap}及以下的封顶条件", style="green")
+        out.print(f"年度封顶：没有职能或项目达到{cap}及以下的封顶条件", style="green")
     _print_people(result, out)
 
 
 def _print_people(result: AnnualResult, out: Console) -> None:
     if not result.has_roster:
-        out.print("人员:检查表中没有「人员名单」,无法列出个人", style="dim")
+        out.print("人员：检查表中没有「人员名单」，无法列出个人", style="dim")
         return
     people = result.people
     hit = people[people["capped"]]
     if hit.empty:
-        out.print(f"人员:名单中 {len(people)} 人,无人封顶", style="green")
+        out.print(f"人员：名单中 {len(people)} 人，无人封顶", style="green")
         return
-    out.print(Text(f"封顶人员({len(hit)} 人,年度绩效不得高于{result.cap_grade}):", style="bold"))
+    out.print(Text(f"封顶人员（{len(hit)} 人，年度绩效不得高于{result.cap_grade}）:", style="bold"))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True)
@@ -90,7 +90,7 @@ def _print_people(result: AnnualResult, out: Console) -> None:
     for p in hit.itertuples(index=False):
         grid.add_row(" ", Text(p.name, style="bold"), post_text(p), Text(f"随「{p.basis}」封顶", style="dim"))
     out.print(grid)
-    out.print(f"名单中其余 {len(people) - len(hit)} 人不受封顶限制;逐人明细见 --format json 或年度工作簿", style="dim")
+    out.print(f"名单中其余 {len(people) - len(hit)} 人不受封顶限制；逐人明细见 --format json 或年度工作簿", style="dim")
 
 
 __all__ = ["print_annual"]

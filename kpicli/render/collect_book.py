@@ -16,7 +16,7 @@ def write_collected(collected: Collected, out: Path, *, force: bool = False) -> 
 
     out = Path(out)
     if collected.has_errors:
-        raise DataError("提交的检查表有错误,未写入汇总表", collected.problems)
+        raise DataError("提交的检查表有错误，未写入汇总表", collected.problems)
     require_xlsx(out, "汇总表")
     ensure_writable(out, force=force)
     for source in collected.files:
@@ -31,7 +31,7 @@ def build_collected(collected: Collected) -> object:
     from kpicli.render.template import build_template, function_sheet
 
     if collected.year is None or collected.quarter is None:
-        raise KpiError("无法确定汇总表的考核年度和季度;请用 --year、--quarter 指定")
+        raise KpiError("无法确定汇总表的考核年度和季度；请用 --year、--quarter 指定")
     catalog = collected.catalog()
     roster = None if collected.roster.empty else collected.roster
     wb = build_template(year=collected.year, quarter=collected.quarter, projects=collected.projects,

@@ -135,9 +135,9 @@ def _score_cell(ws: Worksheet, row: int, col: int, score: object, grade: str | N
 
 def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None:
     """Project × function matrix of unit scores, coloured by grade, with project and function totals."""
-    headers = ["项目", *FUNCTIONS, "项目得分", "等级", "排名", "奖惩(元)"]
+    headers = ["项目", *FUNCTIONS, "项目得分", "等级", "排名", "奖惩（元）"]
     title(ws, f"客户触点分级管理考核评分汇总——{heading}", len(headers),
-          f"得分 = 100 × Σ(权重 × 完成度) ÷ Σ(权重),四舍五入保留两位小数;规则:{a.rules_source}")
+          f"得分 = 100 × Σ（权重 × 完成度） ÷ Σ（权重），四舍五入保留两位小数；规则：{a.rules_source}")
     top = 4
     write_table(ws, top, headers, [])
     unit = {(u.function, u.group): u for u in a.units.itertuples(index=False)}
@@ -154,7 +154,7 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
         _amount_cell(ws, r, 10, p.reward)
     for group in a.units.loc[a.units["is_company"], "group"].unique():
         r += 1
-        put(ws, r, 1, f"{group}(职能级)").border = BORDER
+        put(ws, r, 1, f"{group}（职能级）").border = BORDER
         for c, f in enumerate(FUNCTIONS, start=2):
             u = unit.get((f, group))
             if u is None:
@@ -164,7 +164,7 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
         for c in (7, 8, 9, 10):
             _text_cell(ws, r, c, "")
     functions = {row.function: row for row in a.functions.itertuples(index=False)}
-    for label, key in (("职能得分", "score"), ("职能等级", "grade"), ("职能排名", "rank"), ("职能奖惩(元)", "reward")):
+    for label, key in (("职能得分", "score"), ("职能等级", "grade"), ("职能排名", "rank"), ("职能奖惩（元）", "reward")):
         r += 1
         cell = put(ws, r, 1, label)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
@@ -179,7 +179,7 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
                 _text_cell(ws, r, c, (int(value) if key == "rank" else value) if row.assessed else "—")
         for c in (7, 8, 9, 10):
             _text_cell(ws, r, c, "")
-    legend = "等级:" + ",".join(f"{b.grade} ≥ {b.min}" for b in a.rules.grades.bands) + f",其余为 {a.rules.grades.lowest}"
+    legend = "等级：" + "，".join(f"{b.grade} ≥ {b.min}" for b in a.rules.grades.bands) + f"，其余为 {a.rules.grades.lowest}"
     legend += "\uff1b奖惩\uff1a正数为奖励、负数为处罚\uff0c空白为无奖惩\uff08物业以服务费调整体现\uff09"
     put(ws, r + 2, 1, legend).font = MUTED_FONT
     r += 2
@@ -215,7 +215,7 @@ def _amount_cell(ws: Worksheet, row: int, col: int, amount: object) -> None:
 def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
     table = a.functions if kind == "function" else a.projects
     label = "职能" if kind == "function" else "项目"
-    title(ws, f"{label}排名——{heading}", 7, "竞争排名(并列同名次);不列入考核的单位不参与排名")
+    title(ws, f"{label}排名——{heading}", 7, "竞争排名（并列同名次）；不列入考核的单位不参与排名")
     ordered = table.assign(_r=table["rank"].fillna(10**6)).sort_values(["_r"], kind="stable")
     rows = []
     for t in ordered.itertuples(index=False):
@@ -224,13 +224,13 @@ def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
         rows.append([int(t.rank) if t.assessed else "—", name, t.score if t.assessed else NOT_ASSESSED,
                      t.grade if t.assessed else "—", t.reward if paid else None, t.method if paid else "",
                      reward_reason(t.score, t.rank, t.reward, a.rules)])
-    headers = ["排名", label, "得分", "等级", "奖惩金额(元)", "方式", "说明"]
+    headers = ["排名", label, "得分", "等级", "奖惩金额（元）", "方式", "说明"]
     top = 4
     last = write_table(ws, top, headers, rows, {2: SCORE_FORMAT, 4: AMOUNT_FORMAT})
     names = a.rules.grades.names
     for r, t in enumerate(ordered.itertuples(index=False), start=top + 1):
         _score_cell(ws, r, 3, t.score if t.assessed else None, t.grade, names)
-    set_widths(ws, [7, 20, 11, 8, 14, 12, 34])
+    set_widths(ws, [7, 20, 11, 8, 16, 12, 32])
     print_setup(ws, header_row=top, last_row=last, last_col=len(headers), landscape=False)
     assessed = int(ordered["assessed"].sum())
     if assessed:
@@ -240,11 +240,11 @@ def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
 
 
 def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
-    headers = ["类别", "单位", "排名", "得分", "等级", "金额(元)", "方式", "说明", "团队成员"]
+    headers = ["类别", "单位", "排名", "得分", "等级", "金额（元）", "方式", "说明", "团队成员"]
     title(ws, f"奖惩明细——{heading}", len(headers),
-          f"排名第一且得分高于 {a.rules.rewards.reward_threshold} 奖励 {a.rules.rewards.reward_amount} 元;"
-          f"得分低于 {a.rules.rewards.penalty_threshold} 处罚 {a.rules.rewards.penalty_amount} 元;"
-          "由项目总监/职能负责人分配,报运营管理部审核,人力资源行政部备案;物业以服务费调整体现")
+          f"排名第一且得分高于 {a.rules.rewards.reward_threshold} 奖励 {a.rules.rewards.reward_amount} 元；"
+          f"得分低于 {a.rules.rewards.penalty_threshold} 处罚 {a.rules.rewards.penalty_amount} 元；"
+          "由项目总监/职能负责人分配，报运营管理部审核，人力资源行政部备案；物业以服务费调整体现")
     roster = a.checklist.roster
     rows = []
     for kind, table, key in (("职能", a.functions, "function"), ("项目", a.projects, "project")):
@@ -264,7 +264,7 @@ def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
 
 def _roles(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None:
     headers = ["岗位", "单位", "职能", "姓名", "得分", "等级", "依据"]
-    title(ws, f"岗位得分——{heading}", len(headers), "职能负责人取职能得分;项目总监取项目得分;项目职能经理取本项目该职能得分")
+    title(ws, f"岗位得分——{heading}", len(headers), "职能负责人取职能得分；项目总监取项目得分；项目职能经理取本项目该职能得分")
     rows = [[r.role, r.unit, r.function if isinstance(r.function, str) else "—", r.names, r.score if r.assessed else NOT_ASSESSED,
              r.grade if r.assessed else "—", r.basis] for r in a.roles.itertuples(index=False)]
     last = write_table(ws, 4, headers, rows)
@@ -278,7 +278,7 @@ def _roles(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> None
 def _deviations(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     """Tens of thousands of rows in a large group: written as XML rows (fast_table)."""
     headers = ["职能", "项目", "触点编号", "触点名称", "自查", "检查", "自查单元格", "检查单元格"]
-    title(ws, f"自查偏差——{heading}", len(headers), "自查结果高于城市公司检查结果的项目(仅提示,不影响得分)")
+    title(ws, f"自查偏差——{heading}", len(headers), "自查结果高于城市公司检查结果的项目（仅提示，不影响得分）")
     d = a.deviations
     rows: pd.DataFrame | list[list[str]] = pd.DataFrame({
         "function": d["function"], "group": d["group"], "item_id": [v or "" for v in d["item_id"].tolist()],
@@ -297,7 +297,7 @@ def _deviations(ws: Worksheet, a: Assessment, heading: str) -> Splice:
 def _problems(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     """A cell-by-cell problem per touchpoint can run to thousands of rows: written as XML rows (fast_table)."""
     headers = ["级别", "工作表", "单元格", "说明"]
-    title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分;警告和提示不影响评分,但请核对")
+    title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分；警告和提示不影响评分，但请核对")
     rows = [[LEVEL_NAMES[p.level], p.sheet or "", p.cell or "", p.message] for p in a.problems]
     if not rows:
         rows.append(["—", "", "", "没有发现问题"])
@@ -331,7 +331,7 @@ def detail_table(a: Assessment) -> pd.DataFrame:
 
 def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     """Header via openpyxl; the rows themselves as XML spliced in after saving (see xlfast)."""
-    title(ws, f"评分明细——{heading}", len(DETAIL_HEADERS), "每个项目(单位)每个触点一行;采用=计分所用的结果(检查/自查/空)")
+    title(ws, f"评分明细——{heading}", len(DETAIL_HEADERS), "每个项目（单位）每个触点一行；采用=计分所用的结果（检查/自查/空）")
     write_table(ws, DETAIL_TOP, DETAIL_HEADERS, [])
     table = detail_table(a)
     last = DETAIL_TOP + len(table)

@@ -92,7 +92,7 @@ def _item_table(section: str | None, items: list) -> Table:
     table.add_column("得分", justify="right", width=5)
     for item in items:
         cell = item.actual_cell.rsplit("!", 1)[-1] if "!" in item.actual_cell else ""
-        actual = Text(f"{item.actual} {cell}") if item.actual else Text("(空白)", style="dim")
+        actual = Text(f"{item.actual} {cell}") if item.actual else Text("（空白）", style="dim")
         table.add_row(item.indicator, _points(item.max_points), actual, _points(item.computed),
                       _points(item.self_points), _points(item.reviewer1), _points(item.reviewer2), item.counted,
                       _points(item.points))

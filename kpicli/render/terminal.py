@@ -57,7 +57,7 @@ def _ranking_table(a: Assessment, kind: str) -> Table:
     table.add_column(label, min_width=6, max_width=24, overflow="fold")
     table.add_column("得分", justify="right", min_width=10)
     table.add_column("等级", justify="center", width=4)
-    table.add_column("奖惩(元)", justify="right", min_width=10)
+    table.add_column("奖惩（元）", justify="right", min_width=10)
     ordered = table_data.assign(_r=table_data["rank"].fillna(10**6)).sort_values("_r", kind="stable")
     for t in ordered.itertuples(index=False):
         name = t.function if kind == "function" else t.project
@@ -72,8 +72,8 @@ def _ranking_table(a: Assessment, kind: str) -> Table:
 
 def print_rankings(a: Assessment, out: Console | None = None) -> None:
     out = out or console()
-    company = a.company or "(未填写公司名称)"
-    out.print(Text.assemble((company, "bold"), f" · {a.period_label}", (f" · 规则:{a.rules_source}", "dim")))
+    company = a.company or "（未填写公司名称）"
+    out.print(Text.assemble((company, "bold"), f" · {a.period_label}", (f" · 规则：{a.rules_source}", "dim")))
     print_lead(a.problems, out)
     out.print(_ranking_table(a, "function"))
     out.print(_ranking_table(a, "project"))
@@ -88,19 +88,19 @@ def print_rankings(a: Assessment, out: Console | None = None) -> None:
                 line.append(f"({method})", style="dim")
         out.print(line, soft_wrap=True)  # let the terminal wrap CJK text; rich would break at the first space
     else:
-        out.print("奖惩:本季度无奖励或处罚")
+        out.print("奖惩：本季度无奖励或处罚")
     if len(a.deviations):
-        out.print(f"自查偏差:{len(a.deviations)} 处自查结果高于城市公司检查(见结果工作簿「自查偏差」)", style="dim")
+        out.print(f"自查偏差：{len(a.deviations)} 处自查结果高于城市公司检查（见结果工作簿「自查偏差」）", style="dim")
     print_problem_summary(a.problems, out)
 
 
 def print_problem_summary(problems: list[Problem], out: Console) -> None:
     counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
     if not problems:
-        out.print("检查:没有发现问题", style="green")
+        out.print("检查：没有发现问题", style="green")
         return
     parts = [f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS if counts[k]]
-    out.print(f"检查:{'、'.join(parts)}(运行 kpicli check 查看每一处)", style="dim")
+    out.print(f"检查：{'、'.join(parts)}（运行 kpicli check 查看每一处）", style="dim")
 
 
 def print_lead(problems: list[Problem], out: Console, indent: str = "") -> None:
@@ -150,14 +150,14 @@ def _stem(message: str) -> str:
 
 
 def problem_line(level: str, where: str, message: str, cells: list[str], indent: str = "") -> Text:
-    """'[错误] 营销篇!M12:…' — one problem, or one kind of warning with its cells listed (at most a few)."""
+    """'[错误] 营销篇!M12：…' — one problem, or one kind of warning with its cells listed (at most a few)."""
     label, style = LEVEL_LABELS[level]
     line = Text(f"{indent}[{label}] ", style=style)
     if cells:
         shown = "、".join(cells[:MAX_CELLS_SHOWN]) + (f" 等 {len(cells)} 处" if len(cells) > MAX_CELLS_SHOWN else "")
-        line.append(f"{where}!{shown}:" if where else f"{shown}:", style="bold")
+        line.append(f"{where}!{shown}：" if where else f"{shown}：", style="bold")
     elif where:
-        line.append(f"{where}:", style="bold")
+        line.append(f"{where}：", style="bold")
     line.append(message)
     return line
 
@@ -166,7 +166,7 @@ LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def print_problems(problems: list[Problem], out: Console | None = None, *, file: str | None = None,
-                   empty: str = "没有发现问题,可以评分。", advice: bool = True) -> None:
+                   empty: str = "没有发现问题，可以评分。", advice: bool = True) -> None:
     """The one problem printer (check, collect, a blocked score/rank/explain): the accidents that change scores
     first, then every error on its own line with sheet!cell, warnings of one kind grouped per sheet, and a count.
 
@@ -192,14 +192,14 @@ def print_problems(problems: list[Problem], out: Console | None = None, *, file:
         for level, where, message, cells in group_problems(rest):
             out.print(problem_line(level, where, message, cells), soft_wrap=True)  # the terminal wraps CJK text
     counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
-    summary = ",".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS)
-    ending = ("请先修正错误,再运行评分。" if counts["error"] else "警告和提示不影响评分。") if advice else ""
+    summary = "，".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS)
+    ending = ("请先修正错误，再运行评分。" if counts["error"] else "警告和提示不影响评分。") if advice else ""
     out.print(f"共 {summary}。{ending}")
 
 
 def print_blocked(name: str, problems: list[Problem], out: Console, *, wrote_nothing: bool) -> None:
     """A workbook with errors: nothing was scored (and, for score, nothing written); then its problems."""
-    out.print(f"{name} 有错误,未评分{',也未写入任何文件' if wrote_nothing else ''}:", style="bold red", markup=False)
+    out.print(f"{name} 有错误，未评分{'，也未写入任何文件' if wrote_nothing else ''}：", style="bold red", markup=False)
     print_problems(problems, out)
 
 
@@ -240,7 +240,7 @@ def print_explanation(ex: object, names: Sequence[str], out: Console | None = No
         head.append_text(grade_text(ex.grade, names))
     else:
         absent = ex.items.empty  # the sheet has no group for this unit (or no such sheet)
-        head.append("不列入考核（工作表中没有该单位的列组）" if absent else "不列入考核(没有适用的触点)", style="dim")
+        head.append("不列入考核（工作表中没有该单位的列组）" if absent else "不列入考核（没有适用的触点）", style="dim")
     out.print(head)
     out.print(ex.method, style="dim")
     items = ex.items
@@ -274,7 +274,7 @@ def print_explanation(ex: object, names: Sequence[str], out: Console | None = No
         credit = f"{float(r.credit):.2%}" if r.applicable else "不计分"  # one format: percent, two decimals
         contribution = f"{places(r.contribution)}" if r.contribution is not None else "—"
         weight = f"{r.weight.normalize():f}" if r.weight is not None else "—"
-        typed = Text(display_value(r.raw)) if display_value(r.raw) else Text("(空白)", style="dim")
+        typed = Text(display_value(r.raw)) if display_value(r.raw) else Text("（空白）", style="dim")
         cell = str(r.cell).rsplit("!", 1)[-1] if "!" in str(r.cell) else ""
         row += [r.item_id or "", r.name, weight, typed, r.value, f"{r.counted} {cell}".strip(), credit, contribution]
         table.add_row(*row, style=None if r.applicable else "dim")

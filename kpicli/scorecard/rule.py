@@ -182,7 +182,7 @@ def _parse_source(source: str) -> Rule:
     limit = None
     found = _LIMIT.search(body)
     if found:
-        limit = _points(found.group(1).rstrip("分") or "(空)", "上限")
+        limit = _points(found.group(1).rstrip("分") or "（空）", "上限")
         if limit < 0:
             raise ScorecardValueError(f"上限 {fmt(limit)} 不能为负数")
         body = (body[: found.start()] + body[found.end():]).strip(" ;,")
@@ -222,7 +222,7 @@ def _tiers(body: str) -> tuple[tuple[Condition, Fraction], ...]:
     for part in _parts(body, "分档"):
         match = _TIER.match(part)
         if not match:
-            raise ScorecardValueError(f"分档「{part}」无法识别；应写成 ≥95%:40 这样的「条件:分数」")
+            raise ScorecardValueError(f"分档「{part}」无法识别；应写成 ≥95%:40 这样的「条件：分数」")
         points = _points(match.group(3))
         if points < 0:
             raise ScorecardValueError(f"分档「{part}」的分数不能为负数")
@@ -308,7 +308,7 @@ def _levels(body: str, common: dict) -> Levels:
     for part in _parts(body, "等级"):
         match = _LEVEL.match(part)
         if not match:
-            raise ScorecardValueError(f"等级「{part}」无法识别；应写成 3:15 或 良好:50 这样的「等级:分数」")
+            raise ScorecardValueError(f"等级「{part}」无法识别；应写成 3:15 或 良好：50 这样的「等级：分数」")
         points = _points(match.group(2))
         if points < 0:
             raise ScorecardValueError(f"等级「{part}」的分数不能为负数")
