@@ -80,9 +80,9 @@ def test_summary_values_grades_pay_and_ranks(scored):
     zhang, wang, li = by_name["张三"], by_name["王五"], by_name["李四"]
     assert (zhang["总分"].value, zhang["等级"].value, zhang["绩效系数"].value, zhang["绩效奖金"].value) == (92.8, "A", 1, 5000)
     assert zhang["总分"].number_format == "0.00" and zhang["总分"].fill.fgColor.rgb.endswith("C6EFCE")
-    assert zhang["业绩考核(80%)"].value == 96 and zhang["行为考核(20%)"].value == 80
+    assert zhang["业绩考核（80%）"].value == 96 and zhang["行为考核（20%）"].value == 80
     assert (li["总分"].value, li["等级"].value, li["绩效系数"].value, li["绩效奖金"].value) == (84, "B+", 0.8, 6400)
-    assert li["经营指标(60分)"].value == 48 and li["管理指标(40分)"].value == 36 and li["业绩考核(80%)"].value is None
+    assert li["经营指标（60分）"].value == 48 and li["管理指标（40分）"].value == 36 and li["业绩考核（80%）"].value is None
     assert (wang["总分"].value, wang["等级"].value, wang["绩效系数"].value, wang["绩效奖金"].value) == (84.8, "C", 0, 0)
     assert wang["红线"].value == "收受回扣"
     assert [(r["排名"].value, r["部门排名"].value) for r in rows] == [(1, 1), (2, 1), (3, 2)]

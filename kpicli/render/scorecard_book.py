@@ -143,7 +143,7 @@ def section_columns(result: ScorecardResult, people: pd.DataFrame) -> list[tuple
         for name, weight, maximum in zip(part["section"], part["weight"], part["max_points"]):
             label = f"{fmt(weight)}%" if weight is not None else f"{fmt(maximum)}分"
             names.setdefault(name or UNNAMED, set()).add(label)
-    return [(name, f"{name}({next(iter(labels))})" if len(labels) == 1 else name) for name, labels in names.items()]
+    return [(name, f"{name}（{next(iter(labels))}）" if len(labels) == 1 else name) for name, labels in names.items()]
 
 
 def _styled(ws: Worksheet, row: int, col: int, value: object, grade: str | None, names: list[str],
