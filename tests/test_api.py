@@ -105,6 +105,7 @@ def test_rules_init_writes_the_defaults_and_rules_show_names_the_source(tmp_path
 # --- several workbooks ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_annual_combines_the_year_and_writes_only_a_new_file(tmp_path):
     files = build_year(tmp_path / "2026")
     done = api.annual(files, output=tmp_path / "年度.xlsx")
@@ -117,6 +118,7 @@ def test_annual_combines_the_year_and_writes_only_a_new_file(tmp_path):
     assert api.annual(files[:2]).path is None
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_collect_merges_and_the_result_scores_like_the_source(tmp_path, good):
     (good.parent / "~$2026Q1_客户触点检查表.xlsx").write_bytes(b"lock")
     out = tmp_path / "汇总.xlsx"

@@ -201,6 +201,7 @@ def test_scoring_twice_replaces_the_result(scored):
     assert sorted(p.name for p in workbook.parent.iterdir()) == sorted([workbook.name, out.name])
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_scoring_the_result_workbook_itself(scored, tmp_path):
     workbook, out, _ = scored
     first = openpyxl.load_workbook(out).sheetnames
@@ -239,6 +240,7 @@ def test_output_equal_to_input_is_refused(workbook):
     assert sha256(workbook) == before
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_a_foreign_file_at_the_output_path_needs_force(workbook):
     out = result_path(workbook)
     foreign = openpyxl.Workbook()

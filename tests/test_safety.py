@@ -372,6 +372,7 @@ def test_zip_bomb_total_size(zip_bomb: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert opened == []  # refused from the central directory alone
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_zip_bomb_member_size(zip_bomb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1 << 30)
     message = refused(zip_bomb)

@@ -103,6 +103,7 @@ def test_missing_period_is_listed_and_not_counted(tmp_path):
     assert (li["review"], li["score"], li["grade"], li["coefficient"], li["bonus"]) == (80.0, 90.84, "A", 1.0, 5000.0)
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_not_computed_people_have_reasons_no_score_and_no_rank(tmp_path):
     rows = review_rows(("张三", "客服部", 91), ("李四", None, 80), ("赵六", "客服部", 88))
     data = year_json(*the_year(tmp_path, review=rows))

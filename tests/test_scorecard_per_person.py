@@ -76,6 +76,7 @@ def sample_run(tmp_path_factory):
     return folder / "个人结果", output
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_sample_one_file_per_person_named_period_department_name(sample_run):
     folder, output = sample_run
     assert sorted(p.name for p in folder.iterdir()) == sorted(
@@ -241,6 +242,7 @@ def test_file_name_leaves_out_missing_parts():
     assert person_file_name(PERIOD, None, "AUX") == f"{PERIOD}__AUX_考核结果.xlsx"
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_same_name_in_two_departments_and_unsafe_names(tmp_path):
     """Two 张三 (客服部, 工程部) get two files; 张三? and 张三 in one department differ to the reader but not once
     made safe: the second gets _2, nothing is overwritten; a name that is a device name is prefixed."""
@@ -256,6 +258,7 @@ def test_same_name_in_two_departments_and_unsafe_names(tmp_path):
     assert result_sheet(tmp_path / "out" / f"{PERIOD}_客服部_张三_2_考核结果.xlsx")["姓名"] == "张三?"
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_foreign_file_is_not_overwritten_without_force(tmp_path):
     source = build_scorecard(tmp_path / "部门.xlsx", {"张三": weighted_card("张三"), "李四": points_card("李四")})
     out = tmp_path / "out"

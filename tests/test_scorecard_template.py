@@ -178,6 +178,7 @@ def test_blank_template_check_says_only_that_the_forms_are_not_filled(tmp_path):
     assert "[警告]" not in result.output and "[提示]" not in result.output
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_a_form_filled_only_in_its_value_cells_scores_as_computed_by_hand(tmp_path):
     out = make(tmp_path, "--roster", roster(tmp_path / "人员.csv"))
     fill(out, {"张三": {
@@ -261,6 +262,7 @@ def test_person_block_and_data_validation(tmp_path):
     assert ws["D9"].number_format == "General" and wb["张三"]["D9"].number_format == "0%"
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_sets_by_roster_column_by_position_or_the_one_given(tmp_path):
     people = roster(tmp_path / "人员.csv", [["甲", "客服部", "客服主管", "", ""], ["乙", "客服部", "管家", "", "物业客服"],
                                           ["丙", "客服部", "客服专员", "", ""]])
@@ -286,6 +288,7 @@ def test_a_roster_person_without_a_set_is_refused_naming_the_row(tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_split_writes_one_file_per_person_that_check_reads_as_a_group(tmp_path):
     folder = tmp_path / "各人"
     result = run("template", "--period", "2026年3月", "--roster", roster(tmp_path / "人员.csv"), "--split", "-o", folder)

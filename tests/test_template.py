@@ -484,6 +484,7 @@ def test_project_name_starting_with_equals_is_text_or_refused(tmp_path):
     assert {p["project"] for p in json.loads(data.output)["projects"]} == {"=甲", "乙"}
 
 
+@pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_company_starting_with_equals_survives(tmp_path):
     out = make_template(tmp_path / "T.xlsx", "--company", "=江城置业")
     assert api.check(out, allow_blank=True).company == "=江城置业"
