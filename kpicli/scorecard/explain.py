@@ -193,8 +193,8 @@ def _reason(t: object, settings: ScorecardSettings) -> str:
 
 
 def _n(value: Fraction) -> str:
-    """A number in a formula: the minus sign as − and amounts of whole 万 as 120万."""
-    if abs(value) >= 10000 and value % 10000 == 0:
+    """A number in a formula: the minus sign as − and whole amounts from 1万 up in 万 (120万, 23.5万), as typed."""
+    if abs(value) >= 10000 and value.denominator == 1:
         text = fmt(value / 10000) + "万"
     else:
         text = fmt(value)
