@@ -579,6 +579,34 @@ def test_row_bound_message_names_the_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert_clean(run("check", path), 2, "超长.xlsx")
 
 
+def test_a_too_large_sheet_beside_the_checklist_is_skipped_and_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                    ) -> None:
+    """A checklist's other sheets are read only to tell the kinds apart: one too large is left out, with a line."""
+    monkeypatch.setattr(safety, "MAX_ROWS", 50)
+    path = good_checklist(tmp_path / "带数据表.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("数据")["A80"] = "留在远处的内容"
+    wb.save(path)
+    checked = run("check", path)
+    assert_handled(checked, 0)
+    assert "工作表「数据」的使用范围太大" in flat(checked.output) and "已跳过" in checked.output
+    plain = good_checklist(tmp_path / "没有数据表.xlsx")
+    assert run("rank", path, "--format", "json").stdout.count('"score"') == run("rank", plain, "--format",
+                                                                                "json").stdout.count('"score"')
+
+
+def test_a_too_large_sheet_in_a_workbook_without_checklist_sheets_is_still_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without checklist sheets every sheet may be a person's scorecard: none is skipped silently."""
+    monkeypatch.setattr(safety, "MAX_ROWS", 50)
+    wb = Workbook()
+    wb.active.title = "张三"
+    wb.active["A80"] = "x"
+    path = tmp_path / "考核表.xlsx"
+    wb.save(path)
+    assert_clean(run("check", path), 2, "张三", "上限", "50行")
+
+
 _CHILD = """
 import resource, sys
 limit = int(sys.argv[1])

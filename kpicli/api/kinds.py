@@ -48,10 +48,25 @@ def sheets_to_read(path: Path, names: list[str]) -> set[str]:
 
 
 def read_any(path: Path) -> RawWorkbook:
-    """The one read of a workbook of either kind."""
+    """The one read of a workbook of either kind.
+
+    In a workbook with checklist sheets (by name) the other sheets are read only to tell the kinds apart: one of
+    them too large to read is left out and mentioned, never a reason to refuse the checklist."""
+    from kpicli.core.vocab import INFO_SHEET, ROSTER_SHEET, function_of_sheet, normalize
     from kpicli.io.workbook import read_workbook
 
-    return read_workbook(path, select=lambda names: sheets_to_read(Path(path), names))
+    names_seen: list[str] = []
+
+    def select(names: list[str]) -> set[str]:
+        names_seen[:] = names
+        return sheets_to_read(Path(path), names)
+
+    def optional(name: str) -> bool:
+        if not any(function_of_sheet(n) for n in names_seen):
+            return False  # a scorecard workbook: every sheet may be a person's form
+        return not function_of_sheet(name) and normalize(name) not in (normalize(INFO_SHEET), normalize(ROSTER_SHEET))
+
+    return read_workbook(path, select=select, optional=optional)
 
 
 def start_read(path: Path) -> PendingRead:

@@ -56,6 +56,8 @@ def read_checklist(
     elif raw is None:
         raw = read_checklist_sheets(path)
     function_sheets, problems = classify_sheets(raw.sheet_names, raw.hidden_sheets)
+    problems += [Problem("info", name, None, f"工作表「{name}」的使用范围太大（远处的单元格留有内容或格式），"
+                         "它不是检查表的工作表，已跳过，不影响评分") for name in raw.skipped_large]
     if not function_sheets:
         shown = raw.sheet_names[:20]
         found = "、".join(shown) + (f" 等共 {len(raw.sheet_names)} 张" if len(raw.sheet_names) > 20 else "") or "（无）"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,8 +130,10 @@ def _scan_formulas(view: bytes, scan: SheetScan) -> None:
         scan.formulas[(int(ref.group(2)) - 1, _column_index(ref.group(1)) - 1)] = formula
 
 
-def scan_sheets(path: Path, sheets: set[str] | None = None) -> dict[str, SheetScan]:
-    """Extent and error cells of each worksheet (or of `sheets`), refusing a sheet too large to read."""
+def scan_sheets(path: Path, sheets: set[str] | None = None, *, optional: Callable[[str], bool] | None = None,
+                skipped: list[str] | None = None) -> dict[str, SheetScan]:
+    """Extent and error cells of each worksheet (or of `sheets`), refusing a sheet too large to read — unless
+    `optional(name)` says the sheet is not needed: then its name goes to `skipped` instead (the caller says so)."""
     from kpicli.io.safety import MAX_COLS, MAX_ROWS
 
     scans = {}
@@ -140,6 +143,10 @@ def scan_sheets(path: Path, sheets: set[str] | None = None) -> dict[str, SheetSc
                 continue
             scan = _scan_part(archive, part)
             if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
+                if optional is not None and optional(name):
+                    if skipped is not None:
+                        skipped.append(name)
+                    continue
                 raise InputError(
                     f"{path.name}：工作表「{name}」的使用范围为 {scan.rows} 行 × {scan.cols} 列，超过 kpicli 的上限"
                     f"（{MAX_ROWS} 行、{MAX_COLS} 列、共 {MAX_CELLS:,} 个单元格）。常见原因是远处的单元格留有内容或格式:"

@@ -87,10 +87,15 @@ class RawWorkbook:
     sheet_names: list[str]
     grids: dict[str, Grid]
     hidden_sheets: set[str] = field(default_factory=set)
+    # sheets read for nothing but a look that were too large to read: left out, for the reader to mention
+    skipped_large: list[str] = field(default_factory=list)
 
 
-def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None = None) -> RawWorkbook:
-    """Check the file, then read the values of every worksheet, or of those `select(names)` picks."""
+def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None = None,
+                  optional: Callable[[str], bool] | None = None) -> RawWorkbook:
+    """Check the file, then read the values of every worksheet, or of those `select(names)` picks.
+
+    A sheet too large to read refuses the file, unless `optional(name)`: then it is skipped (skipped_large)."""
     path = Path(path)
     check_input_file(path)
     import python_calamine
@@ -102,10 +107,12 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
         names = [m.name for m in sheets]
         hidden = {m.name for m in sheets if m.visible != python_calamine.SheetVisibleEnum.Visible}
         wanted = set(names) if select is None else select(names)
-        scans = scan_sheets(path, wanted)  # refuses a sheet too large before calamine allocates it
+        # refuses a sheet too large before calamine allocates it (or leaves an optional one out)
+        skipped: list[str] = []
+        scans = scan_sheets(path, wanted, optional=optional, skipped=skipped)
         grids: dict[str, Grid] = {}
         for name in names:
-            if name not in wanted:
+            if name not in wanted or name in skipped:
                 continue
             sheet = book.get_sheet_by_name(name)
             start = sheet.start or (0, 0)  # None for an empty sheet
@@ -129,7 +136,7 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
         raise
     except Exception as exc:  # any library failure becomes a Chinese message
         raise translate_library_error(exc, path) from exc
-    return RawWorkbook(path=path, sheet_names=names, grids=grids, hidden_sheets=hidden)
+    return RawWorkbook(path=path, sheet_names=names, grids=grids, hidden_sheets=hidden, skipped_large=skipped)
 
 
 class PendingRead:
