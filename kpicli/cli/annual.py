@@ -1,17 +1,14 @@
 """kpicli annual: one company's quarterly workbooks of one year → the annual cap list, per person; or the scorecards
-of one year （monthly or quarterly forms, the year-end form, 民主评议） → each person's 年度总得分."""
+of one year (monthly or quarterly forms, the year-end form, 民主评议) → each person's 年度总得分."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from kpicli.cli.common import EXIT_DATA, AllowBlankOpt, ChineseCommand, ForceOpt, FormatOpt, RulesOpt, app, check_format
-
-if TYPE_CHECKING:
-    from kpicli.scorecard.annual import ScorecardYear
 
 FilesArg = Annotated[list[Path], typer.Argument(
     help="同一公司同一年度的季度工作簿：检查表或 kpicli 评分结果均可，顺序不限，每个季度一个；"
@@ -57,26 +54,16 @@ def annual(
         typer.echo(f"错误：{exc.message}", err=True)
         return EXIT_DATA
     if isinstance(result, ScorecardYear):
-        return _scorecard_year(result, written, fmt)
+        from kpicli.render.scorecard_annual import print_scorecard_year
+
+        as_json, show = result.to_json, print_scorecard_year
+    else:
+        as_json, show = result.to_dict, print_annual
     if fmt == "json":
-        print_json(result.to_dict())
+        print_json(as_json())
     else:
         out = console()
-        print_annual(result, out)
-        if written is not None:
-            out.print(f"年度汇总已写入：{written}", style="bold green")
-    return 0
-
-
-def _scorecard_year(year: ScorecardYear, written: Path | None, fmt: str) -> int:
-    from kpicli.render.scorecard_annual import print_scorecard_year
-    from kpicli.render.terminal import console, print_json
-
-    if fmt == "json":
-        print_json(year.to_json())
-    else:
-        out = console()
-        print_scorecard_year(year, out)
+        show(result, out)
         if written is not None:
             out.print(f"年度汇总已写入：{written}", style="bold green")
     return 0

@@ -130,7 +130,7 @@ _TYPE_LABELS: dict[Any, str | None] = {Path: "路径", str: "文本", int: "整�
 
 
 def chinese_type_labels(command: Any, ctx: Any) -> None:
-    """The help's type column in Chinese （<路径>, <整数 1–4> …） instead of typer's <path>, <int range> [1<=x<=4];
+    """The help's type column in Chinese (<路径>, <整数 1–4> …) instead of typer's <path>, <int range> [1<=x<=4];
     flags show none. typer asks each parameter for its label (display_type_rich), so each gets its own answer."""
     for param in command.get_params(ctx):
         descriptor = getattr(param, "type_descriptor", None)
