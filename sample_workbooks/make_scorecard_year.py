@@ -40,7 +40,7 @@ from make_scorecards import (  # noqa: E402
     CS_RESULTS,
     HEAD_FILL,
     WIDTHS,
-    WRAP,
+    write_table,
 )
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Font  # noqa: E402
@@ -176,20 +176,6 @@ def _person(ws: Worksheet, name: str, position: str, period: str, base: int) -> 
             ws.cell(r, c).font = BOLD
 
 
-def _table(ws: Worksheet, headers: list[str], rows: list[list[object]], percent_cols: tuple[int, ...] = ()) -> None:
-    """A bordered table at the sheet's end, after its section title."""
-    ws.append(headers)
-    for cell in ws[ws.max_row]:
-        cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEAD_FILL, BOX, WRAP
-    for row in rows:
-        ws.append(row)
-        ws.row_dimensions[ws.max_row].height = 30 if any(isinstance(v, str) and len(v) > 12 for v in row) else 18
-        for c, cell in enumerate(ws[ws.max_row][: len(headers)], start=1):
-            cell.border, cell.alignment = BOX, WRAP
-            if c in percent_cols and isinstance(cell.value, float):
-                cell.number_format = "0%" if c == 4 else "0.0%"
-
-
 def _section(ws: Worksheet, text: str) -> None:
     ws.append([])
     ws.append([text])
@@ -204,7 +190,7 @@ def _items(spec: list[tuple], values: list[tuple[object, object, object, object]
 
 def _red_lines(ws: Worksheet, touched: int | None) -> None:
     _section(ws, "三、红线指标（一票否决）")
-    _table(ws, ["序号", "考核指标", "是否触及", "备注"],
+    write_table(ws, ["序号", "考核指标", "是否触及", "备注"],
            [[n, item, "是" if touched == n else "否", "经核实，已通报" if touched == n else None]
             for n, item in enumerate(CS_RED_LINES, start=1)])
 
@@ -228,11 +214,11 @@ def _month_sheet(ws: Worksheet, name: str, position: str, base: int, month: int,
     _title(ws, f"{COMPANY}客服部员工月度绩效考核表（{period}）")
     _person(ws, name, position, period, base)
     _section(ws, "一、业绩考核（70%）")
-    _table(ws, CS_HEADERS, _items(CS_RESULTS, [(a, None, None, None) for a in actuals]), percent_cols=(4, 7))
+    write_table(ws, CS_HEADERS, _items(CS_RESULTS, [(a, None, None, None) for a in actuals]), percent_cols=(4, 7))
     _section(ws, "二、行为考核（30%）")
     service, team, (own, boss), (boss2, second) = behaviour
     values = [(service, None, None, None), (team, None, None, None), (None, own, boss, None), (None, None, boss2, second)]
-    _table(ws, CS_HEADERS, _items(CS_BEHAVIOUR, values), percent_cols=(4,))
+    write_table(ws, CS_HEADERS, _items(CS_BEHAVIOUR, values), percent_cols=(4,))
     _red_lines(ws, red)
     _finish(ws)
 
@@ -246,10 +232,10 @@ def _year_sheet(ws: Worksheet, name: str, position: str, base: int, actuals: lis
     satisfaction, closed, key_work, system = actuals
     values = [(satisfaction, None, None, None), (closed, None, None, None), (None, None, key_work, None),
               (system, None, None, None)]
-    _table(ws, CS_HEADERS, _items(YEAR_RESULTS, values), percent_cols=(4, 7))
+    write_table(ws, CS_HEADERS, _items(YEAR_RESULTS, values), percent_cols=(4, 7))
     _section(ws, "二、能力素质（30%）")
     skill, team = ability
-    _table(ws, CS_HEADERS, _items(YEAR_ABILITY, [(None, None, skill, None), (team, None, None, None)]),
+    write_table(ws, CS_HEADERS, _items(YEAR_ABILITY, [(None, None, skill, None), (team, None, None, None)]),
            percent_cols=(4,))
     _red_lines(ws, None)
     _finish(ws)

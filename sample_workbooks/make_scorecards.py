@@ -160,7 +160,7 @@ def _title(ws: Worksheet, text: str, width: int) -> None:
     ws["A1"].alignment = Alignment(horizontal="center")
 
 
-def _table(ws: Worksheet, headers: list[str], rows: list[list[object]], percent_cols: tuple[int, ...] = ()) -> None:
+def write_table(ws: Worksheet, headers: list[str], rows: list[list[object]], percent_cols: tuple[int, ...] = ()) -> None:
     """A bordered table at the sheet's end: header row filled and bold, then the rows."""
     ws.append(headers)
     head = ws.max_row
@@ -205,16 +205,16 @@ def _cs_sheet(ws: Worksheet, name: str, position: str, base: int, actuals: list[
     rows = []
     for n, ((indicator, target, weight, standard, rule), actual) in enumerate(zip(CS_RESULTS, actuals), start=1):
         rows.append([n, indicator, target, weight, standard, rule, actual, None, None, None, None])
-    _table(ws, CS_HEADERS, rows, percent_cols=(4, 7))
+    write_table(ws, CS_HEADERS, rows, percent_cols=(4, 7))
     _section_title(ws, "二、行为考核（30%）")
     rows = []
     (service, team, (own, boss), (boss2, second)) = behaviour
     values = [(service, None, None, None), (team, None, None, None), (None, own, boss, None), (None, None, boss2, second)]
     for n, ((indicator, target, weight, standard, rule), (actual, s, r1, r2)) in enumerate(zip(CS_BEHAVIOUR, values), 1):
         rows.append([n, indicator, target, weight, standard, rule, actual, s, r1, r2, None])
-    _table(ws, CS_HEADERS, rows, percent_cols=(4,))
+    write_table(ws, CS_HEADERS, rows, percent_cols=(4,))
     _section_title(ws, "三、红线指标（一票否决）")
-    _table(ws, ["序号", "考核指标", "是否触及", "备注"],
+    write_table(ws, ["序号", "考核指标", "是否触及", "备注"],
            [[n, item, "是" if red == n else "否", "经核实，已通报" if red == n else None]
             for n, item in enumerate(CS_RED_LINES, start=1)])
     ws.append([])
@@ -242,13 +242,13 @@ def _pm_sheet(ws: Worksheet, name: str, position: str, base: str, actuals: list[
             rows.append([n, indicator, target, points, standard, rule, actual, own, reviewer, remark])
     rows.append(["合计", None, None, 100] + [None] * 6)
     start = ws.max_row + 2
-    _table(ws, PM_HEADERS, rows)
+    write_table(ws, PM_HEADERS, rows)
     for offset in section_rows:
         for cell in ws[start + offset]:
             cell.font, cell.fill = BOLD, SECTION_FILL
     ws.cell(ws.max_row, 1).font = BOLD
     _section_title(ws, "一票否决事项")
-    _table(ws, ["序号", "考核内容", "是否触及"], [[n, item, "否"] for n, item in enumerate(PM_RED_LINES, start=1)])
+    write_table(ws, ["序号", "考核内容", "是否触及"], [[n, item, "否"] for n, item in enumerate(PM_RED_LINES, start=1)])
     _finish(ws, WIDTHS[:10], "被考核人签字：                    考核人签字：                    日期：")
 
 
