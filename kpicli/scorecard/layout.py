@@ -1,11 +1,10 @@
-"""The words of a scorecard sheet (contract §2): header names, person-block labels, section titles, periods."""
+"""The words of a scorecard sheet (contract §2): header names, person-block labels, section titles (periods: core.period)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
 from fractions import Fraction
 from functools import lru_cache
 
@@ -140,34 +139,6 @@ def parse_title(text: object) -> Title:
             body = body[: found.start()]
     name = re.sub(r"^[\s:：\-—]+|[\s:：\-—()（）]+$", "", body).strip() or None
     return Title(name, weight, subtotal, is_redline_title(raw))
-
-
-_QUARTER = re.compile(r"^(\d{4})(?:年度?|[-/.])?(?:第)?([1-4一二三四])季度$|^(\d{4})(?:年|[-/.])?q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})月?(?:份)?$")
-_YEAR = re.compile(r"^(\d{4})(?:年|年度|全年|年全年)?$")
-_CN = {"一": "1", "二": "2", "三": "3", "四": "4"}
-
-
-def normalise_period(value: object) -> str | None:
-    """2026年第1季度 / 2026年3月 / 2026年度 for the accepted spellings; None when not recognised."""
-    if isinstance(value, (datetime, date)):
-        return f"{value.year}年{value.month}月"
-    number = cell_number(value)
-    if number is not None:
-        return f"{int(number)}年度" if number.denominator == 1 and 1900 < number < 2200 else None
-    text = normalize(value)
-    match = _QUARTER.match(text)
-    if match:
-        year = match.group(1) or match.group(3)
-        quarter = _CN.get(match.group(2) or "", match.group(2) or match.group(4))
-        return f"{year}年第{quarter}季度"
-    match = _MONTH.match(text)
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{match.group(1)}年{int(match.group(2))}月"
-    match = _YEAR.match(text)
-    if match:
-        return f"{match.group(1)}年度"
-    return None
 
 
 def parse_base(value: object) -> Fraction | None:

@@ -11,6 +11,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from kpicli.core.errors import Problem
+from kpicli.core.period import parse_period
 from kpicli.core.vocab import column_letter, normalize
 
 from .apply import check_rule
@@ -21,7 +22,6 @@ from .layout import (
     header_field,
     is_end_cell,
     is_header_row,
-    normalise_period,
     parse_base,
     parse_title,
     person_label,
@@ -96,7 +96,8 @@ def _set_person(out: SheetRead, key: str, value: object, cell: str) -> None:
         return
     out.person[f"{key}_cell"] = cell
     if key == "period":
-        period = normalise_period(value)
+        found = parse_period(value)
+        period = found.label if found is not None else None
         if period is None:
             out.problem("error", cell, f"考核期间「{display(value)}」无法识别；请写成 2026年3月、2026年第1季度 或 2026年度")
         out.person["period_raw"] = display(value)
