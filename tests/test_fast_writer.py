@@ -21,10 +21,11 @@ from kpicli.render.scorecard_book import write_scorecard_result
 from kpicli.render.style import set_widths, write_table
 from kpicli.scorecard import score_workbook, workbook_kind
 from tests.builders import assert_handled, run, standard_workbook
+from tests.samples import CHECKLIST_SAMPLES, SCORECARD_SAMPLES
 from tests.scorecard_builders import build_scorecard, points_card, weighted_card
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "sample_workbooks").glob("*.xlsx"))
+SAMPLES = (*CHECKLIST_SAMPLES, *SCORECARD_SAMPLES)
 FAST, SLOW = "结果工作簿：快速写入", "结果工作簿：兼容写入"
 
 

@@ -13,13 +13,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import run
+from samples import CHECKLIST_SAMPLES
 
 pytestmark = pytest.mark.slow  # every bundled sample, ranked and scored whole
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 # the checklist samples; the scorecard sample (绩效考核表) has tests/test_scorecard_samples.py
-SAMPLES = sorted(p for p in (ROOT / "sample_workbooks").glob("*.xlsx") if "检查表" in p.name)
+SAMPLES = CHECKLIST_SAMPLES
 _PUNCTUATION = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"})
 
 
