@@ -32,9 +32,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: 
 from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 from kpicli.checklist.catalog import load_catalog  # noqa: E402
+from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template  # noqa: E402
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS  # noqa: E402
 from kpicli.io.outputs import save_workbook  # noqa: E402
-from kpicli.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 CHECKLISTS, SCORECARDS = "触点检查表", "绩效考核表"  # one folder per kind (README)

@@ -12,9 +12,9 @@ import pytest
 from samples import SAMPLE_ROOT, SCORECARD_NAME, SCORECARDS
 
 from kpicli.io.workbook import read_workbook
-from kpicli.render.scorecard_book import write_scorecard_result
 from kpicli.scorecard import score_workbook, workbook_kind
 from kpicli.scorecard.explain import explain_person
+from kpicli.scorecard.render.book import write_scorecard_result
 from kpicli.scorecard.values import fmt
 
 SAMPLE = SCORECARDS / SCORECARD_NAME
