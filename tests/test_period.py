@@ -17,7 +17,7 @@ from scorecard_builders import build_scorecard, weighted_card
 from test_accidents_names import period_book
 
 from kpicli import api
-from kpicli.core.period import Period, parse_period, period_in_name, period_option, read_period
+from kpicli.core.period import Period, find_period, parse_period, period_option, read_period
 
 Q1, Q3 = Period(2026, quarter=1), Period(2026, quarter=3)
 MARCH, SEPTEMBER = Period(2026, month=3), Period(2026, month=9)
@@ -43,9 +43,9 @@ NO_YEAR: list[tuple[object, int]] = [
 ]
 NOT_PERIODS: list[object] = ["第五季度", "2026年13月", "2026Q5", "3月", "1999年度", "季度", "", None, True, 2026.5,
                              datetime(1900, 1, 3), "2026-02-30", "第三季渡"]
-# a file name cannot hold "/"; a bare 2026 in a name may be anything (a code, a count), so a year needs 年 or 年度
+# a file name cannot hold "/"; in a name or title 2026 and 2026年 do not say the whole year (年度/全年 do)
 IN_NAMES = [(written, period) for written, period in FORMS
-            if isinstance(written, str) and "/" not in written and written != "2026"]
+            if isinstance(written, str) and "/" not in written and written not in ("2026", "2026年")]
 
 
 @pytest.mark.parametrize(("written", "period"), FORMS)
@@ -58,8 +58,8 @@ def test_every_form_is_one_period(written, period):
 def test_a_bare_number_after_the_year_is_what_the_place_says(written, number):
     assert parse_period(written) == Period(2026, month=number)
     assert parse_period(written, bare="quarter") == Period(2026, quarter=number)
-    assert period_in_name(f"考核表_{written.replace('/', '-')}.xlsx") is None
-    assert period_in_name("考核表_2026.xlsx") is None and period_in_name("20260315_考核表") is None
+    assert find_period(f"考核表_{written.replace('/', '-')}.xlsx") is None
+    assert find_period("考核表_2026.xlsx") is None and find_period("20260315_考核表") is None
 
 
 @pytest.mark.parametrize(("written", "quarter"), NO_YEAR)
@@ -79,8 +79,8 @@ def test_what_is_no_period_is_refused(written):
 
 @pytest.mark.parametrize(("written", "period"), IN_NAMES)
 def test_every_written_form_is_found_in_a_file_name(written, period):
-    assert period_in_name(f"江城置业_{written}_考核表.xlsx") == period
-    assert period_in_name(f"{written}考核表") == period
+    assert find_period(f"江城置业_{written}_考核表.xlsx") == period
+    assert find_period(f"{written}考核表") == period
 
 
 def test_a_period_is_a_value_with_a_label_an_order_and_a_json_form():
@@ -161,6 +161,14 @@ def test_the_scorecard_file_name_gives_the_period_a_form_lacks(tmp_path, written
     assert result.period == period.label, written
     (info,) = [p for p in result.problems if "文件名" in p.message]
     assert info.level == "info" and period.label in info.message
+
+
+@pytest.mark.parametrize(("written", "period"), IN_NAMES[::4])
+def test_a_scorecard_title_gives_the_period_a_form_lacks(tmp_path, written, period):
+    person = {"姓名": "张三", "部门": "客服部", "绩效奖金基数": 5000}
+    path = build_scorecard(tmp_path / "2025Q4_表.xlsx",
+                           {"张三": weighted_card(person=person, title=f"{written}客服主管绩效考核表")})
+    assert api.check(path).period == period.label, written
 
 
 def test_a_scorecard_period_cell_wins_over_its_file_name(tmp_path):

@@ -13,7 +13,7 @@ from kpicli.checklist.names import unify_groups, unify_roster
 from kpicli.checklist.sheet import empty_items, parse_sheet
 from kpicli.checklist.sheets import UNHIDE, classify_sheets, read_checklist_sheets
 from kpicli.core.errors import InputError, Problem
-from kpicli.core.period import period_in_name
+from kpicli.core.period import find_period
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, INFO_SHEET, ROSTER_SHEET, normalize
 from kpicli.io.workbook import PendingRead, RawWorkbook
 
@@ -142,7 +142,7 @@ def _apply_period_options(period: PeriodInfo, path: Path, company: str | None, y
                                     f"{label}：基本信息中为「{current}」，命令行指定为「{option}」，采用命令行的值"))
         setattr(period, key, option)
     if period.year is None or period.quarter is None:
-        guessed = period_in_name(path.stem)
+        guessed = find_period(path.stem)
         if guessed and (guessed.in_quarter or period.year is None):
             period.year = period.year or guessed.year
             period.quarter = period.quarter or guessed.in_quarter

@@ -11,7 +11,7 @@ Accepted forms (compared after `normalize`: NFKC, no white space, lower case; ye
     year      2026, 2026年, 2026年度, 2026全年, 2026年全年
     2026-1, 2026.1, 2026/1, 2026年1 (a bare number after the year) say neither month nor quarter: they mean the
     quarter in a 季度 cell and the month in a 考核期间 cell or option (bare="quarter" / "month"); a file name
-    does not read them (bare=None), nor a bare 2026 (a year in a name needs 年, 年度 or 全年).
+    does not read them (bare=None). A whole year in a file name or title needs 年度 or 全年 (find_period).
 A checklist needs a quarter: a month or a date there counts as the quarter it lies in.
 """
 
@@ -121,7 +121,7 @@ _DATE = rf"{_YEAR}[-/.年](?P<m>\d{{1,2}})[-/.月](?P<d>\d{{1,2}})日?"
 _YEAR_QUARTER = rf"{_YEAR}{_SEP}?{_QUARTER}"
 _YEAR_MONTH = rf"{_YEAR}{_SEP}(?P<m>\d{{1,2}})月份?"
 _YEAR_BARE = rf"{_YEAR}{_SEP}(?P<n>\d{{1,2}})"
-_WHOLE_YEAR = rf"{_YEAR}(?:年度|年全年|全年|年)"
+_WHOLE_YEAR = rf"{_YEAR}(?:年度|年全年|全年)"
 # In order: the first that matches wins (a date before a month, a month before a bare number).
 _CELL = [re.compile(p) for p in (_DATE, _YEAR_QUARTER, _YEAR_MONTH, _YEAR_BARE, _QUARTER, rf"{_YEAR}(?:年度|年全年|全年|年)?")]
 _NAME = [re.compile(rf"(?<!\d){p}(?!\d)") for p in (_DATE, _YEAR_QUARTER, _YEAR_MONTH, _WHOLE_YEAR)]
@@ -210,10 +210,11 @@ def parse_period(value: object, *, bare: Bare = "month") -> Period | None:
     return found.period() if found is not None else None
 
 
-def period_in_name(name: str) -> Period | None:
-    """The period a file name carries (2026Q1_客户触点检查表, 2026年03月_客服部绩效考核表, 考核表_2026年度), or None.
-    A bare number after the year (2026-1) is not read: in a name nothing says month or quarter."""
-    text = normalize(name)
+def find_period(text: str) -> Period | None:
+    """The period written inside a text — a file name (2026Q1_客户触点检查表, 2026年03月_客服部绩效考核表) or a
+    title (2026年度客服主管绩效考核表) — or None. Not read there: a bare number after the year (2026-1: nothing says
+    month or quarter) and a year without 年度/全年 (2026, 2026年: 2026年客服部绩效考核表 may be any form of the year)."""
+    text = normalize(text)
     for pattern in _NAME:
         match = pattern.search(text)
         if match:
