@@ -139,7 +139,7 @@ def scorecard(tmp_path: Path, written: object, name: str = "考核表.xlsx") -> 
     person = {"姓名": "张三", "部门": "客服部", "岗位": "客服主管", "绩效奖金基数": 5000}
     if written is not None:
         person["考核期间"] = written
-    return build_scorecard(tmp_path / name, {"张三": weighted_card(person=person)})
+    return build_scorecard(tmp_path / name, {"张三": weighted_card(person=person, title="员工绩效考核表")})
 
 
 @pytest.mark.slow
