@@ -11,8 +11,8 @@ from builders import edit, run
 from lo import convert, require_soffice
 
 from kpicli.checklist.catalog import load_catalog
+from kpicli.checklist.render.template import FIRST_ITEM_ROW
 from kpicli.io import provenance
-from kpicli.render.template import FIRST_ITEM_ROW
 
 PROJECTS = ("云栖府", "望江台")
 

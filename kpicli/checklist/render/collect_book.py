@@ -30,7 +30,7 @@ def collected_record(collected: Collected) -> dict:
     """The collected workbook's record (checklist.handout): the rows laid out and the groups whose 自查 and 检查
     were both handed over as 不适用 (shaded)."""
     from kpicli.checklist.handout import BOOK, entry
-    from kpicli.render.template import FIRST_ITEM_ROW
+    from kpicli.checklist.render.template import FIRST_ITEM_ROW
 
     rows = []
     for function in FUNCTIONS:
