@@ -18,13 +18,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import assert_handled, result_path, run
+from samples import CHECKLISTS, SCORECARD_NAME, SCORECARDS
 
 from kpicli.cli import dropped, window
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
+SAMPLES = CHECKLISTS
 CHECKLIST = SAMPLES / "2026Q1_客户触点检查表.xlsx"
 CHECKLIST_Q2 = SAMPLES / "2026Q2_客户触点检查表.xlsx"
-SCORECARD = SAMPLES / "2026Q1_客服部绩效考核表.xlsx"
+SCORECARD = SCORECARDS / SCORECARD_NAME
 COMMANDS = {"score": None, "rank": None, "check": None, "rules": None}
 GLOBAL = {"--debug", "--version", "-V"}
 
