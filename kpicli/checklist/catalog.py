@@ -69,7 +69,7 @@ def _text(value: object) -> str:
 
 
 def catalog_dir() -> Path:
-    """The packaged templates folder (io.packaged; the scorecard indicator sets live there too)."""
+    """The packaged templates folder (io.package_data; the scorecard indicator sets live there too)."""
     from kpicli.io.package_data import templates_dir
 
     return templates_dir()
