@@ -144,6 +144,7 @@ def score_books(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAU
         company=company,
         period=next(iter({p for b in books for p in b.people["period"] if p}), None),
         problems=problems,
+        absent=_concat([_rekey(b.absent, f) for b, f in zip(books, files)]),
     )
     return _with_file(score_book(group, settings), keys, None)
 
