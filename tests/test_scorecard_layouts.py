@@ -321,3 +321,19 @@ def test_the_library_refuses_a_blank_name(blank_form, tmp_path):
         wb["李四"]["C3"] = None
     with pytest.raises(DataError):
         api.rank(filled(blank_form, tmp_path, no_name))
+
+
+def test_one_name_in_two_department_workbooks_is_warned_naming_both(blank_form, tmp_path):
+    first = filled(blank_form, tmp_path, None, "客服部.xlsx")
+
+    def other(wb):
+        for ws in wb.worksheets[1:]:
+            ws["F3"] = "工程部"
+        wb["李四"]["C3"] = "王五"
+    second = filled(blank_form, tmp_path, other, "工程部.xlsx")
+    result = run("rank", first, second, "--format", "json")
+    assert_handled(result, 0)
+    data = json.loads(result.stdout)
+    warned = [p["message"] for p in data["problems"] if p["level"] == "warning"]
+    assert len(warned) == 1 and "客服部.xlsx" in warned[0] and "工程部.xlsx" in warned[0] and "「张三」" in warned[0]
+    assert len(data["people"]) == 4  # two people named 张三: both scored, as the warning says
