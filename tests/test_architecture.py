@@ -15,8 +15,8 @@ LAYERS: list[set[str]] = [
     {"io"},
     {"rules"},
     {"grading"},
-    {"checklist", "scorecard"},
     {"render"},
+    {"checklist", "scorecard"},
     {"api"},
     {"cli"},
 ]
