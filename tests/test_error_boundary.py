@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 from builders import run
+from samples import CHECKLISTS, QUARTER_NAMES, SCORECARD_NAME, SCORECARDS
 
 import kpicli.api
 from kpicli.core.errors import EXIT_INTERNAL, EXIT_USAGE, InputError
 from kpicli.io import workbook, zipparts
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
-CHECKLIST = SAMPLES / "2026Q1_客户触点检查表.xlsx"
-SCORECARD = SAMPLES / "2026Q1_客服部绩效考核表.xlsx"
+CHECKLIST = CHECKLISTS / QUARTER_NAMES[0]
+SCORECARD = SCORECARDS / SCORECARD_NAME
 DISGUISES = ("另存为", "请重试", "损坏", "无法读取工作簿", "无法写入")
 
 
