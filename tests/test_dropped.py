@@ -18,13 +18,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import assert_handled, result_path, run
+from samples import CHECKLISTS, QUARTER_NAMES, SCORECARD_NAME, SCORECARDS
 
 from kpicli.cli import dropped, window
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
-CHECKLIST = SAMPLES / "2026Q1_客户触点检查表.xlsx"
-CHECKLIST_Q2 = SAMPLES / "2026Q2_客户触点检查表.xlsx"
-SCORECARD = SAMPLES / "2026Q1_客服部绩效考核表.xlsx"
+CHECKLIST, CHECKLIST_Q2, CHECKLIST_Q3, CHECKLIST_Q4 = (CHECKLISTS / name for name in QUARTER_NAMES)
+SCORECARD = SCORECARDS / SCORECARD_NAME
 COMMANDS = {"score": None, "rank": None, "check": None, "rules": None}
 GLOBAL = {"--debug", "--version", "-V"}
 
@@ -153,7 +152,7 @@ def test_several_dropped_files_and_a_folder(tmp_path: Path) -> None:
     assert all(result_path(b).exists() for b in books)
 
     quarters = tmp_path / "各季度 检查表"
-    copied(quarters, SAMPLES / "2026Q3_客户触点检查表.xlsx", SAMPLES / "2026Q4_客户触点检查表.xlsx")
+    copied(quarters, CHECKLIST_Q3, CHECKLIST_Q4)
     score_out, drop_out = same_as_score(quarters)
     assert drop_out == score_out and "写出 2 个结果工作簿" in drop_out, drop_out
 
