@@ -354,3 +354,9 @@ def test_an_unknown_red_line_title_gives_one_line_not_one_per_item(blank_form, t
     data = score_json(filled(blank_form, tmp_path, retitle), 1)
     errors = lines(data, "error")
     assert [(s, c) for s, c, m in errors] == [("张三", "B27")] and "没有「权重」或「标准分」列" in errors[0][2]
+
+
+def test_explain_says_a_person_is_not_assessed(blank_form, tmp_path):
+    result = run("explain", filled(blank_form, tmp_path, not_assessed), "--person", "李四")
+    assert_handled(result, 2)
+    assert "本期不参加考核" in flat(result.output) and "李四!C6" in flat(result.output)
