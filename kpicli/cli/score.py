@@ -9,6 +9,7 @@ import typer
 
 from kpicli.cli.common import (
     AllowBlankOpt,
+    CatalogCheckOpt,
     ChineseCommand,
     CompanyOpt,
     DataError,
@@ -37,6 +38,7 @@ def score(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
+    catalog: CatalogCheckOpt = None,
     per_person: Annotated[Path | None, typer.Option("--per-person", help="绩效考核表：另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），可直接发给本人", show_default=False)] = None,
 ) -> int:
     """评分并写出结果工作簿（结果表 + 原工作表），终端显示排名和奖惩。
@@ -51,7 +53,7 @@ def score(
     from kpicli.render.terminal import console, print_json
 
     check_format(fmt)
-    period = period_options(company, year, quarter, allow_blank)
+    period = period_options(company, year, quarter, allow_blank, catalog)
     if several_paths(files):
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
                            in_place=in_place, period=period, per_person=per_person)
