@@ -171,6 +171,7 @@ def write_per_person(result: ScorecardResult, sources: Sequence[Path | str], fol
                     view.firstSheet = 0  # the input may have scrolled its tab bar past sheets that are not here
                 sheet.sheet_view.tabSelected, form.sheet_view.tabSelected = True, False
                 atomic_write(person.target, wb.save)
+            wb.remove(sheet)  # the next person's file gets its own result sheet, under the same name
             written.append(PersonFile(str(person.record["person"]), person.record["department"], person.target))
     return written
 
