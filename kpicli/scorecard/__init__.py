@@ -18,14 +18,14 @@ if TYPE_CHECKING:
     from .group import group_key, score_books
     from .kind import WorkbookKind, workbook_kind
     from .result import ScorecardResult
-    from .score import score_book, score_workbook
+    from .assess import score_book, score_workbook
     from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
 # Imported on first use (PEP 562): telling a checklist from a scorecard needs kind.py alone, and a checklist run
 # then never loads the scorecard's reader and scoring (0.1 s of a group-scale `rank`, measured in docs/performance.md).
 _EXPORTS = {"ScorecardBook": "book", "read_book": "book", "sheet_kind": "book", "group_key": "group",
             "score_books": "group", "WorkbookKind": "kind", "workbook_kind": "kind", "ScorecardResult": "result",
-            "score_book": "score", "score_workbook": "score", "DEFAULT_SETTINGS": "settings",
+            "score_book": "assess", "score_workbook": "assess", "DEFAULT_SETTINGS": "settings",
             "ScorecardSettings": "settings"}
 
 __all__ = ["DEFAULT_SETTINGS", "ScorecardBook", "ScorecardResult", "ScorecardSettings", "WorkbookKind", "group_key",
