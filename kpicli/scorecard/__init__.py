@@ -14,11 +14,11 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .assess import score_book, score_workbook
     from .book import ScorecardBook, read_book, sheet_kind
     from .group import group_key, score_books
     from .kind import WorkbookKind, workbook_kind
     from .result import ScorecardResult
-    from .assess import score_book, score_workbook
     from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
 # Imported on first use (PEP 562): telling a checklist from a scorecard needs kind.py alone, and a checklist run
