@@ -9,7 +9,7 @@ import gc
 import os
 import sys
 
-from kpicli.cli import annual, check, collect, explain, rank, rules, score, template  # noqa: F401  (registers them)
+from kpicli.cli import annual, check, collect, explain, payout, rank, rules, score, template  # noqa: F401  (registers them)
 from kpicli.cli.common import app
 
 __all__ = ["app", "main"]

@@ -15,6 +15,7 @@ from kpicli.cli.common import (
     FilesArg,
     ForceOpt,
     FormatOpt,
+    KpiError,
     QuarterOpt,
     RulesOpt,
     YearOpt,
@@ -37,6 +38,7 @@ def score(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
+    per_team: Annotated[Path | None, typer.Option("--per-team", help="触点检查表：另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人填写，交回后用 kpicli payout 核对", show_default=False)] = None,
     per_person: Annotated[Path | None, typer.Option("--per-person", help="绩效考核表：另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），可直接发给本人", show_default=False)] = None,
 ) -> int:
     """评分并写出结果工作簿（结果表 + 原工作表），终端显示排名和奖惩。
@@ -53,12 +55,14 @@ def score(
     check_format(fmt)
     period = period_options(company, year, quarter, allow_blank)
     if several_paths(files):
+        if per_team is not None:
+            raise KpiError("--per-team 一次用于一个触点检查表：请对每个季度的检查表分别运行 kpicli score … --per-team 文件夹")
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
                            in_place=in_place, period=period, per_person=per_person)
     file = files[0]
     try:
         result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
-                                          per_person=per_person, **period)
+                                          per_person=per_person, per_team=per_team, **period)
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
@@ -70,6 +74,8 @@ def score(
         if per_person is not None:
             out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09", style="bold green",
                       markup=False)
+        if per_team is not None:
+            out.print(f"各团队的奖惩分配表已写入：{per_team}", style="bold green", markup=False)
         if copy is not None:
             out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
     return 0
