@@ -40,7 +40,7 @@ CALAMINE_READ = (
 SCORECARD_LIBRARY = (
     "import sys; from pathlib import Path; from kpicli.io.workbook import read_workbook; "
     "from kpicli.scorecard import score_workbook; result = score_workbook(read_workbook(Path(sys.argv[1]))); "
-    "from kpicli.render.scorecard_book import write_scorecard_result; "
+    "from kpicli.scorecard.render.book import write_scorecard_result; "
     "len(sys.argv) > 2 and write_scorecard_result(result, Path(sys.argv[1]), Path(sys.argv[2]))"
 )
 # Not a target: how fast the machine is in this very run (the city-scale target is absolute, and shared virtual

@@ -30,9 +30,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: 
 from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 from kpicli.checklist.catalog import load_catalog  # noqa: E402
+from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template  # noqa: E402
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS  # noqa: E402
 from kpicli.io.outputs import save_workbook  # noqa: E402
-from kpicli.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 SEED = 2026

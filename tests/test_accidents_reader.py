@@ -32,9 +32,9 @@ from builders import (
 
 from kpicli import api
 from kpicli.checklist.assessment import assess
+from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
 from kpicli.core.vocab import FUNCTION_SHEETS
 from kpicli.io.sheetscan import scan_sheets
-from kpicli.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
 
 
 def lead_problems(result) -> list:

@@ -16,8 +16,8 @@ LAYERS: list[set[str]] = [
     {"rules"},
     {"grading"},
     {"payout"},
-    {"checklist", "scorecard"},
     {"render"},
+    {"checklist", "scorecard"},
     {"api"},
     {"cli"},
 ]

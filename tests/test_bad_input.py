@@ -24,8 +24,8 @@ import pytest
 from builders import Item, SheetSpec, assert_handled, build_checklist, flat, run, sha256
 from openpyxl.workbook.workbook import Workbook
 
+from kpicli.checklist.render.result_book import RESULT_SHEETS
 from kpicli.io import safety
-from kpicli.render.result_book import RESULT_SHEETS
 
 MiB = 1024 * 1024
 CJK = re.compile(r"[\u4e00-\u9fff]")

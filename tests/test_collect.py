@@ -13,9 +13,9 @@ from builders import Item, SheetSpec, assert_handled, build_checklist, cell_of, 
 from kpicli.checklist.assessment import assess
 from kpicli.checklist.collect import collect
 from kpicli.checklist.reader import read_checklist
+from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
 from kpicli.core.vocab import FUNCTION_SHEETS
 from kpicli.io.outputs import written_by_kpicli
-from kpicli.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
 
 pytestmark = pytest.mark.slow  # folders of submissions, collected and scored
 

@@ -12,14 +12,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kpicli.checklist.render import result_book
 from kpicli.io.package import GraftUnsupported, graft
 from kpicli.io.workbook import read_workbook
 from kpicli.io.zipparts import Package, read_raw, write_zip
-from kpicli.render import result_book, scorecard_book
 from kpicli.render.fast_table import fast_table
-from kpicli.render.scorecard_book import write_scorecard_result
 from kpicli.render.style import set_widths, write_table
 from kpicli.scorecard import score_workbook, workbook_kind
+from kpicli.scorecard.render import book as scorecard_book
+from kpicli.scorecard.render.book import write_scorecard_result
 from tests.builders import assert_handled, run, standard_workbook
 from tests.scorecard_builders import build_scorecard, points_card, weighted_card
 

@@ -14,7 +14,7 @@ from builders import Item, SheetSpec, build_checklist, run
 from year_books import COMPANY, ROSTERS, build_quarter, build_year, quarter_sheets
 
 from kpicli.checklist.assessment import assess
-from kpicli.render.allocation import OK_TEXT
+from kpicli.checklist.render.allocation import OK_TEXT
 
 YELLOW = "FFF2CC"
 

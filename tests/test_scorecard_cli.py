@@ -25,8 +25,8 @@ from scorecard_builders import Ind, Part, build_scorecard, points_card, weighted
 from kpicli import api
 from kpicli.checklist.assessment import assess
 from kpicli.io.workbook import read_workbook
-from kpicli.render.scorecard_book import RESULT_SHEETS
 from kpicli.scorecard import score_workbook
+from kpicli.scorecard.render.book import RESULT_SHEETS
 
 pytestmark = pytest.mark.slow  # full kpicli runs, several per test
 

@@ -19,7 +19,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpicli.io.outputs import written_by_kpicli
-from kpicli.render.scorecard_person import person_file_name, safe_file_part
+from kpicli.scorecard.render.person import person_file_name, safe_file_part
 from tests.builders import assert_handled, flat, run, standard_workbook
 from tests.scorecard_builders import Ind, Part, RedLine, build_scorecard, points_card, weighted_card
 

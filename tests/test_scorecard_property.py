@@ -21,10 +21,10 @@ from rich.console import Console
 
 from kpicli.core.errors import KpiError
 from kpicli.io.workbook import Grid, RawWorkbook
-from kpicli.render.scorecard_book import build_scorecard_sheets
-from kpicli.render.scorecard_terminal import print_person_explain, print_scorecard
 from kpicli.scorecard import score_books, score_workbook
 from kpicli.scorecard.explain import explain_person
+from kpicli.scorecard.render.book import build_scorecard_sheets
+from kpicli.scorecard.render.terminal import print_person_explain, print_scorecard
 
 pytestmark = pytest.mark.slow
 

@@ -15,11 +15,11 @@ from rich.console import Console
 
 from kpicli.core.errors import KpiError
 from kpicli.io.workbook import read_workbook
-from kpicli.render import scorecard_book
-from kpicli.render.scorecard_book import RESULT_SHEETS, write_scorecard_result
-from kpicli.render.scorecard_terminal import print_person_explain, print_scorecard
 from kpicli.scorecard import score_workbook
 from kpicli.scorecard.explain import explain_person
+from kpicli.scorecard.render import book as scorecard_book
+from kpicli.scorecard.render.book import RESULT_SHEETS, write_scorecard_result
+from kpicli.scorecard.render.terminal import print_person_explain, print_scorecard
 from tests.scorecard_builders import Ind, Part, RedLine, build_scorecard, points_card, weighted_card
 
 EXAMPLE = Path("/work/shared/docs/scorecard-example.xlsx")

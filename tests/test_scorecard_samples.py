@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 
 from kpicli.io.workbook import read_workbook
-from kpicli.render.scorecard_book import write_scorecard_result
 from kpicli.scorecard import score_workbook, workbook_kind
 from kpicli.scorecard.explain import explain_person
+from kpicli.scorecard.render.book import write_scorecard_result
 from kpicli.scorecard.values import fmt
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_workbooks" / "2026Q1_客服部绩效考核表.xlsx"

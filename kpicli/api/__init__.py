@@ -144,8 +144,8 @@ def template(
 ) -> Path:
     """Write a blank checklist for the quarter from the touchpoint catalogue (or the one at catalog_path)."""
     from kpicli.checklist.catalog import load_catalog
+    from kpicli.checklist.render.template import write_template
     from kpicli.io.outputs import ensure_writable, require_xlsx
-    from kpicli.render.template import write_template
 
     out = Path(out)
     require_xlsx(out, "检查表模板")
@@ -160,9 +160,9 @@ def template_with_roster(out: Path, *, year: int, quarter: int, projects: list[s
     Returns the path and warnings (skipped rows, units that are not among the projects)."""
     from kpicli.checklist.catalog import load_catalog
     from kpicli.checklist.names import unify_roster
+    from kpicli.checklist.render.template import check_project_names, write_template
     from kpicli.checklist.roster import load_roster, unknown_units
     from kpicli.io.outputs import ensure_writable, require_xlsx
-    from kpicli.render.template import check_project_names, write_template
 
     out = Path(out)
     require_xlsx(out, "检查表模板")
@@ -248,13 +248,13 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
             year = score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard)
             if output is None:
                 return Annual(year)
-            from kpicli.render.scorecard_annual import write_scorecard_year
+            from kpicli.scorecard.render.annual import write_scorecard_year
 
             return Annual(year, write_scorecard_year(year, output))
     result = assess_year(paths, rules_path=rules_path, allow_blank=allow_blank)
     if output is None:
         return Annual(result)
-    from kpicli.render.annual import write_annual
+    from kpicli.checklist.render.annual import write_annual
 
     return Annual(result, write_annual(result, output))
 
@@ -290,7 +290,7 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
                                    progress=progress)
     if collected.unreadable or collected.has_errors:
         return Collection(collected, inputs.skipped)
-    from kpicli.render.collect_book import write_collected
+    from kpicli.checklist.render.collect_book import write_collected
 
     return Collection(collected, inputs.skipped, write_collected(collected, output, force=force))
 

@@ -18,8 +18,8 @@ def scorecard_template(out: Path | None, *, period: str, indicators: Sequence[st
     names, or the one set given), per name in `people`, or one form with an empty person block; `indicators` are
     packaged set names (客服专员) or paths of a user's .csv/.xlsx set. With split, one workbook per person in
     the folder `out`. Everything is read and checked before anything is written; returns the files written."""
-    from kpicli.render.scorecard_template import Form, default_output, write_forms
     from kpicli.scorecard.indicators import form_period, load_indicator_set
+    from kpicli.scorecard.render.template import Form, default_output, write_forms
     from kpicli.scorecard.roster import Person, assign_sets, load_people
 
     label, short = form_period(period)

@@ -41,8 +41,8 @@ def sheets_to_read(path: Path, names: list[str]) -> set[str]:
 
     if kpicli_kind(path) not in RESULT_KINDS:
         return set(names)
-    from kpicli.render.result_book import RESULT_SHEETS as CHECKLIST_RESULT
-    from kpicli.render.scorecard_book import RESULT_SHEETS as SCORECARD_RESULT
+    from kpicli.checklist.render.result_book import RESULT_SHEETS as CHECKLIST_RESULT
+    from kpicli.scorecard.render.book import RESULT_SHEETS as SCORECARD_RESULT
 
     return set(names) - set(CHECKLIST_RESULT) - set(SCORECARD_RESULT)
 
@@ -153,10 +153,10 @@ def group_target(files: Sequence[Path], output: Path | None) -> Path:
 def write_any(result: Result, sources: Sequence[Path], target: Path) -> Path:
     """The result workbook of either kind (openpyxl is imported only now, when there is something to write)."""
     if is_scorecard(result):
-        from kpicli.render.scorecard_book import write_scorecard_result
+        from kpicli.scorecard.render.book import write_scorecard_result
 
         source = sources[0] if len(sources) == 1 else list(sources)
         return write_scorecard_result(result, source, target, settings=result.settings)
-    from kpicli.render.result_book import write_result
+    from kpicli.checklist.render.result_book import write_result
 
     return write_result(result, target)

@@ -43,7 +43,7 @@ def write_teams(result: Result, source: Path, target: Path, folder: Path, *, for
     if is_scorecard(result):
         raise KpiError(f"{PER_TEAM} 只用于触点检查表（每个有奖惩的团队一份奖惩分配表）；{Path(source).name} 是绩效考核表，"
                        "绩效奖金由 kpicli payout 直接从评分结果列出，请去掉 --per-team")
-    from kpicli.render.allocation import write_handouts
+    from kpicli.checklist.render.allocation import write_handouts
 
     Path(folder).mkdir(exist_ok=True)
     return write_handouts(result, Path(folder), source=Path(target).name, force=force)
@@ -123,8 +123,8 @@ class _Gather:
             self.error(path, f"{path.name} 中的工作表有错误，无法重新评分核对；请先用 kpicli check 查看并改正")
             return
         if is_scorecard(result):
-            from kpicli.render.scorecard_book import RESULT_SHEETS
             from kpicli.scorecard.payout import bonus_lines
+            from kpicli.scorecard.render.book import RESULT_SHEETS
 
             sheet = RESULT_SHEETS[0]
             _, values = stamp.read(path, [sheet])
@@ -133,7 +133,7 @@ class _Gather:
             self.problems.extend(problems)
             return
         from kpicli.checklist.payout import read_allocations, teams_of
-        from kpicli.render.allocation import SHEET
+        from kpicli.checklist.render.allocation import SHEET
 
         period = result.period_label
         if period in self.results:
@@ -147,9 +147,9 @@ class _Gather:
 
     def handout(self, path: Path) -> None:
         from kpicli.checklist.payout import read_allocations
+        from kpicli.checklist.render.allocation import SHEET
         from kpicli.payout import stamp
         from kpicli.payout.model import team_from_dict
-        from kpicli.render.allocation import SHEET
 
         record, values = stamp.read(path, [SHEET])
         team = team_from_dict((record or {}).get("team"))

@@ -15,7 +15,7 @@ from kpicli.core.errors import KpiError
 
 if TYPE_CHECKING:
     from kpicli.io.workbook import RawWorkbook
-    from kpicli.render.scorecard_person import PersonFile
+    from kpicli.scorecard.render.person import PersonFile
 
 __all__ = ["CHECKLIST_PER_PERSON", "check_person_folder", "write_people"]
 
@@ -25,7 +25,7 @@ CHECKLIST_PER_PERSON = ("--per-person 只用于绩效考核表（每人一份考
 
 def check_person_folder(folder: Path) -> None:
     """Refuse a --per-person path that cannot become the folder, before anything is read."""
-    from kpicli.render.scorecard_person import check_folder
+    from kpicli.scorecard.render.person import check_folder
 
     check_folder(Path(folder))
 
@@ -35,6 +35,6 @@ def write_people(result: Result, sources: Sequence[Path], folder: Path, *, force
     """One workbook per person into folder; KpiError (usage) for a checklist's result."""
     if not is_scorecard(result):
         raise KpiError(CHECKLIST_PER_PERSON.format(name="、".join(Path(s).name for s in sources)))
-    from kpicli.render.scorecard_person import write_per_person
+    from kpicli.scorecard.render.person import write_per_person
 
     return write_per_person(result, sources, folder, force=force, raws=raws)

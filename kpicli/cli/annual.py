@@ -40,7 +40,7 @@ def annual(
     示例：kpicli annual 2026年01月_客服部绩效考核表.xlsx 2026年02月_客服部绩效考核表.xlsx 2026年03月_客服部绩效考核表.xlsx 2026年度_客服部年终考核表.xlsx -o 2026年度绩效汇总.xlsx
     """
     from kpicli import api
-    from kpicli.render.annual_terminal import print_annual
+    from kpicli.checklist.render.annual_terminal import print_annual
     from kpicli.render.terminal import console, print_json
     from kpicli.scorecard.annual import ScorecardYear, YearRefused, refused_json
 
@@ -54,7 +54,7 @@ def annual(
         typer.echo(f"错误：{exc.message}", err=True)
         return EXIT_DATA
     if isinstance(result, ScorecardYear):
-        from kpicli.render.scorecard_annual import print_scorecard_year
+        from kpicli.scorecard.render.annual import print_scorecard_year
 
         as_json, show = result.to_json, print_scorecard_year
     else:

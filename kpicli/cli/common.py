@@ -158,7 +158,7 @@ def blocked_entry(exc: DataError, file: str | None = None) -> dict:
     from kpicli.api import ScorecardDataError
 
     if isinstance(exc, ScorecardDataError):
-        from kpicli.render.scorecard_terminal import blocked_scorecard_json
+        from kpicli.scorecard.render.terminal import blocked_scorecard_json
 
         return blocked_scorecard_json(exc.problems, file=file)
     from kpicli.render.terminal import blocked_json
@@ -178,11 +178,11 @@ def print_result(result: Any, out: Any = None) -> None:
     from kpicli.api import is_scorecard
 
     if is_scorecard(result):
-        from kpicli.render.scorecard_terminal import print_scorecard
+        from kpicli.scorecard.render.terminal import print_scorecard
 
         print_scorecard(result, out, result.settings)
     else:
-        from kpicli.render.terminal import print_rankings
+        from kpicli.checklist.render.terminal import print_rankings
 
         print_rankings(result, out)
 
@@ -192,7 +192,7 @@ def check_heading(name: str, result: Any) -> str:
     from kpicli.api import is_scorecard
 
     if is_scorecard(result):
-        from kpicli.render.scorecard_terminal import check_heading as scorecard_heading
+        from kpicli.scorecard.render.terminal import check_heading as scorecard_heading
 
         return scorecard_heading(name, result)
     return f"{name}({result.period_label})"

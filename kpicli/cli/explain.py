@@ -45,7 +45,8 @@ def explain(
     示例：kpicli explain 2026Q1_客户触点检查表.xlsx --project 望江台 --function 工程；kpicli explain 2026Q1_客服部绩效考核表.xlsx --person 周晓琳
     """
     from kpicli import api
-    from kpicli.render.terminal import print_explanation, print_json
+    from kpicli.checklist.render.terminal import print_explanation
+    from kpicli.render.terminal import print_json
 
     check_format(fmt)
     try:
@@ -57,7 +58,7 @@ def explain(
     if fmt == "json":
         print_json(explained.explanation.to_dict())
     elif api.is_scorecard(result):
-        from kpicli.render.scorecard_terminal import print_person_explain
+        from kpicli.scorecard.render.terminal import print_person_explain
 
         print_person_explain(explained.explanation, settings=result.settings)
     else:

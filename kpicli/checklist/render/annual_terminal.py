@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from kpicli.checklist.annual import ASSESSED, MISSING, QUARTERS, AnnualResult
+from kpicli.checklist.render.annual import capped_rows, missing_text, post_text, unit_label
 from kpicli.core.exact import format_score
-from kpicli.render.annual import capped_rows, missing_text, post_text, unit_label
 from kpicli.render.terminal import amount_text, console, grade_text
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import warnings
 from collections.abc import Sequence
 from datetime import datetime
@@ -24,6 +23,7 @@ from kpicli.grading.ranking import reward_reason, team_members
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
 from kpicli.io.package import GraftUnsupported, graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows, style_array, style_id
+from kpicli.render.book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
 from kpicli.render.chart import ranking_chart
 from kpicli.render.fast_table import Splice, fast_table
 from kpicli.render.style import (
@@ -48,11 +48,6 @@ from kpicli.rules.text import rules_rows
 RESULT_SHEETS = ("评分汇总", "职能排名", "项目排名", "奖惩明细", "奖惩分配表", "岗位得分", "自查偏差", "问题清单", "明细",
                  "评分规则")
 NOT_ASSESSED = "不列入考核"
-LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-# Which way a result workbook was written, for --debug (the CLI shows kpicli's log only then).
-log = logging.getLogger("kpicli")
-FAST_PATH = "结果工作簿：快速写入（输入的工作表原样复制）"
-SLOW_PATH = "结果工作簿：兼容写入（{reason}；改用 openpyxl 整体读写，较慢）"
 
 
 def write_result(assessment: Assessment, out: Path) -> Path:
@@ -106,7 +101,7 @@ def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
                _problems(wb.create_sheet("问题清单", 6), a, heading),
                _details(wb.create_sheet("明细", 7), a, heading)]
     _audit(wb.create_sheet("评分规则", 8), a)
-    from kpicli.render.allocation import add_allocation_sheet
+    from kpicli.checklist.render.allocation import add_allocation_sheet
 
     add_allocation_sheet(wb, a)  # 奖惩分配表 after 奖惩明细, only with a roster and some reward or penalty
     wb.active = 0

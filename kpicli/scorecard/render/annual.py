@@ -26,8 +26,8 @@ from rich.text import Text
 from kpicli.core.exact import format_score
 from kpicli.io.outputs import mark_workbook, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
+from kpicli.render.book import LEVEL_NAMES
 from kpicli.render.chart import colour_series
-from kpicli.render.result_book import LEVEL_NAMES
 from kpicli.render.style import (
     BORDER,
     CENTER,

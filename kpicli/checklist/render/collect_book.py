@@ -28,7 +28,7 @@ def write_collected(collected: Collected, out: Path, *, force: bool = False) -> 
 
 def build_collected(collected: Collected) -> object:
     """The merged checklist as an openpyxl workbook: the template's layout, every group's cells as submitted."""
-    from kpicli.render.template import build_template, function_sheet
+    from kpicli.checklist.render.template import build_template, function_sheet
 
     if collected.year is None or collected.quarter is None:
         raise KpiError("无法确定汇总表的考核年度和季度；请用 --year、--quarter 指定")
@@ -66,8 +66,8 @@ def _no_formulas(ws: object) -> None:
 
 def _group_columns(ws: object) -> dict[str, dict[str, int]]:
     """Group name → {self, check, remark: column} as the template laid them out (found by header text)."""
+    from kpicli.checklist.render.template import HEADER_ROW
     from kpicli.core.vocab import SUBHEADERS
-    from kpicli.render.template import HEADER_ROW
 
     columns: dict[str, dict[str, int]] = {}
     current: dict[str, int] | None = None
@@ -82,8 +82,8 @@ def _group_columns(ws: object) -> dict[str, dict[str, int]]:
 
 
 def _fill(ws: object, items: list[RefItem], groups: list[GroupSource]) -> None:
+    from kpicli.checklist.render.template import FIRST_ITEM_ROW, NOT_APPLICABLE_FILL
     from kpicli.render.style import put
-    from kpicli.render.template import FIRST_ITEM_ROW, NOT_APPLICABLE_FILL
 
     # the fill index is set on each cell's own style array: assigning a fill object cell by cell is slow
     shaded_fill, no_fill = ws.parent._fills.add(NOT_APPLICABLE_FILL), 0
@@ -106,7 +106,14 @@ def _points_column(ws: object, items: list[RefItem]) -> None:
     """A 分值 column after the groups when a submission weighted items by points (the template has none)."""
     if not any(r.points is not None for r in items):
         return
-    from kpicli.render.template import BORDER, FIRST_ITEM_ROW, HEADER_ALIGN, HEADER_FILL, HEADER_FONT, HEADER_ROW
+    from kpicli.checklist.render.template import (
+        BORDER,
+        FIRST_ITEM_ROW,
+        HEADER_ALIGN,
+        HEADER_FILL,
+        HEADER_FONT,
+        HEADER_ROW,
+    )
 
     col = ws.max_column + 1
     ws.cell(HEADER_ROW, col, value="分值")

@@ -28,9 +28,9 @@ from kpicli import __version__
 from kpicli.io.outputs import atomic_write, mark_workbook
 from kpicli.io.package import GraftUnsupported, graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows
+from kpicli.render.book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
 from kpicli.render.chart import ranking_chart
 from kpicli.render.fast_table import Splice, fast_table
-from kpicli.render.result_book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
 from kpicli.render.style import (
     BORDER,
     CENTER,

@@ -37,7 +37,6 @@ from kpicli.core.errors import KpiError
 from kpicli.io.outputs import atomic_write, ensure_writable, mark_workbook
 from kpicli.io.workbook import Grid, NoFormulaValue, RawWorkbook, read_workbook
 from kpicli.io.xlfast import apply_style, cached_style
-from kpicli.render.scorecard_book import PAY_FORMAT, number
 from kpicli.render.style import (
     BORDER,
     CENTER,
@@ -58,6 +57,7 @@ from kpicli.render.style import (
 )
 from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.group import group_key
+from kpicli.scorecard.render.book import PAY_FORMAT, number
 from kpicli.scorecard.result import ScorecardResult
 from kpicli.scorecard.scoring import half_up
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings

@@ -1,0 +1,1 @@
+"""How a checklist is shown: result workbook, template, annual, terminal."""

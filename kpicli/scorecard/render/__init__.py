@@ -1,0 +1,1 @@
+"""How a scorecard is shown: result workbook, forms, per-person files, annual, terminal."""
