@@ -12,12 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import assert_handled, flat, run, sha256
+from samples import CHECKLISTS, SCORECARD_NAME, SCORECARDS
 
 from kpicli import api
 
 pytestmark = pytest.mark.slow  # every test reads a scored quarter (about 1 s to build once per module)
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
 Q2 = "2026Q2_客户触点检查表.xlsx"
 REWARDED, PENALISED = "2026Q2_云栖府项目_奖惩分配表.xlsx", "2026Q2_澜湾壹号项目_奖惩分配表.xlsx"
 
@@ -26,7 +26,7 @@ REWARDED, PENALISED = "2026Q2_云栖府项目_奖惩分配表.xlsx", "2026Q2_澜
 def handed_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Q2 sample scored once with --per-team: the result and a folder 分配/ with one file per team."""
     folder = tmp_path_factory.mktemp("q2")
-    shutil.copy(SAMPLES / Q2, folder / Q2)
+    shutil.copy(CHECKLISTS / Q2, folder / Q2)
     result = run("score", folder / Q2, "--per-team", folder / "分配")
     assert result.exit_code == 0, result.output
     return folder
@@ -262,8 +262,8 @@ def test_list_as_csv_and_json_and_the_overwrite_guard(quarter: Path):
 
 
 def test_per_team_is_for_checklists(tmp_path: Path):
-    book = tmp_path / "2026Q1_客服部绩效考核表.xlsx"
-    shutil.copy(SAMPLES / book.name, book)
+    book = tmp_path / SCORECARD_NAME
+    shutil.copy(SCORECARDS / SCORECARD_NAME, book)
     result = run("score", book, "--per-team", tmp_path / "分配")
     assert_handled(result, 2)
     assert "--per-team只用于触点检查表" in errors(result)
@@ -282,8 +282,8 @@ def test_score_will_not_replace_a_filled_handout(quarter: Path):
 
 @pytest.mark.slow
 def test_scorecard_sample_list_agrees_with_its_result(tmp_path: Path):
-    book = tmp_path / "2026Q1_客服部绩效考核表.xlsx"
-    shutil.copy(SAMPLES / book.name, book)
+    book = tmp_path / SCORECARD_NAME
+    shutil.copy(SCORECARDS / SCORECARD_NAME, book)
     assert_handled(run("score", book), 0)
     scored = tmp_path / "2026Q1_客服部绩效考核表_评分结果.xlsx"
     out = tmp_path / "绩效奖金.xlsx"
@@ -305,8 +305,8 @@ def test_scorecard_sample_list_agrees_with_its_result(tmp_path: Path):
 
 @pytest.mark.slow
 def test_scorecard_bonus_edited_in_the_result_is_an_error(tmp_path: Path):
-    book = tmp_path / "2026Q1_客服部绩效考核表.xlsx"
-    shutil.copy(SAMPLES / book.name, book)
+    book = tmp_path / SCORECARD_NAME
+    shutil.copy(SCORECARDS / SCORECARD_NAME, book)
     assert_handled(run("score", book), 0)
     scored = tmp_path / "2026Q1_客服部绩效考核表_评分结果.xlsx"
     wb = openpyxl.load_workbook(scored)
