@@ -7,6 +7,7 @@ behaviour, never a copy of printed text.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -17,13 +18,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import assert_handled, result_path, run
+from samples import CHECKLISTS, SCORECARD_NAME, SCORECARDS
 
-from kpicli.cli import dropped
+from kpicli.cli import dropped, window
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
+SAMPLES = CHECKLISTS
 CHECKLIST = SAMPLES / "2026Q1_客户触点检查表.xlsx"
 CHECKLIST_Q2 = SAMPLES / "2026Q2_客户触点检查表.xlsx"
-SCORECARD = SAMPLES / "2026Q1_客服部绩效考核表.xlsx"
+SCORECARD = SCORECARDS / SCORECARD_NAME
 COMMANDS = {"score": None, "rank": None, "check": None, "rules": None}
 GLOBAL = {"--debug", "--version", "-V"}
 
@@ -257,3 +259,97 @@ def test_a_real_process_scores_dropped_files_in_a_long_chinese_path(tmp_path: Pa
 
     typed = _process("scroe", books[0], cwd=tmp_path)
     assert typed.returncode == 2 and "没有这个命令" in typed.stderr.decode("utf-8")
+
+
+# --- the window Explorer opened --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("platform", "processes", "expected"),
+                         [("win32", 1, True), ("win32", 2, False), ("win32", 3, False), ("win32", 0, False),
+                          ("linux", 1, False), ("darwin", 1, False)])
+def test_explorer_launch_is_a_console_of_kpicli_alone_and_only_on_windows(
+        monkeypatch: pytest.MonkeyPatch, platform: str, processes: int, expected: bool) -> None:
+    monkeypatch.setattr(window, "console_process_count", lambda: processes)
+    assert window.started_from_explorer(platform) is expected
+
+
+def test_never_active_off_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    if sys.platform == "win32":
+        pytest.skip("the real system here is Windows")
+
+    def forbidden() -> int:
+        raise AssertionError("the Windows console API is asked outside Windows")
+
+    monkeypatch.setattr(window, "console_process_count", forbidden)
+    assert window.started_from_explorer() is False
+
+
+def test_hold_waits_for_enter_only_when_active() -> None:
+    out, stdin = io.StringIO(), io.StringIO("\n还没读的\n")
+    window.hold(True, stdin=stdin, out=out)
+    assert out.getvalue().endswith(window.PROMPT) and "按回车键关闭" in window.PROMPT
+    assert stdin.read() == "还没读的\n"  # exactly one line (the Enter) was waited for
+
+    class Untouchable(io.StringIO):
+        def readline(self, *args: object) -> str:
+            raise AssertionError("read although the window is not to be kept open")
+
+    out = io.StringIO()
+    window.hold(False, stdin=Untouchable(), out=out)
+    assert out.getvalue() == ""
+    window.hold(True, stdin=io.StringIO(""), out=io.StringIO())  # no console left (end of input): returns
+
+
+_EXPLORER = """
+import sys
+import kpicli.cli
+sys.modules["kpicli.cli.app"].started_from_explorer = lambda: True  # stubbed: its own tests are above
+{extra}
+from kpicli.cli import main
+sys.argv[0] = "kpicli"
+main()
+"""
+
+
+def _as_if_from_explorer(args: list[object], cwd: Path, extra: str = "") -> tuple[subprocess.Popen[bytes], str]:
+    """kpicli in a real process that believes Explorer started it: returns it still waiting, with its output
+    so far (up to the prompt)."""
+    script = _EXPLORER.format(extra=extra)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen([sys.executable, "-c", script, *map(str, args)], cwd=cwd, env=env,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    seen = b""
+    while window.PROMPT.encode("utf-8") not in seen:
+        chunk = os.read(process.stdout.fileno(), 65536)
+        assert chunk, seen.decode("utf-8", "replace")  # ended without the prompt
+        seen += chunk
+    return process, seen.decode("utf-8")
+
+
+def _close(process: subprocess.Popen[bytes]) -> int:
+    assert process.poll() is None  # still open: waiting for Enter
+    assert process.stdin is not None
+    process.stdin.write(b"\n")
+    process.stdin.close()
+    return process.wait(timeout=60)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["scored", "error", "internal"])
+def test_a_window_explorer_opened_stays_open_until_enter(tmp_path: Path, case: str) -> None:
+    (book,) = copied(tmp_path / "桌面 拖放", CHECKLIST)
+    extra = ""
+    if case == "error":
+        book.write_bytes(b"not a workbook")
+    if case == "internal":
+        extra = "import kpicli.api\ndef broken(*a, **k):\n    raise RuntimeError('bug')\nkpicli.api.score = broken"
+    process, out = _as_if_from_explorer([book], tmp_path, extra)
+    code = _close(process)
+    assert out.startswith("正在评分：") and out.rstrip().endswith(window.PROMPT), out
+    if case == "scored":
+        assert code == 0 and "结果已写入" in out and result_path(book).exists(), out
+    elif case == "error":
+        assert code == 2 and "不是有效的 Excel 工作簿" in out, out
+    else:
+        assert code != 0 and "内部错误" in out and "Traceback" not in out, out

@@ -17,7 +17,7 @@ INDICATOR = "indicator"
 HEADERS: dict[str, str] = {
     **dict.fromkeys(("序号",), "seq"),
     **dict.fromkeys(("考核维度", "维度", "类别", "考核类别"), "dimension"),
-    **dict.fromkeys(("考核指标", "考核项目", "工作目标", "指标名称", "考核内容"), INDICATOR),
+    **dict.fromkeys(("考核指标", "考核项目", "工作目标", "指标名称", "考核内容", "评价指标"), INDICATOR),
     **dict.fromkeys(("指标要求", "目标值", "指标说明", "评价指标及指标值", "经营管理目标"), "requirement"),
     **dict.fromkeys(("权重",), "weight"),
     **dict.fromkeys(("标准分", "分值", "标准分数", "满分"), "standard"),
@@ -28,13 +28,13 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(("上级评分", "上级", "一级评分", "直接上级", "考核人评分"), "reviewer1"),
     **dict.fromkeys(("二级评分", "隔级", "复核", "复核评分", "二级"), "reviewer2"),
     **dict.fromkeys(("得分", "实得分"), "typed_score"),
-    **dict.fromkeys(("备注", "未完成原因"), "remark"),
+    **dict.fromkeys(("备注", "未完成原因", "未完成指标原因"), "remark"),
     **dict.fromkeys(("是否触及", "是否违反", "结果"), "touched"),
 }
 HEADER_NAMES: dict[str, str] = {"weight": "权重", "standard": "标准分", "rule": "计分方式", "actual": "实际完成",
                                 "self": "自评", "reviewer1": "上级评分", "reviewer2": "二级评分", "typed_score": "得分"}
 END_WORDS = frozenset({"合计", "总分", "总计", "加权合计", "得分"})
-REDLINE_WORDS = ("电网", "红线", "否决")
+REDLINE_WORDS = ("电网", "红线", "否决", "高压线", "底线", "禁令")
 TOUCHED_WORDS = frozenset({"是", "触及", "有", "违反", "已触及", "√", "y", "yes"})
 UNTOUCHED_WORDS = frozenset({"否", "未触及", "无", "没有", "未违反", "×", "n", "no"})
 
@@ -45,7 +45,23 @@ PERSON_LABELS: dict[str, str] = {
     **dict.fromkeys(("考核期间", "考核周期", "考核月份"), "period"),
     **dict.fromkeys(("绩效奖金基数", "考核奖金基数", "奖金基数"), "base"),
     **dict.fromkeys(("公司名称",), "company"),
+    **dict.fromkeys(("考核状态", "参加考核", "是否参加考核"), "status"),
 }
+# 工作目标 beside one of these (seed 002's form): 工作目标 is the 考核维度, this column the 考核指标
+GOAL_HEADER = "工作目标"
+GOAL_INDICATORS = frozenset({"评价指标", "评价指标及指标值"})
+# a reviewer's title + 评分/打分/考评 (主管领导评分, 部门经理评分 …): a reviewer column, by position (contract §2)
+_REVIEWER_TITLE = re.compile(r"^.{0,6}(?:领导|上级|经理|主管|总监|总经理|负责人|考核人|部长|主任|组长|站长|处长|科长|"
+                             r"董事长|总裁)(?:评分|打分|考评|评分分数)$")
+UNSAVED_FORMULA = "公式没有保存计算结果；请在 Excel/WPS 中打开并保存后再运行"
+# a header that reads like a score: over numbers, an error unless it is a known column (never a dropped score)
+SCORE_WORDS = ("评分", "打分", "得分", "分数", "考评")
+# the 序号 of a section row: 一 二 三, (一), 第一部分, 一、 (never an item number 1, 2, 1.1)
+_SECTION_NUMERAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]?|[(][一二三四五六七八九十]+[)]|第[一二三四五六七八九十]+部分)$")
+# a person not assessed this period (not yet hired, on leave): the 考核状态 label holds one of these
+NOT_ASSESSED_WORDS = ("不参加考核", "不参与考核", "免于考核", "免予考核", "免考核", "不考核")
+# a period written inside a title (2026年度客服主管绩效考核表, 2026年3月…, 2026年第一季度…, 2026Q1…)
+_TITLE_PERIOD = re.compile(r"(\d{4})\s*(?:年\s*(?:第?\s*[1-4一二三四]\s*季度|\d{1,2}\s*月份?|度)|[qQ][1-4])")
 _BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+[、.]|\d+(?:[、.](?!\d)|、)"
                         r"|[(][一二三四五六七八九十\d]+[)])\s*")
@@ -78,6 +94,32 @@ def is_end_cell(value: object) -> bool:
     """合计/总分/总计/加权合计/得分 or a signature line: the row ends a table."""
     text = cached_normalize(value).rstrip(":")
     return text in END_WORDS or "签字" in text or "签名" in text
+
+
+def reviewer_title(value: object) -> bool:
+    """主管领导评分, 部门经理评分, 总经理评分 …: a reviewer's column by its title (not 上级评分/二级评分 themselves)."""
+    return isinstance(value, str) and bool(_REVIEWER_TITLE.match(_BRACKETED.sub("", normalize(value)).rstrip(":")))
+
+
+def reads_like_score(value: object) -> bool:
+    return isinstance(value, str) and any(w in normalize(value) for w in SCORE_WORDS)
+
+
+def section_numeral(value: object) -> bool:
+    """一 / 二、 / (三) / 第一部分 in a 序号 cell: a section row, never an item."""
+    return isinstance(value, str) and bool(_SECTION_NUMERAL.match(unicodedata.normalize("NFKC", value).strip()))
+
+
+def not_assessed(value: object) -> bool:
+    return isinstance(value, str) and any(w in normalize(value) for w in NOT_ASSESSED_WORDS)
+
+
+def title_period(value: object) -> str | None:
+    """The period written inside a title cell (2026年度客服主管绩效考核表 → 2026年度), normalised; None without one."""
+    if not isinstance(value, str):
+        return None
+    match = _TITLE_PERIOD.search(unicodedata.normalize("NFKC", value))
+    return normalise_period(re.sub(r"\s+", "", match.group(0))) if match else None
 
 
 def is_redline_title(text: str | None) -> bool:
