@@ -254,7 +254,7 @@ def test_list_as_csv_and_json_and_the_overwrite_guard(quarter: Path):
     wb["发放清单"]["G5"].value = "已发"
     wb.save(out)
     refused = run("payout", quarter / "分配", "-o", out)
-    assert refused.exit_code != 0 and "被改动过" in errors(refused) and "发放清单" in errors(refused)
+    assert refused.exit_code != 0 and "改动过" in errors(refused) and "发放清单" in errors(refused)
     assert openpyxl.load_workbook(out)["发放清单"]["G5"].value == "已发"
     forced = run("payout", quarter / "分配", "-o", out, "--force")
     assert_handled(forced, 0)
@@ -273,7 +273,7 @@ def test_score_will_not_replace_a_filled_handout(quarter: Path):
     fill_right(quarter)
     result = run("score", quarter / Q2, "--per-team", quarter / "分配")
     assert_handled(result, 2)
-    assert "已由负责人填写了分配金额" in errors(result)
+    assert "在发出后已被填写或改动" in errors(result)
     assert any(c.value == 1000 for c in openpyxl.load_workbook(quarter / "分配" / REWARDED)["奖惩分配表"]["C"])
     assert_handled(run("score", quarter / Q2, "--force", "--per-team", quarter / "分配"), 0)
     assert len(list((quarter / "分配").glob("*_备份_*.xlsx"))) == 2

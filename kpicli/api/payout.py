@@ -112,8 +112,18 @@ class _Gather:
                        "到别的工作簿中）")
 
     def result(self, path: Path) -> None:
-        from kpicli.payout import stamp
+        from kpicli.io.provenance import read as read_record
+        from kpicli.payout.model import team_from_dict
 
+        record = read_record(path)
+        recorded = record.get("teams") if record is not None and record.get("book") == "checklist" else None
+        if isinstance(recorded, list):  # the teams as published with the result: no need to score it again
+            teams = [team_from_dict(t) for t in recorded]
+            if None not in teams:
+                period = record.get("period") or {}
+                label = f"{period.get('year')}年第{period.get('quarter')}季度" if period.get("quarter") else "考核期未知"
+                self.checklist(path, label, teams)
+                return
         try:
             result = assess_raw(path, read_any(path), self.rules_path, {})
         except DataError as exc:
@@ -127,41 +137,46 @@ class _Gather:
             from kpicli.scorecard.render.book import RESULT_SHEETS
 
             sheet = RESULT_SHEETS[0]
-            _, values = stamp.read(path, [sheet])
-            lines, problems = bonus_lines(result, path, sheet, values.get(sheet, []))
+            lines, problems = bonus_lines(result, path, sheet, _rows(path, sheet) or [])
             self.lines.extend(lines)
             self.problems.extend(problems)
             return
-        from kpicli.checklist.payout import read_allocations, teams_of
+        from kpicli.checklist.payout import teams_of
+
+        self.checklist(path, result.period_label, teams_of(result))
+
+    def checklist(self, path: Path, period: str, teams: list[Team]) -> None:
+        """A checklist's result: its teams, and the blocks of its own 奖惩分配表 (a way to return them too)."""
+        from kpicli.checklist.payout import read_allocations
         from kpicli.checklist.render.allocation import SHEET
 
-        period = result.period_label
         if period in self.results:
             self.error(path, f"{path.name} 与 {self.results[period].name} 是同一期（{period}）的评分结果；"
                        "每期只给出一份评分结果")
             return
         self.results[period] = path
-        self.teams[period] = teams_of(result)
-        _, values = stamp.read(path, [SHEET])
-        self.allocations.extend(read_allocations(values.get(SHEET, []), path, SHEET, period, in_result=True))
+        self.teams[period] = [t for t in teams if t.period == period] or teams
+        self.allocations.extend(read_allocations(_rows(path, SHEET) or [], path, SHEET, period, in_result=True))
 
     def handout(self, path: Path) -> None:
         from kpicli.checklist.payout import read_allocations
         from kpicli.checklist.render.allocation import SHEET
-        from kpicli.payout import stamp
+        from kpicli.io.provenance import read as read_record
         from kpicli.payout.model import team_from_dict
 
-        record, values = stamp.read(path, [SHEET])
-        team = team_from_dict((record or {}).get("team"))
-        period_teams = [team_from_dict(t) for t in (record or {}).get("period_teams", [])]
+        record = read_record(path)
+        data = record.data if record is not None else {}
+        team = team_from_dict(data.get("team"))
+        period_teams = [team_from_dict(t) for t in data.get("period_teams") or []]
         if team is None or not period_teams or None in period_teams:
             self.error(path, f"{path.name} 中没有 kpicli 发出时的记录，无法确认是哪一期、哪个团队的分配表；"
                        "请使用 kpicli score --per-team 发出的原文件填写（不要复制到新工作簿）")
             return
-        if SHEET not in values:
+        rows = _rows(path, SHEET)
+        if rows is None:
             self.error(path, f"{path.name} 中没有「{SHEET}」工作表；请使用 kpicli 发出的原文件填写", SHEET)
             return
-        blocks = read_allocations(values[SHEET], path, SHEET, team.period, handed_out=team)
+        blocks = read_allocations(rows, path, SHEET, team.period, handed_out=team)
         if len(blocks) != 1 or blocks[0].label != team.label:
             shown = "、".join(b.label for b in blocks) or "（没有）"
             self.error(path, f"{path.name} 是发给{team.period}{team.label}的分配表，但表中的团队是{shown}；"
@@ -178,6 +193,15 @@ class _Gather:
         teams = [t for ts in self.teams.values() for t in ts]
         teams += [t for period, (_, ts) in self.handed.items() if period not in self.teams for t in ts]
         return teams
+
+
+def _rows(path: Path, sheet: str) -> list[list[object]] | None:
+    """The values of one sheet as dense rows (one calamine read of that sheet only), None without the sheet."""
+    from kpicli.io.workbook import read_workbook
+
+    raw = read_workbook(path, select=lambda names: {sheet} & set(names))
+    grid = raw.grids.get(sheet)
+    return grid.dense() if grid is not None else None
 
 
 def payout(paths: Sequence[Path], output: Path | None = None, *, rules_path: Path | None = None,

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpicli.core.errors import KpiError
 from kpicli.payout.model import PENDING, Payout
 from kpicli.render.style import HEADER_FILL, HEADER_FONT, put, set_widths, title, write_table
 
@@ -107,33 +106,14 @@ def _print(ws: Worksheet, last_row: int, width: int) -> None:
     print_setup(ws, header_row=4, last_row=last_row, last_col=width, landscape=True)
 
 
-def _typed_into(path: Path) -> list[str]:
-    """The sheets of an earlier payout list whose values differ from what kpicli wrote (someone typed there)."""
-    from kpicli.io.outputs import PAYOUT_KIND, kpicli_kind
-    from kpicli.payout import stamp
-
-    if kpicli_kind(path) != PAYOUT_KIND:
-        return []
-    record, values = stamp.read(path, [LIST_SHEET, PEOPLE_SHEET])
-    prints = (record or {}).get("fingerprints", {})
-    return [name for name, rows in values.items() if stamp.fingerprint(rows) != prints.get(name)]
-
-
 def write_payout(payout: Payout, path: Path, *, force: bool) -> tuple[Path, Path | None]:
     """Write the list as .xlsx, .csv or .json (by suffix), atomically. An earlier list someone typed into, or a
-    file kpicli did not write, is replaced only with force, and then after a timestamped backup."""
-    from kpicli.io.outputs import atomic_write, backup, ensure_writable
+    file kpicli did not write, is replaced only with force, and then after a timestamped backup (io.outputs)."""
+    from kpicli.io.outputs import atomic_write, backup, ensure_writable, needs_backup
 
     path = Path(path)
-    copy = None
-    if path.exists():
-        changed = _typed_into(path)
-        if changed and not force:
-            raise KpiError(f"{path.name} 的「{'」「'.join(changed)}」在 kpicli 写出后被改动过（有人填写或修改了内容），"
-                           "为避免覆盖已停止；请另用 -o 指定文件名，或确认后加 --force（原文件会先备份）")
-        ensure_writable(path, force=force)
-        if changed or force:
-            copy = backup(path)
+    ensure_writable(path, force=force)
+    copy = backup(path) if needs_backup(path) else None  # atomic_write finds this same backup and keeps it
     suffix = path.suffix.lower()
     if suffix == ".csv":
         import csv
@@ -151,7 +131,6 @@ def write_payout(payout: Payout, path: Path, *, force: bool) -> tuple[Path, Path
 
 def _write_book(payout: Payout, path: Path) -> Path:
     from kpicli.io.outputs import PAYOUT_KIND, mark_workbook, save_workbook
-    from kpicli.payout import stamp
     from kpicli.render.style import new_workbook
 
     wb = new_workbook()
@@ -159,9 +138,7 @@ def _write_book(payout: Payout, path: Path) -> Path:
     wb.active.title = LIST_SHEET
     _people_sheet(wb.create_sheet(PEOPLE_SHEET), payout)
     mark_workbook(wb, PAYOUT_KIND)
-    prints = {ws.title: stamp.fingerprint(ws.iter_rows(min_row=1, min_col=1, values_only=True)) for ws in wb}
-    stamp.attach(wb, {"kind": PAYOUT_KIND, "fingerprints": prints})
-    return save_workbook(wb, path)
+    return save_workbook(wb, path, record={"periods": payout.periods, "total": f"{payout.total:.2f}"})
 
 
 __all__ = ["LIST_SHEET", "PEOPLE_SHEET", "csv_rows", "write_payout"]

@@ -12,12 +12,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.assessment import Assessment
+from kpicli.checklist.handout import handout_record
 from kpicli.checklist.payout import (
     AMOUNT_LABEL,
     NAME_LABEL,
     TOTAL_LABEL,
     members,
-    read_allocations,
     team_label,
     teams_of,
     units_with_money,
@@ -155,20 +155,18 @@ def handout_targets(a: Assessment, folder: Path) -> dict[str, Path]:
 
 def write_handouts(a: Assessment, folder: Path, *, source: str, force: bool) -> list[Path]:
     """score --per-team: one workbook per team for its director or function head, with the team's block of the
-    奖惩分配表 and the record of what was handed out (team, amount, members, the period's other teams). A file
-    there that kpicli did not write, or that someone has filled in since, is replaced only with force."""
-    from kpicli.io.outputs import HANDOUT_KIND, backup, ensure_writable, mark_workbook, save_workbook
-    from kpicli.payout import stamp
-    from kpicli.payout.model import team_to_dict
+    奖惩分配表 and kpicli's record of what was handed out (team, amount, members, the period's other teams). A file
+    there that kpicli did not write, or that someone has filled in since, is replaced only with force (backup)."""
+    from kpicli.io.outputs import HANDOUT_KIND, changed_since_written, ensure_writable, mark_workbook, save_workbook
     from kpicli.render.style import new_workbook
 
     teams = teams_of(a)
     targets = handout_targets(a, folder)
     for target in targets.values():  # every refusal before the first file is written
+        if target.exists() and not force and changed_since_written(target):
+            raise KpiError(f"{target.name} 在发出后已被填写或改动（可能是负责人填好的分配），为避免覆盖已停止；请先把它交给 "
+                           "kpicli payout 核对，确认要重新发出请加 --force（原文件会先备份）")
         ensure_writable(target, force=force)
-        if target.exists() and not force and _filled(target):
-            raise KpiError(f"{target.name} 已由负责人填写了分配金额，为避免覆盖已停止；请先把它交回 kpicli payout 核对，"
-                           "确认要重新发出请加 --force（原文件会先备份）")
     written = []
     for team in teams:
         target = targets.get(team.label)
@@ -178,24 +176,8 @@ def write_handouts(a: Assessment, folder: Path, *, source: str, force: bool) -> 
         add_allocation_sheet(wb, a, only=team.label)
         del wb[wb.sheetnames[0]]
         mark_workbook(wb, HANDOUT_KIND)
-        stamp.attach(wb, {"kind": HANDOUT_KIND, "source": source, "team": team_to_dict(team),
-                          "period_teams": [team_to_dict(t) for t in teams]})
-        if target.exists() and force and _filled(target):
-            backup(target)
-        written.append(save_workbook(wb, target))
+        written.append(save_workbook(wb, target, record=handout_record(a, team, teams, source)))
     return written
-
-
-def _filled(path: Path) -> bool:
-    """True when an allocation file has any amount typed in it (read back as the payout reads it)."""
-    from kpicli.payout import stamp
-
-    try:
-        _, values = stamp.read(path, [SHEET])
-    except KpiError:
-        return True  # unreadable: treat as a person's file, never replaced without --force
-    rows = values.get(SHEET, [])
-    return any(x.filled for x in read_allocations(rows, path, SHEET, ""))
 
 
 __all__ = ["SHEET", "add_allocation_sheet", "handout_name", "handout_targets", "write_handouts"]
