@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kpicli.core.errors import Problem
+from kpicli.core.period import find_period
 from kpicli.core.vocab import normalize
 from kpicli.io.workbook import Grid, RawWorkbook
 
@@ -91,6 +92,7 @@ def read_book(raw: RawWorkbook) -> ScorecardBook:
         reads.append(sheet)
         problems.extend(sheet.problems)
     problems.extend(_cross_checks(reads))
+    problems.extend(_period_from_name(reads, raw.path.name))
     periods = {s.person.get("period") for s in reads} - {None}
     return ScorecardBook(
         indicators=_indicator_frame(reads),
@@ -106,6 +108,19 @@ def read_book(raw: RawWorkbook) -> ScorecardBook:
         problems=problems,
         absent=pd.DataFrame(absent, columns=ABSENT_COLUMNS, dtype=object),
     )
+
+
+def _period_from_name(reads: list[SheetRead], file_name: str) -> list[Problem]:
+    """No sheet has a 考核期间 cell: the period the file name carries (2026Q1_客服部绩效考核表.xlsx), said once."""
+    if not reads or any(s.person.get("period_cell") for s in reads):
+        return []
+    period = find_period(file_name)
+    if period is None:
+        return []
+    for sheet in reads:
+        sheet.person["period"] = period.label
+    return [Problem("info", None, None, f"考核表没有填写「考核期间」，按文件名「{file_name}」取为 {period.label}；"
+                    "如果不对，请在表头区填写考核期间")]
 
 
 def _absent(sheet: SheetRead, reason: str, absent: list[dict[str, object]]) -> bool:

@@ -1,14 +1,14 @@
-"""The words of a scorecard sheet (contract §2): header names, person-block labels, section titles, periods."""
+"""The words of a scorecard sheet (contract §2): header names, person-block labels, section titles (periods: core.period)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
 from fractions import Fraction
 from functools import lru_cache
 
+from kpicli.core.period import find_period
 from kpicli.core.vocab import normalize
 
 from .values import cached_normalize, cell_number, is_blank, parse_amount_text
@@ -61,7 +61,6 @@ _SECTION_NUMERAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]?|[(]
 # a person not assessed this period (not yet hired, on leave): the 考核状态 label holds one of these
 NOT_ASSESSED_WORDS = ("不参加考核", "不参与考核", "免于考核", "免予考核", "免考核", "不考核")
 # a period written inside a title (2026年度客服主管绩效考核表, 2026年3月…, 2026年第一季度…, 2026Q1…)
-_TITLE_PERIOD = re.compile(r"(\d{4})\s*(?:年\s*(?:第?\s*[1-4一二三四]\s*季度|\d{1,2}\s*月份?|度)|[qQ][1-4])")
 _BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+[、.]|\d+(?:[、.](?!\d)|、)"
                         r"|[(][一二三四五六七八九十\d]+[)])\s*")
@@ -118,8 +117,8 @@ def title_period(value: object) -> str | None:
     """The period written inside a title cell (2026年度客服主管绩效考核表 → 2026年度), normalised; None without one."""
     if not isinstance(value, str):
         return None
-    match = _TITLE_PERIOD.search(unicodedata.normalize("NFKC", value))
-    return normalise_period(re.sub(r"\s+", "", match.group(0))) if match else None
+    period = find_period(value)
+    return period.label if period is not None else None
 
 
 def is_redline_title(text: str | None) -> bool:
@@ -182,34 +181,6 @@ def parse_title(text: object) -> Title:
             body = body[: found.start()]
     name = re.sub(r"^[\s:：\-—]+|[\s:：\-—()（）]+$", "", body).strip() or None
     return Title(name, weight, subtotal, is_redline_title(raw))
-
-
-_QUARTER = re.compile(r"^(\d{4})(?:年度?|[-/.])?(?:第)?([1-4一二三四])季度$|^(\d{4})(?:年|[-/.])?q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})月?(?:份)?$")
-_YEAR = re.compile(r"^(\d{4})(?:年|年度|全年|年全年)?$")
-_CN = {"一": "1", "二": "2", "三": "3", "四": "4"}
-
-
-def normalise_period(value: object) -> str | None:
-    """2026年第1季度 / 2026年3月 / 2026年度 for the accepted spellings; None when not recognised."""
-    if isinstance(value, (datetime, date)):
-        return f"{value.year}年{value.month}月"
-    number = cell_number(value)
-    if number is not None:
-        return f"{int(number)}年度" if number.denominator == 1 and 1900 < number < 2200 else None
-    text = normalize(value)
-    match = _QUARTER.match(text)
-    if match:
-        year = match.group(1) or match.group(3)
-        quarter = _CN.get(match.group(2) or "", match.group(2) or match.group(4))
-        return f"{year}年第{quarter}季度"
-    match = _MONTH.match(text)
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{match.group(1)}年{int(match.group(2))}月"
-    match = _YEAR.match(text)
-    if match:
-        return f"{match.group(1)}年度"
-    return None
 
 
 def parse_base(value: object) -> Fraction | None:

@@ -3,9 +3,10 @@ the title when no 考核期间 is filled, and the 考核状态 mark of a person 
 
 from __future__ import annotations
 
+from kpicli.core.period import parse_period
 from kpicli.core.vocab import normalize
 
-from .layout import normalise_period, not_assessed, parse_base, person_label, title_period
+from .layout import not_assessed, parse_base, person_label, title_period
 from .sheet import SheetRead, cell_ref
 from .values import display, is_blank
 
@@ -41,7 +42,8 @@ def _set_person(out: SheetRead, key: str, value: object, cell: str) -> None:
         return
     out.person[f"{key}_cell"] = cell
     if key == "period":
-        period = normalise_period(value)
+        found = parse_period(value)
+        period = found.label if found is not None else None
         if period is None:
             out.problem("error", cell, f"考核期间「{display(value)}」无法识别；请写成 2026年3月、2026年第1季度 或 2026年度")
         out.person["period_raw"] = display(value)

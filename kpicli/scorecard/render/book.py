@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import math
-import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
+from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, mark_workbook
 from kpicli.io.package import GraftUnsupported, graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows
@@ -96,9 +96,7 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
 
 
 def _round_trip(result: ScorecardResult, sources: list[Path], settings: ScorecardSettings, tmp: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-        wb = load_workbook(sources[0])
+    wb = load_input(sources[0])
     for name in RESULT_SHEETS:
         if name in wb.sheetnames:
             del wb[name]
