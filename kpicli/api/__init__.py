@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Annual", "Collection", "Explained", "Inputs", "Outcome", "PayoutRun", "Result", "Scored",
            "ScorecardDataError", "annual", "check", "check_each", "collect", "explain", "find_workbooks",
-           "is_scorecard", "payout", "rank",
+           "is_scorecard", "open_result_wanted", "payout", "rank",
            "rank_each", "rules_init", "rules_show", "score", "score_each", "scorecard_template", "several_paths",
            "template", "template_with_roster"]
 
@@ -319,6 +319,13 @@ def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> s
 
     effective, source = resolve_rules(rules_path, Path(near) if near is not None else Path.cwd() / "_")
     return f"# 规则来源：{source}\n{to_toml(effective, show_derived=True)}"
+
+
+def open_result_wanted(workbook: Path, rules_path: Path | None = None) -> bool:
+    """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
+    from kpicli.rules.model import resolve_rules
+
+    return resolve_rules(rules_path, Path(workbook))[0].output.open_result
 
 
 # --- several files ----------------------------------------------------------------------------------------------

@@ -196,7 +196,8 @@ def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) ->
 
 
 def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, output: Path | None = None,
-                force: bool = False, in_place: bool = False, per_person: Path | None = None) -> int:
+                force: bool = False, in_place: bool = False, per_person: Path | None = None,
+                open_result: bool = False) -> int:
     """kpicli score on several files: each checklist scored and written to its own result workbook (api.score's
     default output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
     the scorecards among them as one group into one result workbook (-o a file, or the default name).
@@ -241,4 +242,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
         _print_json(seen, entries)
     else:
         out.print(f"共 {len(inputs.files)} 个文件，写出 {len(written)} 个结果工作簿。", style="bold", markup=False)
+    from kpicli.cli.window import open_written
+
+    open_written(written, asked=open_result, workbook=next(iter(inputs.files), None), rules=rules, out=out)
     return combined_exit(codes)
