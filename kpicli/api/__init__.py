@@ -36,7 +36,7 @@ from kpicli.api.payout import PayoutRun, check_team_folder, payout, write_teams
 from kpicli.api.person import CHECKLIST_PER_PERSON, check_person_folder, write_people
 from kpicli.api.several import NeedsFolder, Outcome, Progress, each_kind, stop_on
 from kpicli.core.errors import KpiError
-from kpicli.io.inputs import Inputs, expand_inputs, several_paths
+from kpicli.io.input_files import Inputs, expand_inputs, several_paths
 
 if TYPE_CHECKING:
     from kpicli.checklist.annual import AnnualResult

@@ -1,6 +1,6 @@
 """Several files or folders on the command line: a progress bar, and check, rank and score reported file by file.
 
-Which workbooks a folder holds is decided in kpicli.io.inputs (through api.find_workbooks); running a command on
+Which workbooks a folder holds is decided in kpicli.io.input_files (through api.find_workbooks); running a command on
 each file is api.check_each/rank_each/score_each. What is here is what the user sees, and the exit code.
 """
 

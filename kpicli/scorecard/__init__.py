@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
+from .assess import score_book, score_workbook
 from .book import ScorecardBook, read_book, sheet_kind
 from .group import group_key, score_books
 from .kind import WorkbookKind, workbook_kind
 from .result import ScorecardResult
-from .score import score_book, score_workbook
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
 __all__ = ["DEFAULT_SETTINGS", "ScorecardBook", "ScorecardResult", "ScorecardSettings", "WorkbookKind", "group_key",

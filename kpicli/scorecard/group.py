@@ -19,10 +19,10 @@ from kpicli.core.errors import DataError, Problem
 from kpicli.core.vocab import normalize
 from kpicli.io.workbook import RawWorkbook
 
+from .assess import score_book
 from .book import ScorecardBook, read_book
 from .kind import workbook_kind
 from .result import ScorecardResult
-from .score import score_book
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
 __all__ = ["group_key", "score_books"]

@@ -6,7 +6,7 @@
     问题清单   every problem with sheet!cell
     评分规则   the scorecard settings and each input file's SHA-256
 
-The input's sheets follow byte for byte through the checklist's zip-level graft (kpicli.io.package.graft).
+The input's sheets follow byte for byte through the checklist's zip-level graft (kpicli.io.graft.graft).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
+from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, mark_workbook
-from kpicli.io.package import GraftUnsupported, graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows
 from kpicli.render.book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
 from kpicli.render.chart import ranking_chart
