@@ -23,7 +23,7 @@ Result = Union["Assessment", "ScorecardResult"]  # a runtime alias: its members 
 
 # The options that only a checklist has (its quarter comes from 基本信息 and the file name; an empty scorecard is
 # always an error): given with scorecards they are refused, never silently dropped.
-CHECKLIST_ONLY = {"year": "--year", "quarter": "--quarter", "allow_blank": "--allow-blank"}
+CHECKLIST_ONLY = {"year": "--year", "quarter": "--quarter", "allow_blank": "--allow-blank", "catalog": "--catalog"}
 NOT_A_SCORECARD = "也不是绩效考核表：没有一行同时有「考核指标」和「权重」或「标准分」的表头"
 
 __all__ = ["CHECKLIST_ONLY", "Result", "ScorecardDataError", "assess_raw", "group_target", "is_scorecard",

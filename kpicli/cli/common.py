@@ -27,7 +27,7 @@ from kpicli.cli.compat import (
 )
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
 
-__all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
+__all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
            "app", "blocked", "blocked_entry", "check_format", "check_heading", "period_options", "print_result",
            "result_json"]
@@ -146,7 +146,8 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="考核年度（覆�
 QuarterOpt = Annotated[int | None, typer.Option("--quarter", min=1, max=4, help="考核季度 1–4", show_default=False)]
 CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称（覆盖「基本信息」）", show_default=False)]
 AllowBlankOpt = Annotated[bool, typer.Option("--allow-blank", help="项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的同名文件")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的、或生成后有人改动过的同名文件（原文件先备份为 <文件名>_备份_<时间>）")]
+CatalogCheckOpt = Annotated[Path | None, typer.Option("--catalog", help="触点检查表：按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli 发出时的记录，没有记录按内置目录）", show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -192,9 +193,10 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def period_options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool = False) -> dict:
+def period_options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool = False,
+                   catalog: Path | None = None) -> dict:
     """The options every reading command shares, as keyword arguments of api.check/rank/score."""
-    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank}
+    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog}
 
 
 def blocked(exc: DataError, path: Path, fmt: str) -> int:

@@ -9,6 +9,7 @@ import typer
 
 from kpicli.cli.common import (
     AllowBlankOpt,
+    CatalogCheckOpt,
     ChineseCommand,
     CompanyOpt,
     DataError,
@@ -38,6 +39,7 @@ def score(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
+    catalog: CatalogCheckOpt = None,
     per_team: Annotated[Path | None, typer.Option("--per-team", help="触点检查表：另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人填写，交回后用 kpicli payout 核对", show_default=False)] = None,
     per_person: Annotated[Path | None, typer.Option("--per-person", help="绩效考核表：另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），可直接发给本人", show_default=False)] = None,
     open_result: Annotated[bool, typer.Option("--open", help="写完后打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（规则文件 kpicli.toml 的 output 一节写 open_result = true 则每次都打开）")] = False,
@@ -55,7 +57,7 @@ def score(
     from kpicli.render.terminal import console, print_json
 
     check_format(fmt)
-    period = period_options(company, year, quarter, allow_blank)
+    period = period_options(company, year, quarter, allow_blank, catalog)
     if several_paths(files):
         if per_team is not None:
             raise KpiError("--per-team 一次用于一个触点检查表：请对每个季度的检查表分别运行 kpicli score … --per-team 文件夹")
