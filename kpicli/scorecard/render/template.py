@@ -164,7 +164,7 @@ def _person_block(ws: Worksheet, form: Form, period: str) -> int:
     pairs = [
         (("姓名", person.name if person else None), ("部门", person.department if person else None)),
         (("岗位", person.position if person else None), ("考核期间", period)),
-        (("绩效奖金基数", float(base) if base is not None else None), None),
+        (("绩效奖金基数", float(base) if base is not None else None), ("考核状态", person.status if person else None)),
     ]
     for r, row in enumerate(pairs, start=3):
         for k, pair in enumerate(row):
