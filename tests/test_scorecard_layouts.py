@@ -378,3 +378,11 @@ def test_a_roster_column_marks_a_person_not_assessed_on_the_form(tmp_path):
     data = score_json(form)
     assert [(p["name"], p["score"], p["bonus"]) for p in data["people"]] == [("张三", 100.0, 6000.0)]
     assert [(s, c) for s, c, m in lines(data, "info") if "不参加考核" in m] == [("李四", "F5")]
+
+
+def test_a_score_on_a_numbered_section_row_is_an_error(tmp_path):
+    form = responsibility_letter()
+    rows = [list(r) for r in form.rows]
+    rows[4] = ["一", "经营指标", None, 60, None, None, None, 50]  # a reviewer's points on the section row
+    data = score_json(build_scorecard(tmp_path / "x.xlsx", {"王晓": Laid(rows, form.merges)}), 1)
+    assert [(s, c) for s, c, m in lines(data, "error")] == [("王晓", "H5")]
