@@ -26,6 +26,7 @@ from kpicli.cli.compat import (
     usage_message,
 )
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
+from kpicli.render.cjkwrap import install as install_cjk_wrapping
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
@@ -125,6 +126,7 @@ def _quiet_stdout() -> None:
         pass
 
 
+install_cjk_wrapping()  # help pages and tables break Chinese text between characters, never cut it with …
 app = typer.Typer(
     cls=ChineseGroup,
     name="kpicli",
