@@ -10,7 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.assessment import Assessment
-from kpicli.grading.ranking import DIRECTOR_ROLE, FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS, reward_reason, team_members
+from kpicli.grading.ranking import DIRECTOR_ROLE, FUNCTION_HEAD, SERVICE_FEE, method_label, reward_reason, team_members
 from kpicli.render.style import (
     AMOUNT_FORMAT,
     BORDER,
@@ -90,9 +90,9 @@ def _block(ws: Worksheet, a: Assessment, r: int, kind: str, unit: str, amount: i
            reason: str, validation: DataValidation) -> int:
     """One team: title row (单位, 金额, 方式), members, 合计 and 校验. Returns the last row written."""
     label = f"{unit}职能" if kind == "function" else f"{unit}项目"
-    shown = "团队处罚" if amount < 0 and method == TEAM_BONUS else method  # 团队奖金 reads wrong for a penalty
+    shown = method_label(amount, method)
     for c, (value, fmt) in enumerate(((label, None), ("团队金额（元）", None), (amount, AMOUNT_FORMAT),
-                                      (f"{shown}:{reason}", None)), start=1):
+                                      (f"{shown}：{reason}", None)), start=1):
         cell = put(ws, r, c, value, number_format=fmt)
         cell.font, cell.fill, cell.border = HEADER_FONT, BLOCK_FILL, BORDER
     ws.cell(r, 1).font = Font(name=FONT_NAME, bold=True, size=12)
