@@ -121,38 +121,50 @@ def read_info(grid: Grid) -> tuple[PeriodInfo, list[Problem]]:
 ROSTER_COLUMNS = ["unit", "role", "function", "name", "cell", "unit_cell"]
 
 
-def read_roster(grid: Grid) -> tuple[pd.DataFrame, list[Problem]]:
-    """人员名单: 单位, 职能 (营销…物业 or 项目总监), 姓名 — one row per person and post."""
+ROSTER_HEADERS = ({"单位", "职能", "姓名"}, {"单位", "岗位", "姓名"})
+ROSTER_SEARCH_ROWS = 15
+
+
+def read_roster(rows: list[list[object]], sheet: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """人员名单 (the sheet of a checklist, or a roster file's rows; `sheet` names it in problems): 单位, 职能 (营销…物业
+    or 项目总监), 姓名 — one row per person and post."""
     problems: list[Problem] = []
     header = None
-    for r in range(min(grid.n_rows, 15)):
-        labels = {normalize(grid.cell(r, c)): c for c in range(grid.n_cols)}
-        if {"单位", "职能", "姓名"} <= labels.keys() or {"单位", "岗位", "姓名"} <= labels.keys():
+    for r, row in enumerate(rows[:ROSTER_SEARCH_ROWS]):
+        labels: dict[str, int] = {}
+        for c, value in enumerate(row):
+            labels[normalize(value)] = c
+        if any(h <= labels.keys() for h in ROSTER_HEADERS):
             header = r, labels["单位"], labels.get("职能", labels.get("岗位")), labels["姓名"]
             break
     if header is None:
-        problems.append(Problem("warning", grid.name, None, "人员名单没有找到「单位」「职能」「姓名」表头，已忽略"))
+        problems.append(Problem("warning", sheet, None, "人员名单没有找到「单位」「职能」「姓名」表头，已忽略"))
         return pd.DataFrame(columns=ROSTER_COLUMNS), problems
     r0, unit_col, role_col, name_col = header
-    rows = []
-    for r in range(r0 + 1, grid.n_rows):
-        role, name = (clean_label(grid.cell(r, c)) for c in (role_col, name_col))
-        unit = display_name(grid.cell(r, unit_col))  # as typed; matched to projects by name_key
+
+    def at(row: list[object], c: int) -> object:
+        return row[c] if c < len(row) else None
+
+    out = []
+    for r in range(r0 + 1, len(rows)):
+        row = rows[r]
+        role, name = (clean_label(at(row, c)) for c in (role_col, name_col))
+        unit = display_name(at(row, unit_col))  # as typed; matched to projects by name_key
         if not (unit or role or name):
             continue
         cell = f"{column_letter(role_col)}{r + 1}"
         if not (unit and role and name):
-            problems.append(Problem("warning", grid.name, f"A{r + 1}", "人员名单这一行的 单位、职能、姓名 不全，已跳过"))
+            problems.append(Problem("warning", sheet, f"A{r + 1}", "人员名单这一行的 单位、职能、姓名 不全，已跳过"))
             continue
         if normalize(role) in ("项目总监", "总监"):
             function, role_name = None, DIRECTOR_ROLE
         else:
             function = function_of_label(role)
             if function is None:
-                problems.append(Problem("warning", grid.name, cell, f"职能「{role}」无法识别，已跳过；"
+                problems.append(Problem("warning", sheet, cell, f"职能「{role}」无法识别，已跳过；"
                                         "请填写 营销、研发、工程、客服、物业 或 项目总监"))
                 continue
             role_name = "职能负责人" if normalize(unit) == COMPANY_GROUP else "职能经理"
-        rows.append({"unit": unit, "role": role_name, "function": function, "name": name,
+        out.append({"unit": unit, "role": role_name, "function": function, "name": name,
                      "cell": cell, "unit_cell": f"{column_letter(unit_col)}{r + 1}"})
-    return pd.DataFrame(rows, columns=ROSTER_COLUMNS), problems
+    return pd.DataFrame(out, columns=ROSTER_COLUMNS), problems

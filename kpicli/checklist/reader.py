@@ -81,7 +81,7 @@ def read_checklist(
             period, info_problems = read_info(grid)
             problems += info_problems
         elif normalize(name) == ROSTER_SHEET:
-            roster, roster_problems = read_roster(grid)
+            roster, roster_problems = read_roster(grid.dense(), grid.name)
             problems += roster_problems
     roster = unify_roster(roster, list(pd.unique(items["group"])))
     problems += _apply_period_options(period, path, company, year, quarter)

@@ -11,26 +11,25 @@ when loaded exactly as kpicli checks a filled form: weights add up, every 计分
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from kpicli.core.errors import KpiError
 from kpicli.core.period import period_option
-from kpicli.core.vocab import column_letter, normalize
+from kpicli.core.vocab import normalize
 from kpicli.io.package_data import templates_dir
+from kpicli.io.tables import HEADER_SEARCH_ROWS, TableRows, has_headers, read_csv, read_table
 
 from .apply import check_rule
 from .layout import INDICATOR, header_field, is_redline_title
 from .rule import Rule, parse_rule
 from .values import Amount, ScorecardValueError, display, fmt, is_blank, parse_amount
 
-__all__ = ["Indicator", "IndicatorSet", "SetSection", "TableRows", "form_period", "indicator_set", "load_indicator_set",
-           "packaged_sets", "read_rows", "sets_dir"]
+__all__ = ["Indicator", "IndicatorSet", "SetSection", "form_period", "indicator_set", "load_indicator_set",
+           "packaged_sets", "read_rows", "sets_dir"]  # TableRows: kpicli.io.tables
 
 SET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
-HEADER_SEARCH_ROWS = 10
 MAX_LISTED = 20
 _SECTION_HEADERS = {normalize(h): "section" for h in ("部分", "考核维度", "维度", "类别", "考核类别")}
 _SECTION_WEIGHT = normalize("部分权重")
@@ -83,23 +82,6 @@ class IndicatorSet:
         return any(s.weight is not None for s in self.sections)
 
 
-@dataclass
-class TableRows:
-    """The rows of a CSV or of one worksheet, and how to name a cell of it for the user."""
-
-    file: str
-    rows: list[list[object]]
-    sheet: str | None = None  # None for a CSV
-
-    def where(self, r: int, c: int | None = None, header: str | None = None) -> str:
-        """'客服专员.csv 第 5 行「计分方式」列' or '我的指标.xlsx「Sheet1」F5（「计分方式」列）'; r, c zero-based."""
-        column = f"「{header}」列" if header else ""
-        if self.sheet is None:
-            return f"{self.file} 第 {r + 1} 行{column}"
-        cell = f"{column_letter(c)}{r + 1}" if c is not None else f"第 {r + 1} 行"
-        return f"{self.file}「{self.sheet}」{cell}" + (f"（{column}）" if column and c is not None else "")
-
-
 def form_period(text: str) -> tuple[str, str]:
     """--period as the form writes it and as file names carry it: 2026Q1 → (2026年第1季度, 2026Q1); 2026年3月 →
     (2026年3月, 2026年3月); 2026 → (2026年度, 2026年度). KpiError for anything else."""
@@ -120,41 +102,9 @@ def packaged_sets() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
 
 
-def _read_csv(path: Path) -> list[list[object]]:
-    data = path.read_bytes()
-    # Excel on a Chinese Windows saves "CSV" in GB18030 (GBK); kpicli's own files are UTF-8
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise KpiError(f"{path.name} 的编码无法识别；请在 Excel 中另存为「CSV UTF-8」")
-    return [list(row) for row in csv.reader(text.splitlines())]
-
-
 def read_rows(path: Path, wants: set[str]) -> TableRows:
     """The rows of a CSV, or of the first worksheet whose first rows hold every normalised header in `wants`."""
-    path = Path(path)
-    if not path.is_file():
-        raise KpiError(f"找不到文件：{path}")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return TableRows(path.name, _read_csv(path))
-    if suffix not in (".xlsx", ".xlsm"):
-        raise KpiError(f"{path.name}：只能读取 .csv、.xlsx 或 .xlsm 文件")
-    from kpicli.io.workbook import read_workbook
-
-    raw = read_workbook(path)
-    for name in raw.sheet_names:
-        if name not in raw.grids:
-            continue
-        rows = raw.grids[name].dense()
-        if any(wants <= {normalize(v) for v in row} for row in rows[:HEADER_SEARCH_ROWS]):
-            return TableRows(path.name, rows, name)
-    needed = "、".join(sorted(wants))
-    raise KpiError(f"{path.name} 中没有找到表头含「{needed}」的工作表（在前 {HEADER_SEARCH_ROWS} 行中查找）")
+    return read_table(path, has_headers(wants), "、".join(sorted(wants)))
 
 
 def _set_field(value: object) -> str | None:
@@ -182,7 +132,7 @@ def load_indicator_set(spec: str | Path) -> IndicatorSet:
     wanted = normalize(spec)
     for name in packaged_sets():
         if normalize(name) == wanted:
-            return indicator_set(TableRows(f"{name}.csv", _read_csv(sets_dir() / f"{name}.csv")), name)
+            return indicator_set(TableRows(f"{name}.csv", read_csv(sets_dir() / f"{name}.csv")), name)
     known = "、".join(packaged_sets()) or "（无）"
     raise KpiError(f"没有名为「{spec}」的指标套；内置指标套有：{known}。自己的指标套请给出 .csv 或 .xlsx 文件的路径")
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from kpicli.core.errors import KpiError
 from kpicli.core.vocab import normalize
+from kpicli.io.tables import TableRows
 
-from .indicators import MAX_LISTED, IndicatorSet, TableRows, load_indicator_set, packaged_sets, read_rows
+from .indicators import MAX_LISTED, IndicatorSet, load_indicator_set, packaged_sets, read_rows
 from .layout import parse_base, person_label
 from .values import display, is_blank
 
