@@ -18,13 +18,13 @@ def load_roster(path: Path) -> tuple[pd.DataFrame, list[str]]:
     (read by kpicli.io.tables, the loader both kinds' rosters use). Returns (roster, warnings about skipped rows);
     KpiError (exit 2) when there is none."""
     path = Path(path)
+    missing = (f"在 {path.name} 中没有找到人员名单：需要一张名为「{ROSTER_SHEET}」的工作表，或一张表头含 单位、职能、"
+               f"姓名 的工作表（CSV 文件同样要有这一行表头，在前 {ROSTER_SEARCH_ROWS} 行中）")
     table = read_table(path, has_headers(*ROSTER_HEADERS), "单位、职能、姓名", prefer=[ROSTER_SHEET],
-                       search_rows=ROSTER_SEARCH_ROWS,
-                       missing=f"在 {path.name} 中没有找到人员名单：需要一张名为「{ROSTER_SHEET}」的工作表，"
-                               "或一张表头含 单位、职能、姓名 的工作表（CSV 文件的表头同样）")
+                       search_rows=ROSTER_SEARCH_ROWS, missing=missing)
     roster, problems = read_roster(table.rows, table.label)
     if roster.empty and any(p.cell is None for p in problems):
-        raise KpiError(f"{path.name} 中没有找到「单位」「职能」「姓名」表头（在前 {ROSTER_SEARCH_ROWS} 行中查找）")
+        raise KpiError(missing)
     if roster.empty:
         raise KpiError(f"{path.name} 的「{table.label}」没有任何人员（每行需填写 单位、职能、姓名）")
     warnings = [f"{table.label}!{p.cell}：{p.message}" if p.cell else p.message for p in problems]
