@@ -7,6 +7,7 @@ the functions, as in kpicli.api.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -77,9 +78,10 @@ def start_read(path: Path) -> PendingRead:
 
 
 def is_scorecard(result: object) -> bool:
-    from kpicli.scorecard.result import ScorecardResult
-
-    return isinstance(result, ScorecardResult)
+    # A ScorecardResult exists only once its module is loaded: a checklist run never imports the scorecard's
+    # scoring just to ask (0.1 s of a group-scale `rank`)
+    module = sys.modules.get("kpicli.scorecard.result")
+    return module is not None and isinstance(result, module.ScorecardResult)
 
 
 def refuse_checklist_options(period: dict[str, object]) -> None:
