@@ -32,6 +32,7 @@ from kpicli.api.kinds import (
     start_read,
     write_any,
 )
+from kpicli.api.payout import PayoutRun, check_team_folder, payout, write_teams
 from kpicli.api.person import CHECKLIST_PER_PERSON, check_person_folder, write_people
 from kpicli.api.several import NeedsFolder, Outcome, Progress, each_kind, stop_on
 from kpicli.core.errors import KpiError
@@ -45,8 +46,9 @@ if TYPE_CHECKING:
     from kpicli.scorecard.annual import ScorecardYear
     from kpicli.scorecard.explain import PersonExplanation
 
-__all__ = ["Annual", "Collection", "Explained", "Inputs", "Outcome", "Result", "Scored", "ScorecardDataError",
-           "annual", "check", "check_each", "collect", "explain", "find_workbooks", "is_scorecard", "open_result_wanted", "rank",
+__all__ = ["Annual", "Collection", "Explained", "Inputs", "Outcome", "PayoutRun", "Result", "Scored",
+           "ScorecardDataError", "annual", "check", "check_each", "collect", "explain", "find_workbooks",
+           "is_scorecard", "open_result_wanted", "payout", "rank",
            "rank_each", "rules_init", "rules_show", "score", "score_each", "scorecard_template", "several_paths",
            "template", "template_with_roster"]
 
@@ -106,6 +108,7 @@ def score(
     force: bool = False,
     in_place: bool = False,
     per_person: Path | None = None,
+    per_team: Path | None = None,
     **period: object,
 ) -> Scored:
     """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input); a checklist's
@@ -113,15 +116,20 @@ def score(
 
     in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it;
     the returned Scored names that backup. per_person (scorecards only): a folder that also gets one workbook
-    per person, <期间>_<部门>_<姓名>_考核结果.xlsx (api.person).
+    per person, <期间>_<部门>_<姓名>_考核结果.xlsx (api.person). per_team (checklists only): a folder that also
+    gets one allocation file per rewarded or penalised team, <期间>_<团队>_奖惩分配表.xlsx (api.payout).
     """
     path = Path(path)
     target = _target(path, out, force=force, in_place=in_place)
     if per_person is not None:
         check_person_folder(per_person)
+    if per_team is not None:
+        check_team_folder(per_team)
     result = rank(path, rules_path=rules_path, **period)
     if per_person is not None:
         write_people(result, [path], per_person, force=force)
+    if per_team is not None:
+        write_teams(result, path, target, per_team, force=force)
     return _write(result, path, target, in_place)
 
 def template(
@@ -268,7 +276,7 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     checked before anything is read; kpicli's own results and earlier merges in a folder are skipped."""
     from kpicli.checklist import collect as collecting
     from kpicli.checklist.catalog import load_catalog
-    from kpicli.io.outputs import COLLECTED_KIND, RESULT_KINDS, ensure_writable, require_xlsx
+    from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_writable, require_xlsx
 
     output = Path(output)
     require_xlsx(output, "汇总表")
@@ -276,7 +284,7 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     for path in paths:
         if not Path(path).is_dir():
             ensure_writable(output, force=force, source=Path(path))
-    inputs = expand_inputs(paths, skip_kinds=RESULT_KINDS | {COLLECTED_KIND}, exclude=[output])
+    inputs = expand_inputs(paths, skip_kinds=OWN_OUTPUTS | {COLLECTED_KIND}, exclude=[output])
     reference = load_catalog(catalog_path) if catalog_path is not None else None
     collected = collecting.collect(inputs.files, catalog=reference, company=company, year=year, quarter=quarter,
                                    progress=progress)

@@ -32,6 +32,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.core.errors import InputError, KpiError
+from kpicli.core.exact import half_up
 from kpicli.io.openpyxl_compat import (
     conditional_rules,
     drop_charts_and_pivots,
@@ -64,7 +65,6 @@ from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.group import group_key
 from kpicli.scorecard.render.book import PAY_FORMAT, number
 from kpicli.scorecard.result import ScorecardResult
-from kpicli.scorecard.scoring import half_up
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
 from kpicli.scorecard.settings_text import RED_LINE_TEXT, coefficient_text, grade_bands_text
 from kpicli.scorecard.values import fmt
