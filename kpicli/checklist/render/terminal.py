@@ -76,7 +76,7 @@ def _explain_table(items: object, label: str | None) -> Table:
     table.add_column("编号", no_wrap=True)
     table.add_column("触点名称", no_wrap=True)
     table.add_column("权重", justify="right", no_wrap=True)
-    table.add_column("填写", max_width=10, overflow="fold")  # the cell's text, → what kpicli read it as
+    table.add_column("填写", max_width=14, overflow="fold")  # the cell's text, → what kpicli read it as
     table.add_column("采用", no_wrap=True)  # 检查/自查 and the cell it counted
     table.add_column("完成度", justify="right", no_wrap=True)
     table.add_column("贡献", justify="right", no_wrap=True)
