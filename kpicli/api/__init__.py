@@ -242,7 +242,7 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
 
         raws = [read_any(p) for p in paths]  # a calamine read: milliseconds, and it tells the kinds apart
         if year_kind(raws) == "scorecard":
-            from kpicli.rules.model import resolve_rules
+            from kpicli.rules.files import resolve_rules
 
             refuse_checklist_options({"allow_blank": allow_blank})
             year = score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard)
@@ -276,14 +276,17 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     checked before anything is read; kpicli's own results and earlier merges in a folder are skipped."""
     from kpicli.checklist import collect as collecting
     from kpicli.checklist.catalog import load_catalog
-    from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_writable, require_xlsx
+    from kpicli.checklist.render.collect_book import typed_collection
+    from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
 
     output = Path(output)
     require_xlsx(output, "汇总表")
-    ensure_writable(output, force=force)  # fail before the slow part
+    merge_into = not force and typed_collection(output)  # typed 检查 are kept (collect_keep), not refused
+    if not merge_into:
+        ensure_writable(output, force=force)  # fail before the slow part
     for path in paths:
         if not Path(path).is_dir():
-            ensure_writable(output, force=force, source=Path(path))
+            ensure_not_input(output, Path(path))
     inputs = expand_inputs(paths, skip_kinds=OWN_OUTPUTS | {COLLECTED_KIND}, exclude=[output])
     reference = load_catalog(catalog_path) if catalog_path is not None else None
     collected = collecting.collect(inputs.files, catalog=reference, company=company, year=year, quarter=quarter,
@@ -314,7 +317,7 @@ def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Pa
 def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> str:
     """The rules in force as TOML, derived values included, headed by where they come from: rules_path, else a
     kpicli.toml beside the workbook `near` (default: the current folder), else the built-in defaults."""
-    from kpicli.rules.model import resolve_rules
+    from kpicli.rules.files import resolve_rules
     from kpicli.rules.text import to_toml
 
     effective, source = resolve_rules(rules_path, Path(near) if near is not None else Path.cwd() / "_")
@@ -323,7 +326,7 @@ def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> s
 
 def open_result_wanted(workbook: Path, rules_path: Path | None = None) -> bool:
     """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
-    from kpicli.rules.model import resolve_rules
+    from kpicli.rules.files import resolve_rules
 
     return resolve_rules(rules_path, Path(workbook))[0].output.open_result
 
