@@ -1,4 +1,4 @@
-"""check, rank (and the score helper) over several files or a folder; kpicli.cli.inputs on its own."""
+"""check, rank (and the score helper) over several files or a folder; kpicli.cli.batch on its own."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from builders import assert_handled, build_checklist, example_sheet, flat, run, standard_workbook
 
-from kpicli.cli.inputs import expand_inputs, progress, score_files, several_paths
+from kpicli.cli.batch import expand_inputs, progress, score_files, several_paths
 from kpicli.core.errors import KpiError
 
 pytestmark = pytest.mark.slow  # folders of workbooks, one run each
@@ -163,7 +163,7 @@ def test_score_files_writes_one_result_per_input(folder, capsys):
     assert all((folder / Path(d["output"]).name).exists() for d in data)
 
 
-# --- kpicli.cli.inputs ------------------------------------------------------------------------------------------------
+# --- kpicli.cli.batch ------------------------------------------------------------------------------------------------
 
 
 def test_expand_inputs_sorts_naturally_and_drops_duplicates(tmp_path):

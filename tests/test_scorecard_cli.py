@@ -375,7 +375,7 @@ def test_a_checklists_json_gains_only_kind(tmp_path):
     book = standard_workbook(tmp_path / "2026Q1_客户触点检查表.xlsx")
     data = rank_json(book)
     assert data["kind"] == "checklist" and set(data) == CHECKLIST_KEYS | {"kind"}
-    assert data == assess(book).to_dict()
+    assert data == assess(book).to_json()
     spec = example_sheet()
     spec.items[1].results = {**spec.items[1].results, "示例项目甲": ("完成", "进行中")}
     broken = build_checklist(tmp_path / "坏.xlsx", {"营销篇": spec})

@@ -21,6 +21,7 @@ from kpicli.cli.common import (
     app,
     blocked,
     check_format,
+    kind_option,
     period_options,
 )
 
@@ -37,7 +38,7 @@ def score(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
-    per_person: Annotated[Path | None, typer.Option("--per-person", help="绩效考核表：另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），可直接发给本人", show_default=False)] = None,
+    per_person: Annotated[Path | None, kind_option("--per-person")] = None,
 ) -> int:
     """评分并写出结果工作簿（结果表 + 原工作表），终端显示排名和奖惩。
 
@@ -46,8 +47,8 @@ def score(
     示例：kpicli score 2026Q1_客户触点检查表.xlsx；kpicli score 各项目提交/ -o 结果/；kpicli score 2026Q1_客服部绩效考核表.xlsx
     """
     from kpicli import api
-    from kpicli.cli.common import print_result, result_json
-    from kpicli.cli.inputs import expand_inputs, score_files, several_paths
+    from kpicli.cli.batch import expand_inputs, score_files, several_paths
+    from kpicli.cli.common import print_result
     from kpicli.render.terminal import console, print_json
 
     check_format(fmt)
@@ -62,7 +63,7 @@ def score(
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
-        print_json(result_json(result))
+        print_json(result.to_json())
     else:
         out = console()
         print_result(result, out)

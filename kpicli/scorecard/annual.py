@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import ClassVar, Literal
 
 import pandas as pd
 
@@ -23,8 +23,8 @@ from kpicli.core.errors import DataError, Problem
 from kpicli.core.vocab import display_name, name_key
 from kpicli.io.workbook import RawWorkbook
 
+from .detect import REVIEW_SHEET, sheet_kind, sheet_kinds
 from .group import score_books
-from .kind import REVIEW_SHEET, sheet_kind, sheet_kinds
 from .result import ScorecardResult
 from .review import Key, Review, match_reviews, person_key, read_reviews
 from .scoring import grade_people, half_up
@@ -97,6 +97,7 @@ class YearPerson:
 class ScorecardYear:
     """The year: people in rank order (not computed last), the periodic labels in order, files per period."""
 
+    kind: ClassVar[str] = "scorecard"
     year: int
     company: str | None
     unit: Literal["month", "quarter"]

@@ -20,7 +20,7 @@ from kpicli.core.vocab import normalize
 from kpicli.io.workbook import RawWorkbook
 
 from .book import ScorecardBook, read_book
-from .kind import workbook_kind
+from .detect import workbook_kind
 from .result import ScorecardResult
 from .score import score_book
 from .settings import DEFAULT_SETTINGS, ScorecardSettings

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import ClassVar
 
 import pandas as pd
 
@@ -33,6 +34,12 @@ class ScorecardResult:
     period: str | None = None
     problems: list[Problem] = field(default_factory=list)
     settings: ScorecardSettings = DEFAULT_SETTINGS  # what it was scored with: the result workbook and explain show it
+
+    kind: ClassVar[str] = "scorecard"
+
+    @property
+    def period_label(self) -> str:
+        return self.period or "考核期间未填写"
 
     @property
     def has_errors(self) -> bool:

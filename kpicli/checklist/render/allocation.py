@@ -10,7 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.assessment import Assessment
-from kpicli.grading.ranking import DIRECTOR_ROLE, FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS, reward_reason, team_members
+from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS, reward_reason, team_members
 from kpicli.render.style import (
     AMOUNT_FORMAT,
     BORDER,

@@ -16,10 +16,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
+from kpicli.checklist.rewards import reward_reason, team_members
 from kpicli.checklist.sheet import display_value
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
-from kpicli.grading.ranking import reward_reason, team_members
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
 from kpicli.io.package import GraftUnsupported, graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows, style_array, style_id
