@@ -2,6 +2,8 @@
 
     python sample_workbooks/make_samples.py
 
+The checklists go to 触点检查表/, the scorecards and their indicator set and roster to 绩效考核表/.
+
 Writes a filled year (2026 Q1–Q4) for a fictional city company, built on the template, one messy
 checklist built by hand the way real users leave them, (make_scorecards.py) a quarter of personal KPI
 scorecards and (make_scorecard_year.py) a year of them: three months, the year-end form and its 民主评议.
@@ -35,6 +37,7 @@ from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS  # noqa:
 from kpicli.io.outputs import save_workbook  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
+CHECKLISTS, SCORECARDS = "触点检查表", "绩效考核表"  # one folder per kind (README)
 SEED = 2026
 YEAR = 2026
 COMPANY = "江城置业有限公司武汉城市公司"
@@ -80,12 +83,14 @@ def main() -> None:
     rng = random.Random(SEED)
     catalog = load_catalog()
     roster = make_roster(rng)
+    for kind in (CHECKLISTS, SCORECARDS):
+        (OUT / kind).mkdir(parents=True, exist_ok=True)
     written = []
     for quarter in range(1, 5):
         written.append(write_quarter(rng, catalog, roster, quarter))
     written.append(write_messy(rng, catalog))
-    written.append(write_scorecards(OUT))  # its own seed: the checklists above do not change
-    written.extend(write_scorecard_year(OUT))  # the scorecard year (its own seed too)
+    written.append(write_scorecards(OUT / SCORECARDS))  # its own seed: the checklists above do not change
+    written.extend(write_scorecard_year(OUT / SCORECARDS))  # the scorecard year (its own seed too)
     for path in written:
         print(f"已写入 {path.relative_to(ROOT)}")
 
@@ -95,7 +100,7 @@ def main() -> None:
 
 def write_quarter(rng: random.Random, catalog: pd.DataFrame, roster: list[tuple[str, str, str]],
                   quarter: int) -> Path:
-    path = OUT / f"{YEAR}Q{quarter}_客户触点检查表.xlsx"
+    path = OUT / CHECKLISTS / f"{YEAR}Q{quarter}_客户触点检查表.xlsx"
     projects = list(PLAN)
     write_template(path, year=YEAR, quarter=quarter, projects=projects, company=COMPANY, catalog=catalog)
     wb = load_workbook(path)  # fill it the way a user fills the template
@@ -221,7 +226,7 @@ def _messy_value(rng: random.Random, quality: float) -> str:
 
 
 def write_messy(rng: random.Random, catalog: pd.DataFrame) -> Path:
-    path = OUT / "messy_客户触点检查表_2026Q2.xlsx"
+    path = OUT / CHECKLISTS / "messy_客户触点检查表_2026Q2.xlsx"
     wb = Workbook()
     info = wb.active
     info.title = "基本信息"

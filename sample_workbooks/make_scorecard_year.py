@@ -49,7 +49,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 from kpicli.io.outputs import save_workbook  # noqa: E402
 
-OUT = Path(__file__).resolve().parent
+OUT = Path(__file__).resolve().parent / "绩效考核表"
 SEED = 202612
 YEAR = 2026
 MONTHS = (1, 2, 3)
@@ -87,6 +87,7 @@ HAND_REVIEW = 92.5  # 周晓琳's 民主评议 score
 
 def write_scorecard_year(out: Path = OUT) -> list[Path]:
     """The three monthly workbooks and the year-end one; returns their paths in that order."""
+    out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     written = []
     for month in MONTHS:

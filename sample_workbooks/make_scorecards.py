@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 from kpicli.io.outputs import save_workbook  # noqa: E402
 
-OUT = Path(__file__).resolve().parent
+OUT = Path(__file__).resolve().parent / "绩效考核表"
 NAME = "2026Q1_客服部绩效考核表.xlsx"
 SEED = 202601
 COMPANY = "江城置业有限公司武汉城市公司"
@@ -114,6 +114,7 @@ WIDTHS = [6, 28, 26, 8, 40, 34, 10, 7, 9, 9, 16]
 
 
 def write_scorecards(out: Path = OUT) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     wb = Workbook()
     info = wb.active

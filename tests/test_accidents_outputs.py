@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import Item, SheetSpec, assert_handled, build_checklist, cell_of, run
+from samples import CHECKLISTS, QUARTER_NAMES
 from year_books import build_year
 
 from kpicli import api
@@ -20,7 +21,7 @@ from kpicli.rules.model import DEFAULT_RULES, load_rules, parse_rules
 from kpicli.rules.text import rules_rows, to_toml
 
 ROOT = Path(__file__).resolve().parent.parent
-Q1_SAMPLE = ROOT / "sample_workbooks" / "2026Q1_客户触点检查表.xlsx"
+Q1_SAMPLE = CHECKLISTS / QUARTER_NAMES[0]
 RENAMED = """
 [grades]
 bands = [ { grade = "优", min = 90 }, { grade = "良", min = 75 }, { grade = "中", min = 60 } ]

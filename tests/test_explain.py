@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from builders import FUNCTION_SHEET_NAMES, Item, SheetSpec, assert_handled, build_checklist, cell_of, run
+from samples import CHECKLISTS
 from typer.testing import Result
 
 from kpicli.checklist.assessment import assess
@@ -20,7 +21,7 @@ from kpicli.core.errors import KpiError
 from kpicli.core.vocab import FUNCTIONS
 from kpicli.rules.model import Rules, Scoring
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+SAMPLES = CHECKLISTS
 QUARTERS = {"Q1": "2026Q1_客户触点检查表.xlsx", "Q3": "2026Q3_客户触点检查表.xlsx"}
 
 

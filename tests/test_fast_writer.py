@@ -22,10 +22,11 @@ from kpicli.scorecard import score_workbook, workbook_kind
 from kpicli.scorecard.render import book as scorecard_book
 from kpicli.scorecard.render.book import write_scorecard_result
 from tests.builders import assert_handled, run, standard_workbook
+from tests.samples import CHECKLIST_SAMPLES, SCORECARD_SAMPLES
 from tests.scorecard_builders import build_scorecard, points_card, weighted_card
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "sample_workbooks").glob("*.xlsx"))
+SAMPLES = (*CHECKLIST_SAMPLES, *SCORECARD_SAMPLES)
 FAST, SLOW = "结果工作簿：快速写入", "结果工作簿：兼容写入"
 
 

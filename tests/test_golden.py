@@ -16,26 +16,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import run
+from samples import CHECKLIST_SAMPLES, SCORECARD_SAMPLES
 
 pytestmark = pytest.mark.slow  # every bundled sample, ranked and scored whole
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-SAMPLE_NAMES = (
-    # checklists (客户触点检查表)
-    "2026Q1_客户触点检查表.xlsx",
-    "2026Q2_客户触点检查表.xlsx",
-    "2026Q3_客户触点检查表.xlsx",
-    "2026Q4_客户触点检查表.xlsx",
-    "messy_客户触点检查表_2026Q2.xlsx",
-    # scorecards (绩效考核表): a quarter, three months and a year-end book
-    "2026Q1_客服部绩效考核表.xlsx",
-    "2026年01月_客服部绩效考核表.xlsx",
-    "2026年02月_客服部绩效考核表.xlsx",
-    "2026年03月_客服部绩效考核表.xlsx",
-    "2026年度_客服部年终考核表.xlsx",
-)
-SAMPLES = [ROOT / "sample_workbooks" / name for name in SAMPLE_NAMES]
+SAMPLES = [*CHECKLIST_SAMPLES, *SCORECARD_SAMPLES]  # named in tests/samples.py, never globbed
 _PUNCTUATION = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"})
 
 

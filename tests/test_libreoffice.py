@@ -27,6 +27,7 @@ from lo import (
     render_page,
     require_soffice,
 )
+from samples import CHECKLIST_SAMPLES
 
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, RESULT_CHOICES
 
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.slow  # every test here goes through soffice (seconds p
 
 ROOT = Path(__file__).resolve().parent.parent
 # the checklist samples; the scorecard sample (绩效考核表) has tests/test_scorecard_samples.py
-SAMPLES = sorted(p for p in (ROOT / "sample_workbooks").glob("*.xlsx") if "检查表" in p.name)
+SAMPLES = CHECKLIST_SAMPLES
 Q1 = "2026Q1_客户触点检查表.xlsx"
 WIDE_PROJECTS = [f"项目{i}" for i in range(1, 9)]  # 9 groups with 城市公司: too wide for one A3 page
 A3_LANDSCAPE = (1190.55, 841.89)

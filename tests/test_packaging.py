@@ -21,9 +21,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import result_path, standard_workbook
+from samples import CHECKLISTS, QUARTER_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "sample_workbooks" / "2026Q1_客户触点检查表.xlsx"
+SAMPLE = CHECKLISTS / QUARTER_NAMES[0]
 TEMPLATES = ROOT / "templates"
 
 

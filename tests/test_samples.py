@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import flat, rank_json, run
+from samples import CHECKLISTS, SAMPLE_ROOT, SCORECARDS
 
 from kpicli.io.workbook import read_workbook
 from kpicli.scorecard import score_workbook
@@ -18,7 +19,7 @@ from kpicli.scorecard.annual import score_year
 
 pytestmark = pytest.mark.slow  # the bundled samples, quarter by quarter
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
+SAMPLES = CHECKLISTS
 COMPANY = "江城置业有限公司武汉城市公司"
 QUARTERS = (1, 2, 3, 4)
 MESSY = "messy_客户触点检查表_2026Q2.xlsx"
@@ -52,7 +53,7 @@ def test_all_samples_are_present():
     for q in QUARTERS:
         assert (SAMPLES / quarter_name(q)).is_file()
     assert (SAMPLES / MESSY).is_file()
-    assert (SAMPLES / "make_samples.py").is_file()
+    assert (SAMPLE_ROOT / "make_samples.py").is_file()
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
@@ -153,7 +154,7 @@ def test_messy_sample_check_command(copies):
 
 
 def _load_make_samples():
-    spec = importlib.util.spec_from_file_location("make_samples_under_test", SAMPLES / "make_samples.py")
+    spec = importlib.util.spec_from_file_location("make_samples_under_test", SAMPLE_ROOT / "make_samples.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -164,8 +165,8 @@ FORM_INPUTS = ("客服部_指标套.csv", "客服部_人员名单.csv")
 
 def test_the_sample_indicator_set_and_roster_make_the_monthly_forms(tmp_path):
     out = tmp_path / "2026年01月_客服部绩效考核表.xlsx"
-    made = run("template", "考核表", "--period", "2026年1月", "--indicators", SAMPLES / FORM_INPUTS[0],
-               "--people", SAMPLES / FORM_INPUTS[1], "-o", out)
+    made = run("template", "考核表", "--period", "2026年1月", "--indicators", SCORECARDS / FORM_INPUTS[0],
+               "--people", SCORECARDS / FORM_INPUTS[1], "-o", out)
     assert made.exit_code == 0, made.output
     checked = run("check", out)
     assert checked.exit_code == 1
@@ -183,19 +184,23 @@ def test_make_samples_regenerates_the_same_results(ranked, tmp_path, monkeypatch
     printed = capsys.readouterr().out
     assert printed.count("已写入") == 12
 
-    written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted([*(quarter_name(q) for q in QUARTERS), MESSY, SCORECARD, *SCORECARD_YEAR, *FORM_INPUTS])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([CHECKLISTS.name, SCORECARDS.name])  # one per kind
+    written = sorted(p.name for p in (tmp_path / CHECKLISTS.name).iterdir())
+    assert written == sorted([*(quarter_name(q) for q in QUARTERS), MESSY])
+    written = sorted(p.name for p in (tmp_path / SCORECARDS.name).iterdir())
+    assert written == sorted([SCORECARD, *SCORECARD_YEAR, *FORM_INPUTS])
+    made = tmp_path / SCORECARDS.name
     for name in FORM_INPUTS:  # the indicator set and roster of the monthly forms, byte for byte
-        assert (tmp_path / name).read_bytes() == (SAMPLES / name).read_bytes(), name
+        assert (made / name).read_bytes() == (SCORECARDS / name).read_bytes(), name
     keys = ("company", "year", "quarter", "functions", "projects", "units", "problems")
     for q in QUARTERS:
-        again = rank_json(tmp_path / quarter_name(q))
+        again = rank_json(tmp_path / CHECKLISTS.name / quarter_name(q))
         assert {k: again[k] for k in keys} == {k: ranked[q][k] for k in keys}, q
-    again = rank_json(tmp_path / MESSY)
+    again = rank_json(tmp_path / CHECKLISTS.name / MESSY)
     assert {k: again[k] for k in keys} == {k: ranked["messy"][k] for k in keys}
     # the scorecard sample (make_scorecards.py): the same people, scores and problems
-    committed = score_workbook(read_workbook(SAMPLES / SCORECARD)).to_json()
-    assert score_workbook(read_workbook(tmp_path / SCORECARD)).to_json() == committed
+    committed = score_workbook(read_workbook(SCORECARDS / SCORECARD)).to_json()
+    assert score_workbook(read_workbook(made / SCORECARD)).to_json() == committed
     # the scorecard year (make_scorecard_year.py): the same composite, people and problems
-    committed = score_year([read_workbook(SAMPLES / name) for name in SCORECARD_YEAR]).to_json()
-    assert score_year([read_workbook(tmp_path / name) for name in SCORECARD_YEAR]).to_json() == committed
+    committed = score_year([read_workbook(SCORECARDS / name) for name in SCORECARD_YEAR]).to_json()
+    assert score_year([read_workbook(made / name) for name in SCORECARD_YEAR]).to_json() == committed

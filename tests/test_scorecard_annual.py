@@ -1,6 +1,6 @@
 """The year of scorecards (contract scorecard.md §6): `kpicli annual` over monthly (or quarterly) forms, the
 year-end form and a 民主评议 sheet, on workbooks built in each test and on the samples made by
-sample_workbooks/make_scorecard_year.py."""
+sample_workbooks/make_scorecard_year.py (绩效考核表/)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ import openpyxl
 import pytest
 from builders import assert_handled, flat, run, standard_workbook
 from lo import convert, pdf_text, render_page, require_soffice
+from samples import SCORECARDS
 from scorecard_builders import Card, Ind, Part, RedLine, build_scorecard, points_card, weighted_card
 
 from kpicli.io.workbook import read_workbook
 from kpicli.scorecard.annual import YearRefused, score_year
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
+SAMPLES = SCORECARDS
 MONTHS = [f"2026年{m:02d}月_客服部绩效考核表.xlsx" for m in (1, 2, 3)]
 YEAR_END = "2026年度_客服部年终考核表.xlsx"
 PERSON_KEYS = ["name", "department", "periods", "missing", "periodic_average", "year_end", "review", "computed",

@@ -20,6 +20,7 @@ from builders import (
     run,
     standard_workbook,
 )
+from samples import SCORECARD_NAME, SCORECARDS
 from scorecard_builders import Ind, Part, build_scorecard, points_card, weighted_card
 
 from kpicli import api
@@ -30,7 +31,7 @@ from kpicli.scorecard.render.book import RESULT_SHEETS
 
 pytestmark = pytest.mark.slow  # full kpicli runs, several per test
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_workbooks" / "2026Q1_客服部绩效考核表.xlsx"
+SAMPLE = SCORECARDS / SCORECARD_NAME
 TOP_KEYS = ["kind", "company", "period", "people", "problems"]
 PERSON_KEYS = {"name", "department", "position", "sheet", "sections", "score", "grade", "coefficient", "base", "bonus",
                "rank", "department_rank", "red_lines"}

@@ -1,4 +1,4 @@
-"""The scorecard sample, sample_workbooks/2026Q1_客服部绩效考核表.xlsx (made by make_scorecards.py): it scores
+"""The scorecard sample, sample_workbooks/绩效考核表/2026Q1_客服部绩效考核表.xlsx (made by make_scorecards.py): it scores
 cleanly, three people score exactly what a hand computation gives, explain agrees, and the result workbook holds
 what the summary says. Regeneration is checked in test_samples.py with the other samples."""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
+from samples import SAMPLE_ROOT, SCORECARD_NAME, SCORECARDS
 
 from kpicli.io.workbook import read_workbook
 from kpicli.scorecard import score_workbook, workbook_kind
@@ -17,7 +17,7 @@ from kpicli.scorecard.explain import explain_person
 from kpicli.scorecard.render.book import write_scorecard_result
 from kpicli.scorecard.values import fmt
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_workbooks" / "2026Q1_客服部绩效考核表.xlsx"
+SAMPLE = SCORECARDS / SCORECARD_NAME
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_the_result_workbook_of_the_sample(result, tmp_path):
 
 
 def test_make_scorecards_is_the_generator(tmp_path):
-    spec = importlib.util.spec_from_file_location("make_scorecards_under_test", SAMPLE.parent / "make_scorecards.py")
+    spec = importlib.util.spec_from_file_location("make_scorecards_under_test", SAMPLE_ROOT / "make_scorecards.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     again = module.write_scorecards(tmp_path)
@@ -132,7 +132,7 @@ def test_make_scorecards_is_the_generator(tmp_path):
 
 
 def test_the_worked_example_in_the_docs_is_what_explain_says(result):
-    doc = (SAMPLE.parents[1] / "docs" / "scorecard.md").read_text(encoding="utf-8")
+    doc = (SAMPLE_ROOT.parent / "docs" / "scorecard.md").read_text(encoding="utf-8")
     ex = explain_person(result, "周晓琳")
     assert ex.formula in doc and ex.notes[-1] in doc  # 总分 = … and 绩效奖金 = 6000 × 1.0 = 6000.00
     for section in ex.sections:

@@ -99,9 +99,9 @@ def test_weight_spellings(tmp_path: Path, weights: tuple, ok: bool) -> None:
     if ok:
         assert person(result, "张三")["score"] == 80.0
     elif weights == (40, 50):
-        assert has(result, "error", "实际为 90")
-    else:
-        assert has(result, "error", "混用")
+        assert has(result, "error", "各项权重之和为 90%，应为 100%")
+    else:  # the one cell written differently from the others is named
+        assert [(p.cell, p.level) for p in result.problems if "写成了" in p.message] == [("C6", "error")]
 
 
 def test_unweighted_sum_must_be_100(tmp_path: Path) -> None:
@@ -272,13 +272,12 @@ def test_total_rounded_half_up_at_the_end(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- the person block and the workbook
 
-def test_inline_person_block_and_name_fallback(tmp_path: Path) -> None:
+def test_inline_person_block_and_no_name_is_an_error(tmp_path: Path) -> None:
     card = weighted_card(person_style="inline")
     card.person = {"部门": "客服部", "考核周期": "2026Q1"}
     result = run(tmp_path, {"王五": card})
-    p = person(result, "王五")
-    assert p["department"] == "客服部" and result.period == "2026年第1季度"
-    assert has(result, "info", "以工作表名「王五」作为姓名")
+    assert result.period == "2026年第1季度"
+    assert has(result, "error", "表头区没有填写姓名") and result.has_errors  # never the sheet name as a person
 
 
 def test_label_followed_by_label_is_empty(tmp_path: Path) -> None:

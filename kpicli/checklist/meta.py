@@ -1,15 +1,15 @@
-"""The optional sheets: 基本信息 (company and period) and 人员名单 (who is in which team); the period
-from the file name."""
+"""The optional sheets: 基本信息 (company and period) and 人员名单 (who is in which team). Periods are parsed by
+kpicli.core.period, the one parser of every place."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
 
 from kpicli.core.errors import Problem
+from kpicli.core.period import PeriodText, read_period
 from kpicli.core.vocab import (
     COMPANY_GROUP,
     DIRECTOR_ROLE,
@@ -17,18 +17,16 @@ from kpicli.core.vocab import (
     clean_label,
     column_letter,
     display_name,
-    exact_decimal,
     function_of_label,
     normalize,
 )
 from kpicli.io.workbook import Grid
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
-_YEARS = range(2000, 2101)
-
 
 @dataclass
-class Period:
+class PeriodInfo:
+    """The company and period a checklist states (基本信息, options, file name), each None until known."""
+
     company: str | None = None
     year: int | None = None
     quarter: int | None = None
@@ -37,91 +35,28 @@ class Period:
     invalid: dict[str, Problem] = field(default_factory=dict)
 
 
-_DATE_TEXT = re.compile(r"(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-_YEAR_PREFIX = re.compile(r"(20\d\d)(年度|年|[-_/.])?(.+)")
-
-
-def _as_date(value: object) -> date | None:
-    """A date in a cell: a real Excel date, or text such as 2026-09-30, 2026/9/30, 2026年9月30日; years 2000–2100
-    only (a number typed into a date-formatted cell reads as 1900-01-03, which is no period)."""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value if value.year in _YEARS else None
-    match = _DATE_TEXT.fullmatch(normalize(value))
-    if match is None:
-        return None
-    try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
-
-
-def _quarter_number(text: str) -> int | None:
-    """1–4 from a normalised '3', 'q3', '第3季度', '三季度', '第三季'."""
-    text = text.removeprefix("第").removesuffix("季度").removesuffix("季").removeprefix("q").removesuffix("q")
-    text = str(_CN_DIGITS.get(text, text))
-    number = exact_decimal(text)
-    if number is not None and number == number.to_integral_value() and 1 <= number <= 4:
-        return int(number)
-    return None
-
-
-def read_quarter(value: object) -> tuple[int | None, int | None, date | None]:
-    """(year if written, quarter, the date it came from) for every form a 季度 cell or a file name may take:
-    3, Q3, 第3季度, 三季度, 第三季度, 2026Q3, 2026-Q3, 2026年第三季度, or a date in the quarter (2026-09-30).
-    The quarter is None when the value is none of these."""
-    day = _as_date(value)
-    if day is not None:
-        return day.year, (day.month - 1) // 3 + 1, day
-    if isinstance(value, (date, datetime)):
-        return None, None, None
-    text = normalize(value)
-    match = _YEAR_PREFIX.fullmatch(text)
-    if match and (match.group(2) or match.group(3).startswith(("q", "第"))):
-        quarter = _quarter_number(match.group(3))
-        return (int(match.group(1)), quarter, None) if quarter else (None, None, None)
-    return None, _quarter_number(text), None
-
-
-def parse_quarter(value: object) -> int | None:
-    """1–4 from any form read_quarter accepts, else None."""
-    return read_quarter(value)[1]
-
-
 def read_year(value: object) -> tuple[int | None, date | None]:
-    """(year, the date it came from) from 2026, 2026年, 2026年度 or a date; (None, None) when unreadable."""
-    day = _as_date(value)
-    if day is not None:
-        return day.year, day
-    if isinstance(value, (date, datetime)):
+    """(year, the date it came from) from a 年度 cell: 2026, 2026年, 2026年度 or a date; (None, None) otherwise."""
+    found = read_period(value)
+    if found is None or found.year is None or (found.day is None and (found.quarter or found.month)):
         return None, None
-    text = normalize(value).removesuffix("度").removesuffix("年")
-    number = exact_decimal(text)
-    if number is not None and number == number.to_integral_value() and number in _YEARS:
-        return int(number), None
-    return None, None
+    return found.year, found.day
 
 
-def parse_year(value: object) -> int | None:
-    return read_year(value)[0]
+def read_quarter(value: object) -> tuple[int | None, int | None, PeriodText | None]:
+    """(year if written, quarter, what was read when it was a month or a date) from a 季度 cell: every form of
+    kpicli.core.period, a bare number after the year (2026-1) being the quarter; a month or a date counts as the
+    quarter it lies in. The quarter is None when the value is none of these."""
+    found = read_period(value, bare="quarter")
+    if found is None or found.in_quarter is None:
+        return None, None, None
+    return found.year, found.in_quarter, found if found.month is not None else None
 
 
-_NAME_PATTERNS = (
-    re.compile(r"(20\d\d)\s*[-_ ]?\s*[qQ]([1-4])"),
-    re.compile(r"(20\d\d)\s*年?\s*第?\s*([1-4一二三四])\s*季度?"),
-)
-
-
-def period_from_filename(name: str) -> tuple[int, int] | None:
-    """(year, quarter) from names such as 2026Q1, 2026-Q1, 2026年第1季度, 2026年第一季度 (each also accepted
-    in the 季度 cell of 基本信息, see read_quarter)."""
-    for pattern in _NAME_PATTERNS:
-        match = pattern.search(name)
-        if match:
-            quarter = _CN_DIGITS.get(match.group(2)) or int(match.group(2))
-            return int(match.group(1)), quarter
-    return None
+def _date_or_month(when: PeriodText) -> str:
+    if when.day is not None:
+        return f"日期 {when.day.isoformat()}"
+    return f"月份 {when.year}年{when.month}月" if when.year else f"月份 {when.month}月"
 
 
 def _shown(value: object) -> str:
@@ -132,11 +67,11 @@ def _shown(value: object) -> str:
     return str(value).strip()
 
 
-def read_info(grid: Grid) -> tuple[Period, list[Problem]]:
+def read_info(grid: Grid) -> tuple[PeriodInfo, list[Problem]]:
     """Label/value rows of 基本信息: the value is the first non-empty cell right of the label.
 
     Unreadable 年度/季度 cells go to period.invalid (reader.apply_period_options decides their level)."""
-    period, problems = Period(source=INFO_SHEET), []
+    period, problems = PeriodInfo(source=INFO_SHEET), []
     quarter_year: tuple[int, str, object] | None = None  # a year written in the 季度 cell, its cell and value
     year_cell: tuple[str, object] | None = None
     for r in range(grid.n_rows):
@@ -160,13 +95,13 @@ def read_info(grid: Grid) -> tuple[Period, list[Problem]]:
                     problems.append(Problem("info", grid.name, cell, f"年度填的是日期 {day.isoformat()}，"
                                             f"按 {period.year} 年计"))
             else:
-                year, period.quarter, day = read_quarter(value)
+                year, period.quarter, when = read_quarter(value)
                 if period.quarter is None:
                     period.invalid["quarter"] = Problem(
                         "error", grid.name, cell, f"季度「{_shown(value)}」无法识别；请填写 1–4、Q3、第三季度、"
                         "2026Q3，或该季度内的日期（如 2026-09-30）")
-                elif day is not None:
-                    problems.append(Problem("info", grid.name, cell, f"季度填的是日期 {day.isoformat()}，"
+                elif when is not None:
+                    problems.append(Problem("info", grid.name, cell, f"季度填的是{_date_or_month(when)}，"
                                             f"按其所在的第{period.quarter}季度计"))
                 if period.quarter is not None and year is not None:
                     quarter_year = year, cell, value

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpicli.checklist.meta import ROSTER_COLUMNS, Period, period_from_filename, read_info, read_roster
+from kpicli.checklist.meta import ROSTER_COLUMNS, PeriodInfo, read_info, read_roster
 from kpicli.checklist.names import unify_groups, unify_roster
 from kpicli.checklist.sheet import empty_items, parse_sheet
 from kpicli.checklist.sheets import UNHIDE, classify_sheets, read_checklist_sheets
 from kpicli.core.errors import InputError, Problem
+from kpicli.core.period import find_period
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, INFO_SHEET, ROSTER_SHEET, normalize
 from kpicli.io.workbook import PendingRead, RawWorkbook
 
@@ -23,7 +24,7 @@ class Checklist:
     sheet_names: list[str]
     function_sheets: dict[str, str]
     items: pd.DataFrame
-    period: Period
+    period: PeriodInfo
     roster: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
 
@@ -74,7 +75,7 @@ def read_checklist(
     items, name_problems = unify_groups(items, raw.sheet_names, raw.grids)  # one spelling per project, first
     problems += name_problems
     problems += missing_groups(items, function_sheets)
-    period, roster = Period(), pd.DataFrame(columns=ROSTER_COLUMNS)
+    period, roster = PeriodInfo(), pd.DataFrame(columns=ROSTER_COLUMNS)
     for name, grid in raw.grids.items():
         if normalize(name) == INFO_SHEET:
             period, info_problems = read_info(grid)
@@ -123,7 +124,7 @@ def _say_hidden(problems: list[Problem], hidden: set[str]) -> list[Problem]:
     ]
 
 
-def _apply_period_options(period: Period, path: Path, company: str | None, year: int | None,
+def _apply_period_options(period: PeriodInfo, path: Path, company: str | None, year: int | None,
                           quarter: int | None) -> list[Problem]:
     """Options override 基本信息 (with a warning when they differ); the file name fills what is left."""
     problems = []
@@ -141,10 +142,10 @@ def _apply_period_options(period: Period, path: Path, company: str | None, year:
                                     f"{label}：基本信息中为「{current}」，命令行指定为「{option}」，采用命令行的值"))
         setattr(period, key, option)
     if period.year is None or period.quarter is None:
-        guessed = period_from_filename(path.stem)
-        if guessed:
-            period.year = period.year or guessed[0]
-            period.quarter = period.quarter or guessed[1]
+        guessed = find_period(path.stem)
+        if guessed and (guessed.in_quarter or period.year is None):
+            period.year = period.year or guessed.year
+            period.quarter = period.quarter or guessed.in_quarter
             period.source = period.source or "文件名"
     if period.year is None or period.quarter is None:
         problems.append(Problem("warning", None, None, "未能确定考核年度/季度：请在「基本信息」表填写 年度、季度，"

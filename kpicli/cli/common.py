@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from kpicli import __version__, kinds
+from kpicli.cli import dropped
 from kpicli.cli.compat import (
     Abort,
     ChineseCommand,
@@ -39,6 +40,7 @@ class ChineseGroup(ChineseGroupBase):
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        argv = dropped.route(argv, self.commands, {o for p in self.params for o in (*p.opts, *p.secondary_opts)})
         if len([a for a in argv if not a.startswith("-")]) <= 1 or "-h" in argv or "--help" in argv:
             localise_help()  # only when help may be shown: rich_utils is not needed otherwise
         code = 0
@@ -73,7 +75,8 @@ class ChineseGroup(ChineseGroupBase):
 app = typer.Typer(
     cls=ChineseGroup,
     name="kpicli",
-    help="客户触点分级管理考核与个人绩效考核：读取触点检查表或绩效考核表工作簿，校验、评分、排名、奖惩，并写回评分结果。",
+    help="客户触点分级管理考核与个人绩效考核：读取触点检查表或绩效考核表工作簿，校验、评分、排名、奖惩，并写回评分结果。"
+         "不写命令、直接给出工作簿或文件夹（kpicli 文件.xlsx，或把工作簿拖到 kpicli.exe 上）即按 score 评分。",
     add_completion=False,
     no_args_is_help=True,
     invoke_without_command=True,  # so that main_options, not Click, says in Chinese that a command is missing

@@ -1,21 +1,24 @@
 """Writing files safely: a temporary file in the target folder, then an atomic rename.
 
-A crash leaves either the old file or the new one, never half of one. A file kpicli did not write
-is only replaced with --force.
+A crash leaves either the old file or the new one, never half of one. Every workbook written here gets kpicli's
+record (io.provenance) before the rename. A file kpicli did not write, or one kpicli wrote but a person has changed
+since (its cell values differ from the record's fingerprints: a typed 检查, a filled 奖惩分配表 …), is only
+replaced with --force, and then a timestamped backup of it is kept beside it (`<stem>_备份_<time>.xlsx`).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from kpicli.core.errors import KpiError
+from kpicli.io.provenance import MARK_PROPERTY
 
-MARK_PROPERTY = "kpicli"  # custom document property set on every workbook kpicli writes
+__all__ = ["COLLECTED_KIND", "MARK_PROPERTY", "RESULT_KINDS", "atomic_write", "backup", "changed_since_written",
+           "default_output", "ensure_writable", "kpicli_kind", "mark_workbook", "require_xlsx", "save_workbook",
+           "written_by_kpicli"]
 # Its value says which kind of workbook kpicli wrote; folder runs skip kpicli's own outputs by it.
 RESULT_KINDS = frozenset({"评分结果", "年度汇总"})
 COLLECTED_KIND = "汇总检查表"
@@ -27,25 +30,15 @@ def default_output(source: Path) -> Path:
     return source.with_name(f"{source.stem}_评分结果.xlsx")
 
 
-def _custom_properties(path: Path) -> str | None:
-    """The head of docProps/custom.xml (where mark_workbook's property is saved), or None without one."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if "docProps/custom.xml" not in archive.namelist():
-                return None
-            return archive.open("docProps/custom.xml").read(65536).decode("utf-8", "replace")
-    except (OSError, zipfile.BadZipFile, KeyError):
-        return None
-
-
 def kpicli_kind(path: Path) -> str | None:
     """What kpicli wrote the workbook as (评分结果, 模板, 汇总检查表 …; "" when the mark has no readable kind), or
-    None for a file kpicli did not write. The reader of what mark_workbook writes."""
-    text = _custom_properties(path)
-    if text is None or f'name="{MARK_PROPERTY}"' not in text:
+    None for a file kpicli did not write. The reader of what mark_workbook writes (kept in io.provenance)."""
+    from kpicli.io.provenance import custom_properties
+
+    props = custom_properties(Path(path))
+    if props is None or MARK_PROPERTY not in props:
         return None
-    match = re.search(rf'name="{MARK_PROPERTY}"[^>]*>\s*<vt:\w+>([^<]*)<', text)
-    return match.group(1) if match else ""
+    return props[MARK_PROPERTY]
 
 
 def written_by_kpicli(path: Path) -> bool:
@@ -71,27 +64,84 @@ def require_xlsx(path: Path, what: str) -> None:
         raise KpiError(f"{what}的文件名应以 .xlsx 结尾\uff1a{path.name}\uff08例如 {path.stem or path.name}.xlsx\uff09")
 
 
+def changed_since_written(path: Path) -> list[str] | None:
+    """The sheets of a workbook kpicli wrote whose values a person has changed since ([] when unchanged); None when
+    it cannot be told: a file kpicli did not write, one written before kpicli kept records, or one that cannot be
+    read. Remembered per file state, so a check and the write after it read the file once."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _CHANGED:
+        from kpicli.io.provenance import changed_sheets, unreadable_errors
+
+        try:
+            _CHANGED[key] = changed_sheets(path)
+        except unreadable_errors():  # a damaged or foreign file: nothing can be compared (a backup is kept)
+            _CHANGED[key] = None
+    return _CHANGED[key]
+
+
+_CHANGED: dict[tuple[str, int, int], list[str] | None] = {}
+
+
+def _changed_message(path: Path, changed: list[str]) -> str:
+    sheets = "、".join(f"「{name}」" for name in changed[:8]) + (f" 等 {len(changed)} 张" if len(changed) > 8 else "")
+    return (f"{path.name} 是 kpicli 生成的文件，但生成之后有人改动过（工作表：{sheets}），覆盖会丢失这些内容，"
+            "已停止；请用 -o 指定其他文件名，或确认不再需要这些改动后加 --force（原文件会先备份为 "
+            f"{path.stem}_备份_<时间>{path.suffix}）")
+
+
 def ensure_writable(path: Path, *, force: bool, source: Path | None = None) -> None:
-    """Refuse to overwrite the input, a folder, or a file kpicli did not write (unless force)."""
+    """Refuse to overwrite the input, a folder, a file kpicli did not write, or one kpicli wrote that a person has
+    changed since (unless force: then atomic_write keeps a backup of it)."""
     if source is not None and path.resolve() == Path(source).resolve():
         raise KpiError(f"输出文件不能与输入文件相同（{path.name}）；输入工作簿不会被修改，请换一个输出文件名")
     if path.is_dir():
         raise KpiError(f"输出路径 {path} 是一个文件夹；请给出文件名，例如 {path / '结果.xlsx'}")
     if not path.parent.exists():
         raise KpiError(f"输出文件夹不存在：{path.parent}；请先创建它")
-    if path.exists() and not force and not written_by_kpicli(path):
+    if not path.exists() or force:
+        return
+    if not written_by_kpicli(path):
         raise KpiError(f"{path.name} 已存在且不是 kpicli 生成的文件，为避免覆盖他人的文件已停止；"
-                       "确认要覆盖请加 --force，或用 -o 指定其他文件名")
+                       "确认要覆盖请加 --force（原文件会先备份），或用 -o 指定其他文件名")
+    changed = changed_since_written(path)
+    if changed:
+        raise KpiError(_changed_message(path, changed))
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call write(tmp) on a temporary file beside `path`, then move it into place."""
+def needs_backup(path: Path) -> bool:
+    """True when replacing `path` could lose something: a file kpicli did not write, one a person changed since
+    kpicli wrote it, or one whose record cannot be compared (written by an older kpicli, damaged)."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return not written_by_kpicli(path)
+    return changed_since_written(path) != []
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], *, record: dict | None = None) -> Path:
+    """Call write(tmp) on a temporary file beside `path`, then move it into place.
+
+    A workbook kpicli marked (mark_workbook, or record given) gets its record and fingerprints first
+    (io.provenance.stamp). An existing file that could hold a person's work (needs_backup) is copied to a
+    timestamped backup before it is replaced; the caller has refused that without --force (ensure_writable)."""
     path = Path(path)
     fd, tmp_name = tempfile.mkstemp(prefix=".~kpicli-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        if tmp.suffix.lower() in (".xlsx", ".xlsm") and (record is not None or written_by_kpicli(tmp)):
+            from kpicli.io.provenance import stamp
+
+            stamp(tmp, record)
+        if needs_backup(path):
+            backup(path)
         os.chmod(tmp, _target_mode(path))  # mkstemp makes 0600; the result should be shareable like any file
         os.replace(tmp, path)
     except PermissionError as exc:
@@ -125,6 +175,11 @@ def backup(path: Path) -> Path:
     import shutil
     from datetime import datetime
 
+    path = Path(path)
+    state = _state(path)
+    earlier = _BACKED_UP.get(str(path.resolve()))
+    if earlier is not None and earlier[0] == state and earlier[1].exists():
+        return earlier[1]  # this very content was backed up a moment ago (score --in-place, then its write)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}_备份_{stamp}{path.suffix}")
     counter = 1
@@ -135,15 +190,26 @@ def backup(path: Path) -> Path:
         shutil.copy2(path, target)
     except OSError as exc:
         raise KpiError(f"无法创建备份 {target.name}：{exc.strerror or exc}；未修改原文件") from exc
+    _BACKED_UP[str(path.resolve())] = (state, target)
     return target
 
 
-def save_workbook(workbook: object, path: Path, after: list[Callable[[Path], None]] | None = None) -> Path:
-    """Save an openpyxl workbook atomically; `after` steps post-process the saved temporary file."""
+_BACKED_UP: dict[str, tuple[tuple[int, int], Path]] = {}
+
+
+def _state(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def save_workbook(workbook: object, path: Path, after: list[Callable[[Path], None]] | None = None, *,
+                  record: dict | None = None) -> Path:
+    """Save an openpyxl workbook atomically; `after` steps post-process the saved temporary file; `record`: what
+    kpicli's record says beyond kind and fingerprints (io.provenance)."""
 
     def write(tmp: Path) -> None:
         workbook.save(tmp)
         for step in after or []:
             step(tmp)
 
-    return atomic_write(path, write)
+    return atomic_write(path, write, record=record)

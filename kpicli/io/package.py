@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from kpicli.io.outputs import MARK_PROPERTY
+from kpicli.io.provenance import MARK_PROPERTY
 from kpicli.io.stylesheet import merge_styles
 from kpicli.io.xlfast import insert_rows
 from kpicli.io.xmltext import escape, unescape
@@ -28,11 +28,9 @@ from kpicli.io.zipparts import Package, PartsUnreadable
 FAST_DEFLATE = 1
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_REL = REL_NS + "/worksheet"
-CUSTOM_PROPS_REL = REL_NS + "/custom-properties"
 CALC_CHAIN_REL = REL_NS + "/calcChain"
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-CUSTOM_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 STRICT_NS = "http://purl.oclc.org/ooxml/"  # Strict Open XML: other namespaces throughout
 # A sheet's sheetViews (where tabSelected is) comes before its data: this much of the start always holds it.
 SHEET_HEAD = 1 << 16
@@ -339,27 +337,11 @@ def _rebuild_workbook_xml(wb_xml: str, res_wb_xml: str, kept: list[dict], new_sh
 
 
 def _mark(pkg: Package, overrides: dict[str, str], kind: str) -> None:
-    """Set kpicli's custom document property (docProps/custom.xml), keeping the user's other ones."""
-    root = read_rels(pkg, "")
-    existing = next((r for r in root if r["Type"] == CUSTOM_PROPS_REL), None)
-    part = resolve("", existing["Target"]) if existing else "docProps/custom.xml"
-    ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-    fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-    props = []
-    if part in pkg.parts:
-        props = [p for p in re.findall(r"<property\b.*?</property>", pkg.text(part), re.S)
-                 if f'name="{MARK_PROPERTY}"' not in p]
-    pid = 2 + len(props)
-    props = [re.sub(r'\bpid="\d+"', f'pid="{i + 2}"', p, count=1) for i, p in enumerate(props)]
-    props.append(f'<property fmtid="{fmtid}" pid="{pid}" name="{MARK_PROPERTY}"><vt:lpwstr>{escape(kind)}</vt:lpwstr>'
-                 "</property>")
-    pkg.put(part, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Properties xmlns="{ns}" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            + "".join(props) + "</Properties>")
-    overrides[part] = CUSTOM_PROPS_TYPE
-    if existing is None:
-        root.append({"Id": "rIdKpicliCustom", "Type": CUSTOM_PROPS_REL, "Target": part, "TargetMode": ""})
-        write_rels(pkg, "", root)
+    """Set kpicli's kind property (docProps/custom.xml), keeping the user's other ones; the rest of kpicli's record
+    is stamped on the written file (io.provenance.stamp via outputs.atomic_write)."""
+    from kpicli.io.provenance import set_properties
+
+    set_properties(pkg, overrides, {MARK_PROPERTY: kind})
 
 
 def verify_graft(path: Path, expected: list[str]) -> None:

@@ -68,6 +68,22 @@ def _lock_file(path: Path) -> InputError | None:
     return None
 
 
+def lock_file_beside(path: Path) -> Path | None:
+    """The lock file Excel/WPS or LibreOffice keeps beside `path` while it has the workbook open, else None.
+
+    Excel names it ~$ + the file name; Word-style truncation (~$ + the name without its first two characters)
+    is seen for long names too, so both are looked for. A crash can leave a stale one behind: say, never refuse.
+    """
+    path = Path(path)
+    names = [f"{prefix}{path.name}{suffix}" for prefix, suffix, _program in _LOCK_FILES]
+    if len(path.stem) > 2:
+        names.append(f"~${path.name[2:]}")
+    try:
+        return next((path.with_name(n) for n in names if path.with_name(n).is_file()), None)
+    except OSError:  # a path the system cannot even look at: the reader says so
+        return None
+
+
 def _bomb(path: Path, what: str) -> InputError:
     return refusal("bomb", path, what=what)
 

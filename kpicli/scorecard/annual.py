@@ -10,7 +10,6 @@ grade, K, pay and red lines through scoring.grade_people, so a year is graded ex
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from typing import ClassVar, Literal
 import pandas as pd
 
 from kpicli.core.errors import DataError, Problem
+from kpicli.core.period import Period, parse_period
 from kpicli.core.vocab import display_name, name_key
 from kpicli.io.workbook import RawWorkbook
 
@@ -30,9 +30,7 @@ from .review import Key, Review, match_reviews, person_key, read_reviews
 from .scoring import grade_people, half_up
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
-PeriodKind = Literal["month", "quarter", "year"]
 YEAR_END = "年终"
-_PERIOD = re.compile(r"^(\d{4})年(?:(\d{1,2})月|第([1-4])季度|(度))$")
 ERRORS_LISTED = 5  # per file, in the refusal's message; every error is in DataError.problems
 
 
@@ -40,30 +38,11 @@ class YearRefused(DataError):
     """The year of scorecards was not computed: files refused (named in the message) or errors in them."""
 
 
-@dataclass(frozen=True)
-class Period:
-    """A normalised 考核期间 (2026年3月, 2026年第1季度, 2026年度) as year, kind and number (0 for the year)."""
-
-    year: int
-    kind: PeriodKind
-    number: int = 0
-
-    @property
-    def label(self) -> str:
-        """The key of the period in the year: 3月, 第1季度, 年终."""
-        return {"month": f"{self.number}月", "quarter": f"第{self.number}季度"}.get(self.kind, YEAR_END)
-
-
-def parse_period(text: str | None) -> Period | None:
-    match = _PERIOD.match(text or "")
-    if not match:
-        return None
-    year, month, quarter, _ = match.groups()
-    if month:
-        return Period(int(year), "month", int(month))
-    if quarter:
-        return Period(int(year), "quarter", int(quarter))
-    return Period(int(year), "year")
+def in_year(period: Period) -> str:
+    """The key of a period in the year: 3月, 第1季度, 年终."""
+    if period.month is not None:
+        return f"{period.month}月"
+    return f"第{period.quarter}季度" if period.quarter is not None else YEAR_END
 
 
 @dataclass
@@ -225,7 +204,7 @@ def _periods(results: dict[str, ScorecardResult]) -> dict[str, Period]:
         same.setdefault(period, []).append(file)
     doubles = {p: names for p, names in same.items() if len(names) > 1}
     if doubles:
-        listed = "；".join(f"{p.year}{'年度' if p.kind == 'year' else '年' + p.label}：{'、'.join(names)}"
+        listed = "；".join(f"{p.label}：{'、'.join(names)}"
                           for p, names in doubles.items())
         _refuse(f"同一考核期间给出了多个工作簿（{listed}）；每个期间只能给一个工作簿，同一期间各部门的考核表请放在"
                 "同一个工作簿里", [f for names in doubles.values() for f in names], "与另一个工作簿的考核期间相同")
@@ -300,10 +279,10 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
         _refuse("这批文件里只有民主评议表，没有绩效考核表；请同时给出月度（或季度）考核表和年终考核表", files,
                 "没有绩效考核表")
     periods = _periods(results)
-    periodic = sorted((p for p in periods.values() if p.kind != "year"), key=lambda p: p.number)
+    periodic = sorted(p for p in periods.values() if p.kind != "year")
     unit: Literal["month", "quarter"] = "quarter" if periodic and periodic[0].kind == "quarter" else "month"
     unit_word = "季度" if unit == "quarter" else "月度"
-    labels = [p.label for p in periodic]
+    labels = [in_year(p) for p in periodic]
     # read_book says a 民主评议 sheet is not read (true for score, rank, check): here it is
     problems = [p for r in results.values() for p in r.problems
                 if not (p.level == "info" and p.cell is None and name_key(p.sheet) == REVIEW_SHEET)]
@@ -311,8 +290,8 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
     people: dict[Key, YearPerson] = {}
     red: dict[Key, list[str]] = {}
     # the year-end form first: its people, in its order, lead the list
-    for file in sorted(results, key=lambda f: (periods[f].kind != "year", periods[f].number)):
-        for key, items in _collect(people, results[file], periods[file].label).items():
+    for file in sorted(results, key=lambda f: (periods[f].kind != "year", periods[f])):
+        for key, items in _collect(people, results[file], in_year(periods[file])).items():
             red.setdefault(key, []).extend(items)
     matched, match_problems = match_reviews({k: p.department for k, p in people.items()}, reviews)
     for key, review in matched.items():
@@ -337,7 +316,7 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
     _grade(people, settings)
     ordered = sorted(people.values(), key=lambda p: p.rank if p.rank is not None else len(people) + 1)
     company, company_problems = _company(results)
-    file_of = {periods[f].label: f for f in results}
+    file_of = {in_year(periods[f]): f for f in results}
     return ScorecardYear(year=next(iter(periods.values())).year, company=company, unit=unit, periods=labels,
                          files={label: file_of[label] for label in [*labels, YEAR_END] if label in file_of},
                          people=ordered, settings=settings, problems=[*problems, *company_problems])
@@ -373,5 +352,5 @@ def _company(results: dict[str, ScorecardResult]) -> tuple[str | None, list[Prob
     return first, []
 
 
-__all__ = ["Period", "ScorecardYear", "YearPerson", "YearRefused", "file_names", "parse_period", "problems_json",
+__all__ = ["ScorecardYear", "YearPerson", "YearRefused", "file_names", "in_year", "problems_json",
            "refused_json", "score_year", "year_kind"]

@@ -7,13 +7,17 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kpicli.core.errors import Problem
+from kpicli.core.period import find_period
 from kpicli.core.vocab import normalize
 from kpicli.io.workbook import Grid, RawWorkbook
 
 from .detect import REVIEW_SHEET, SheetKind, mixed_kinds_problem, sheet_kind, sheet_kinds
 from .layout import HEADERS, person_label
+from .person import assessment_status
 from .reader import INDICATOR_COLUMNS, SheetRead, read_sheet, resolve_maxima
 from .values import display, is_blank
+
+ABSENT_COLUMNS = ["sheet", "person", "department", "period", "reason", "cell"]
 
 PEOPLE_COLUMNS = ["sheet", "person", "name_cell", "department", "position", "period", "period_raw", "period_cell",
                   "base", "base_cell", "layout"]
@@ -32,12 +36,15 @@ class ScorecardBook:
     company: str | None = None
     period: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    # people not assessed this period (考核状态 不参加考核): left out of every frame above, one line each
+    absent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ABSENT_COLUMNS, dtype=object))
 
 
-def _covered(grid: Grid) -> set[tuple[int, int]]:
-    cells = set()
+def _covered(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each cell inside a merged range (not its top-left) → the range's top-left cell."""
+    cells = {}
     for (r0, c0), (r1, c1) in grid.merged:
-        cells.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
+        cells.update({(r, c): (r0, c0) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0)})
     return cells
 
 
@@ -68,15 +75,24 @@ def read_book(raw: RawWorkbook) -> ScorecardBook:
         problems.append(Problem("error", None, None, "没有找到绩效考核表：需要一行同时有「考核指标」和「权重」或「标准分」的表头"))
     company = next((_company(raw.grids[n]) for n, k in kinds.items() if k == "info"), None)
     reads = []
+    absent = []
     for name in scorecards:
         grid = raw.grids[name]
         sheet = read_sheet(name, grid.dense(), _covered(grid))
         resolve_maxima(sheet)
         _person_defaults(sheet)
         company = company or sheet.person.get("company")  # type: ignore[assignment]
+        if grid.hidden or name in raw.hidden_sheets:
+            sheet.problem("warning", None, f"工作表「{name}」是隐藏的，仍按考核表评分；不该评分的表请删除，"
+                          "该评分的请取消隐藏以便核对")
+        reason = assessment_status(sheet)
+        if reason is not None and _absent(sheet, reason, absent):
+            problems.extend(sheet.problems)
+            continue
         reads.append(sheet)
         problems.extend(sheet.problems)
     problems.extend(_cross_checks(reads))
+    problems.extend(_period_from_name(reads, raw.path.name))
     periods = {s.person.get("period") for s in reads} - {None}
     return ScorecardBook(
         indicators=_indicator_frame(reads),
@@ -90,17 +106,54 @@ def read_book(raw: RawWorkbook) -> ScorecardBook:
         company=company,
         period=next(iter(periods)) if len(periods) == 1 else None,
         problems=problems,
+        absent=pd.DataFrame(absent, columns=ABSENT_COLUMNS, dtype=object),
     )
+
+
+def _period_from_name(reads: list[SheetRead], file_name: str) -> list[Problem]:
+    """No sheet has a 考核期间 cell: the period the file name carries (2026Q1_客服部绩效考核表.xlsx), said once."""
+    if not reads or any(s.person.get("period_cell") for s in reads):
+        return []
+    period = find_period(file_name)
+    if period is None:
+        return []
+    for sheet in reads:
+        sheet.person["period"] = period.label
+    return [Problem("info", None, None, f"考核表没有填写「考核期间」，按文件名「{file_name}」取为 {period.label}；"
+                    "如果不对，请在表头区填写考核期间")]
+
+
+def _absent(sheet: SheetRead, reason: str, absent: list[dict[str, object]]) -> bool:
+    """A person marked 不参加考核: left out with one line, unless the form was scored (then an error: which is
+    meant?). Returns whether the sheet is left out."""
+    p = sheet.person
+    cell = p.get("status_cell")
+    scored = next((i for i in sheet.items for k in ("self", "reviewer1", "reviewer2") if i.get(k) is not None), None)
+    if scored is not None:
+        sheet.problem("error", cell, f"考核状态写的是「{reason}」，但表中已有评分（第 {scored['row']} 行）；本期不参加"
+                      "考核请清空评分，参加考核请删去考核状态")  # type: ignore[arg-type]
+        return False
+    sheet.problems = [q for q in sheet.problems if p.get("name_missing") and q.cell == p.get("name_cell")
+                      and q.level == "error"]
+    sheet.problem("info", cell, f"「{p['name']}」本期不参加考核（{reason}），未计分、未排名")  # type: ignore[arg-type]
+    absent.append({"sheet": sheet.sheet, "person": p["name"], "department": p.get("department"),
+                   "period": p.get("period"), "reason": reason, "cell": cell})
+    return True
 
 
 def _person_defaults(sheet: SheetRead) -> None:
     if not sheet.person.get("name"):
+        # never the sheet name as a person: a "Sheet3" ranked and paid is worse than a refusal
         sheet.person["name"] = sheet.sheet
-        sheet.person.setdefault("name_cell", None)
-        sheet.problem("info", None, f"表头区没有「姓名」，以工作表名「{sheet.sheet}」作为姓名")
-    for key in ("department", "position", "period", "period_raw", "base", "company"):
+        sheet.person["name_missing"] = True
+        label = sheet.person.get("name_label")
+        sheet.person["name_cell"] = label
+        where = "「姓名」右边" if label else "表头区（考核指标表的上方）写上「姓名」并在它右边"
+        sheet.problem("error", label, f"表头区没有填写姓名；请在{where}填上被考核人的姓名"
+                      "（kpicli 不用工作表名代替姓名）")  # type: ignore[arg-type]
+    for key in ("department", "position", "period", "period_raw", "base", "company", "status"):
         sheet.person.setdefault(key, None)
-    for key in ("name_cell", "period_cell", "base_cell"):
+    for key in ("name_cell", "period_cell", "base_cell", "status_cell"):
         sheet.person.setdefault(key, None)
 
 
@@ -114,6 +167,17 @@ def _person_row(sheet: SheetRead) -> dict[str, object]:
 def _cross_checks(reads: list[SheetRead]) -> list[Problem]:
     problems = []
     seen: dict[tuple[str, str], str] = {}
+    departments: dict[str, list[SheetRead]] = {}
+    for s in reads:
+        if s.person.get("name_missing"):
+            continue
+        departments.setdefault(normalize(s.person["name"]), []).append(s)
+    for found in departments.values():
+        if len({normalize(s.person["department"]) for s in found}) > 1:
+            listed = "、".join(f"工作表「{s.sheet}」（{s.person['department'] or '未填部门'}）" for s in found)
+            problems.append(Problem("warning", found[-1].sheet, found[-1].person["name_cell"],
+                                    f"「{found[0].person['name']}」出现在不同部门：{listed}；按两个人分别评分和发放绩效奖金。"
+                                    "若是同一人调岗，请只保留一张考核表"))
     for s in reads:
         key = (normalize(s.person["name"]), normalize(s.person["department"]))
         if key in seen:

@@ -12,17 +12,17 @@ when loaded exactly as kpicli checks a filled form: weights add up, every 计分
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from kpicli.core.errors import KpiError
+from kpicli.core.period import period_option
 from kpicli.core.vocab import column_letter, normalize
 from kpicli.io.packaged import templates_dir
 
 from .apply import check_rule
-from .layout import INDICATOR, header_field, is_redline_title, normalise_period
+from .layout import INDICATOR, header_field, is_redline_title
 from .rule import Rule, parse_rule
 from .values import Amount, ScorecardValueError, display, fmt, is_blank, parse_amount
 
@@ -103,11 +103,11 @@ class TableRows:
 def form_period(text: str) -> tuple[str, str]:
     """--period as the form writes it and as file names carry it: 2026Q1 → (2026年第1季度, 2026Q1); 2026年3月 →
     (2026年3月, 2026年3月); 2026 → (2026年度, 2026年度). KpiError for anything else."""
-    period = normalise_period(text)
-    if period is None:
-        raise KpiError(f"考核期间「{text}」无法识别；请写成 2026Q1、2026年第1季度、2026年3月 或 2026年度")
-    quarter = re.fullmatch(r"(\d{4})年第(\d)季度", period)
-    return period, (f"{quarter.group(1)}Q{quarter.group(2)}" if quarter else period)
+    try:
+        period = period_option(text)
+    except ValueError as error:
+        raise KpiError(str(error)) from None
+    return period.label, period.file_label
 
 
 def sets_dir() -> Path:

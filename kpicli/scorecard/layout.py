@@ -1,14 +1,14 @@
-"""The words of a scorecard sheet (contract §2): header names, person-block labels, section titles, periods."""
+"""The words of a scorecard sheet (contract §2): header names, person-block labels, section titles (periods: core.period)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
 from fractions import Fraction
 from functools import lru_cache
 
+from kpicli.core.period import find_period
 from kpicli.core.vocab import normalize
 
 from .values import cached_normalize, cell_number, is_blank, parse_amount_text
@@ -17,7 +17,7 @@ INDICATOR = "indicator"
 HEADERS: dict[str, str] = {
     **dict.fromkeys(("序号",), "seq"),
     **dict.fromkeys(("考核维度", "维度", "类别", "考核类别"), "dimension"),
-    **dict.fromkeys(("考核指标", "考核项目", "工作目标", "指标名称", "考核内容"), INDICATOR),
+    **dict.fromkeys(("考核指标", "考核项目", "工作目标", "指标名称", "考核内容", "评价指标"), INDICATOR),
     **dict.fromkeys(("指标要求", "目标值", "指标说明", "评价指标及指标值", "经营管理目标"), "requirement"),
     **dict.fromkeys(("权重",), "weight"),
     **dict.fromkeys(("标准分", "分值", "标准分数", "满分"), "standard"),
@@ -28,13 +28,13 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(("上级评分", "上级", "一级评分", "直接上级", "考核人评分"), "reviewer1"),
     **dict.fromkeys(("二级评分", "隔级", "复核", "复核评分", "二级"), "reviewer2"),
     **dict.fromkeys(("得分", "实得分"), "typed_score"),
-    **dict.fromkeys(("备注", "未完成原因"), "remark"),
+    **dict.fromkeys(("备注", "未完成原因", "未完成指标原因"), "remark"),
     **dict.fromkeys(("是否触及", "是否违反", "结果"), "touched"),
 }
 HEADER_NAMES: dict[str, str] = {"weight": "权重", "standard": "标准分", "rule": "计分方式", "actual": "实际完成",
                                 "self": "自评", "reviewer1": "上级评分", "reviewer2": "二级评分", "typed_score": "得分"}
 END_WORDS = frozenset({"合计", "总分", "总计", "加权合计", "得分"})
-REDLINE_WORDS = ("电网", "红线", "否决")
+REDLINE_WORDS = ("电网", "红线", "否决", "高压线", "底线", "禁令")
 TOUCHED_WORDS = frozenset({"是", "触及", "有", "违反", "已触及", "√", "y", "yes"})
 UNTOUCHED_WORDS = frozenset({"否", "未触及", "无", "没有", "未违反", "×", "n", "no"})
 
@@ -45,7 +45,22 @@ PERSON_LABELS: dict[str, str] = {
     **dict.fromkeys(("考核期间", "考核周期", "考核月份"), "period"),
     **dict.fromkeys(("绩效奖金基数", "考核奖金基数", "奖金基数"), "base"),
     **dict.fromkeys(("公司名称",), "company"),
+    **dict.fromkeys(("考核状态", "参加考核", "是否参加考核"), "status"),
 }
+# 工作目标 beside one of these (seed 002's form): 工作目标 is the 考核维度, this column the 考核指标
+GOAL_HEADER = "工作目标"
+GOAL_INDICATORS = frozenset({"评价指标", "评价指标及指标值"})
+# a reviewer's title + 评分/打分/考评 (主管领导评分, 部门经理评分 …): a reviewer column, by position (contract §2)
+_REVIEWER_TITLE = re.compile(r"^.{0,6}(?:领导|上级|经理|主管|总监|总经理|负责人|考核人|部长|主任|组长|站长|处长|科长|"
+                             r"董事长|总裁)(?:评分|打分|考评|评分分数)$")
+UNSAVED_FORMULA = "公式没有保存计算结果；请在 Excel/WPS 中打开并保存后再运行"
+# a header that reads like a score: over numbers, an error unless it is a known column (never a dropped score)
+SCORE_WORDS = ("评分", "打分", "得分", "分数", "考评")
+# the 序号 of a section row: 一 二 三, (一), 第一部分, 一、 (never an item number 1, 2, 1.1)
+_SECTION_NUMERAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]?|[(][一二三四五六七八九十]+[)]|第[一二三四五六七八九十]+部分)$")
+# a person not assessed this period (not yet hired, on leave): the 考核状态 label holds one of these
+NOT_ASSESSED_WORDS = ("不参加考核", "不参与考核", "免于考核", "免予考核", "免考核", "不考核")
+# a period written inside a title (2026年度客服主管绩效考核表, 2026年3月…, 2026年第一季度…, 2026Q1…)
 _BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+[、.]|\d+(?:[、.](?!\d)|、)"
                         r"|[(][一二三四五六七八九十\d]+[)])\s*")
@@ -78,6 +93,32 @@ def is_end_cell(value: object) -> bool:
     """合计/总分/总计/加权合计/得分 or a signature line: the row ends a table."""
     text = cached_normalize(value).rstrip(":")
     return text in END_WORDS or "签字" in text or "签名" in text
+
+
+def reviewer_title(value: object) -> bool:
+    """主管领导评分, 部门经理评分, 总经理评分 …: a reviewer's column by its title (not 上级评分/二级评分 themselves)."""
+    return isinstance(value, str) and bool(_REVIEWER_TITLE.match(_BRACKETED.sub("", normalize(value)).rstrip(":")))
+
+
+def reads_like_score(value: object) -> bool:
+    return isinstance(value, str) and any(w in normalize(value) for w in SCORE_WORDS)
+
+
+def section_numeral(value: object) -> bool:
+    """一 / 二、 / (三) / 第一部分 in a 序号 cell: a section row, never an item."""
+    return isinstance(value, str) and bool(_SECTION_NUMERAL.match(unicodedata.normalize("NFKC", value).strip()))
+
+
+def not_assessed(value: object) -> bool:
+    return isinstance(value, str) and any(w in normalize(value) for w in NOT_ASSESSED_WORDS)
+
+
+def title_period(value: object) -> str | None:
+    """The period written inside a title cell (2026年度客服主管绩效考核表 → 2026年度), normalised; None without one."""
+    if not isinstance(value, str):
+        return None
+    period = find_period(value)
+    return period.label if period is not None else None
 
 
 def is_redline_title(text: str | None) -> bool:
@@ -140,34 +181,6 @@ def parse_title(text: object) -> Title:
             body = body[: found.start()]
     name = re.sub(r"^[\s:：\-—]+|[\s:：\-—()（）]+$", "", body).strip() or None
     return Title(name, weight, subtotal, is_redline_title(raw))
-
-
-_QUARTER = re.compile(r"^(\d{4})(?:年度?|[-/.])?(?:第)?([1-4一二三四])季度$|^(\d{4})(?:年|[-/.])?q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})月?(?:份)?$")
-_YEAR = re.compile(r"^(\d{4})(?:年|年度|全年|年全年)?$")
-_CN = {"一": "1", "二": "2", "三": "3", "四": "4"}
-
-
-def normalise_period(value: object) -> str | None:
-    """2026年第1季度 / 2026年3月 / 2026年度 for the accepted spellings; None when not recognised."""
-    if isinstance(value, (datetime, date)):
-        return f"{value.year}年{value.month}月"
-    number = cell_number(value)
-    if number is not None:
-        return f"{int(number)}年度" if number.denominator == 1 and 1900 < number < 2200 else None
-    text = normalize(value)
-    match = _QUARTER.match(text)
-    if match:
-        year = match.group(1) or match.group(3)
-        quarter = _CN.get(match.group(2) or "", match.group(2) or match.group(4))
-        return f"{year}年第{quarter}季度"
-    match = _MONTH.match(text)
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{match.group(1)}年{int(match.group(2))}月"
-    match = _YEAR.match(text)
-    if match:
-        return f"{match.group(1)}年度"
-    return None
 
 
 def parse_base(value: object) -> Fraction | None:

@@ -1,34 +1,36 @@
 """Reading scorecard sheets (contract §2) into one tidy frame of indicators, a people table and red lines.
 
 Every cell is parsed once here: rules into Rule objects, actuals into Actual, points into Fractions, 权重 into
-points out of 100. scoring.py works on the frame.
+points out of 100 (maxima.py). scoring.py works on the frame. The companies' own layouts are read as laid out:
+an indicator merged down over several rows (each row its own item), a category column merged the same way,
+section rows by their 序号 numeral (一 | 经营指标 | 60), reviewer titles by position (columns.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from fractions import Fraction
-from functools import lru_cache
+from dataclasses import dataclass
 
-from kpicli.core.errors import Problem
-from kpicli.core.vocab import column_letter, normalize
+from kpicli.core.vocab import normalize
+from kpicli.io.workbook import NoFormulaValue
 
-from .apply import check_rule
+from .columns import suspect_message, table_columns
 from .layout import (
     HEADER_NAMES,
     INDICATOR,
+    UNSAVED_FORMULA,
     Title,
-    header_field,
     is_end_cell,
     is_header_row,
-    normalise_period,
-    parse_base,
     parse_title,
     person_label,
+    section_numeral,
     touched_value,
 )
-from .rule import Rule, ScorecardValueError, parse_rule
-from .values import Amount, cell_number, display, fmt, is_blank, parse_actual, parse_amount, parse_points
+from .maxima import resolve_maxima
+from .person import read_person, title_row_period
+from .rule import ScorecardValueError, parse_rule
+from .sheet import Section, SheetRead, cell_ref, letter
+from .values import cell_number, display, is_blank, parse_actual, parse_amount, parse_points
 
 POINT_FIELDS = ("self", "reviewer1", "reviewer2")
 CELL_FIELDS = ("indicator", "max", "rule", "actual", "self", "reviewer1", "reviewer2", "typed_score")
@@ -38,98 +40,10 @@ INDICATOR_COLUMNS: list[str] = [
     "self_raw", "self", "reviewer1_raw", "reviewer1", "reviewer2_raw", "reviewer2", "typed_score_raw",
     *(f"{f}_cell" for f in CELL_FIELDS),
 ]
+_LABEL_LENGTH = 20  # of the 指标要求 that tells apart the rows of one merged indicator
 
-
-def cell_ref(r: int, c: int) -> str:
-    return f"{_letter(c)}{r + 1}"
-
-
-_letter = lru_cache(maxsize=1024)(column_letter)
-
-
-@dataclass
-class Section:
-    index: int
-    title: Title
-    cell: str | None
-
-
-@dataclass
-class SheetRead:
-    """One scorecard sheet as read: its person, items, red-line items, sections and problems."""
-
-    sheet: str
-    person: dict[str, object] = field(default_factory=dict)
-    items: list[dict[str, object]] = field(default_factory=list)
-    red_lines: list[dict[str, object]] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    layout: str | None = None  # 权重 or 标准分
-    typed_totals: list[tuple[int, Amount, str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def problem(self, level: str, cell: str | None, message: str) -> None:
-        self.problems.append(Problem(level, self.sheet, cell, message))  # type: ignore[arg-type]
-
-
-def read_person(rows: list[list[object]], stop: int, out: SheetRead, filled: list[list[int]] | None = None) -> None:
-    """Label/value cells (or 标签:值) in the rows above the first table (filled: the non-blank columns of each row,
-    when the caller has them)."""
-    for r in range(stop):
-        row = rows[r]
-        for c in (filled[r] if filled is not None else range(len(row))):
-            value = row[c]
-            found = person_label(value)
-            if found is None:
-                continue
-            key, inline = found
-            if inline is not None:
-                _set_person(out, key, inline, cell_ref(r, c))
-                continue
-            nxt = next((k for k in range(c + 1, len(row)) if not is_blank(row[k])), None)
-            if nxt is not None and person_label(row[nxt]) is None:
-                _set_person(out, key, row[nxt], cell_ref(r, nxt))
-
-
-def _set_person(out: SheetRead, key: str, value: object, cell: str) -> None:
-    if key in out.person:
-        out.problem("error", cell, f"「{_LABEL_NAMES[key]}」在表头区出现了两次；请只保留一处")
-        return
-    out.person[f"{key}_cell"] = cell
-    if key == "period":
-        period = normalise_period(value)
-        if period is None:
-            out.problem("error", cell, f"考核期间「{display(value)}」无法识别；请写成 2026年3月、2026年第1季度 或 2026年度")
-        out.person["period_raw"] = display(value)
-        value = period
-    elif key == "base":
-        base = parse_base(value)
-        if base is None or base < 0:
-            out.problem("error", cell, f"绩效奖金基数「{display(value)}」应为不小于 0 的数字（如 5000）")
-        value = base
-    else:
-        value = display(value) or None
-    out.person[key] = value
-
-
-_LABEL_NAMES = {"name": "姓名", "department": "部门", "position": "岗位", "period": "考核期间", "base": "绩效奖金基数",
-                "company": "公司名称"}
-
-
-def _columns(row: list[object], r: int, out: SheetRead) -> dict[str, int]:
-    cols: dict[str, int] = {}
-    for c, value in enumerate(row):
-        if is_blank(value):
-            continue
-        name = header_field(value)
-        if name is None:
-            out.problem("info", cell_ref(r, c), f"「{display(value)}」列不是绩效考核表的已知列，已忽略")
-        elif name in cols:
-            out.problem("error", cell_ref(r, c), f"表头「{display(value)}」与 {cell_ref(r, cols[name])} 重复；请只保留一列")
-        else:
-            cols[name] = c
-    if "weight" in cols and "standard" in cols:
-        out.problem("error", cell_ref(r, cols["standard"]), "同一张表不能既有「权重」列又有「标准分」列；请只保留一种")
-    return cols
+__all__ = ["INDICATOR_COLUMNS", "POINT_FIELDS", "Section", "SheetRead", "cell_ref", "read_sheet",
+           "resolve_maxima"]
 
 
 @dataclass
@@ -162,23 +76,28 @@ def _title_row(rows: list[list[object]], r: int, scan: _Scan) -> str | None:
     return cells[0] if scan.following[r] in scan.headers else None
 
 
-def read_sheet(name: str, rows: list[list[object]], covered: set[tuple[int, int]]) -> SheetRead:
-    """One scorecard sheet. covered: cells inside a merged range (not its top-left)."""
+def read_sheet(name: str, rows: list[list[object]], covered: dict[tuple[int, int], tuple[int, int]]) -> SheetRead:
+    """One scorecard sheet. covered: each cell inside a merged range (not its top-left) → that top-left cell."""
     out = SheetRead(name)
     scan = _Scan.of(rows)
     headers = scan.headers
     first = min(headers)
     start = next((r for r in range(first) if _title_row(rows, r, scan)), first)
     read_person(rows, start, out, scan.filled)
+    title_row_period(rows, first, out)
     section = Section(0, Title(None), None)
     cols: dict[str, int] | None = None
+    ended: tuple[dict[str, int], str] | None = None  # the columns of a table that ended at a 合计 row, and that row
+    suspects: dict[int, tuple[str, str]] = {}
     pending: Section | None = None
     dimension: str | None = None
     table = 0
     for r in range(start, len(rows)):
         row = rows[r]
         if r in headers:
-            cols = _columns(row, r, out)
+            cols, suspects, problems = table_columns(row, r, name)
+            out.problems.extend(problems)
+            ended = None
             table += 1
             kind = "权重" if "weight" in cols else "标准分" if "standard" in cols else None
             if kind and out.layout and kind != out.layout:
@@ -195,32 +114,94 @@ def read_sheet(name: str, rows: list[list[object]], covered: set[tuple[int, int]
         if is_end_cell(row[filled[0]]):
             if cols is not None:
                 _typed_total(row, r, cols, table, out)
+                ended = (cols, cell_ref(r, filled[0]))
             cols = None
             continue
         title = _title_row(rows, r, scan)
         if title is not None:
-            pending, cols = Section(len(out.sections) + 1, parse_title(title), cell_ref(r, filled[0])), None
+            pending, cols, ended = Section(len(out.sections) + 1, parse_title(title), cell_ref(r, filled[0])), None, None
             continue
         if cols is None:
+            if ended is not None:
+                _below_end(row, r, ended, out)
+            continue
+        if section_numeral(_get(row, cols, "seq")):
+            section = _numbered_section(row, r, cols, out)
             continue
         ind = cols[INDICATOR]
-        if (r, ind) in covered:
-            continue  # continuation of a vertically merged item
-        if is_blank(row[ind] if ind < len(row) else None):
+        anchor = covered.get((r, ind))
+        if anchor is not None and not _own_row(row, r, cols, covered, out):
+            continue  # continuation of an item merged down over several rows
+        text = rows[anchor[0]][anchor[1]] if anchor is not None else row[ind] if ind < len(row) else None
+        if is_blank(text):
             section = _section_row(row, r, filled, cols, section, out)
             continue
         if "dimension" in cols:
-            text = row[cols["dimension"]]
-            if not is_blank(text) and normalize(text) != dimension:
-                dimension = normalize(text)
-                section = Section(len(out.sections) + 1, parse_title(text), cell_ref(r, cols["dimension"]))
+            cell = (r, cols["dimension"])
+            top = covered.get(cell, cell)
+            category = rows[top[0]][top[1]]
+            if not is_blank(category) and normalize(category) != dimension:
+                dimension = normalize(category)
+                section = Section(len(out.sections) + 1, parse_title(category), cell_ref(*top))
                 out.sections.append(section)
         if section.title.redline:
-            _red_line(row, r, cols, out)
-        else:
-            _item(row, r, cols, section, out)
-            out.items[-1]["table"] = table
+            _red_line(row, r, cols, text, out)
+            continue
+        rule_cell = (r, cols["rule"]) if "rule" in cols else None
+        rule_top = covered.get(rule_cell, rule_cell) if rule_cell else None  # a 计分方式 merged down fills down
+        _item(row, r, cols, section, text, rows[rule_top[0]][rule_top[1]] if rule_top else None, out)
+        item = out.items[-1]
+        item["table"] = table
+        item["_merge"] = anchor or (r, ind)
+        item["_requirement"] = display(_get(row, cols, "requirement"))
+        _suspects(row, suspects, out)
+    _tell_merged_apart(out)
     return out
+
+
+def _own_row(row: list[object], r: int, cols: dict[str, int], covered: dict, out: SheetRead) -> bool:
+    """A row whose 考核指标 is merged with the row above: its own item when it has its own 权重/标准分 or values;
+    a continuation (the item written over several rows) when everything is merged or blank."""
+    own = [k for k in ("weight", "standard", "actual", *POINT_FIELDS)
+           if k in cols and (r, cols[k]) not in covered and not is_blank(_get(row, cols, k))]
+    if not own:
+        return False
+    key = "weight" if "weight" in cols else "standard"
+    if key in cols and (r, cols[key]) in covered:
+        out.problem("error", cell_ref(r, cols[own[0]]), f"这一行的考核指标和{HEADER_NAMES[key]}都与上一行合并，"
+                    f"却单独填了{HEADER_NAMES[own[0]]}；请把分数填在合并区域的第一行，或拆开合并、每行写上{HEADER_NAMES[key]}")
+        return False
+    return True
+
+
+def _tell_merged_apart(out: SheetRead) -> None:
+    """The rows of one merged indicator are told apart by their 指标要求 (or row): 预售证办理（2号楼…）."""
+    groups: dict[object, list[dict[str, object]]] = {}
+    for item in out.items:
+        groups.setdefault(item.pop("_merge"), []).append(item)
+    for group in groups.values():
+        for item in group:
+            requirement = item.pop("_requirement")
+            if len(group) > 1:
+                label = requirement if len(requirement) <= _LABEL_LENGTH else requirement[:_LABEL_LENGTH] + "…"
+                item["indicator"] = f"{item['indicator']}（{label or '第' + str(item['row']) + '行'}）"
+
+
+def _below_end(row: list[object], r: int, ended: tuple[dict[str, int], str], out: SheetRead) -> None:
+    """A row under a 合计 row that still has an indicator with 权重/标准分 or scores: never silently left out."""
+    cols, end = ended
+    if is_blank(_get(row, cols, INDICATOR)):
+        return
+    if any(cell_number(_get(row, cols, k)) is not None for k in ("weight", "standard", *POINT_FIELDS)):
+        out.problem("error", cell_ref(r, cols[INDICATOR]), f"这一行在合计行（{end}）下面，填了考核指标和分值，但合计行"
+                    "以下不计分；请把它移到合计行上面（并把合计改到它下面），或删除这一行")
+
+
+def _suspects(row: list[object], suspects: dict[int, tuple[str, str]], out: SheetRead) -> None:
+    """A score-like header (部门经理得分 …) over numbers is an error at the header cell, said once."""
+    for c in [c for c in suspects if c < len(row) and cell_number(row[c]) is not None]:
+        cell, header = suspects.pop(c)
+        out.problem("error", cell, suspect_message(header))
 
 
 def _get(row: list[object], cols: dict[str, int], key: str) -> object:
@@ -249,6 +230,23 @@ def _section_row(row: list[object], r: int, filled: list[int], cols: dict[str, i
     return new
 
 
+def _numbered_section(row: list[object], r: int, cols: dict[str, int], out: SheetRead) -> Section:
+    """A row whose 序号 is a section numeral (一 | 经营指标 | 60): its 考核指标 names the section, its 权重/标准分 is
+    the section's weight or points subtotal (maxima.py decides which under 权重). Never an item."""
+    name = _get(row, cols, INDICATOR)
+    title = parse_title(name if not is_blank(name) else "")
+    value = parse_amount(_get(row, cols, "weight" if "weight" in cols else "standard"))
+    row_value = None
+    if value is not None and title.weight is None and title.subtotal is None:
+        if "standard" in cols and not value.percent:
+            title = Title(title.name, None, value.value, title.redline)
+        else:
+            row_value = value
+    new = Section(len(out.sections) + 1, title, cell_ref(r, cols.get("seq", cols[INDICATOR])), row_value)
+    out.sections.append(new)
+    return new
+
+
 def _typed_total(row: list[object], r: int, cols: dict[str, int], table: int, out: SheetRead) -> None:
     key = "weight" if "weight" in cols else "standard"
     typed = parse_amount(_get(row, cols, key)) if key in cols else None
@@ -256,9 +254,9 @@ def _typed_total(row: list[object], r: int, cols: dict[str, int], table: int, ou
         out.typed_totals.append((table, typed, cell_ref(r, cols[key])))
 
 
-def _red_line(row: list[object], r: int, cols: dict[str, int], out: SheetRead) -> None:
+def _red_line(row: list[object], r: int, cols: dict[str, int], text: object, out: SheetRead) -> None:
     key = "touched" if "touched" in cols else "actual" if "actual" in cols else None
-    name = display(row[cols[INDICATOR]])
+    name = display(text)
     if key is None:
         out.problem("error", cell_ref(r, cols[INDICATOR]), "红线（电网）表缺少「是否触及」列；请在表头加上「是否触及」")
         return
@@ -275,7 +273,8 @@ _CELL_KEYS = tuple((f"{k}_cell", k) for k in ("rule", "actual", *POINT_FIELDS, "
 _POINT_KEYS = tuple((k, f"{k}_raw", f"{k}_cell") for k in POINT_FIELDS)
 
 
-def _item(row: list[object], r: int, cols: dict[str, int], section: Section, out: SheetRead) -> None:
+def _item(row: list[object], r: int, cols: dict[str, int], section: Section, text: object, rule_raw: object,
+          out: SheetRead) -> None:
     # run once per person × indicator: cell names are built from the cached column letters, each cell read once
     n = r + 1
     max_key = "weight" if "weight" in cols else "standard"
@@ -283,14 +282,13 @@ def _item(row: list[object], r: int, cols: dict[str, int], section: Section, out
     ind = cols[INDICATOR]
     item: dict[str, object] = {"row": n, "section_index": section.index, "section": title.name,
                                "section_weight": title.weight, "section_subtotal": title.subtotal,
-                               "indicator": display(row[ind]), "indicator_cell": f"{_letter(ind)}{n}"}
+                               "indicator": display(text), "indicator_cell": f"{letter(ind)}{n}"}
     c = cols.get(max_key)
-    item["max_cell"] = None if c is None else f"{_letter(c)}{n}"
+    item["max_cell"] = None if c is None else f"{letter(c)}{n}"
     for key, name in _CELL_KEYS:
         c = cols.get(name)
-        item[key] = None if c is None else f"{_letter(c)}{n}"
+        item[key] = None if c is None else f"{letter(c)}{n}"
     item["max_raw"] = _get(row, cols, max_key)
-    rule_raw = _get(row, cols, "rule")
     item["rule_text"] = display(rule_raw)
     try:
         item["rule"] = parse_rule(rule_raw)
@@ -299,84 +297,20 @@ def _item(row: list[object], r: int, cols: dict[str, int], section: Section, out
         out.problem("error", item["rule_cell"], exc.message)
     item["actual_raw"] = raw = _get(row, cols, "actual")
     item["actual"] = parse_actual(raw)
+    if isinstance(raw, NoFormulaValue):
+        out.problem("error", item["actual_cell"], f"实际完成是{UNSAVED_FORMULA}")
     for key, raw_key, cell_key in _POINT_KEYS:
         raw = _get(row, cols, key)
         item[raw_key] = raw
         if is_blank(raw):
             item[key] = None
             continue
-        item[key] = points = parse_points(raw)
-        if points is None:
+        item[key] = points = None if isinstance(raw, NoFormulaValue) else parse_points(raw)
+        if isinstance(raw, NoFormulaValue):
+            out.problem("error", item[cell_key], f"{HEADER_NAMES[key]}是{UNSAVED_FORMULA}")
+        elif points is None:
             out.problem("error", item[cell_key], f"{HEADER_NAMES[key]}「{display(raw)}」不是数字；请填写分数")
     item["typed_score_raw"] = _get(row, cols, "typed_score")
     out.items.append(item)
 
 
-def resolve_maxima(out: SheetRead) -> None:
-    """mᵢ for every item: 标准分 as points; 权重 as a percentage (30%, or plain numbers summing to 100 or 1)."""
-    items = out.items
-    amounts = []
-    for item in items:
-        amount = parse_amount(item["max_raw"])
-        what = out.layout or "权重/标准分"
-        if item["max_cell"] is None:
-            out.problem("error", item["indicator_cell"], "此表没有「权重」或「标准分」列；请在表头加上其中一列")
-            amount = None
-        elif amount is None or amount.value <= 0 or (amount.percent and out.layout == "标准分"):
-            hint = "（如 30% 或 30）" if out.layout == "权重" else "（如 10）"
-            out.problem("error", item["max_cell"], f"{what}「{display(item['max_raw'])}」应为正数{hint}")
-            amount = None
-        amounts.append(amount)
-    if out.layout == "权重":
-        _weights_to_points(items, amounts, out)
-    else:
-        for item, amount in zip(items, amounts):
-            item["max_points"] = amount.value if amount else None
-    for item in items:
-        rule, m = item.get("rule"), item.get("max_points")
-        item["cap"] = None
-        if isinstance(rule, Rule) and m is not None:
-            for message in check_rule(rule, m):
-                out.problem("error", item["rule_cell"], message)
-            item["cap"] = rule.cap(m)
-    _check_typed_totals(out)
-
-
-def _weights_to_points(items: list[dict], amounts: list, out: SheetRead) -> None:
-    kinds = {a.percent for a in amounts if a is not None}
-    factor: Fraction | None = Fraction(1)
-    if len(kinds) > 1:
-        out.problem("error", items[0]["max_cell"], "权重列混用了百分数（30%）和普通数字（30 或 0.3）；一张表请只用一种写法")
-        factor = None
-    elif kinds == {False}:
-        weighted = any(s.title.weight is not None for s in out.sections)
-        groups: dict[object, Fraction] = {}
-        for item, amount in zip(items, amounts):
-            key = item["section_index"] if weighted else None
-            groups[key] = groups.get(key, Fraction(0)) + (amount.value if amount else 0)
-        sums = set(groups.values())
-        if sums <= {Fraction(100)}:
-            factor = Fraction(1)
-        elif sums <= {Fraction(1)}:
-            factor = Fraction(100)
-        else:
-            where = "各部分" if weighted else "全表"
-            listed = "、".join(fmt(s) for s in groups.values())
-            out.problem("error", items[0]["max_cell"], f"权重写成普通数字时，{where}权重之和应为 100 或 1，实际为 {listed}；"
-                        "请改成百分数（如 30%）或改正权重")
-            factor = None
-    for item, amount in zip(items, amounts):
-        item["max_points"] = amount.value * factor if amount is not None and factor is not None else None
-
-
-def _check_typed_totals(out: SheetRead) -> None:
-    """A typed 合计 is never used; when its 权重/标准分 differs from Σ mᵢ (of its table or the sheet), say so."""
-    whole = sum((i["max_points"] for i in out.items if i.get("max_points") is not None), Fraction(0))
-    for table, typed, cell in out.typed_totals:
-        mine = sum((i["max_points"] for i in out.items if i["table"] == table and i.get("max_points") is not None),
-                   Fraction(0))
-        value = typed.value
-        candidates = {value} if typed.percent or out.layout == "标准分" else {value, value * 100}
-        if not candidates & {mine, whole}:
-            out.problem("info", cell, f"合计行填的 {display(typed)} 与各项{out.layout}之和 {fmt(mine)} 不同；"
-                        "kpicli 不使用手填的合计")

@@ -1,4 +1,5 @@
-"""Record tests/golden/<sample>.json for the named samples: `python tests/golden/record.py NAME.xlsx …`.
+"""Record tests/golden/<sample>.json for the named samples: `python tests/golden/record.py 绩效考核表/NAME.xlsx …`
+(paths inside sample_workbooks/, which holds one folder per kind).
 
 Run it only to record a sample that has no golden file yet, from an output that is known to be right; a golden
 file that exists is never overwritten (delete it first, on purpose, and say why in the commit).

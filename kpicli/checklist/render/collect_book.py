@@ -23,7 +23,29 @@ def write_collected(collected: Collected, out: Path, *, force: bool = False) -> 
         ensure_writable(out, force=force, source=source)
     wb = build_collected(collected)
     mark_workbook(wb, COLLECTED_KIND)
-    return save_workbook(wb, out)
+    return save_workbook(wb, out, record=collected_record(collected))
+
+
+def collected_record(collected: Collected) -> dict:
+    """The collected workbook's record (checklist.handout): the rows laid out and the groups whose 自查 and 检查
+    were both handed over as 不适用 (shaded)."""
+    from kpicli.checklist.handout import BOOK, entry
+    from kpicli.checklist.render.template import FIRST_ITEM_ROW
+
+    rows = []
+    for function in FUNCTIONS:
+        groups = collected.groups.get(function, [])
+        if not groups:
+            continue
+        for i, ref in enumerate(collected.items[function]):
+            na = []
+            for g in groups:
+                answer = g.answers.get(ref.uid, Answer())
+                if is_na(answer.self_raw) and is_na(answer.check_raw):
+                    na.append(g.name)
+            rows.append(entry(function, FIRST_ITEM_ROW + i, ref.item_id, ref.name, ref.level, ref.scope, na))
+    return {"book": BOOK, "period": {"year": collected.year, "quarter": collected.quarter},
+            "company": collected.company or "", "projects": list(collected.projects), "catalog": rows}
 
 
 def build_collected(collected: Collected) -> object:

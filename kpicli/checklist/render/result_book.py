@@ -72,7 +72,11 @@ def write_result(assessment: Assessment, out: Path) -> Path:
         finally:
             results.unlink(missing_ok=True)
 
-    return atomic_write(out, write)
+    from kpicli.checklist.handout import result_record
+    from kpicli.io.provenance import read
+
+    handed_out = read(source)
+    return atomic_write(out, write, record=result_record(assessment, handed_out.data if handed_out else None))
 
 
 def _round_trip(assessment: Assessment, tmp: Path) -> None:

@@ -163,7 +163,11 @@ def write_template(
     wb = build_template(year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
                         roster=roster)
     mark_workbook(wb, "模板")
-    return save_workbook(wb, out)
+    from kpicli.checklist.handout import template_record
+
+    record = template_record(load_catalog() if catalog is None else catalog, check_project_names(projects),
+                             first_row=FIRST_ITEM_ROW, year=year, quarter=quarter, company=company)
+    return save_workbook(wb, out, record=record)
 
 
 def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) -> None:

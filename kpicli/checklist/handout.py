@@ -1,0 +1,95 @@
+"""What kpicli handed out in a checklist: the record's content for templates, collected and result workbooks.
+
+The record itself (where it lives, fingerprints, reading it back) is io.provenance's; this module only says what a
+checklist's record holds: the period, the projects and one entry per touchpoint row written — sheet, row, code,
+name, level, scope and the groups whose 自查/检查 cells kpicli pre-filled with 不适用. checklist.integrity checks
+a returned workbook against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS, parse_level
+
+BOOK = "checklist"
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def catalog_rows(catalog: pd.DataFrame, projects: Sequence[str], first_row: int) -> list[dict[str, Any]]:
+    """The rows a template lays out from `catalog` (render.template.function_sheet's order and pre-fills): per
+    function sheet, the catalogue's items from first_row down; 城市公司 first when the function has company items."""
+    rows = []
+    for function in FUNCTIONS:
+        items = catalog[catalog["function"] == function]
+        if items.empty:
+            continue
+        has_company = bool((items["scope"] == COMPANY_GROUP).any())
+        groups = ([COMPANY_GROUP] if has_company else []) + list(projects)
+        for i, item in enumerate(items.itertuples(index=False)):
+            company_item = item.scope == COMPANY_GROUP
+            rows.append(entry(function, first_row + i, item.item_id, item.name, item.level, item.scope,
+                              [g for g in groups if company_item != (g == COMPANY_GROUP)]))
+    return rows
+
+
+def entry(function: str, row: int, code: object, name: object, level: object, scope: object,
+          na: Iterable[str]) -> dict[str, Any]:
+    """One touchpoint row of the record."""
+    return {"sheet": FUNCTION_SHEETS[function], "function": function, "row": int(row), "code": _text(code),
+            "name": _text(name), "level": parse_level(level) or _text(level), "scope": _text(scope) or "项目",
+            "na": list(na)}
+
+
+def template_record(catalog: pd.DataFrame, projects: Sequence[str], *, first_row: int, year: int, quarter: int,
+                    company: str | None) -> dict[str, Any]:
+    return {"book": BOOK, "period": {"year": int(year), "quarter": int(quarter)}, "company": company or "",
+            "projects": list(projects), "catalog": catalog_rows(catalog, projects, first_row)}
+
+
+def result_record(assessment: Any, handed_out: dict[str, Any] | None) -> dict[str, Any]:
+    """A result workbook's record: the period, projects and rules it was scored with, and the catalogue rows of the
+    workbook it was scored from (so a result given back as input is still checked against what was handed out)."""
+    checklist = assessment.checklist
+    period = checklist.period
+    record: dict[str, Any] = {
+        "book": BOOK,
+        "period": {"year": period.year, "quarter": period.quarter},
+        "company": assessment.company or "",
+        "projects": list(checklist.projects),
+        "rules": rules_summary(assessment.rules),
+    }
+    if handed_out and handed_out.get("catalog"):
+        record["catalog"] = handed_out["catalog"]
+        record["handed_out"] = {k: handed_out.get(k) for k in ("kind", "version", "period", "projects")}
+    return record
+
+
+def rules_summary(rules: Any) -> dict[str, Any]:
+    """The rules' fingerprint and the settings that decide grades and money, as plain JSON."""
+    import dataclasses
+    import hashlib
+    import json
+
+    def plain(value: Any) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple | set | frozenset):
+            return [plain(v) for v in value]
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        return str(value)
+
+    settings = plain(rules)
+    text = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str)
+    return {"fingerprint": hashlib.sha256(text.encode()).hexdigest()[:16], "settings": settings}

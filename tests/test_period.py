@@ -1,0 +1,196 @@
+"""One period parser (kpicli.core.period) for every place a period is written, both kinds (issue #18, one home).
+
+FORMS lists every form any reader accepted before the parsers were merged (checklist 季度/年度 cells and file
+names, scorecard 考核期间 cells and --period), with the period it means. Each place is tested over the whole table
+on real workbooks: the checklist 季度 cell, the checklist file name, the scorecard 考核期间 cell, the scorecard file
+name and the scorecard --period option.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from builders import assert_handled, run
+from scorecard_builders import build_scorecard, weighted_card
+from test_accidents_names import period_book
+
+from kpicli import api
+from kpicli.core.period import Period, find_period, parse_period, period_option, read_period
+
+Q1, Q3 = Period(2026, quarter=1), Period(2026, quarter=3)
+MARCH, SEPTEMBER = Period(2026, month=3), Period(2026, month=9)
+YEAR = Period(2026)
+
+# (as written, the period it means): every form with its year
+FORMS: list[tuple[object, Period]] = [
+    ("2026Q1", Q1), ("2026q1", Q1), ("2026-Q1", Q1), ("2026_Q1", Q1), ("2026.Q1", Q1), ("2026 Q1", Q1),
+    ("2026年Q1", Q1), ("2026年第1季度", Q1), ("2026年第一季度", Q1), ("2026年第1季", Q1), ("2026年1季度", Q1),
+    ("2026年一季度", Q1), ("2026年度第1季度", Q1), ("2026.1季度", Q1), ("2026-1季度", Q1), ("2026第三季度", Q3),
+    ("2026年第3", Q3), ("2026年3q", Q3), ("２０２６年第３季度", Q3), ("2026 年 第 三 季 度", Q3),
+    ("2026年3月", MARCH), ("2026年03月", MARCH), ("2026年3月份", MARCH), ("2026-3月", MARCH), ("2026.03月", MARCH),
+    ("2026-09-30", SEPTEMBER), ("2026/9/30", SEPTEMBER), ("2026.9.30", SEPTEMBER), ("2026年9月30日", SEPTEMBER),
+    (datetime(2026, 9, 30), SEPTEMBER), (date(2026, 3, 1), MARCH),
+    (2026, YEAR), ("2026", YEAR), ("2026年", YEAR), ("2026年度", YEAR), ("2026全年", YEAR), ("2026年全年", YEAR),
+]
+# A bare number after the year: the quarter in a 季度 cell, the month in a 考核期间 cell or option, nothing in a name
+BARE: list[tuple[str, int]] = [("2026-1", 1), ("2026.1", 1), ("2026/1", 1), ("2026年1", 1), ("2026_3", 3)]
+# Only where the year is written beside it (the 季度 cell): the quarter
+NO_YEAR: list[tuple[object, int]] = [
+    (3, 3), (3.0, 3), ("3", 3), ("Q3", 3), ("q3", 3), ("3Q", 3), ("第3季度", 3), ("三季度", 3), ("第三季度", 3),
+    ("第三季", 3), ("第三", 3), ("３", 3), ("Ｑ３", 3),
+]
+NOT_PERIODS: list[object] = ["第五季度", "2026年13月", "2026Q5", "3月", "1999年度", "季度", "", None, True, 2026.5,
+                             datetime(1900, 1, 3), "2026-02-30", "第三季渡"]
+# a file name cannot hold "/"; in a name or title 2026 and 2026年 do not say the whole year (年度/全年 do)
+IN_NAMES = [(written, period) for written, period in FORMS
+            if isinstance(written, str) and "/" not in written and written not in ("2026", "2026年")]
+
+
+@pytest.mark.parametrize(("written", "period"), FORMS)
+def test_every_form_is_one_period(written, period):
+    assert parse_period(written) == period
+    assert parse_period(written, bare="quarter") == period
+
+
+@pytest.mark.parametrize(("written", "number"), BARE)
+def test_a_bare_number_after_the_year_is_what_the_place_says(written, number):
+    assert parse_period(written) == Period(2026, month=number)
+    assert parse_period(written, bare="quarter") == Period(2026, quarter=number)
+    assert find_period(f"考核表_{written.replace('/', '-')}.xlsx") is None
+    assert find_period("考核表_2026.xlsx") is None and find_period("20260315_考核表") is None
+
+
+@pytest.mark.parametrize(("written", "quarter"), NO_YEAR)
+def test_a_quarter_without_its_year_is_a_quarter_but_no_period(written, quarter):
+    found = read_period(written, bare="quarter")
+    assert found is not None and (found.year, found.in_quarter) == (None, quarter)
+    assert parse_period(written) is None and parse_period(written, bare="quarter") is None
+
+
+@pytest.mark.parametrize("written", NOT_PERIODS)
+def test_what_is_no_period_is_refused(written):
+    assert parse_period(written) is None and parse_period(written, bare="quarter") is None
+    if isinstance(written, str):
+        with pytest.raises(ValueError, match="无法识别"):
+            period_option(written)
+
+
+@pytest.mark.parametrize(("written", "period"), IN_NAMES)
+def test_every_written_form_is_found_in_a_file_name(written, period):
+    assert find_period(f"江城置业_{written}_考核表.xlsx") == period
+    assert find_period(f"{written}考核表") == period
+
+
+def test_a_period_is_a_value_with_a_label_an_order_and_a_json_form():
+    assert [p.label for p in (Q1, MARCH, YEAR)] == ["2026年第1季度", "2026年3月", "2026年度"]
+    assert [p.file_label for p in (Q1, MARCH, YEAR)] == ["2026Q1", "2026年3月", "2026年度"]
+    assert str(Q3) == "2026年第3季度" and MARCH.in_quarter == 1 and SEPTEMBER.in_quarter == 3 and YEAR.in_quarter is None
+    assert sorted([Period(2027), SEPTEMBER, Q3, YEAR, MARCH, Q1]) == [YEAR, Q1, MARCH, Q3, SEPTEMBER, Period(2027)]
+    assert Q1.to_json() == {"year": 2026, "quarter": 1, "month": None, "label": "2026年第1季度"}
+    assert {Q1, Period(2026, 1)} == {Q1} and parse_period(Q1.label) == Q1 and parse_period(MARCH.label) == MARCH
+    for bad in ({"year": 1999}, {"year": 2026, "quarter": 5}, {"year": 2026, "month": 13},
+                {"year": 2026, "quarter": 1, "month": 1}, {"year": "2026"}):
+        with pytest.raises(ValueError):
+            Period(**bad)  # type: ignore[arg-type]
+
+
+# ---- each place, on real workbooks ----
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("written", "period"), [*FORMS, *((w, Period(2026, quarter=q)) for w, q in BARE)])
+def test_the_checklist_quarter_cell_takes_every_form(tmp_path, written, period):
+    a = api.check(period_book(tmp_path, {"公司名称": "测试公司", "年度": 2026, "季度": written}))
+    errors = [p for p in a.problems if p.level == "error"]
+    if period.in_quarter is None:  # a whole year is no quarter
+        assert [(p.sheet, p.cell) for p in errors] == [("基本信息", "B4")]
+    else:
+        assert not errors and (a.year, a.quarter) == (2026, period.in_quarter), written
+        if period.month is not None and not isinstance(written, (date, datetime)):
+            (info,) = [p for p in a.problems if p.level == "info" and p.cell == "B4"]
+            assert f"第{period.in_quarter}季度" in info.message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("written", "quarter"), NO_YEAR)
+def test_the_checklist_quarter_cell_takes_a_quarter_without_its_year(tmp_path, written, quarter):
+    a = api.check(period_book(tmp_path, {"公司名称": "测试公司", "年度": 2026, "季度": written}))
+    assert (a.year, a.quarter) == (2026, quarter) and not [p for p in a.problems if p.level == "error"]
+
+
+def test_the_checklist_quarter_cell_and_file_name_take_the_forms_only_the_scorecard_took(tmp_path):
+    """2026年3月 (a month) and 2026_Q1 / 2026年第1季 (once checklist-only) in both kinds' cells."""
+    a = api.check(period_book(tmp_path, {"公司名称": "测试公司", "季度": "2026年3月"}))
+    assert (a.year, a.quarter) == (2026, 1)
+    named = period_book(tmp_path, {"公司名称": "测试公司"}, name="2026.1季度_客户触点检查表.xlsx")
+    assert (api.check(named).year, api.check(named).quarter) == (2026, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("written", "period"), IN_NAMES)
+def test_the_checklist_file_name_takes_every_form(tmp_path, written, period):
+    path = period_book(tmp_path, {"公司名称": "测试公司"}, name=f"{written}_客户触点检查表.xlsx")
+    a = api.check(path)
+    assert a.year == 2026 and a.quarter == period.in_quarter, written
+
+
+def scorecard(tmp_path: Path, written: object, name: str = "考核表.xlsx") -> Path:
+    person = {"姓名": "张三", "部门": "客服部", "岗位": "客服主管", "绩效奖金基数": 5000}
+    if written is not None:
+        person["考核期间"] = written
+    return build_scorecard(tmp_path / name, {"张三": weighted_card(person=person, title="员工绩效考核表")})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("written", "period"), [*FORMS, *((w, Period(2026, month=m)) for w, m in BARE)])
+def test_the_scorecard_period_cell_takes_every_form(tmp_path, written, period):
+    result = api.check(scorecard(tmp_path, written))
+    assert result.period == period.label and not [p for p in result.problems if p.level == "error"], written
+
+
+def test_the_scorecard_period_cell_takes_the_forms_only_the_checklist_took(tmp_path):
+    for written, period in (("2026_Q1", Q1), ("2026年第1季", Q1), ("2026.1季度", Q1)):
+        assert api.check(scorecard(tmp_path, written)).period == period.label
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("written", "period"), IN_NAMES)
+def test_the_scorecard_file_name_gives_the_period_a_form_lacks(tmp_path, written, period):
+    result = api.check(scorecard(tmp_path, None, name=f"{written}_客服部绩效考核表.xlsx"))
+    assert result.period == period.label, written
+    (info,) = [p for p in result.problems if "文件名" in p.message]
+    assert info.level == "info" and period.label in info.message
+
+
+@pytest.mark.parametrize(("written", "period"), IN_NAMES[::4])
+def test_a_scorecard_title_gives_the_period_a_form_lacks(tmp_path, written, period):
+    person = {"姓名": "张三", "部门": "客服部", "绩效奖金基数": 5000}
+    path = build_scorecard(tmp_path / "2025Q4_表.xlsx",
+                           {"张三": weighted_card(person=person, title=f"{written}客服主管绩效考核表")})
+    assert api.check(path).period == period.label, written
+
+
+def test_a_scorecard_period_cell_wins_over_its_file_name(tmp_path):
+    result = api.check(scorecard(tmp_path, "2026年3月", name="2026Q2_客服部绩效考核表.xlsx"))
+    assert result.period == "2026年3月" and not [p for p in result.problems if "文件名" in p.message]
+    assert api.check(scorecard(tmp_path, None, name="客服部绩效考核表.xlsx")).period is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("written", "period"), [
+    *((w, p) for w, p in FORMS if isinstance(w, str)), *((w, Period(2026, month=m)) for w, m in BARE)])
+def test_the_scorecard_period_option_takes_every_form(tmp_path, written, period):
+    out = tmp_path / "表.xlsx"
+    assert_handled(run("template", "考核表", "--period", written, "--indicators", "客服专员", "-o", out), 0)
+    assert api.check(out).period == period.label
+
+
+def test_an_unreadable_period_option_is_refused_in_chinese(tmp_path):
+    result = run("template", "考核表", "--period", "2026年第五季度", "-o", tmp_path / "表.xlsx")
+    assert result.exit_code == 2 and "考核期间「2026年第五季度」无法识别" in result.output
+
+
+def test_a_checklist_named_by_a_month_gets_its_quarter(tmp_path):
+    a = api.check(period_book(tmp_path, {"公司名称": "测试公司"}, name="2026年08月_客户触点检查表.xlsx"))
+    assert (a.year, a.quarter) == (2026, 3)

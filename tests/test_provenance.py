@@ -1,0 +1,104 @@
+"""kpicli's record (io.provenance) in the workbooks it writes: what it holds, that it survives a save, and that its
+fingerprints tell a re-save from a person's typing."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from builders import edit, run
+from lo import convert, require_soffice
+
+from kpicli.checklist.catalog import load_catalog
+from kpicli.checklist.render.template import FIRST_ITEM_ROW
+from kpicli.io import provenance
+
+PROJECTS = ("云栖府", "望江台")
+
+
+def make_template(folder: Path, name: str = "2026Q1_检查表.xlsx") -> Path:
+    path = folder / name
+    result = run("template", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("--project", p)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_a_template_records_what_was_handed_out(tmp_path):
+    record = provenance.read(make_template(tmp_path))
+    assert record is not None and record.kind == "模板" and record.get("book") == "checklist"
+    assert record.get("period") == {"year": 2026, "quarter": 1} and record.get("projects") == list(PROJECTS)
+    catalog = load_catalog()
+    assert len(record.catalog) == len(catalog)
+    first = record.catalog[0]  # the first row of the first function sheet (营销篇)
+    expected = catalog[catalog["function"] == "营销"].iloc[0]
+    assert (first["sheet"], first["row"], first["code"], first["name"], first["level"]) == (
+        "营销篇", FIRST_ITEM_ROW, expected["item_id"], expected["name"], expected["level"])
+    company_items = [r for r in record.catalog if r["scope"] == "城市公司"]
+    assert company_items and all(r["na"] == list(PROJECTS) for r in company_items)
+    project_items = [r for r in record.catalog if r["scope"] == "项目" and r["function"] == "营销"]
+    assert all(r["na"] == ["城市公司"] for r in project_items)  # 营销 has company items, so a 城市公司 group
+    assert set(record.sheets) == {"基本信息", "填写说明", "营销篇", "研发篇", "工程篇", "客户关系篇", "物业篇"}
+
+
+def test_the_record_is_kept_in_short_custom_properties(tmp_path):
+    path = make_template(tmp_path)
+    props = provenance.custom_properties(path)
+    assert props["kpicli"] == "模板" and props["kpicli.version"]
+    chunks = [k for k in props if k.startswith("kpicli.record.")]
+    assert len(chunks) >= 2  # the catalogue does not fit one property
+    assert all(len(v) <= 255 for v in props.values())  # Excel's limit for a text property
+    with zipfile.ZipFile(path) as archive:  # no extra sheet that a user could unhide
+        assert not any("hidden" in archive.read("xl/workbook.xml").decode() for _ in [0])
+
+
+def test_an_unchanged_save_is_no_change_and_typing_is(tmp_path):
+    path = make_template(tmp_path)
+    assert provenance.changed_sheets(path) == []
+    edit(path, lambda wb: None)  # openpyxl reads and writes every part again
+    assert provenance.changed_sheets(path) == []
+    edit(path, lambda wb: wb["工程篇"].cell(FIRST_ITEM_ROW, 11, "完成"))
+    assert provenance.changed_sheets(path) == ["工程篇"]
+    edit(path, lambda wb: wb.create_sheet("我的备注").cell(1, 1, "x"))
+    assert provenance.changed_sheets(path) == ["工程篇", "我的备注"]
+    edit(path, lambda wb: wb.remove(wb["填写说明"]))
+    assert provenance.changed_sheets(path) == ["工程篇", "我的备注", "填写说明"]
+
+
+def test_a_foreign_workbook_has_no_record(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "手工.xlsx"
+    openpyxl.Workbook().save(path)
+    assert provenance.read(path) is None and provenance.changed_sheets(path) is None
+
+
+def test_a_result_carries_the_rules_and_the_template_s_catalogue(tmp_path):
+    template = make_template(tmp_path)
+    edit(template, lambda wb: [wb[s].cell(FIRST_ITEM_ROW + r, c, "完成") for s in ("营销篇", "工程篇")
+                               for r in range(3) for c in (14, 17)])
+    result = run("score", template)
+    assert result.exit_code == 0, result.output
+    record = provenance.read(tmp_path / "2026Q1_检查表_评分结果.xlsx")
+    assert record.kind == "评分结果" and record.get("book") == "checklist"
+    assert record.get("rules")["fingerprint"] and "grades" in record.get("rules")["settings"]
+    assert record.catalog == provenance.read(template).catalog
+    assert "评分汇总" in record.sheets and "营销篇" in record.sheets
+
+
+@pytest.mark.slow
+def test_the_record_survives_libreoffice_and_tells_resave_from_typing(tmp_path):
+    require_soffice()
+    template = make_template(tmp_path)
+    edit(template, lambda wb: [wb["营销篇"].cell(FIRST_ITEM_ROW + r, c, "完成") for r in range(3) for c in (14, 17)])
+    assert run("score", template).exit_code == 0
+    result = tmp_path / "2026Q1_检查表_评分结果.xlsx"
+    fresh = make_template(tmp_path, "空白.xlsx")
+    saved = convert([fresh, result], "xlsx", tmp_path / "lo")
+    for original, copy in zip([fresh, result], saved, strict=True):
+        record = provenance.read(copy)
+        assert record is not None and record.data == provenance.read(original).data
+        assert provenance.changed_sheets(copy) == []  # saved unchanged by LibreOffice: no change
+    edit(saved[1], lambda wb: wb["营销篇"].cell(FIRST_ITEM_ROW, 15, "未完成"))  # a person types a 检查
+    again = convert(saved[1], "xlsx", tmp_path / "lo2")[0]
+    assert provenance.changed_sheets(again) == ["营销篇"]
