@@ -36,6 +36,7 @@ def is_checklist_sheet(grid: Grid) -> bool:
 
 
 _PERIOD_WHY = "绩效考核表的考核期间取自各表的「考核期间」，空白的考核表总是错误"
+_BY_PERSON = "绩效考核表按人解释：请用 --person 姓名，同名时加 --department 部门"
 
 
 class ChecklistKind:
@@ -49,8 +50,8 @@ class ChecklistKind:
         KindOption("quarter", "--quarter", "考核季度 1–4", _PERIOD_WHY),
         KindOption("allow_blank", "--allow-blank",
                    "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分", _PERIOD_WHY),
-        KindOption("project", "--project", "项目名称"),
-        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业"),
+        KindOption("project", "--project", "项目名称", _BY_PERSON),
+        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", _BY_PERSON),
         KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）"),
         KindOption("catalog", "--catalog", "自定义触点目录工作簿（列同内置目录）"),
         KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表",
