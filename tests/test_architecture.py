@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"kinds"},
     {"api"},
     {"cli"},
+    {"__main__"},  # `python -m kpicli`: runs the cli
 ]
 # The two kinds of workbook stand side by side and never import each other.
 SIBLINGS = {frozenset({"checklist", "scorecard"})}

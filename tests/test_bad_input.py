@@ -25,7 +25,7 @@ from builders import Item, SheetSpec, assert_handled, build_checklist, flat, run
 from openpyxl.workbook.workbook import Workbook
 
 from kpicli.checklist.render.result_book import RESULT_SHEETS
-from kpicli.io import safety
+from kpicli.io import safety, zipparts
 
 MiB = 1024 * 1024
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -287,11 +287,11 @@ def test_internal_error_has_no_traceback_without_debug(tmp_path: Path, monkeypat
     monkeypatch.setattr(kpicli.api, "check", boom)
     path = good_checklist(tmp_path / "q.xlsx")
     plain = run("check", path)
-    assert plain.exit_code == 2
+    assert plain.exit_code == 3  # an internal error: not the usage or file error of exit 2
     assert isinstance(plain.exception, SystemExit), repr(plain.exception)  # the bug did not escape kpicli
     assert "Traceback" not in plain.output and "内部错误" in plain.output and "--debug" in plain.output
     debug = run("--debug", "check", path)
-    assert debug.exit_code == 2 and "Traceback" in debug.output and "simulated bug" in debug.output
+    assert debug.exit_code == 3 and "Traceback" in debug.output and "simulated bug" in debug.output
 
 
 _BUGGY_CHILD = """
@@ -314,7 +314,7 @@ def test_a_real_process_prints_no_traceback_unless_debug(tmp_path: Path) -> None
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 
     def kpicli(*args: object, buggy: bool = False) -> tuple[int, str]:
-        code = ["-c", _BUGGY_CHILD] if buggy else ["-m", "kpicli.cli.app"]
+        code = ["-c", _BUGGY_CHILD] if buggy else ["-m", "kpicli"]
         done = subprocess.run([sys.executable, *code, *map(str, args)], capture_output=True, timeout=120,
                               check=False, env=env)
         return done.returncode, done.stderr.decode("utf-8", "replace")
@@ -326,9 +326,9 @@ def test_a_real_process_prints_no_traceback_unless_debug(tmp_path: Path) -> None
     assert code == 2 and "Traceback" not in err and "--no-such-option" in err, err
     good = good_checklist(tmp_path / "q.xlsx")
     code, err = kpicli("check", good, buggy=True)
-    assert code == 2 and "Traceback" not in err and "内部错误" in err and "--debug" in err, err
+    assert code == 3 and "Traceback" not in err and "内部错误" in err and "--debug" in err, err
     code, err = kpicli("--debug", "check", good, buggy=True)  # the same check does see a traceback
-    assert code == 2 and "Traceback" in err and "simulated bug" in err, err
+    assert code == 3 and "Traceback" in err and "simulated bug" in err, err
 
 
 # --- usage errors ------------------------------------------------------------------------------------------------
@@ -790,13 +790,12 @@ def test_crash_mid_save_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyte
     fresh = tmp_path / "新结果.xlsx"
     for out, before in ((target, earlier), (fresh, None)):
         result = run("score", path, "-o", out)
-        assert_handled(result)
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
         if isinstance(crash, KeyboardInterrupt):
             assert result.exit_code == 130  # the shell's convention for Ctrl-C
-            assert (sha256(out) if out.exists() else None) == before
-        else:
-            _assert_target_intact_or_valid(result, out, before)
-            assert result.exit_code == 2  # every save fails: nothing can have been written
+        else:  # a RuntimeError out of the save is a bug, said as one (exit 3), never "try again"
+            assert result.exit_code == 3 and "内部错误" in result.output and "请重试" not in result.output
+        assert (sha256(out) if out.exists() else None) == before  # every save fails: nothing was written
     assert saved_to
     for tmp in saved_to:  # written to a temporary file beside the target, never to the target itself
         assert tmp.parent == tmp_path and tmp.name.startswith(".~kpicli-"), tmp
@@ -807,18 +806,32 @@ def test_crash_mid_save_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyte
 
 
 def _crash_on_writestr(monkeypatch: pytest.MonkeyPatch, crash_at: set[int]) -> list[str]:
-    """Record the zip file of every member written (by openpyxl's save and by any rewriting of the package);
-    raise at the calls numbered in `crash_at` (1-based)."""
+    """Record the zip file of every member written (by openpyxl's save through zipfile, and by kpicli's own zip
+    writer, zipparts.write_zip, which writes the fast path's final package and any rewriting of it); raise an I/O
+    error (what a disk or network drive failing mid-write gives) at the members numbered in `crash_at` (1-based)."""
     real = zipfile.ZipFile.writestr
+    real_zip = zipparts.write_zip
     archives: list[str] = []
 
-    def writestr(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
-        archives.append(str(self.filename))
+    def crash_here(archive: object) -> None:
+        archives.append(str(archive))
         if len(archives) in crash_at:
-            raise RuntimeError("simulated crash while writing a zip member")
+            raise OSError(errno.EIO, "simulated I/O error while writing a zip member")
+
+    def writestr(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
+        crash_here(self.filename)
         return real(self, *args, **kwargs)
 
+    def write_zip(path: Path, members, level: int) -> None:
+        def counted():
+            for member in members:
+                crash_here(path)  # after the members before it are written to the file
+                yield member
+
+        return real_zip(path, counted(), level)
+
     monkeypatch.setattr(zipfile.ZipFile, "writestr", writestr)
+    monkeypatch.setattr(zipparts, "write_zip", write_zip)
     return archives
 
 

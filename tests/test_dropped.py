@@ -18,13 +18,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import assert_handled, result_path, run
-from samples import CHECKLISTS, SCORECARD_NAME, SCORECARDS
+from samples import CHECKLISTS, QUARTER_NAMES, SCORECARD_NAME, SCORECARDS
 
 from kpicli.cli import dropped, window
 
-SAMPLES = CHECKLISTS
-CHECKLIST = SAMPLES / "2026Q1_客户触点检查表.xlsx"
-CHECKLIST_Q2 = SAMPLES / "2026Q2_客户触点检查表.xlsx"
+CHECKLIST, CHECKLIST_Q2, CHECKLIST_Q3, CHECKLIST_Q4 = (CHECKLISTS / name for name in QUARTER_NAMES)
 SCORECARD = SCORECARDS / SCORECARD_NAME
 COMMANDS = {"score": None, "rank": None, "check": None, "rules": None}
 GLOBAL = {"--debug", "--version", "-V"}
@@ -154,7 +152,7 @@ def test_several_dropped_files_and_a_folder(tmp_path: Path) -> None:
     assert all(result_path(b).exists() for b in books)
 
     quarters = tmp_path / "各季度 检查表"
-    copied(quarters, SAMPLES / "2026Q3_客户触点检查表.xlsx", SAMPLES / "2026Q4_客户触点检查表.xlsx")
+    copied(quarters, CHECKLIST_Q3, CHECKLIST_Q4)
     score_out, drop_out = same_as_score(quarters)
     assert drop_out == score_out and "写出 2 个结果工作簿" in drop_out, drop_out
 
@@ -353,3 +351,56 @@ def test_a_window_explorer_opened_stays_open_until_enter(tmp_path: Path, case: s
         assert code == 2 and "不是有效的 Excel 工作簿" in out, out
     else:
         assert code != 0 and "内部错误" in out and "Traceback" not in out, out
+
+
+# --- opening the result, only when asked -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """What kpicli asked the desktop to open (the real opener would start Excel or a file manager)."""
+    calls: list[Path] = []
+    monkeypatch.setattr(window, "open_in_shell", calls.append)
+    return calls
+
+
+@pytest.mark.slow
+def test_the_result_is_opened_only_when_asked(tmp_path: Path, opened: list[Path]) -> None:
+    (book,) = copied(tmp_path / "不打开", CHECKLIST)
+    assert run(book).exit_code == 0
+    assert opened == []  # off by default, also when dropped
+    assert run("score", book, "--open").exit_code == 0
+    assert opened == [result_path(book)]
+
+    (asked,) = copied(tmp_path / "规则 要打开", CHECKLIST)
+    (asked.parent / "kpicli.toml").write_text("[output]\nopen_result = true\n", encoding="utf-8")
+    assert run(asked).exit_code == 0
+    assert opened[1:] == [result_path(asked)]
+
+
+@pytest.mark.slow
+def test_several_results_open_their_folder_and_a_failure_is_one_line(
+        tmp_path: Path, opened: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    books = copied(tmp_path / "两个 季度", CHECKLIST, CHECKLIST_Q2)
+    assert run(*books, "--open").exit_code == 0
+    assert opened == [books[0].parent]
+
+    def no_program(path: Path) -> None:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(window, "open_in_shell", no_program)
+    result = run(books[0], "--open", columns=200)
+    assert result.exit_code == 0 and "无法自动打开" in result.output and "请手动打开" in result.output
+    assert_handled(result)
+
+
+def test_open_result_is_a_rules_setting_off_by_default() -> None:
+    from kpicli.rules.model import DEFAULT_RULES, RulesError, parse_rules
+    from kpicli.rules.text import to_toml
+
+    assert DEFAULT_RULES.output.open_result is False
+    assert "open_result = false" in to_toml(DEFAULT_RULES)
+    on = parse_rules("[output]\nopen_result = true\n", "x")
+    assert on.output.open_result is True and parse_rules(to_toml(on), "x") == on
+    with pytest.raises(RulesError, match=r"output\.open_result"):
+        parse_rules('[output]\nopen_result = "是"\n', "x")

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from kpicli.checklist.render import result_book
-from kpicli.io.package import GraftUnsupported, graft
+from kpicli.io.graft import GraftUnsupported, graft
 from kpicli.io.workbook import read_workbook
 from kpicli.io.zipparts import Package, read_raw, write_zip
 from kpicli.render.fast_table import fast_table

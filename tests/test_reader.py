@@ -567,7 +567,7 @@ def test_layout_helper_matches_the_example_file():
 
 
 def test_a_background_read_gives_the_same_checklist(tmp_path):
-    from kpicli.checklist.sheets import start_reading
+    from kpicli.checklist.which_sheets import start_reading
 
     path = build_checklist(tmp_path / "例.xlsx", {"营销篇": example_sheet(), "工程篇": example_sheet()})
     now = read_checklist(path)
@@ -579,7 +579,7 @@ def test_a_background_read_gives_the_same_checklist(tmp_path):
 
 def test_a_background_read_hands_its_error_to_the_caller(tmp_path):
     from kpicli import api
-    from kpicli.checklist.sheets import start_reading
+    from kpicli.checklist.which_sheets import start_reading
 
     text = tmp_path / "备注.xlsx"
     text.write_text("不是工作簿", encoding="utf-8")

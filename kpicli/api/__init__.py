@@ -27,14 +27,15 @@ from kpicli.api.several import NeedsFolder, Outcome, Progress, each_kind, stop_o
 from kpicli.core.errors import DataError, KpiError
 from kpicli.core.kind import Kind, KindDataError, KindResult
 from kpicli.core.period import Period
-from kpicli.io.inputs import Inputs, expand_inputs
+from kpicli.io.input_files import Inputs, expand_inputs
 
 if TYPE_CHECKING:
     from kpicli.io.workbook import RawWorkbook
 
 __all__ = ["Annual", "Collection", "DataError", "Explained", "Inputs", "KindDataError", "KpiError", "Outcome",
-           "Period", "Result", "Scored", "Templated", "annual", "check", "check_each", "collect", "explain", "find_workbooks",
-           "rank", "rank_each", "rules_init", "rules_show", "score", "score_each", "template"]
+           "Period", "Result", "Scored", "Templated", "annual", "check", "check_each", "collect", "explain",
+           "find_workbooks", "open_result_wanted", "rank", "rank_each", "rules_init", "rules_show", "score",
+           "score_each", "template"]
 
 # What check, rank and score return, for a workbook of any kind (an Assessment, a ScorecardResult, …).
 Result = KindResult
@@ -271,6 +272,13 @@ def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> s
 
     effective, source = resolve_rules(rules_path, Path(near) if near is not None else Path.cwd() / "_")
     return f"# 规则来源：{source}\n{to_toml(effective, show_derived=True)}"
+
+
+def open_result_wanted(workbook: Path, rules_path: Path | None = None) -> bool:
+    """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
+    from kpicli.rules.model import resolve_rules
+
+    return resolve_rules(rules_path, Path(workbook))[0].output.open_result
 
 
 # --- several files ----------------------------------------------------------------------------------------------

@@ -69,8 +69,8 @@ def _text(value: object) -> str:
 
 
 def catalog_dir() -> Path:
-    """The packaged templates folder (io.packaged; the scorecard indicator sets live there too)."""
-    from kpicli.io.packaged import templates_dir
+    """The packaged templates folder (io.package_data; the scorecard indicator sets live there too)."""
+    from kpicli.io.package_data import templates_dir
 
     return templates_dir()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpicli.checklist.catalog import CATALOG_COLUMNS, PROJECT_SCOPE
-from kpicli.checklist.sheet import display_value
+from kpicli.checklist.function_sheet import display_value
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, NOT_APPLICABLE, name_key, normalize, parse_result
 

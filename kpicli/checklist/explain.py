@@ -13,7 +13,7 @@ from fractions import Fraction
 import pandas as pd
 
 from kpicli.checklist.assessment import Assessment
-from kpicli.checklist.sheet import display_value
+from kpicli.checklist.function_sheet import display_value
 from kpicli.core.errors import KpiError
 from kpicli.core.exact import cents_to_decimal, fraction_cents
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, function_of_label, name_key

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpicli.checklist.sheet import find_layout
+from kpicli.checklist.function_sheet import find_layout
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import COMPANY_GROUP, ROSTER_SHEET, column_letter, name_key, normalize
 from kpicli.io.workbook import Grid

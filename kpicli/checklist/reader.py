@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpicli.checklist.function_sheet import empty_items, parse_sheet
 from kpicli.checklist.meta import ROSTER_COLUMNS, PeriodInfo, read_info, read_roster
 from kpicli.checklist.names import unify_groups, unify_roster
-from kpicli.checklist.sheet import empty_items, parse_sheet
-from kpicli.checklist.sheets import UNHIDE, classify_sheets, read_checklist_sheets
+from kpicli.checklist.which_sheets import UNHIDE, classify_sheets, read_checklist_sheets
 from kpicli.core.errors import InputError, Problem
 from kpicli.core.period import find_period
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, INFO_SHEET, ROSTER_SHEET, normalize

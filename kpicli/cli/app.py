@@ -1,6 +1,7 @@
 """kpicli's command line assembled: the app of cli.common with every command module registered on it, and the
 console entry point. One module per command (score, rank, check, explain, template, rules, annual, collect), each a
-thin layer: parse options, call kpicli.api, render, choose the exit code. `python -m kpicli.cli.app` runs it too.
+thin layer: parse options, call kpicli.api, render, choose the exit code. `python -m kpicli` (kpicli/__main__.py)
+runs it too.
 """
 
 from __future__ import annotations

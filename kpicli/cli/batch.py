@@ -1,6 +1,6 @@
 """A batch of files or folders on the command line: a progress bar, and check, rank and score reported file by file.
 
-Which workbooks a folder holds is decided in kpicli.io.inputs (through api.find_workbooks); running a command on
+Which workbooks a folder holds is decided in kpicli.io.input_files (through api.find_workbooks); running a command on
 each file is api.check_each/rank_each/score_each. What is here is what the user sees, and the exit code.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from kpicli import api, kinds
 from kpicli.api import Inputs
 from kpicli.core.errors import EXIT_DATA, EXIT_USAGE, DataError, KpiError
-from kpicli.io.inputs import several_paths
+from kpicli.io.input_files import several_paths
 
 __all__ = ["Inputs", "check_files", "combined_exit", "expand_inputs", "print_skipped", "progress", "rank_files",
            "score_files", "several_paths"]
@@ -194,7 +194,8 @@ def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) ->
 
 
 def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, output: Path | None = None,
-                force: bool = False, in_place: bool = False, per_person: Path | None = None) -> int:
+                force: bool = False, in_place: bool = False, per_person: Path | None = None,
+                open_result: bool = False) -> int:
     """kpicli score on several files: each checklist scored and written to its own result workbook (api.score's
     default output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
     the scorecards among them as one group into one result workbook (-o a file, or the default name).
@@ -238,4 +239,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
         _print_json(seen, entries)
     else:
         out.print(f"共 {len(inputs.files)} 个文件，写出 {len(written)} 个结果工作簿。", style="bold", markup=False)
+    from kpicli.cli.window import open_written
+
+    open_written(written, asked=open_result, workbook=next(iter(inputs.files), None), rules=rules, out=out)
     return combined_exit(codes)

@@ -6,6 +6,7 @@ touches Typer's internals is in cli.compat.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -24,7 +25,7 @@ from kpicli.cli.compat import (
     localise_help,
     usage_message,
 )
-from kpicli.core.errors import EXIT_DATA, EXIT_USAGE, DataError, KpiError
+from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
@@ -57,19 +58,70 @@ class ChineseGroup(ChineseGroupBase):
             typer.echo("运行 kpicli -h 或 kpicli 命令 -h 查看用法。", err=True)
             code = EXIT_USAGE
         except KpiError as exc:
-            if STATE["debug"]:
-                traceback.print_exc()
-            typer.echo(f"错误：{exc.message}", err=True)
-            code = exc.exit_code
-        except Exception as exc:  # a bug must still not show a traceback
-            if STATE["debug"]:
-                traceback.print_exc()
-            typer.echo(f"kpicli 内部错误（{type(exc).__name__}）：{exc}", err=True)
-            typer.echo("请加 --debug 重新运行并把输出反馈给维护者。", err=True)
-            code = EXIT_USAGE
+            code = _user_error(exc)
+        except BrokenPipeError:  # the reader of the output went away (kpicli … | head): nothing more to say
+            _quiet_stdout()
+            code = EXIT_OK
+        except OSError as exc:
+            from kpicli.io.oserror import path_problem
+
+            # the operating system refused a path the user gave (a name too long, no permission, disk full …);
+            # an OSError about no path, or about kpicli's own files, is a bug like any other
+            code = _user_error(path_problem(exc)) if _users_path(exc) else _internal_error(exc)
+        except Exception as exc:  # the one place a bug of kpicli's ends: exit 3, in plain words, no traceback
+            code = _internal_error(exc)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _user_error(exc: KpiError) -> int:
+    if STATE["debug"]:
+        traceback.print_exc()
+    typer.echo(f"错误：{exc.message}", err=True)
+    return exc.exit_code
+
+
+def _internal_error(exc: BaseException) -> int:
+    """A bug in kpicli (not in the user's file): say so in one line, and how to report it; exit 3."""
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    what = f"{type(exc).__name__}：{detail}" if detail else type(exc).__name__
+    if STATE["debug"]:
+        traceback.print_exc()
+        typer.echo(f"内部错误：kpicli 程序出错（{what}）。这是 kpicli 的缺陷，不是您的文件有问题。", err=True)
+        typer.echo(f"请把以上全部输出、所运行的命令和版本（kpicli {__version__}）反馈给维护者；"
+                   "如果可以，附上出错的工作簿。输入工作簿没有被修改。", err=True)
+    else:
+        typer.echo(f"内部错误：kpicli 程序出错（{what}）。这是 kpicli 的缺陷，不是您的文件有问题；"
+                   "输入工作簿没有被修改。", err=True)
+        typer.echo("请在命令中加 --debug（例如 kpicli --debug score 文件.xlsx）重新运行，把显示的全部内容反馈给维护者。",
+                   err=True)
+    return EXIT_INTERNAL
+
+
+def _users_path(exc: OSError) -> bool:
+    """True when the error names a path outside kpicli's own installation: a file or folder the user gave, or the
+    temporary file kpicli makes beside the user's output."""
+    names = [n for n in (exc.filename, exc.filename2) if n is not None]
+    if not names:
+        return False
+    own = Path(__file__).resolve().parents[1]
+    for name in names:
+        try:
+            if Path(os.fsdecode(name)).resolve().is_relative_to(own):
+                return False
+        except (OSError, ValueError, TypeError):
+            continue
+    return True
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, send what is left to devnull so the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # CliRunner's stdout has no file descriptor
+        pass
 
 
 app = typer.Typer(

@@ -39,6 +39,7 @@ def score(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
     per_person: Annotated[Path | None, kind_option("--per-person")] = None,
+    open_result: Annotated[bool, typer.Option("--open", help="写完后打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（规则文件 kpicli.toml 的 output 一节写 open_result = true 则每次都打开）")] = False,
 ) -> int:
     """评分并写出结果工作簿（结果表 + 原工作表），终端显示排名和奖惩。
 
@@ -49,13 +50,14 @@ def score(
     from kpicli import api
     from kpicli.cli.batch import expand_inputs, score_files, several_paths
     from kpicli.cli.common import print_result
+    from kpicli.cli.window import open_written
     from kpicli.render.terminal import console, print_json
 
     check_format(fmt)
     period = period_options(company, year, quarter, allow_blank)
     if several_paths(files):
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
-                           in_place=in_place, period=period, per_person=per_person)
+                           in_place=in_place, period=period, per_person=per_person, open_result=open_result)
     file = files[0]
     try:
         result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
@@ -73,4 +75,5 @@ def score(
                       markup=False)
         if copy is not None:
             out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
+    open_written([written], asked=open_result, workbook=file, rules=rules, out=console(stderr=fmt == "json"))
     return 0

@@ -1,4 +1,6 @@
-"""kpicli in a console window of its own: started from Explorer (workbooks dropped on kpicli.exe or on a shortcut to
+"""kpicli in a console window of its own, and the result opened on the desktop when the user asks (--open).
+
+kpicli in a console window of its own: started from Explorer (workbooks dropped on kpicli.exe or on a shortcut to
 it, 发送到, a double click), Windows makes a console for it and closes that console the moment kpicli ends. Then the
 window is kept open until the user presses Enter, so the result (or the error) can be read.
 
@@ -8,10 +10,14 @@ before kpicli started (from cmd, PowerShell or a terminal the shell is in the li
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
-from typing import TextIO
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
 
-__all__ = ["PROMPT", "console_process_count", "hold", "started_from_explorer"]
+__all__ = ["PROMPT", "console_process_count", "hold", "open_in_shell", "open_written", "started_from_explorer"]
 
 PROMPT = "按回车键关闭窗口。"
 
@@ -46,3 +52,33 @@ def hold(active: bool, stdin: TextIO | None = None, out: TextIO | None = None) -
         (stdin or sys.stdin).readline()
     except (OSError, ValueError, AttributeError, KeyboardInterrupt):  # no console left to read: just close
         pass
+
+
+def open_in_shell(path: Path) -> None:
+    """Open a workbook or folder with the program the system gives it (Excel/WPS, Explorer, Finder). The one call
+    to the desktop: tests stub it. OSError when there is no such program."""
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]
+        return
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def open_written(written: Sequence[Path], *, asked: bool, workbook: Path | None, rules: Path | None,
+                 out: Any) -> None:
+    """After score: open the one result workbook, or the folder of the first of several, when --open was given
+    or kpicli.toml says open_result = true. Nothing written, nothing opened; a failure is one line, not an error."""
+    if not written or workbook is None:
+        return
+    if not asked:
+        from kpicli import api
+
+        if not api.open_result_wanted(workbook, rules):
+            return
+    target = Path(written[0]) if len(written) == 1 else Path(written[0]).parent
+    try:
+        open_in_shell(target)
+    except OSError as exc:
+        out.print(f"无法自动打开 {target}（{exc.strerror or type(exc).__name__}），请手动打开。", style="yellow",
+                  markup=False)

@@ -11,6 +11,7 @@ Level = Literal["error", "warning", "info"]
 EXIT_OK = 0
 EXIT_DATA = 1  # the workbook has errors the user must fix
 EXIT_USAGE = 2  # bad options, or a file that cannot be read
+EXIT_INTERNAL = 3  # a bug in kpicli itself (never the user's file): the one top-level handler in cli says so
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kpicli.core.errors import KpiError
+from kpicli.io.oserror import path_problem
 from kpicli.io.provenance import MARK_PROPERTY
 
 __all__ = ["COLLECTED_KIND", "MARK_PROPERTY", "RESULT_KINDS", "atomic_write", "backup", "changed_since_written",
@@ -97,13 +98,18 @@ def _changed_message(path: Path, changed: list[str]) -> str:
 def ensure_writable(path: Path, *, force: bool, source: Path | None = None) -> None:
     """Refuse to overwrite the input, a folder, a file kpicli did not write, or one kpicli wrote that a person has
     changed since (unless force: then atomic_write keeps a backup of it)."""
-    if source is not None and path.resolve() == Path(source).resolve():
+    try:
+        same = source is not None and path.resolve() == Path(source).resolve()
+        folder, parent, exists = path.is_dir(), path.parent.exists(), path.exists()
+    except OSError as exc:  # a name too long for the file system, a folder without permission …
+        raise path_problem(exc, path) from exc
+    if same:
         raise KpiError(f"输出文件不能与输入文件相同（{path.name}）；输入工作簿不会被修改，请换一个输出文件名")
-    if path.is_dir():
+    if folder:
         raise KpiError(f"输出路径 {path} 是一个文件夹；请给出文件名，例如 {path / '结果.xlsx'}")
-    if not path.parent.exists():
+    if not parent:
         raise KpiError(f"输出文件夹不存在：{path.parent}；请先创建它")
-    if not path.exists() or force:
+    if not exists or force:
         return
     if not written_by_kpicli(path):
         raise KpiError(f"{path.name} 已存在且不是 kpicli 生成的文件，为避免覆盖他人的文件已停止；"
@@ -129,9 +135,15 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, record: dict | No
 
     A workbook kpicli marked (mark_workbook, or record given) gets its record and fingerprints first
     (io.provenance.stamp). An existing file that could hold a person's work (needs_backup) is copied to a
-    timestamped backup before it is replaced; the caller has refused that without --force (ensure_writable)."""
+    timestamped backup before it is replaced; the caller has refused that without --force (ensure_writable).
+
+    Only what the operating system says about the file (OSError) becomes a message for the user; any other
+    failure inside `write` is a bug in kpicli and is raised as it is (the temporary file is removed either way)."""
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~kpicli-", suffix=path.suffix, dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~kpicli-", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise _write_error(exc, path) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -144,22 +156,18 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, record: dict | No
             backup(path)
         os.chmod(tmp, _target_mode(path))  # mkstemp makes 0600; the result should be shareable like any file
         os.replace(tmp, path)
-    except PermissionError as exc:
-        raise KpiError(f"无法写入 {path.name}：文件可能正在 Excel/WPS 中打开，或没有该文件夹的写入权限；"
-                       "请关闭文件或换一个位置后重试") from exc
-    except OSError as exc:  # disk full, path too long, network drive gone …
-        reason = exc.strerror or type(exc).__name__
-        raise KpiError(f"无法写入 {path.name}：{reason}（例如磁盘已满或网络盘断开）；"
-                       f"{_UNTOUCHED}") from exc
-    except Exception as exc:
-        # Whatever broke while the file was being written, the target is untouched and the user must hear so in
-        # plain words; the cause stays chained for --debug.
-        raise KpiError(f"无法写入 {path.name}：保存时出错（{type(exc).__name__}）；{_UNTOUCHED}。"
-                       "请重试；如果反复出现，请加 --debug 重新运行并把输出反馈给维护者") from exc
+    except OSError as exc:  # disk full, path too long, file open in Excel, network drive gone …
+        raise _write_error(exc, path) from exc
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
     return path
+
+
+def _write_error(exc: OSError, path: Path) -> KpiError:
+    if isinstance(exc, PermissionError):
+        return KpiError(f"无法写入 {path.name}：文件可能正在 Excel/WPS 中打开，或没有该文件夹的写入权限；"
+                        f"请关闭文件或换一个位置后重试（{path}）")
+    return path_problem(exc, path, doing="写入", after=f"{_UNTOUCHED}。")
 
 
 def _target_mode(path: Path) -> int:

@@ -4,7 +4,9 @@
 that is not a readable OOXML workbook: missing paths, folders, Excel/WPS lock files, empty files, CSV, ODS, legacy
 .xls and password-protected workbooks, renamed files, corrupt or truncated zips, zip bombs and XML entity bombs.
 `translate_library_error` turns what openpyxl / python-calamine / defusedxml / zipfile raise into the same kind of
-message. Only the standard library is imported here; the optional libraries are imported lazily.
+message; `read_errors()` names those exception types, for an `except` around a library's read of the file and
+nothing else (an error of kpicli's own code is a bug: it reaches the one internal-error handler of the command line).
+Only the standard library is imported here; the optional libraries are imported lazily.
 """
 
 from __future__ import annotations
@@ -326,6 +328,20 @@ def _prolog_state(text: str) -> str:
 # --- library errors --------------------------------------------------------------------------------------------------
 
 
+def read_errors() -> tuple[type[BaseException], ...]:
+    """What python-calamine and the zip/XML layers of the standard library raise for a file they cannot read.
+
+    Use only around the library call: `except read_errors() as exc: raise translate_library_error(exc, path)`
+    (the expression is evaluated only when something was raised, so calamine is imported only then)."""
+    from xml.etree.ElementTree import ParseError
+    from xml.parsers.expat import ExpatError
+
+    import python_calamine
+
+    return (python_calamine.CalamineError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError,
+            ParseError, ExpatError, MemoryError, OSError)
+
+
 def translate_library_error(exc: Exception, path: Path) -> InputError:
     """Map an exception from openpyxl / python-calamine / defusedxml / zipfile / the OS to an InputError.
 
@@ -381,10 +397,9 @@ def _known_error(exc: BaseException, path: Path) -> InputError | None:
             return _not_workbook_file(path)
     if isinstance(exc, (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError)):
         return refusal("corrupt", path)
-    if isinstance(exc, KeyError):
-        member = str(exc.args[0]) if exc.args else "?"
-        named = re.search(r"no item named '([^']+)'", member)
-        return refusal("missing_part", path, member=named.group(1) if named else member)
+    if isinstance(exc, KeyError) and exc.args and re.search(r"no item named '[^']+'", str(exc.args[0])):
+        # zipfile's own KeyError for a missing member; any other KeyError is not about the file
+        return refusal("missing_part", path, member=re.search(r"no item named '([^']+)'", str(exc.args[0])).group(1))
     from xml.etree.ElementTree import ParseError
     from xml.parsers.expat import ExpatError
 

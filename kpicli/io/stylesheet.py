@@ -1,4 +1,4 @@
-"""Append one workbook's stylesheet to another's, for the zip-level graft (kpicli.io.package).
+"""Append one workbook's stylesheet to another's, for the zip-level graft (kpicli.io.graft).
 
 Plain text work on styles.xml: the result sheets' fonts, fills, borders, number formats, cell formats and
 differential formats go after the input's, and the maps say where each one went.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpicli.core.errors import InputError
-from kpicli.io.safety import check_input_file, translate_library_error
+from kpicli.io.safety import check_input_file, read_errors, translate_library_error
 from kpicli.io.sheetscan import scan_sheets
 
 
@@ -134,7 +134,7 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
         book.close()
     except InputError:
         raise
-    except Exception as exc:  # any library failure becomes a Chinese message
+    except read_errors() as exc:  # what calamine and zipfile raise for a bad file; anything else is a bug of ours
         raise translate_library_error(exc, path) from exc
     return RawWorkbook(path=path, sheet_names=names, grids=grids, hidden_sheets=hidden, skipped_large=skipped)
 

@@ -72,12 +72,21 @@ def derived_cap_grade(grades: Grades) -> str:
 
 
 @dataclass(frozen=True)
+class Output:
+    """What happens after the result is written; no number depends on it. open_result: open the result workbook
+    (or, for several, the folder holding them) as `score --open` does."""
+
+    open_result: bool = False
+
+
+@dataclass(frozen=True)
 class Rules:
     scoring: Scoring = field(default_factory=Scoring)
     grades: Grades = field(default_factory=Grades)
     rewards: Rewards = field(default_factory=Rewards)
     annual: Annual = field(default_factory=Annual)
     scorecard: ScorecardSettings = field(default_factory=ScorecardSettings)
+    output: Output = field(default_factory=Output)
 
     def __post_init__(self) -> None:
         if self.annual.cap_grade is None or self.annual.cap_derived:  # derived: follows the bands, even after replace()
@@ -128,5 +137,5 @@ def resolve_rules(rules_path: Path | None, workbook: Path | None) -> tuple[Rules
     return DEFAULT_RULES, "内置默认规则"
 
 
-__all__ = ["DEFAULT_RULES", "RULES_FILENAME", "Annual", "Band", "Grades", "Rewards", "Rules", "RulesError",
+__all__ = ["DEFAULT_RULES", "RULES_FILENAME", "Annual", "Band", "Grades", "Output", "Rewards", "Rules", "RulesError",
            "Scoring", "ScorecardSettings", "derived_cap_grade", "load_rules", "parse_rules", "resolve_rules"]

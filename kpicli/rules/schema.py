@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from kpicli.core.vocab import FUNCTIONS, LEVELS
 from kpicli.rules.bands import Band, Grades, as_decimal
-from kpicli.rules.model import Annual, Rewards, Scoring
+from kpicli.rules.model import Annual, Output, Rewards, Scoring
 
 Number = Annotated[Decimal, Field(allow_inf_nan=False)]
 
@@ -151,3 +151,10 @@ class AnnualSchema(StrictModel):
 
     def build(self) -> Annual:
         return Annual(**self.given())
+
+
+class OutputSchema(StrictModel):
+    open_result: bool | None = None
+
+    def build(self) -> Output:
+        return Output(**self.given())

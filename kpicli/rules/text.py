@@ -89,6 +89,10 @@ cap_grade = {_str(a.cap_grade)}
 consecutive = {a.consecutive}
 # 全年累计几个季度处于封顶等级及以下即封顶
 cumulative = {a.cumulative}
+
+[output]
+# 评分后自动打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（等同每次加 --open）
+open_result = {_bool(rules.output.open_result)}
 {_scorecard_toml(rules.scorecard, show_derived)}"""
 
 

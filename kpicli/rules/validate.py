@@ -6,7 +6,14 @@ from __future__ import annotations
 from pydantic import Field, ValidationError, model_validator
 
 from kpicli.rules.model import Rules, RulesError
-from kpicli.rules.schema import AnnualSchema, GradesSchema, RewardsSchema, ScoringSchema, StrictModel
+from kpicli.rules.schema import (
+    AnnualSchema,
+    GradesSchema,
+    OutputSchema,
+    RewardsSchema,
+    ScoringSchema,
+    StrictModel,
+)
 from kpicli.rules.scorecard_schema import ScorecardSchema
 
 _TABLE = "应为表（例如 [scoring] 或 { … }）"
@@ -43,6 +50,7 @@ class RulesSchema(StrictModel):
     rewards: RewardsSchema = Field(default_factory=RewardsSchema)
     annual: AnnualSchema = Field(default_factory=AnnualSchema)
     scorecard: ScorecardSchema = Field(default_factory=ScorecardSchema)
+    output: OutputSchema = Field(default_factory=OutputSchema)
 
     @model_validator(mode="after")
     def _cap_is_grade(self) -> RulesSchema:
@@ -57,7 +65,7 @@ class RulesSchema(StrictModel):
 
     def build(self) -> Rules:
         return Rules(scoring=self.scoring.build(), grades=self.grades.build(), rewards=self.rewards.build(),
-                     annual=self.annual.build(), scorecard=self.scorecard.build())
+                     annual=self.annual.build(), scorecard=self.scorecard.build(), output=self.output.build())
 
 
 def _describe(error: dict) -> str:

@@ -21,7 +21,7 @@ _WHERE = {
     "group_key": "group", "score_books": "group",
     "WorkbookKind": "detect", "workbook_kind": "detect",
     "ScorecardResult": "result",
-    "score_book": "score", "score_workbook": "score",
+    "score_book": "assess", "score_workbook": "assess",
     "DEFAULT_SETTINGS": "settings", "ScorecardSettings": "settings",
 }
 

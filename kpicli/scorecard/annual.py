@@ -59,6 +59,7 @@ class YearPerson:
     review: Fraction | None = None
     base: Fraction | None = None
     red_lines: list[str] = field(default_factory=list)
+    not_assessed: list[str] = field(default_factory=list)  # labels of the periods marked 不参加考核
     reason: str | None = None
     total: Fraction | None = None  # exact 年度总得分 before rounding
     score: Decimal | None = None
@@ -236,12 +237,18 @@ def _collect(people: dict[Key, YearPerson], result: ScorecardResult, label: str)
             person.periods[label] = p["score"]
         if p["red_lines"]:
             red[key] = [f"{item}（{label}）" for item in p["red_lines"]]
+    absent = result.absent
+    for p in ([] if absent is None else absent.to_dict("records")):
+        key = person_key(p["person"], p["department"])
+        people.setdefault(key, YearPerson(display_name(p["person"]), p["department"] or None)).not_assessed.append(label)
     return red
 
 
 def _reasons(person: YearPerson, has_year_end: bool, has_periodic: bool, has_review: bool, unit: str) -> str | None:
     reasons = []
-    if person.year_end is None:
+    if person.year_end is None and YEAR_END in person.not_assessed:
+        reasons.append("年终考核标了不参加考核")
+    elif person.year_end is None:
         reasons.append("年终考核表中没有此人" if has_year_end else "没有年终考核表（考核期间为年度的考核表）")
     if not person.periods:
         reasons.append(f"{unit}考核表中都没有此人" if has_periodic else f"没有{unit}考核表")
@@ -303,7 +310,11 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
     weights = settings.annual
     for key, person in people.items():
         person.periods = {label: person.periods[label] for label in labels if label in person.periods}
-        person.missing = [label for label in labels if label not in person.periods]
+        person.missing = [label for label in labels if label not in person.periods and label not in person.not_assessed]
+        skipped = [label for label in labels if label in person.not_assessed]
+        if skipped:
+            problems.append(Problem("info", None, None, f"「{person.name}」{'、'.join(skipped)}不参加考核，"
+                                    f"{unit_word}平均按其余期间计算（不按 0 分计）"))
         person.red_lines = red.get(key, [])
         if person.periods:
             person.periodic_average = sum((Fraction(s) for s in person.periods.values()), Fraction(0)) / len(

@@ -19,10 +19,10 @@ from kpicli.core.errors import DataError, Problem
 from kpicli.core.vocab import normalize
 from kpicli.io.workbook import RawWorkbook
 
+from .assess import score_book
 from .book import ScorecardBook, read_book
 from .detect import workbook_kind
 from .result import ScorecardResult
-from .score import score_book
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
 __all__ = ["group_key", "score_books"]
@@ -71,9 +71,21 @@ def _refuse_periods(books: list[ScorecardBook], files: list[str]) -> None:
 
 
 def _duplicates(books: list[ScorecardBook], files: list[str]) -> list[Problem]:
-    """One person (姓名 and 部门) in two files: an error naming both files and sheets."""
+    """One person (姓名 and 部门) in two files: an error naming both files and sheets; one 姓名 in two departments
+    of different files: a warning naming both."""
     problems = []
     seen: dict[tuple[str, str], tuple[str, str]] = {}
+    names: dict[str, list[tuple[str, dict]]] = {}
+    for book, file in zip(books, files):
+        for p in book.people.to_dict("records"):
+            names.setdefault(normalize(p["person"]), []).append((file, p))
+    for found in names.values():  # one name in two departments of different files: a transfer paid twice?
+        if len({normalize(p["department"]) for _, p in found}) > 1 and len({f for f, _ in found}) > 1:
+            listed = "、".join(f"{f}（工作表「{p['sheet']}」，{p['department'] or '未填部门'}）" for f, p in found)
+            file, last = found[-1]
+            problems.append(Problem("warning", last["sheet"], last["name_cell"],
+                                    f"「{last['person']}」出现在不同部门：{listed}；按两个人分别评分和发放绩效奖金。"
+                                    "若是同一人调岗，请只保留一张考核表", file=file))
     for book, file in zip(books, files):
         for p in book.people.to_dict("records"):
             key = (normalize(p["person"]), normalize(p["department"]))
@@ -144,6 +156,7 @@ def score_books(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAU
         company=company,
         period=next(iter({p for b in books for p in b.people["period"] if p}), None),
         problems=problems,
+        absent=_concat([_rekey(b.absent, f) for b, f in zip(books, files)]),
     )
     return _with_file(score_book(group, settings), keys, None)
 

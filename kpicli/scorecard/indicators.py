@@ -19,7 +19,7 @@ from pathlib import Path
 from kpicli.core.errors import KpiError
 from kpicli.core.period import period_option
 from kpicli.core.vocab import column_letter, normalize
-from kpicli.io.packaged import templates_dir
+from kpicli.io.package_data import templates_dir
 
 from .apply import check_rule
 from .layout import INDICATOR, header_field, is_redline_title

@@ -72,8 +72,8 @@ class ScorecardKind:
         """Scored with the `[scorecard]` settings of the rules in force (--rules, else a kpicli.toml beside the
         first file); problems are in the result. group: several files as one (refusals raise)."""
         from kpicli.rules.model import resolve_rules
+        from kpicli.scorecard.assess import score_workbook
         from kpicli.scorecard.group import score_books
-        from kpicli.scorecard.score import score_workbook
 
         rules, _source = resolve_rules(rules_path, raws[0].path)
         try:

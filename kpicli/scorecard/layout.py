@@ -39,7 +39,7 @@ TOUCHED_WORDS = frozenset({"是", "触及", "有", "违反", "已触及", "√",
 UNTOUCHED_WORDS = frozenset({"否", "未触及", "无", "没有", "未违反", "×", "n", "no"})
 
 PERSON_LABELS: dict[str, str] = {
-    **dict.fromkeys(("姓名",), "name"),
+    **dict.fromkeys(("姓名", "被考核人", "责任人"), "name"),
     **dict.fromkeys(("部门", "管理处", "单位"), "department"),
     **dict.fromkeys(("岗位", "职务", "职位"), "position"),
     **dict.fromkeys(("考核期间", "考核周期", "考核月份"), "period"),
@@ -148,11 +148,21 @@ def person_label(value: object) -> tuple[str, object | None] | None:
 def _person_label_text(value: str) -> tuple[str, object | None] | None:
     text = unicodedata.normalize("NFKC", value).strip()
     label, colon, rest = text.partition(":")
-    key = PERSON_LABELS.get(normalize(label))
+    key = _label_key(normalize(label))
     if key is None:
         return None
     rest = rest.strip()
     return key, (rest if colon and rest else None)
+
+
+def _label_key(label: str) -> str | None:
+    """姓名 → name; the forms' own spellings too: 部门/管理处, 岗位(职务) — parts naming one field."""
+    key = PERSON_LABELS.get(label)
+    if key is not None or not label:
+        return key
+    parts = [p for p in re.split(r"[/、()\[\]【】]", label) if p]
+    keys = {PERSON_LABELS.get(p) for p in parts}
+    return keys.pop() if len(parts) > 1 and len(keys) == 1 else None
 
 
 @dataclass(frozen=True)

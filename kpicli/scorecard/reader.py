@@ -153,7 +153,8 @@ def read_sheet(name: str, rows: list[list[object]], covered: dict[tuple[int, int
         item = out.items[-1]
         item["table"] = table
         item["_merge"] = anchor or (r, ind)
-        item["_requirement"] = display(_get(row, cols, "requirement"))
+        requirement = _get(row, cols, "requirement")  # as typed: its own punctuation stays
+        item["_requirement"] = " ".join(requirement.split()) if isinstance(requirement, str) else display(requirement)
         _suspects(row, suspects, out)
     _tell_merged_apart(out)
     return out

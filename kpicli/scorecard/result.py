@@ -34,6 +34,8 @@ class ScorecardResult:
     period: str | None = None
     problems: list[Problem] = field(default_factory=list)
     settings: ScorecardSettings = DEFAULT_SETTINGS  # what it was scored with: the result workbook and explain show it
+    # people not assessed this period (考核状态 不参加考核): sheet, person, department, period, reason, cell
+    absent: pd.DataFrame | None = None
 
     kind: ClassVar[str] = "scorecard"
 

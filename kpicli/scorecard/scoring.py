@@ -145,7 +145,9 @@ def _sheet_total(sheet: str, mine: list[dict], layout: str | None, titles: dict[
     if not scored and not computing:
         error(None, f"{EMPTY_FORM}：整张表没有任何评分（自评、上级评分、二级评分都为空，也没有可计分的实际完成）；请先评分")
         return None, []
-    complete = all(_given(row["score"]) and _given(row["max_points"]) for row in mine)
+    if not all(_given(row["max_points"]) for row in mine):
+        return None, []  # an item without a readable 权重/标准分: the reader named its cell; sums would only mislead
+    complete = all(_given(row["score"]) for row in mine)
     grouped: dict[object, list[dict]] = {}
     for row in mine:
         if _given(row["section_index"]):  # as groupby: rows without a section index are in no section

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
+from kpicli.checklist.function_sheet import display_value
 from kpicli.checklist.rewards import reward_reason, team_members
-from kpicli.checklist.sheet import display_value
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
+from kpicli.io.graft import GraftUnsupported, graft, verify_graft
+from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
-from kpicli.io.package import GraftUnsupported, graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows, style_array, style_id
 from kpicli.render.book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
 from kpicli.render.chart import ranking_chart
@@ -81,9 +80,7 @@ def write_result(assessment: Assessment, out: Path) -> Path:
 
 def _round_trip(assessment: Assessment, tmp: Path) -> None:
     """The slow path: openpyxl loads the whole input, gains the result sheets, and saves it again."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (slicers, etc.)
-        wb = load_workbook(assessment.checklist.path)
+    wb = load_input(assessment.checklist.path)
     for name in RESULT_SHEETS:
         if name in wb.sheetnames:
             del wb[name]

@@ -67,7 +67,7 @@ def print_rankings(a: Assessment, out: Console | None = None) -> None:
 def print_explanation(ex: object, names: Sequence[str], out: Console | None = None) -> None:
     """The items of one unit with their exact contributions, and the total equal to the score."""
     from kpicli.checklist.explain import places
-    from kpicli.checklist.sheet import display_value
+    from kpicli.checklist.function_sheet import display_value
 
     out = out or console()
     head = Text.assemble((ex.title, "bold"), "  ")

@@ -6,27 +6,27 @@
     问题清单   every problem with sheet!cell
     评分规则   the scorecard settings and each input file's SHA-256
 
-The input's sheets follow byte for byte through the checklist's zip-level graft (kpicli.io.package.graft).
+The input's sheets follow byte for byte through the checklist's zip-level graft (kpicli.io.graft.graft).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
+from kpicli.io.graft import GraftUnsupported, graft, verify_graft
+from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, mark_workbook
-from kpicli.io.package import GraftUnsupported, graft, verify_graft
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows
 from kpicli.render.book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
 from kpicli.render.chart import ranking_chart
@@ -96,9 +96,7 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
 
 
 def _round_trip(result: ScorecardResult, sources: list[Path], settings: ScorecardSettings, tmp: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-        wb = load_workbook(sources[0])
+    wb = load_input(sources[0])
     for name in RESULT_SHEETS:
         if name in wb.sheetnames:
             del wb[name]

@@ -19,21 +19,21 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.packaging.custom import CustomPropertyList
 from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpicli.core.errors import KpiError
+from kpicli.core.errors import InputError, KpiError
+from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, ensure_writable, mark_workbook
 from kpicli.io.workbook import Grid, NoFormulaValue, RawWorkbook, read_workbook
 from kpicli.io.xlfast import apply_style, cached_style
@@ -186,12 +186,9 @@ def check_folder(folder: Path) -> None:
 def _load(source: Path) -> Workbook:
     """The input as an openpyxl workbook, stripped of everything that belongs to the whole book."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-            wb = load_workbook(source)
-    except Exception as exc:  # calamine read it; openpyxl's failures have no common base class
-        raise KpiError(f"无法复制 {source.name} 中的考核表（{type(exc).__name__}）；个人结果文件未写出。"
-                       "可以在 Excel/WPS 中打开该文件另存为 .xlsx 后重试") from exc
+        wb = load_input(source)
+    except InputError as exc:  # calamine read it, openpyxl cannot: only openpyxl's own errors come here
+        raise KpiError(f"无法复制 {source.name} 中的考核表；个人结果文件未写出。{exc.message}") from exc
     wb.defined_names.clear()
     wb._external_links = []
     wb.properties = DocumentProperties(creator="kpicli")  # author, title, company of the input: not ours to pass on

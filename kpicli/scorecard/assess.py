@@ -30,4 +30,4 @@ def score_book(book: ScorecardBook, settings: ScorecardSettings = DEFAULT_SETTIN
     found = [p for p in [*book.problems, *problems] if p.level == "error" or p.sheet not in blank]
     return ScorecardResult(indicators=items, people=people, sections=sections, red_lines=book.red_lines,
                            company=book.company, period=book.period,
-                           problems=[*found, *total_problems], settings=settings)
+                           problems=[*found, *total_problems], settings=settings, absent=book.absent)

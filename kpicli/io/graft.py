@@ -351,7 +351,7 @@ def verify_graft(path: Path, expected: list[str]) -> None:
 
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine's errors have no common base class worth naming
+    except (python_calamine.CalamineError, OSError) as exc:  # what calamine raises for a package it cannot open
         raise GraftUnsupported(f"快速写入的结果无法打开（{exc}）") from exc
     names = book.sheet_names
     book.close()
