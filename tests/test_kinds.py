@@ -48,10 +48,11 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize(("command", "checklist", "scorecard"), [
-    ("score", {"--year", "--quarter", "--allow-blank"}, {"--per-person"}),
-    ("rank", {"--year", "--quarter", "--allow-blank"}, set()),
-    ("check", {"--year", "--quarter", "--allow-blank"}, set()),
-    ("explain", {"--project", "--function", "--year", "--quarter", "--allow-blank"}, {"--person", "--department"}),
+    ("score", {"--year", "--quarter", "--allow-blank", "--catalog"}, {"--per-person"}),
+    ("rank", {"--year", "--quarter", "--allow-blank", "--catalog"}, set()),
+    ("check", {"--year", "--quarter", "--allow-blank", "--catalog"}, set()),
+    ("explain", {"--project", "--function", "--year", "--quarter", "--allow-blank", "--catalog"},
+     {"--person", "--department"}),
     ("annual", {"--allow-blank"}, set()),
     ("template", {"--year", "--quarter", "--project", "--catalog", "--roster"},
      {"--period", "--indicators", "--people", "--person", "--split"}),

@@ -52,6 +52,7 @@ def test_the_record_is_kept_in_short_custom_properties(tmp_path):
         assert not any("hidden" in archive.read("xl/workbook.xml").decode() for _ in [0])
 
 
+@pytest.mark.slow
 def test_an_unchanged_save_is_no_change_and_typing_is(tmp_path):
     path = make_template(tmp_path)
     assert provenance.changed_sheets(path) == []
@@ -73,6 +74,7 @@ def test_a_foreign_workbook_has_no_record(tmp_path):
     assert provenance.read(path) is None and provenance.changed_sheets(path) is None
 
 
+@pytest.mark.slow
 def test_a_result_carries_the_rules_and_the_template_s_catalogue(tmp_path):
     template = make_template(tmp_path)
     edit(template, lambda wb: [wb[s].cell(FIRST_ITEM_ROW + r, c, "完成") for s in ("营销篇", "工程篇")

@@ -337,3 +337,26 @@ def test_one_name_in_two_department_workbooks_is_warned_naming_both(blank_form, 
     warned = [p["message"] for p in data["problems"] if p["level"] == "warning"]
     assert len(warned) == 1 and "客服部.xlsx" in warned[0] and "工程部.xlsx" in warned[0] and "「张三」" in warned[0]
     assert len(data["people"]) == 4  # two people named 张三: both scored, as the warning says
+
+
+def test_an_uncalculated_actual_is_one_line_at_its_cell(blank_form, tmp_path):
+    def formula(wb):
+        wb["张三"]["G9"] = "=0.96"
+        wb["张三"]["I9"] = None  # 热线接通率 left to its 计分方式
+    result = api.check(filled(blank_form, tmp_path, formula))
+    errors = [(p.sheet, p.cell, p.message) for p in result.problems if p.level == "error"]
+    assert errors == [("张三", "G9", "实际完成是公式没有保存计算结果；请在 Excel/WPS 中打开并保存后再运行")]
+
+
+def test_an_unknown_red_line_title_gives_one_line_not_one_per_item(blank_form, tmp_path):
+    def retitle(wb):
+        wb["张三"]["A25"] = "三、严禁行为"
+    data = score_json(filled(blank_form, tmp_path, retitle), 1)
+    errors = lines(data, "error")
+    assert [(s, c) for s, c, m in errors] == [("张三", "B27")] and "没有「权重」或「标准分」列" in errors[0][2]
+
+
+def test_explain_says_a_person_is_not_assessed(blank_form, tmp_path):
+    result = run("explain", filled(blank_form, tmp_path, not_assessed), "--person", "李四")
+    assert_handled(result, 2)
+    assert "本期不参加考核" in flat(result.output) and "李四!C6" in flat(result.output)

@@ -182,8 +182,12 @@ def assess(
     quarter: int | None = None,
     raw: RawWorkbook | PendingRead | None = None,
     allow_blank: bool = False,
+    catalog: Path | None = None,
 ) -> Assessment:
     """Read and score one checklist workbook (the library entry point behind score, rank and check).
+
+    The workbook is first checked against what kpicli handed out (checklist.integrity: its record, else the packaged
+    catalogue); `catalog`, a catalogue file, replaces that reference (the way to accept a deliberate change).
 
     `raw` is this workbook's sheets already read, or their read under way (sheets.start_reading); without it
     the workbook is read here. allow_blank scores a project nobody filled (see assess_checklist)."""
@@ -193,4 +197,7 @@ def assess(
     else:
         source = "调用方提供"
     checklist = read_checklist(path, company=company, year=year, quarter=quarter, raw=raw)
+    from kpicli.checklist.integrity import check_against, reference_for
+
+    checklist.problems += check_against(checklist.items, reference_for(path, catalog))
     return assess_checklist(checklist, rules, source, allow_blank=allow_blank)

@@ -34,7 +34,7 @@ HEADER_SEARCH_ROWS = 15
 ITEM_FRAME_COLUMNS = [
     "function", "sheet", "group", "is_company", "order", "row", "item_id", "seq", "stage", "name",
     "level", "points", "self_raw", "check_raw", "remark", "self_value", "self_fraction",
-    "check_value", "check_fraction", "self_cell", "check_cell", "name_cell", "level_cell",
+    "check_value", "check_fraction", "self_cell", "check_cell", "name_cell", "level_cell", "code_cell",
 ]
 
 
@@ -212,6 +212,7 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     items["name_cell"] = column_letter(cols["name"]) + items["row"].astype(str)
     level_col = cols.get("level", cols.get("points", cols["name"]))
     items["level_cell"] = column_letter(level_col) + items["row"].astype(str)
+    items["code_cell"] = column_letter(cols.get("item_id", cols["name"])) + items["row"].astype(str)
     problems += _check_items(items, layout)
     frame = _melt_groups(items.reset_index(drop=True), values[keep], layout, missing_col)
     frame["function"], frame["sheet"] = function, sheet

@@ -41,6 +41,17 @@ def catalog_rows(catalog: pd.DataFrame, projects: Sequence[str], first_row: int)
     return rows
 
 
+def catalog_entries(catalog: pd.DataFrame) -> list[dict[str, Any]]:
+    """A catalogue's rows as record entries: `row` is the position within its function (1, 2 …), pre-fills follow
+    from the scope (integrity derives them)."""
+    rows = []
+    for function in FUNCTIONS:
+        items = catalog[catalog["function"] == function]
+        for i, item in enumerate(items.itertuples(index=False)):
+            rows.append(entry(function, i + 1, item.item_id, item.name, item.level, item.scope, []))
+    return rows
+
+
 def entry(function: str, row: int, code: object, name: object, level: object, scope: object,
           na: Iterable[str]) -> dict[str, Any]:
     """One touchpoint row of the record."""

@@ -53,7 +53,8 @@ class ChecklistKind:
         KindOption("project", "--project", "项目名称", _BY_PERSON),
         KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", _BY_PERSON),
         KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）"),
-        KindOption("catalog", "--catalog", "自定义触点目录工作簿（列同内置目录）"),
+        KindOption("catalog", "--catalog", "按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli "
+                   "发出时的记录，没有记录按内置目录）"),
         KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表",
                    "绩效考核表的人员名单请用 --people"),
     )
@@ -80,7 +81,7 @@ class ChecklistKind:
 
         return assess(Path(path), rules_path=rules_path, raw=raw, company=options.get("company"),
                       year=options.get("year"), quarter=options.get("quarter"),
-                      allow_blank=bool(options.get("allow_blank")))
+                      allow_blank=bool(options.get("allow_blank")), catalog=options.get("catalog"))
 
     def assess_group(self, raws: Sequence[RawWorkbook], rules_path: Path | None, options: dict[str, Any]) -> Any:
         raise NotImplementedError("checklists are scored each on its own")

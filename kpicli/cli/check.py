@@ -5,6 +5,7 @@ from __future__ import annotations
 from kpicli.cli.common import (
     EXIT_DATA,
     AllowBlankOpt,
+    CatalogCheckOpt,
     ChineseCommand,
     CompanyOpt,
     FilesArg,
@@ -24,6 +25,7 @@ def check(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
+    catalog: CatalogCheckOpt = None,
 ) -> int:
     """只校验工作簿（触点检查表或绩效考核表）：列出每个问题所在的工作表和单元格。没有错误时退出码为 0，有错误为 1。
 
@@ -36,7 +38,7 @@ def check(
     from kpicli.cli.common import check_heading
     from kpicli.render.terminal import print_problems
 
-    period = period_options(company, year, quarter, allow_blank)
+    period = period_options(company, year, quarter, allow_blank, catalog)
     if several_paths(files):
         return check_files(expand_inputs(files), rules=rules, period=period)
     file = files[0]

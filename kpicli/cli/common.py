@@ -27,7 +27,7 @@ from kpicli.cli.compat import (
 )
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
 
-__all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
+__all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
            "app", "blocked", "check_format", "check_heading", "kind_option", "period_options", "print_result"]
 
@@ -156,7 +156,8 @@ YearOpt = Annotated[int | None, kind_option("--year")]
 QuarterOpt = Annotated[int | None, kind_option("--quarter", min=1, max=4)]
 CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称（覆盖「基本信息」）", show_default=False)]
 AllowBlankOpt = Annotated[bool, kind_option("--allow-blank")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的同名文件")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的、或生成后有人改动过的同名文件（原文件先备份为 <文件名>_备份_<时间>）")]
+CatalogCheckOpt = Annotated[Path | None, kind_option("--catalog", key="catalog")]
 
 
 def _version(value: bool) -> None:
@@ -202,9 +203,10 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def period_options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool = False) -> dict:
+def period_options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool = False,
+                   catalog: Path | None = None) -> dict:
     """The options every reading command shares, as keyword arguments of api.check/rank/score."""
-    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank}
+    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog}
 
 
 def blocked(exc: DataError, path: Path, fmt: str) -> int:

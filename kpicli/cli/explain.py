@@ -7,6 +7,7 @@ from typing import Annotated
 
 from kpicli.cli.common import (
     AllowBlankOpt,
+    CatalogCheckOpt,
     ChineseCommand,
     CompanyOpt,
     DataError,
@@ -36,6 +37,7 @@ def explain(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
+    catalog: CatalogCheckOpt = None,
 ) -> int:
     """逐项解释一个单位的得分（触点检查表）或一个人的得分（绩效考核表），合计等于得分。
 
@@ -49,7 +51,7 @@ def explain(
     check_format(fmt)
     try:
         explained = api.explain(file, project=project, function=function, person=person, department=department,
-                                rules_path=rules, **period_options(company, year, quarter, allow_blank))
+                                rules_path=rules, **period_options(company, year, quarter, allow_blank, catalog))
     except DataError as exc:
         return blocked(exc, file, fmt)
     result = explained.result

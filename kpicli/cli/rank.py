@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kpicli.cli.common import (
     AllowBlankOpt,
+    CatalogCheckOpt,
     ChineseCommand,
     CompanyOpt,
     DataError,
@@ -28,6 +29,7 @@ def rank(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
+    catalog: CatalogCheckOpt = None,
 ) -> int:
     """只计算并显示排名和奖惩（绩效考核表：总分、等级、绩效系数和绩效奖金），不写任何文件。--format json 输出机器可读结果。
 
@@ -41,7 +43,7 @@ def rank(
     from kpicli.render.terminal import print_json
 
     check_format(fmt)
-    period = period_options(company, year, quarter, allow_blank)
+    period = period_options(company, year, quarter, allow_blank, catalog)
     if several_paths(files):
         return rank_files(expand_inputs(files), fmt=fmt, rules=rules, period=period)
     file = files[0]

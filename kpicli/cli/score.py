@@ -9,6 +9,7 @@ import typer
 
 from kpicli.cli.common import (
     AllowBlankOpt,
+    CatalogCheckOpt,
     ChineseCommand,
     CompanyOpt,
     DataError,
@@ -38,6 +39,7 @@ def score(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
+    catalog: CatalogCheckOpt = None,
     per_person: Annotated[Path | None, kind_option("--per-person")] = None,
     open_result: Annotated[bool, typer.Option("--open", help="写完后打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（规则文件 kpicli.toml 的 output 一节写 open_result = true 则每次都打开）")] = False,
 ) -> int:
@@ -54,7 +56,7 @@ def score(
     from kpicli.render.terminal import console, print_json
 
     check_format(fmt)
-    period = period_options(company, year, quarter, allow_blank)
+    period = period_options(company, year, quarter, allow_blank, catalog)
     if several_paths(files):
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
                            in_place=in_place, period=period, per_person=per_person, open_result=open_result)

@@ -23,7 +23,7 @@ def template(
     year: Annotated[int | None, kind_option("--year", help="考核年度，如 2026（必填）")] = None,
     quarter: Annotated[int | None, kind_option("--quarter", min=1, max=4, help="考核季度 1–4（必填）")] = None,
     project: Annotated[list[str] | None, kind_option("--project", "--project", "-p", key="projects")] = None,
-    catalog: Annotated[Path | None, kind_option("--catalog")] = None,
+    catalog: Annotated[Path | None, kind_option("--catalog", help="自定义触点目录工作簿（列同内置目录）")] = None,
     roster: Annotated[Path | None, kind_option("--roster")] = None,
     period: Annotated[str | None, kind_option("--period", help="考核期间，如 2026Q1、2026年3月、2026年度（必填）")] = None,
     indicators: Annotated[list[str] | None, kind_option("--indicators")] = None,

@@ -135,7 +135,7 @@ def _absent(sheet: SheetRead, reason: str, absent: list[dict[str, object]]) -> b
         return False
     sheet.problems = [q for q in sheet.problems if p.get("name_missing") and q.cell == p.get("name_cell")
                       and q.level == "error"]
-    sheet.problem("info", cell, f"「{p['name']}」本期不参加考核（{reason}），未计分、未排名")  # type: ignore[arg-type]
+    sheet.problem("info", cell, f"「{p['name']}」的考核状态为「{reason}」：本期不参加考核，未计分、未排名")  # type: ignore[arg-type]
     absent.append({"sheet": sheet.sheet, "person": p["name"], "department": p.get("department"),
                    "period": p.get("period"), "reason": reason, "cell": cell})
     return True

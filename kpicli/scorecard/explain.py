@@ -93,6 +93,11 @@ def find_person(result: ScorecardResult, name: str, department: str | None = Non
             listed = "、".join(str(p["department"] or "未填部门") for p in found)
             raise KpiError(f"「{name}」不在部门「{department}」；其所在部门：{listed}")
         found = mine
+    absent = [] if result.absent is None else [a for a in result.absent.to_dict("records")
+                                               if name_key(a["person"]) == name_key(name)]
+    if not found and absent:
+        raise KpiError(f"「{name}」的考核状态为「{absent[0]['reason']}」（{absent[0]['sheet']}!{absent[0]['cell']}）："
+                       "本期不参加考核，没有得分可以解释")
     if not found:
         names = list(dict.fromkeys(str(p["person"]) for p in people))
         close = difflib.get_close_matches(name, names, n=5, cutoff=0.3)

@@ -297,7 +297,7 @@ def _item(row: list[object], r: int, cols: dict[str, int], section: Section, tex
         item["rule"] = None
         out.problem("error", item["rule_cell"], exc.message)
     item["actual_raw"] = raw = _get(row, cols, "actual")
-    item["actual"] = parse_actual(raw)
+    item["actual"] = parse_actual(None if isinstance(raw, NoFormulaValue) else raw)  # said once, here
     if isinstance(raw, NoFormulaValue):
         out.problem("error", item["actual_cell"], f"实际完成是{UNSAVED_FORMULA}")
     for key, raw_key, cell_key in _POINT_KEYS:
