@@ -122,7 +122,7 @@ def test_a_third_reviewer_title_is_an_error_naming_it(tmp_path):
 def blank_form(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("form")
     out = folder / "表.xlsx"
-    result = run("template", "--period", "2026年3月", "--indicators", "客服专员", "--person", "张三", "--person", "李四",
+    result = run("template", "考核表", "--period", "2026年3月", "--indicators", "客服专员", "--person", "张三", "--person", "李四",
                  "-o", out)
     assert_handled(result, 0)
     return out
