@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Build kpicli as one executable that needs no Python: dist/kpicli/kpicli (dist\kpicli\kpicli.exe on Windows).
+# The folder also gets 使用说明.txt (from packaging/使用说明.txt, written by kpicli.spec).
 # PyInstaller lives in its own build venv (build/packaging-venv), never in kpicli's runtime dependencies.
 #   bash packaging/build.sh              the one-folder bundle (the shipped form: starts fastest, see docs/install.md)
 #   KPICLI_BUNDLE=onefile bash packaging/build.sh   a single file instead: dist/onefile/kpicli[.exe]

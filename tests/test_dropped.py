@@ -404,3 +404,22 @@ def test_open_result_is_a_rules_setting_off_by_default() -> None:
     assert on.output.open_result is True and parse_rules(to_toml(on), "x") == on
     with pytest.raises(RulesError, match=r"output\.open_result"):
         parse_rules('[output]\nopen_result = "是"\n', "x")
+
+
+# --- what the user is told ---------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("page", ["packaging/使用说明.txt", "docs/install.md"])
+def test_the_guides_describe_the_three_gestures(page: str) -> None:
+    text = (ROOT / page).read_text(encoding="utf-8")
+    for words in ("拖到 kpicli.exe", "桌面快捷方式", "shell:sendto", "发送到", "按回车键关闭", "--open", "open_result"):
+        assert words in text, (page, words)
+
+
+def test_the_build_puts_the_guide_beside_the_executable() -> None:
+    spec = (ROOT / "packaging" / "kpicli.spec").read_text(encoding="utf-8")
+    assert "使用说明.txt" in spec and "\\xef\\xbb\\xbf" in spec and "\\r\\n" in spec
+    release = (ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    assert "kpicli.exe \"$book\"" in release and "使用说明.txt" in release

@@ -56,8 +56,9 @@ def _plain_console_env() -> dict[str, str]:
 
 
 def _run(command: list[object], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    # stdin from nowhere: a run that waited for input would end at once instead of hanging the test
     return subprocess.run([str(c) for c in command], cwd=cwd, env=env or _plain_console_env(), capture_output=True,
-                          timeout=300, check=False)
+                          stdin=subprocess.DEVNULL, timeout=300, check=False)
 
 
 def _text(output: bytes) -> str:
@@ -144,6 +145,32 @@ def test_check_of_a_broken_file_explains_in_chinese_without_traceback(binary: Pa
     message = _text(done.stderr)
     assert "错误" in message and broken.name in message and "另存为" in message, message
     assert "Traceback" not in message + _text(done.stdout)
+
+
+def test_a_workbook_dropped_on_the_executable_is_scored(binary: Path, tmp_path: Path) -> None:
+    """Issue #23: Explorer starts kpicli.exe with the dropped files' full paths and no command."""
+    folder = tmp_path / "拖放 测试" / "客户触点 检查表"
+    folder.mkdir(parents=True)
+    book = Path(shutil.copy(SAMPLE, folder / SAMPLE.name))
+    done = _run([binary, book.resolve()], binary.parent)  # run from the executable's own folder
+    assert done.returncode == 0, _text(done.stderr)
+    text = _text(done.stdout)
+    assert text.splitlines()[0].startswith(f"正在评分：{book.name}"), text
+    assert "职能排名" in text and "结果已写入" in text and "按回车键关闭" not in text, text
+    written = openpyxl.load_workbook(result_path(book), read_only=True)
+    assert "评分汇总" in written.sheetnames, written.sheetnames
+    written.close()
+    unknown = _run([binary, "scroe", book.resolve()], binary.parent)
+    assert unknown.returncode == 2 and "没有这个命令" in _text(unknown.stderr)
+
+
+def test_the_executables_folder_has_the_chinese_guide(binary: Path) -> None:
+    guide = binary.parent / "使用说明.txt"
+    data = guide.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), data[:8]  # UTF-8 with BOM: Notepad shows the Chinese right
+    text = data[3:].decode("utf-8")
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", ""), "CRLF line ends only"
+    assert text.replace("\r\n", "\n") == (ROOT / "packaging" / "使用说明.txt").read_text(encoding="utf-8")
 
 
 # --- the console shim in packaging/entry.py ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 from kpicli.checklist.assessment import Assessment, assess
 from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
 from kpicli.core.errors import DataError, KpiError
+from kpicli.core.exact import json_number
 from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, FUNCTIONS, normalize
 from kpicli.rules.model import Rules, resolve_rules
 
@@ -73,10 +74,6 @@ class AnnualResult:
         }
 
 
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == int(value) else float(value)
-
-
 def _entry(head: dict, row: pd.Series, *, rewarded: bool) -> dict:
     quarters: dict[str, dict | None] = {}
     for q in QUARTERS:
@@ -88,10 +85,10 @@ def _entry(head: dict, row: pd.Series, *, rewarded: bool) -> dict:
                  "score": float(row[f"score_{q}"]) if status == ASSESSED else None,
                  "grade": row[f"grade_{q}"] if status == ASSESSED else None}
         if rewarded:
-            entry["reward"] = _number(row[f"reward_{q}"])
+            entry["reward"] = json_number(row[f"reward_{q}"])
         quarters[str(q)] = entry
     return {**head, "quarters": quarters, "at_or_below": int(row["at_or_below"]), "capped": bool(row["capped"]),
-            "reason": row["reason"], "rewards": _number(row["rewards"])}
+            "reason": row["reason"], "rewards": json_number(row["rewards"])}
 
 
 # --- reading the year ------------------------------------------------------------------------------------------------

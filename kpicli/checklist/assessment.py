@@ -13,6 +13,7 @@ from kpicli.checklist.reader import Checklist, read_checklist
 from kpicli.checklist.rewards import add_grades, add_rewards, role_scores
 from kpicli.checklist.scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
 from kpicli.core.errors import Problem
+from kpicli.core.exact import json_number
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
 from kpicli.io.workbook import PendingRead, RawWorkbook
 from kpicli.rules.model import Rules, resolve_rules
@@ -80,7 +81,7 @@ def _entry(head: dict, row: object, *, ranked: bool) -> dict:
     entry["grade"] = row.grade if row.assessed else None
     if ranked:
         entry["rank"] = int(row.rank) if row.assessed else None
-        entry["reward"] = int(row.reward) if row.reward == int(row.reward) else float(row.reward)
+        entry["reward"] = json_number(row.reward)
     return entry
 
 

@@ -15,10 +15,10 @@ import pandas as pd
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
 from kpicli.core.errors import KpiError
-from kpicli.core.exact import cents_to_decimal, fraction_cents
+from kpicli.core.exact import cents_to_decimal, fraction_cents, half_up
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, function_of_label, name_key
 
-CONTRIBUTION_PLACES = Decimal("0.0001")
+CONTRIBUTION_PLACES = 4  # decimals of a contribution shown by explain
 
 
 @dataclass
@@ -54,9 +54,8 @@ class Explanation:
 
 
 def places(value: Fraction) -> Decimal:
-    # exact half-up: floor(value × 10⁴ + ½), no decimal division in between
-    scaled = (value * 20000 + 1) // 2
-    return (Decimal(scaled) / 10000).quantize(CONTRIBUTION_PLACES)
+    """A contribution rounded half-up to CONTRIBUTION_PLACES decimals."""
+    return half_up(value, CONTRIBUTION_PLACES)
 
 
 def _find_project(a: Assessment, name: str) -> str:

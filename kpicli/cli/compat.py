@@ -3,8 +3,9 @@
 Tested with typer 0.29.2, which vendors Click (no separate click package is installed or needed). typer 0.27.2 was
 checked too: it vendors Click and has the rich_utils constants, but neither typer._coercion.RuntimeParam nor
 display_type_rich, so the Chinese type column and the pydantic-free conversion need 0.29; pyproject pins
-typer>=0.29,<0.30. tests/test_cli.py::test_every_typer_hook_kpicli_relies_on_is_there fails (not skips) when a
-hook named here disappears; the code itself degrades to typer's own behaviour instead of crashing.
+typer>=0.29,<0.30. tests/test_typer_compat.py renders every command's help and each kind of usage error and
+compares them with what they must be, so a typer that moves a hook fails there; the code itself degrades to typer's
+own behaviour instead of crashing.
 
 What is here: the Chinese help (panel titles, usage line, help option, type column), the Chinese usage errors
 (by exception type and attributes, never by English wording), and kpicli's own value conversion.
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - a typer without the hook converts with
 __all__ = ["HELP_TEXTS", "Abort", "ChineseBadParameter", "ChineseCommand", "ChineseGroupBase", "ChineseUsageError",
            "click_errors", "install_plain_coercion", "localise_help", "usage_message"]
 
-# typer.rich_utils constants kpicli overrides (the test checks each still exists).
+# typer.rich_utils constants kpicli overrides (tests/test_typer_compat.py sees each in the rendered help).
 HELP_TEXTS = {
     "ARGUMENTS_PANEL_TITLE": "参数",
     "OPTIONS_PANEL_TITLE": "选项",

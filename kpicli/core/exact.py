@@ -33,6 +33,33 @@ def decimal_places(values: object) -> int:
     return places
 
 
+def half_up(value: Fraction | int, places: int) -> Decimal:
+    """Exact half-up rounding (四舍五入) to `places` decimals; a negative value rounds away from zero at .5."""
+    scaled = abs(Fraction(value)) * 10**places
+    whole = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
+    result = Decimal(whole).scaleb(-places)
+    return (-result if value < 0 else result).quantize(Decimal(1).scaleb(-places))
+
+
+JSON_PLACES = 6  # a Fraction that is no whole number goes to JSON half-up to this many places
+
+
+def json_number(value: object, *, whole_as_int: bool = True) -> int | float | None:
+    """An exact value as a JSON number: None (or NaN/NA) → None; a Fraction half-up to JSON_PLACES places;
+    a whole Fraction or Decimal as an int when whole_as_int (else a float: 90.0); an int or float as it is."""
+    if not isinstance(value, (Decimal, Fraction, int, float)) or isinstance(value, bool):
+        return None
+    if isinstance(value, Fraction):
+        if value.denominator == 1 and whole_as_int:
+            return int(value)
+        value = half_up(value, JSON_PLACES)
+    if isinstance(value, Decimal):
+        return int(value) if whole_as_int and value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
 def to_fraction(value: Decimal) -> Fraction:
     return Fraction(value)
 

@@ -3,51 +3,29 @@
 openpyxl spends most of its time hashing style objects per cell and serialising cells one by one.
 Two remedies: (1) register a style once and give each cell a copy of its style array; (2) for the
 large tables (明细, 自查偏差, 问题清单, 指标明细) write the data rows as XML text, vectorised with pandas, and
-splice them into the saved package. Both rely on openpyxl's documented-in-source internals (StyleArray,
-wb._cell_styles), stable since openpyxl 2.6.
+splice them into the saved package. The style arrays rely on openpyxl internals, which live in
+kpicli.io.openpyxl_compat (style_array, apply_style and style_id are re-exported here for the writers).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Mapping, Sequence
-from copy import copy
 from numbers import Integral, Real
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
-from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.workbook import Workbook
 
 from kpicli.core.vocab import column_letter
+from kpicli.io.openpyxl_compat import apply_style, style_array, style_id
 from kpicli.io.xmltext import escape
 from kpicli.io.zipparts import Package
 
-
-def style_array(wb: Workbook, *, font: Font | None = None, fill: PatternFill | None = None,
-                border: Border | None = None, alignment: Alignment | None = None,
-                number_format: str | None = None) -> StyleArray:
-    """A registered style, as openpyxl's own descriptors would build it, to copy onto many cells."""
-    arr = StyleArray()
-    if font is not None:
-        arr.fontId = wb._fonts.add(font)
-    if fill is not None:
-        arr.fillId = wb._fills.add(fill)
-    if border is not None:
-        arr.borderId = wb._borders.add(border)
-    if alignment is not None:
-        arr.alignmentId = wb._alignments.add(alignment)
-    if number_format is not None:
-        if number_format in BUILTIN_FORMATS_REVERSE:
-            arr.numFmtId = BUILTIN_FORMATS_REVERSE[number_format]
-        else:
-            arr.numFmtId = wb._number_formats.add(number_format) + BUILTIN_FORMATS_MAX_SIZE
-    return arr
-
+__all__ = ["apply_style", "cached_style", "insert_rows", "rows_xml", "splice_rows", "style_array", "style_id"]
 
 _STYLES: WeakKeyDictionary[Workbook, dict[Hashable, StyleArray]] = WeakKeyDictionary()
 
@@ -59,15 +37,6 @@ def cached_style(wb: Workbook, key: Hashable, **parts: object) -> StyleArray:
     if key not in styles:
         styles[key] = style_array(wb, **parts)
     return styles[key]
-
-
-def apply_style(cell: object, arr: StyleArray) -> None:
-    cell._style = copy(arr)  # each cell owns its array: openpyxl mutates it in place
-
-
-def style_id(wb: Workbook, arr: StyleArray) -> int:
-    """The s= index the saved sheet XML will use for this style."""
-    return wb._cell_styles.add(copy(arr))
 
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -12,9 +12,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from kpicli.io.openpyxl_compat import set_default_font
 
 # One look for every workbook kpicli writes (template, result, annual, collect, scorecard): fonts, fills, borders,
 # grade colours, number formats and print setup are defined here only.
@@ -57,9 +58,7 @@ _FORMULA_START = ("=", "+", "-", "@")
 def new_workbook() -> Workbook:
     """An empty workbook whose default font (every cell without a font of its own) is FONT_NAME."""
     wb = Workbook()
-    # openpyxl has no public setter: font 0 and the Normal style are the workbook default Excel and WPS use
-    wb._fonts = IndexedList([DEFAULT_FONT])
-    wb._named_styles["Normal"].font = DEFAULT_FONT
+    set_default_font(wb, DEFAULT_FONT)
     return wb
 
 

@@ -7,30 +7,37 @@
     result = score_books([read_workbook(p) for p in paths])   # several files of one period: one group
     result.to_json()
 
-The names are loaded on first use (pandas comes with them), so that the kind registry can import
-kpicli.scorecard.kind without paying for pandas at `kpicli --help`.
+The names are loaded on first use (pandas comes with them): the kind registry imports kpicli.scorecard.kind
+without paying for pandas at `kpicli --help`.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
-_WHERE = {
-    "ScorecardBook": "book", "read_book": "book", "sheet_kind": "book",
-    "group_key": "group", "score_books": "group",
-    "WorkbookKind": "detect", "workbook_kind": "detect",
-    "ScorecardResult": "result",
-    "score_book": "assess", "score_workbook": "assess",
-    "DEFAULT_SETTINGS": "settings", "ScorecardSettings": "settings",
-}
+if TYPE_CHECKING:
+    from .assess import score_book, score_workbook
+    from .book import ScorecardBook, read_book, sheet_kind
+    from .detect import WorkbookKind, workbook_kind
+    from .group import group_key, score_books
+    from .result import ScorecardResult
+    from .settings import DEFAULT_SETTINGS, ScorecardSettings
+
+# Imported on first use (PEP 562): telling a checklist from a scorecard needs detect.py alone, and a checklist run
+# then never loads the scorecard's reader and scoring (0.1 s of a group-scale `rank`, measured in docs/performance.md).
+_EXPORTS = {"ScorecardBook": "book", "read_book": "book", "sheet_kind": "book", "group_key": "group",
+            "score_books": "group", "WorkbookKind": "detect", "workbook_kind": "detect", "ScorecardResult": "result",
+            "score_book": "assess", "score_workbook": "assess", "DEFAULT_SETTINGS": "settings",
+            "ScorecardSettings": "settings"}
 
 __all__ = ["DEFAULT_SETTINGS", "ScorecardBook", "ScorecardResult", "ScorecardSettings", "WorkbookKind", "group_key",
            "read_book", "score_book", "score_books", "score_workbook", "sheet_kind", "workbook_kind"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kpicli.scorecard' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"kpicli.scorecard.{module}"), name)
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value

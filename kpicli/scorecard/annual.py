@@ -19,6 +19,7 @@ from typing import ClassVar, Literal
 import pandas as pd
 
 from kpicli.core.errors import DataError, Problem
+from kpicli.core.exact import json_number
 from kpicli.core.period import Period, parse_period
 from kpicli.core.vocab import display_name, name_key
 from kpicli.io.workbook import RawWorkbook
@@ -27,7 +28,7 @@ from .detect import REVIEW_SHEET, sheet_kind, sheet_kinds
 from .group import score_books
 from .result import ScorecardResult
 from .review import Key, Review, match_reviews, person_key, read_reviews
-from .scoring import grade_people, half_up
+from .scoring import grade_people
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
 YEAR_END = "年终"
@@ -111,21 +112,15 @@ def refused_json(problems: Sequence[Problem]) -> dict[str, object]:
     return {"kind": "scorecard_annual", "year": None, "people": [], "problems": problems_json(problems)}
 
 
-def _number(value: Fraction | Decimal | None) -> int | float | None:
-    """Exact values as JSON numbers: a mean that does not terminate to 6 places, like the scorecard JSON."""
-    if value is None:
-        return None
-    if isinstance(value, Fraction):
-        value = half_up(value, 6)
-    return float(value)
-
-
 def _person_json(p: YearPerson) -> dict[str, object]:
-    return {"name": p.name, "department": p.department, "periods": {k: _number(v) for k, v in p.periods.items()},
-            "missing": list(p.missing), "periodic_average": _number(p.periodic_average),
-            "year_end": _number(p.year_end), "review": _number(p.review), "computed": p.computed, "reason": p.reason,
-            "score": _number(p.score), "grade": p.grade, "coefficient": _number(p.coefficient),
-            "bonus": _number(p.bonus), "rank": p.rank, "red_lines": list(p.red_lines)}
+    def number(value: Fraction | Decimal | None) -> int | float | None:  # the year's numbers are floats, 90.0 too
+        return json_number(value, whole_as_int=False)
+
+    return {"name": p.name, "department": p.department, "periods": {k: number(v) for k, v in p.periods.items()},
+            "missing": list(p.missing), "periodic_average": number(p.periodic_average),
+            "year_end": number(p.year_end), "review": number(p.review), "computed": p.computed, "reason": p.reason,
+            "score": number(p.score), "grade": p.grade, "coefficient": number(p.coefficient),
+            "bonus": number(p.bonus), "rank": p.rank, "red_lines": list(p.red_lines)}
 
 
 # ---------------------------------------------------------------- which files, which periods

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
 from typing import ClassVar
 
 import pandas as pd
 
 from kpicli.core.errors import Problem
+from kpicli.core.exact import half_up, json_number
 
 from .apply import actual_text
-from .scoring import half_up
 from .settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
 
 
@@ -67,8 +65,8 @@ class ScorecardResult:
             people.append({
                 "name": p["person"], "department": p["department"], "position": p["position"], "sheet": p["sheet"],
                 "sections": list(sections.get(p["sheet"], [])),
-                "score": _number(p["score"]), "grade": p["grade"], "coefficient": _number(p["coefficient"]),
-                "base": _number(p["base"]), "bonus": _number(p["bonus"]),
+                "score": _float(p["score"]), "grade": p["grade"], "coefficient": _float(p["coefficient"]),
+                "base": json_number(p["base"]), "bonus": _float(p["bonus"]),
                 "rank": _int(p["rank"]), "department_rank": _int(p["department_rank"]),
                 "red_lines": list(p["red_lines"]),
             })
@@ -115,20 +113,13 @@ def _where(sheet: object, cell: object) -> str:
 
 
 def _section(section: object, weight: object, score: object) -> dict[str, object]:
-    return {"section": section, "weight": _number(weight), "score": _number(None if score is None else half_up(score, 2))}
+    return {"section": section, "weight": json_number(weight),
+            "score": _float(None if score is None else half_up(score, 2))}
 
 
-def _number(value: object) -> int | float | None:
-    """A JSON number: whole values as int only for weights and bases written whole, else float of the exact decimal."""
-    if value is None or (not isinstance(value, (Decimal, Fraction, int, float)) and pd.isna(value)):
-        return None
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return int(value)
-        value = half_up(value, 6)
-    if isinstance(value, Decimal):
-        return float(value)
-    return value  # type: ignore[return-value]
+def _float(value: object) -> int | float | None:
+    """A score, coefficient or bonus: a float even when whole (90.0), as the contract's examples show."""
+    return json_number(value, whole_as_int=False)
 
 
 def _int(value: object) -> int | None:

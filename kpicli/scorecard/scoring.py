@@ -8,7 +8,7 @@ from fractions import Fraction
 import pandas as pd
 
 from kpicli.core.errors import Problem
-from kpicli.core.exact import cents_to_decimal, fraction_cents
+from kpicli.core.exact import cents_to_decimal, fraction_cents, half_up
 from kpicli.grading.ranking import competition_rank, grade_of
 
 from .apply import apply_rule
@@ -87,14 +87,6 @@ def _counted(row: object, points: dict[str, Fraction | None], computed: Fraction
 def _differs(row: object, key: str, given: Fraction, computed: Fraction, say) -> None:
     say("warning", getattr(row, f"{key}_cell"), f"{REVIEWER_NAMES[key]} {fmt(given)} 与按计分方式算出的 {fmt(computed)} "
         f"不同（实际完成在 {row.actual_cell}）；以{REVIEWER_NAMES[key]}为准")
-
-
-def half_up(value: Fraction, places: int) -> Decimal:
-    """Exact half-up rounding of a non-negative (or negative: away from zero at .5) Fraction."""
-    scaled = abs(value) * 10**places
-    whole = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
-    result = Decimal(whole).scaleb(-places)
-    return (-result if value < 0 else result).quantize(Decimal(1).scaleb(-places))
 
 
 # the columns a sheet's total reads; each sheet's rows are taken out of the frame once, as plain lists (a boolean

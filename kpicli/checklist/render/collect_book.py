@@ -8,6 +8,7 @@ from kpicli.checklist.catalog import PROJECT_SCOPE
 from kpicli.checklist.collect_model import Answer, Collected, GroupSource, RefItem, blank_or_na, clean, is_na
 from kpicli.core.errors import DataError, KpiError
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, ROSTER_SHEET, normalize
+from kpicli.io.openpyxl_compat import fill_id, set_fill_id
 
 
 def write_collected(collected: Collected, out: Path, *, force: bool = False) -> Path:
@@ -108,7 +109,7 @@ def _fill(ws: object, items: list[RefItem], groups: list[GroupSource]) -> None:
     from kpicli.render.style import put
 
     # the fill index is set on each cell's own style array: assigning a fill object cell by cell is slow
-    shaded_fill, no_fill = ws.parent._fills.add(NOT_APPLICABLE_FILL), 0
+    shaded_fill, no_fill = fill_id(ws.parent, NOT_APPLICABLE_FILL), 0
     columns = _group_columns(ws)
     for g in groups:
         cols = columns[g.name]
@@ -121,7 +122,7 @@ def _fill(ws: object, items: list[RefItem], groups: list[GroupSource]) -> None:
             shaded = blank_or_na(answer.self_raw) and blank_or_na(answer.check_raw) and (
                 is_na(answer.self_raw) or is_na(answer.check_raw))
             for c in cols.values():
-                ws.cell(r, c)._style.fillId = shaded_fill if shaded else no_fill
+                set_fill_id(ws.cell(r, c), shaded_fill if shaded else no_fill)
 
 
 def _points_column(ws: object, items: list[RefItem]) -> None:

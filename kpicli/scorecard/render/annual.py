@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpicli.core.exact import format_score
+from kpicli.core.exact import format_score, half_up
 from kpicli.io.outputs import mark_workbook, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.book import LEVEL_NAMES
@@ -46,7 +46,6 @@ from kpicli.render.style import (
 from kpicli.render.terminal import console as default_console
 from kpicli.render.terminal import grade_text, print_problems
 from kpicli.scorecard.annual import ScorecardYear, YearPerson
-from kpicli.scorecard.scoring import half_up
 from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, number_text
 
 YEAR_SHEETS = ("年度汇总", "未计算名单", "问题清单")

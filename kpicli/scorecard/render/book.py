@@ -24,6 +24,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
+from kpicli.core.exact import half_up
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, mark_workbook
@@ -47,7 +48,6 @@ from kpicli.render.style import (
 )
 from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.result import ScorecardResult, differences, ordered_items, ranked_people  # moved there (issue 13)
-from kpicli.scorecard.scoring import half_up
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardSettings
 from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, settings_rows
 from kpicli.scorecard.values import fmt

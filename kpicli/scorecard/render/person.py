@@ -6,7 +6,7 @@ the shared-strings table (every person's name), docProps (TitlesOfParts lists ev
 names, pivot caches, external links, x14 extensions whose formulas point at other sheets. Loading the input and
 saving only the person's sheet rebuilds every one of those parts from what is written, so nothing we did not
 write can ride along. The input is loaded once per file; each person's file is saved from it with the workbook's
-sheet list narrowed to their form (openpyxl writes wb._sheets and builds sharedStrings from those sheets only).
+sheet list narrowed to their form (io.openpyxl_compat.only_sheets: openpyxl saves only those sheets).
 
 The form keeps its values, styles, merges, widths, print setup, comments and same-sheet validations and
 conditional formats. Formulas become the values kpicli read when scoring (a formula pointing at another sheet
@@ -29,11 +29,17 @@ from openpyxl import Workbook
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.packaging.custom import CustomPropertyList
 from openpyxl.styles import Font
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.core.errors import InputError, KpiError
-from kpicli.io.openpyxl_compat import load_input
+from kpicli.core.exact import half_up
+from kpicli.io.openpyxl_compat import (
+    conditional_rules,
+    drop_charts_and_pivots,
+    drop_external_links,
+    load_input,
+    only_sheets,
+)
 from kpicli.io.outputs import atomic_write, ensure_writable, mark_workbook
 from kpicli.io.workbook import Grid, NoFormulaValue, RawWorkbook, read_workbook
 from kpicli.io.xlfast import apply_style, cached_style
@@ -59,7 +65,6 @@ from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.group import group_key
 from kpicli.scorecard.render.book import PAY_FORMAT, number
 from kpicli.scorecard.result import ScorecardResult
-from kpicli.scorecard.scoring import half_up
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
 from kpicli.scorecard.settings_text import RED_LINE_TEXT, coefficient_text, grade_bands_text
 from kpicli.scorecard.values import fmt
@@ -154,23 +159,19 @@ def write_per_person(result: ScorecardResult, sources: Sequence[Path | str], fol
     written = []
     for source in dict.fromkeys(p.source for p in plan):
         wb = _load(source)
-        sheets = list(wb._sheets)
         for person in (p for p in plan if p.source == source):
             form = wb[person.sheet]
             _own_sheet_only(form, grids[source][person.sheet])
             sheet = wb.create_sheet(_free_title(form.title))
             build_person_sheet(sheet, result, person.record, person.sheet, settings)
-            wb._sheets = [sheet, form]  # the package openpyxl writes holds these two sheets and nothing else
-            wb.shared_strings = IndexedList()  # unused by openpyxl 3.1 (inline strings); never carried over if used
-            form.sheet_state = "visible"
-            wb.active = 0
-            for view in wb.views:
-                view.firstSheet = 0  # the input may have scrolled its tab bar past sheets that are not here
-            sheet.sheet_view.tabSelected, form.sheet_view.tabSelected = True, False
-            try:
+            with only_sheets(wb, [sheet, form]):  # the package openpyxl writes holds these two sheets, nothing else
+                form.sheet_state = "visible"
+                wb.active = 0
+                for view in wb.views:
+                    view.firstSheet = 0  # the input may have scrolled its tab bar past sheets that are not here
+                sheet.sheet_view.tabSelected, form.sheet_view.tabSelected = True, False
                 atomic_write(person.target, wb.save)
-            finally:
-                wb._sheets = list(sheets)  # a copy: create_sheet appends to whatever list is in place
+            wb.remove(sheet)  # the next person's file gets its own result sheet, under the same name
             written.append(PersonFile(str(person.record["person"]), person.record["department"], person.target))
     return written
 
@@ -190,7 +191,7 @@ def _load(source: Path) -> Workbook:
     except InputError as exc:  # calamine read it, openpyxl cannot: only openpyxl's own errors come here
         raise KpiError(f"无法复制 {source.name} 中的考核表；个人结果文件未写出。{exc.message}") from exc
     wb.defined_names.clear()
-    wb._external_links = []
+    drop_external_links(wb)
     wb.properties = DocumentProperties(creator="kpicli")  # author, title, company of the input: not ours to pass on
     wb.custom_doc_props = CustomPropertyList()
     mark_workbook(wb, MARK_KIND)
@@ -229,13 +230,13 @@ def _own_sheet_only(ws: Worksheet, grid: Grid) -> None:
     dv = ws.data_validations.dataValidation
     dv[:] = [v for v in dv if all(f is None or f.startswith('"') or _CELL_RANGE.match(f) or _is_number(f)
                                   for f in (v.formula1, v.formula2))]
-    rules = ws.conditional_formatting._cf_rules
+    rules = conditional_rules(ws)
     for key in list(rules):
         rules[key] = [r for r in rules[key] if not any(_other_sheet(f, ws.title) for f in r.formula or ())]
         if not rules[key]:
             del rules[key]
     ws.defined_names.clear()
-    ws._charts, ws._pivots = [], []
+    drop_charts_and_pivots(ws)
 
 
 def _is_number(text: str) -> bool:
