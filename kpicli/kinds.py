@@ -158,6 +158,12 @@ def prepare(options: dict[str, Any]) -> None:
         kind.prepare(options)
 
 
+def allocating() -> Any:
+    """The kind whose results hand rewards to teams (`score --per-team`, `kpicli payout`): the one that reads
+    allocation files back."""
+    return next(kind for kind in KINDS if hasattr(kind, "read_allocations"))
+
+
 def collecting() -> Any:
     """The kind whose submissions `kpicli collect` merges into one workbook (the one with a collect method)."""
     return next(kind for kind in KINDS if hasattr(kind, "collect"))

@@ -15,6 +15,7 @@ LAYERS: list[set[str]] = [
     {"io"},
     {"rules"},
     {"grading"},
+    {"payout"},
     {"render"},
     {"checklist", "scorecard"},
     {"kinds"},

@@ -360,3 +360,29 @@ def test_explain_says_a_person_is_not_assessed(blank_form, tmp_path):
     result = run("explain", filled(blank_form, tmp_path, not_assessed), "--person", "李四")
     assert_handled(result, 2)
     assert "本期不参加考核" in flat(result.output) and "李四!C6" in flat(result.output)
+
+
+def test_a_roster_column_marks_a_person_not_assessed_on_the_form(tmp_path):
+    roster = tmp_path / "名单.csv"
+    roster.write_text("姓名,部门,岗位,绩效奖金基数,考核状态\n张三,客服部,客服专员,5000,\n"
+                      "李四,客服部,客服专员,5000,不参加考核（4月入职）\n", encoding="utf-8-sig")
+    form = tmp_path / "表.xlsx"
+    assert_handled(run("template", "--period", "2026年3月", "--roster", roster, "--indicators", "客服专员", "-o", form), 0)
+    wb = openpyxl.load_workbook(form)
+    assert (wb["李四"]["E5"].value, wb["李四"]["F5"].value) == ("考核状态", "不参加考核（4月入职）")
+    assert wb["张三"]["F5"].value is None
+    ws = wb["张三"]
+    for r in ITEM_ROWS:
+        ws.cell(r, 9).value = round(ws.cell(r, 4).value * 100, 6)
+    wb.save(form)
+    data = score_json(form)
+    assert [(p["name"], p["score"], p["bonus"]) for p in data["people"]] == [("张三", 100.0, 6000.0)]
+    assert [(s, c) for s, c, m in lines(data, "info") if "不参加考核" in m] == [("李四", "F5")]
+
+
+def test_a_score_on_a_numbered_section_row_is_an_error(tmp_path):
+    form = responsibility_letter()
+    rows = [list(r) for r in form.rows]
+    rows[4] = ["一", "经营指标", None, 60, None, None, None, 50]  # a reviewer's points on the section row
+    data = score_json(build_scorecard(tmp_path / "x.xlsx", {"王晓": Laid(rows, form.merges)}), 1)
+    assert [(s, c) for s, c, m in lines(data, "error")] == [("王晓", "H5")]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kpicli import kinds
+from kpicli.api.payout import PayoutRun, payout
 from kpicli.api.read import group_target, read_any, start_read
 from kpicli.api.several import NeedsFolder, Outcome, Progress, each_kind, stop_on
 from kpicli.core.errors import DataError, KpiError
@@ -33,9 +34,9 @@ if TYPE_CHECKING:
     from kpicli.io.workbook import RawWorkbook
 
 __all__ = ["Annual", "Collection", "DataError", "Explained", "Inputs", "KindDataError", "KpiError", "Outcome",
-           "Period", "Result", "Scored", "Templated", "annual", "check", "check_each", "collect", "explain",
-           "find_workbooks", "open_result_wanted", "rank", "rank_each", "rules_init", "rules_show", "score",
-           "score_each", "template"]
+           "PayoutRun", "Period", "Result", "Scored", "Templated", "annual", "check", "check_each", "collect",
+           "explain", "find_workbooks", "open_result_wanted", "payout", "rank", "rank_each", "rules_init", "rules_show",
+           "score", "score_each", "template"]
 
 # What check, rank and score return, for a workbook of any kind (an Assessment, a ScorecardResult, …).
 Result = KindResult
@@ -128,20 +129,23 @@ def score(
     period: Period | None = None,
     catalog: Path | None = None,
     per_person: Path | None = None,
+    per_team: Path | None = None,
 ) -> Scored:
     """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input): the kind's
     result sheets (评分汇总 …, 考核汇总 …), then the input's sheets.
 
     in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it;
     the returned Scored names that backup. per_person (scorecards only): a folder that also gets one workbook
-    per person, <期间>_<部门>_<姓名>_考核结果.xlsx.
+    per person, <期间>_<部门>_<姓名>_考核结果.xlsx. per_team (checklists only): a folder that also gets one
+    allocation file per rewarded or penalised team, <期间>_<团队>_奖惩分配表.xlsx (kpicli payout reads them back).
     """
     path = Path(path)
     target = _target(path, out, force=force, in_place=in_place)
-    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person}
+    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person,
+               "per_team": per_team}
     kinds.prepare(options)
     result = kinds.require_clean(_assess(path, start_read(path), rules_path, options))
-    kinds.kind_of(result).write_extras(result, [path], options, force=force)
+    kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
     return _write(result, path, target, in_place)
 
 
@@ -239,7 +243,7 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     """Merge the projects' submitted checklists of one quarter (files or folders) into one company checklist at
     output. Items match by 触点编号, else by name; one project × function from one file only. The output is
     checked before anything is read; kpicli's own results and earlier merges in a folder are skipped."""
-    from kpicli.io.outputs import COLLECTED_KIND, RESULT_KINDS, ensure_writable, require_xlsx
+    from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_writable, require_xlsx
 
     output = Path(output)
     require_xlsx(output, "汇总表")
@@ -247,7 +251,7 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     for path in paths:
         if not Path(path).is_dir():
             ensure_writable(output, force=force, source=Path(path))
-    inputs = expand_inputs(paths, skip_kinds=RESULT_KINDS | {COLLECTED_KIND}, exclude=[output])
+    inputs = expand_inputs(paths, skip_kinds=OWN_OUTPUTS | {COLLECTED_KIND}, exclude=[output])
     collected, written = kinds.collecting().collect(inputs.files, output, catalog_path=catalog_path, force=force,
                                                     company=company, year=year, quarter=quarter, progress=progress)
     return Collection(collected, inputs.skipped, written)
@@ -362,7 +366,7 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
         for source in sources:
             ensure_writable(target, force=force, source=source)
         result = kinds.require_clean(_group(kind, raws, rules_path, options))
-        kind.write_extras(result, sources, options, force=force, raws=raws)
+        kind.write_extras(result, sources, options, force=force, raws=raws, target=target)
         return Scored(result, kind.write_result(result, sources, target))
 
     return stop_on(NeedsFolder, each_kind(files, one, group, progress))

@@ -77,11 +77,31 @@ def result_record(assessment: Any, handed_out: dict[str, Any] | None) -> dict[st
         "company": assessment.company or "",
         "projects": list(checklist.projects),
         "rules": rules_summary(assessment.rules),
+        "teams": teams_record(assessment),
     }
     if handed_out and handed_out.get("catalog"):
         record["catalog"] = handed_out["catalog"]
         record["handed_out"] = {k: handed_out.get(k) for k in ("kind", "version", "period", "projects")}
     return record
+
+
+def teams_record(assessment: Any) -> list[dict[str, Any]]:
+    """The teams with money to share, as published in the result (payout checks the 奖惩分配表 against them)."""
+    from kpicli.checklist.payout import teams_of
+    from kpicli.payout.model import team_to_dict
+
+    return [team_to_dict(t) for t in teams_of(assessment)]
+
+
+def handout_record(assessment: Any, team: Any, teams: Sequence[Any], source: str) -> dict[str, Any]:
+    """An allocation file's record (score --per-team): the team handed out, every team of the period (so that the
+    returned files alone tell which teams are missing), and the result it came from."""
+    from kpicli.payout.model import team_to_dict
+
+    period = assessment.checklist.period
+    return {"book": BOOK, "period": {"year": period.year, "quarter": period.quarter},
+            "company": assessment.company or "", "source": source, "team": team_to_dict(team),
+            "period_teams": [team_to_dict(t) for t in teams]}
 
 
 def rules_summary(rules: Any) -> dict[str, Any]:

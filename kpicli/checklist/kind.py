@@ -50,6 +50,9 @@ class ChecklistKind:
         KindOption("quarter", "--quarter", "考核季度 1–4", _PERIOD_WHY),
         KindOption("allow_blank", "--allow-blank",
                    "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分", _PERIOD_WHY),
+        KindOption("per_team", "--per-team",
+                   "另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人"
+                   "填写，交回后用 kpicli payout 核对", "绩效奖金由 kpicli payout 直接从评分结果列出"),
         KindOption("project", "--project", "项目名称", _BY_PERSON),
         KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", _BY_PERSON),
         KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）"),
@@ -119,12 +122,28 @@ class ChecklistKind:
 
         print_explanation(explanation, result.rules.grades.names)
 
-    def write_extras(self, result: Any, sources: Sequence[Path], options: dict[str, Any], *, force: bool,
-                     raws: Sequence[RawWorkbook] | None = None) -> None:
-        return None
+    def write_extras(self, result: Assessment, sources: Sequence[Path], options: dict[str, Any], *, force: bool,
+                     raws: Sequence[RawWorkbook] | None = None, target: Path | None = None) -> None:
+        """--per-team: one allocation file per rewarded or penalised team into that folder (kpicli payout reads
+        them back); each names the result workbook `target` it comes from."""
+        folder = options.get("per_team")
+        if folder is None:
+            return
+        from kpicli.checklist.render.allocation import write_handouts
+
+        Path(folder).mkdir(exist_ok=True)
+        write_handouts(result, Path(folder), source=Path(target or sources[0]).name, force=force)
 
     def prepare(self, options: dict[str, Any]) -> None:
-        return None
+        """A --per-team path that cannot become the folder is refused before anything is read."""
+        folder = options.get("per_team")
+        if folder is None:
+            return
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise KpiError(f"--per-team 需要一个文件夹，{folder} 是一个文件；请给出文件夹路径，例如 {folder.parent / '奖惩分配'}")
+        if not folder.exists() and not folder.parent.is_dir():
+            raise KpiError(f"--per-team 的上级文件夹不存在：{folder.parent}；请先创建它，或换一个文件夹")
 
     # --- template --------------------------------------------------------------------------------------------
     def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,
@@ -150,6 +169,23 @@ class ChecklistKind:
         written = write_template(out, year=year, quarter=quarter, projects=projects, company=company,
                                  catalog=catalog, **({"roster": roster} if roster is not None else {}))
         return [written], warnings
+
+    # --- payout ---------------------------------------------------------------------------------------------
+    def payout_part(self, result: Assessment, path: Path, rows: Any) -> tuple[list[Any] | None, list[Any], list]:
+        from kpicli.checklist.payout import teams_of
+
+        return teams_of(result), [], []
+
+    def allocation_sheet(self) -> str:
+        from kpicli.checklist.render.allocation import SHEET
+
+        return SHEET
+
+    def read_allocations(self, rows: list, path: Path, sheet: str, period: str, **how: Any) -> list:
+        """The teams' allocation blocks of a 奖惩分配表 (this kind only: `kpicli payout` reads them back)."""
+        from kpicli.checklist.payout import read_allocations
+
+        return read_allocations(rows, path, sheet, period, **how)
 
     # --- collect (this kind only) ------------------------------------------------------------------------------
     def collect(self, files: Sequence[Path], output: Path, *, catalog_path: Path | None, force: bool,

@@ -10,7 +10,7 @@ import gc
 import os
 import sys
 
-from kpicli.cli import annual, check, collect, explain, rank, rules, score, template  # noqa: F401  (registers them)
+from kpicli.cli import annual, check, collect, explain, payout, rank, rules, score, template  # noqa: F401  (registers them)
 from kpicli.cli.common import app
 from kpicli.cli.window import hold, started_from_explorer
 

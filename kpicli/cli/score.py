@@ -16,6 +16,7 @@ from kpicli.cli.common import (
     FilesArg,
     ForceOpt,
     FormatOpt,
+    KpiError,
     QuarterOpt,
     RulesOpt,
     YearOpt,
@@ -40,6 +41,7 @@ def score(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
     catalog: CatalogCheckOpt = None,
+    per_team: Annotated[Path | None, kind_option("--per-team")] = None,
     per_person: Annotated[Path | None, kind_option("--per-person")] = None,
     open_result: Annotated[bool, typer.Option("--open", help="写完后打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（规则文件 kpicli.toml 的 output 一节写 open_result = true 则每次都打开）")] = False,
 ) -> int:
@@ -58,12 +60,14 @@ def score(
     check_format(fmt)
     period = period_options(company, year, quarter, allow_blank, catalog)
     if several_paths(files):
+        if per_team is not None:
+            raise KpiError("--per-team 一次用于一个触点检查表：请对每个季度的检查表分别运行 kpicli score … --per-team 文件夹")
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
                            in_place=in_place, period=period, per_person=per_person, open_result=open_result)
     file = files[0]
     try:
         result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
-                                          per_person=per_person, **period)
+                                          per_person=per_person, per_team=per_team, **period)
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
@@ -75,6 +79,8 @@ def score(
         if per_person is not None:
             out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09", style="bold green",
                       markup=False)
+        if per_team is not None:
+            out.print(f"各团队的奖惩分配表已写入：{per_team}", style="bold green", markup=False)
         if copy is not None:
             out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
     open_written([written], asked=open_result, workbook=file, rules=rules, out=console(stderr=fmt == "json"))

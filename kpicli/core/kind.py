@@ -117,11 +117,17 @@ class Kind(Protocol):
         """An explanation on the terminal."""
 
     def write_extras(self, result: KindResult, sources: Sequence[Path], options: dict[str, Any], *, force: bool,
-                     raws: Sequence[RawWorkbook] | None = None) -> None:
-        """Further files `score` writes for this kind's options (scorecards: --per-person)."""
+                     raws: Sequence[RawWorkbook] | None = None, target: Path | None = None) -> None:
+        """Further files `score` writes for this kind's options (scorecards: --per-person; checklists:
+        --per-team), before the result workbook `target`."""
 
     def prepare(self, options: dict[str, Any]) -> None:
         """Check this kind's options before anything is read (a folder that cannot be made, …)."""
+
+    def payout_part(self, result: KindResult, path: Path,
+                    rows: Any) -> tuple[list[Any] | None, list[Any], list[Problem]]:
+        """What `kpicli payout` takes from a result workbook at path: its teams (None for a kind without), its
+        payout lines, problems. rows(sheet) gives a sheet's values as dense rows (None without the sheet)."""
 
     # --- template --------------------------------------------------------------------------------------------
     def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,

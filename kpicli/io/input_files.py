@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpicli.core.errors import InputError
-from kpicli.io.outputs import RESULT_KINDS, kpicli_kind
+from kpicli.io.outputs import OWN_OUTPUTS, kpicli_kind
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheets a user may expect to be read: say why they are not, instead of passing over them silently.
@@ -59,7 +59,7 @@ def _result_reason(path: Path, skip_kinds: frozenset[str]) -> str | None:
 def expand_inputs(
     paths: Sequence[Path],
     *,
-    skip_kinds: Iterable[str] = RESULT_KINDS,
+    skip_kinds: Iterable[str] = OWN_OUTPUTS,
     exclude: Iterable[Path] = (),
 ) -> Inputs:
     """Files as given, folders as the .xlsx/.xlsm directly inside them (sorted by name).

@@ -23,6 +23,8 @@ __all__ = ["COLLECTED_KIND", "MARK_PROPERTY", "RESULT_KINDS", "atomic_write", "b
 # Its value says which kind of workbook kpicli wrote; folder runs skip kpicli's own outputs by it.
 RESULT_KINDS = frozenset({"评分结果", "年度汇总"})
 COLLECTED_KIND = "汇总检查表"
+HANDOUT_KIND, PAYOUT_KIND = "奖惩分配表", "发放清单"  # score --per-team files; the payout list
+OWN_OUTPUTS = RESULT_KINDS | {HANDOUT_KIND, PAYOUT_KIND}  # skipped in folders by the commands that score
 _UNTOUCHED = "已写入的临时文件已删除，原有文件未受影响"
 
 

@@ -126,7 +126,7 @@ class ScorecardKind:
         print_person_explain(explanation, settings=result.settings)
 
     def write_extras(self, result: ScorecardResult, sources: Sequence[Path], options: dict[str, Any], *,
-                     force: bool, raws: Sequence[RawWorkbook] | None = None) -> None:
+                     force: bool, raws: Sequence[RawWorkbook] | None = None, target: Path | None = None) -> None:
         """--per-person: one workbook per person into that folder."""
         if options.get("per_person") is None:
             return
@@ -141,6 +141,15 @@ class ScorecardKind:
         from kpicli.scorecard.render.person import check_folder
 
         check_folder(Path(options["per_person"]))
+
+    def payout_part(self, result: ScorecardResult, path: Path, rows: Any) -> tuple[None, list[Any], list[Problem]]:
+        """Each person's bonus from the first result sheet (no teams: nothing to allocate)."""
+        from kpicli.scorecard.payout import bonus_lines
+        from kpicli.scorecard.render.book import RESULT_SHEETS
+
+        sheet = RESULT_SHEETS[0]
+        lines, problems = bonus_lines(result, path, sheet, rows(sheet) or [])
+        return None, lines, problems
 
     # --- template --------------------------------------------------------------------------------------------
     def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,

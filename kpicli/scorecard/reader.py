@@ -233,7 +233,12 @@ def _section_row(row: list[object], r: int, filled: list[int], cols: dict[str, i
 
 def _numbered_section(row: list[object], r: int, cols: dict[str, int], out: SheetRead) -> Section:
     """A row whose 序号 is a section numeral (一 | 经营指标 | 60): its 考核指标 names the section, its 权重/标准分 is
-    the section's weight or points subtotal (maxima.py decides which under 权重). Never an item."""
+    the section's weight or points subtotal (maxima.py decides which under 权重). Never an item: a score on it is
+    an error, never dropped."""
+    scored = [k for k in ("actual", *POINT_FIELDS) if not is_blank(_get(row, cols, k))]
+    if scored:
+        out.problem("error", cell_ref(r, cols[scored[0]]), f"序号「{display(_get(row, cols, 'seq'))}」是部分编号，这一行"
+                    f"是部分行，却填了{HEADER_NAMES[scored[0]]}；指标请用 1、2、3 编号，部分行不填分数")
     name = _get(row, cols, INDICATOR)
     title = parse_title(name if not is_blank(name) else "")
     value = parse_amount(_get(row, cols, "weight" if "weight" in cols else "standard"))

@@ -1,6 +1,6 @@
 """Who gets a blank scorecard: a roster (人员名单) CSV or workbook, and which indicator set each person is assessed on.
 
-Columns: 姓名 (required), 部门, 岗位, 绩效奖金基数, 指标套 (each also under the person-block names the reader
+Columns: 姓名 (required), 部门, 岗位, 绩效奖金基数, 指标套, 考核状态 (each also under the person-block names the reader
 accepts: 管理处, 职务, 奖金基数 …). A person's set is, in this order: the set their 指标套 cell names; the one
 set given with --indicators; the set named like their 岗位. Anything else is an error naming the row.
 """
@@ -22,7 +22,8 @@ from .values import display, is_blank
 __all__ = ["Person", "assign_sets", "load_people"]
 
 SET_HEADERS = frozenset(normalize(h) for h in ("指标套", "考核指标套", "指标集"))
-_LABELS = {"name": "姓名", "department": "部门", "position": "岗位", "base": "绩效奖金基数", "set": "指标套"}
+_LABELS = {"name": "姓名", "department": "部门", "position": "岗位", "base": "绩效奖金基数", "set": "指标套",
+           "status": "考核状态"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Person:
     base: Fraction | None = None
     set_name: str | None = None
     where: str = ""  # the roster row, for messages
+    status: str | None = None  # 考核状态: 不参加考核 (…) for a person not assessed this period, written on the form
 
 
 def _field(value: object) -> str | None:
@@ -78,7 +80,7 @@ def load_people(path: Path) -> list[Person]:
                               "应为不小于 0 的数字（如 5000）")
                 continue
         person = Person(name, _text(values.get("department")), _text(values.get("position")), base,
-                        _text(values.get("set")), where)
+                        _text(values.get("set")), where, _text(values.get("status")))
         key = (normalize(person.name), normalize(person.department))
         if key in seen:
             errors.append(f"{where}：{person.name}（{person.department or '无部门'}）与 {seen[key]} 重复；"

@@ -164,7 +164,7 @@ def _person_block(ws: Worksheet, form: Form, period: str) -> int:
     pairs = [
         (("姓名", person.name if person else None), ("部门", person.department if person else None)),
         (("岗位", person.position if person else None), ("考核期间", period)),
-        (("绩效奖金基数", float(base) if base is not None else None), None),
+        (("绩效奖金基数", float(base) if base is not None else None), ("考核状态", person.status if person else None)),
     ]
     for r, row in enumerate(pairs, start=3):
         for k, pair in enumerate(row):
@@ -320,7 +320,8 @@ def sheet_names(forms: Sequence[Form]) -> list[str]:
 def _guide(ws: Worksheet, period: str) -> None:
     lines = [
         f"填写说明（{period}绩效考核表）",
-        "一、每张工作表是一个人的考核表。表头区的姓名、部门、岗位、考核期间、绩效奖金基数请核对，缺的请补上。",
+        "一、每张工作表是一个人的考核表。表头区的姓名、部门、岗位、考核期间、绩效奖金基数请核对，缺的请补上；"
+        "本期不参加考核的人（未入职、休假等）在「考核状态」填写 不参加考核，可加原因，这张表不评分。",
         "二、考核指标、权重（标准分）、指标要求、评分标准和计分方式已按指标套填好，请勿修改；kpicli 按「计分方式」计算得分。",
         "三、实际完成：按计分方式填写，百分数写成 96%，次数写 0、1、2，等级和 是/否 从下拉列表选择。",
         "四、自评、上级评分、二级评分：填写分数，在 0 与本项上限之间。评分人填了分时以最后一位评分人为准；"

@@ -1,0 +1,77 @@
+"""The scorecard's side of the payout (issue 22): each person's 绩效奖金 as the result states it, one line for HR
+each, checked against the forms re-scored to the fen; 红线 and people without a total are listed at 0."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from kpicli.core.errors import Problem
+from kpicli.core.vocab import column_letter, exact_decimal, name_key
+from kpicli.payout.model import Line
+from kpicli.scorecard.result import ScorecardResult
+
+NAME_HEADER, DEPARTMENT_HEADER, BONUS_HEADER = "姓名", "部门", "绩效奖金"
+
+
+def _columns(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    """(header row, header → column) of the summary's table: the first row naming 姓名 and 绩效奖金."""
+    for r, row in enumerate(rows):
+        texts = {str(v).strip(): c for c, v in enumerate(row) if isinstance(v, str)}
+        if NAME_HEADER in texts and BONUS_HEADER in texts:
+            return r, texts
+    return None
+
+
+def _reason(p: dict[str, object]) -> str:
+    if p["score"] is None:
+        return "未计算总分（不参加本期考核或考核表未填完），绩效奖金为 0"
+    base = f"总分 {p['score']:.2f}，等级 {p['grade']}，绩效系数 {p['coefficient']}"
+    if p["red_lines"]:
+        return f"触及红线：{'、'.join(map(str, p['red_lines']))}；{base}"
+    return base
+
+
+def bonus_lines(result: ScorecardResult, path: Path, sheet: str,
+                rows: list[list[object]]) -> tuple[list[Line], list[Problem]]:
+    """One line per person (rank order) with the 绩效奖金 of the result's summary sheet `sheet` (its rows); an
+    error where the sheet's figure differs from the forms re-scored, or a person is missing from it."""
+    found = _columns(rows)
+    problems: list[Problem] = []
+    if found is None:
+        return [], [Problem("error", sheet, None, f"{path.name} 的「{sheet}」中找不到「{NAME_HEADER}」和"
+                            f"「{BONUS_HEADER}」表头；请给出 kpicli score 写出的评分结果工作簿", file=path.name)]
+    header, cols = found
+    at = {}
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        name = row[cols[NAME_HEADER]] if cols[NAME_HEADER] < len(row) else ""
+        dept = row[cols[DEPARTMENT_HEADER]] if DEPARTMENT_HEADER in cols and cols[DEPARTMENT_HEADER] < len(row) else ""
+        if name not in (None, ""):
+            at.setdefault((name_key(dept), name_key(name)), r)
+    lines = []
+    people = result.people.sort_values("rank", kind="stable", na_position="last").to_dict("records")
+    order = {d: i for i, d in enumerate(dict.fromkeys(p["department"] for p in people))}
+    for p in sorted(people, key=lambda p: order[p["department"]]):  # a department together, in rank order
+        amount = Decimal(0) if p["bonus"] is None else Decimal(p["bonus"])
+        r = at.get((name_key(p["department"] or ""), name_key(p["person"])))
+        if r is None:
+            problems.append(Problem("error", sheet, None, f"{p['person']}（{p['department'] or '未填部门'}）不在"
+                                    f"「{sheet}」中；请重新运行 kpicli score 生成评分结果", file=path.name))
+            continue
+        c = cols[BONUS_HEADER]
+        cell = f"{column_letter(c)}{r + 1}"
+        shown = rows[r][c] if c < len(rows[r]) else ""
+        value = exact_decimal(shown) if not isinstance(shown, str) else None
+        if (value if shown not in (None, "") else Decimal(0)) != amount:
+            problems.append(Problem("error", sheet, cell, f"{p['person']} 的绩效奖金写着 {shown}，按考核表重新计算是 "
+                                    f"{amount:.2f}；结果工作簿被手工改动或用了其他规则，请重新运行 kpicli score",
+                                    file=path.name))
+            continue
+        lines.append(Line(period=str(p["period"] or result.period or ""), company=result.company or "",
+                          team=str(p["department"] or ""), name=str(p["person"]), role=str(p["position"] or ""),
+                          amount=amount, reason=_reason(p), file=path.name, cell=f"{sheet}!{cell}"))
+    return lines, problems
+
+
+__all__ = ["bonus_lines"]
