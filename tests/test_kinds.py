@@ -48,7 +48,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize(("command", "checklist", "scorecard"), [
-    ("score", {"--year", "--quarter", "--allow-blank", "--catalog"}, {"--per-person"}),
+    ("score", {"--year", "--quarter", "--allow-blank", "--catalog", "--per-team"}, {"--per-person"}),
     ("rank", {"--year", "--quarter", "--allow-blank", "--catalog"}, set()),
     ("check", {"--year", "--quarter", "--allow-blank", "--catalog"}, set()),
     ("explain", {"--project", "--function", "--year", "--quarter", "--allow-blank", "--catalog"},
