@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["PayoutRun", "payout"]
 
 PER_TEAM = "--per-team"
+YEAR_KIND = "年度汇总"  # kpicli annual's workbook: for scorecards, the year's 绩效奖金
 PERSON_FILE = "_考核结果.xlsx"  # score --per-person files: the result's own people, never read twice
 
 
@@ -53,7 +54,7 @@ def _inputs(paths: Sequence[Path], output: Path | None) -> tuple[list[Path], lis
                 skipped.append((entry, "kpicli 覆盖前留下的备份"))
             elif entry.name.endswith(PERSON_FILE):
                 skipped.append((entry, "个人考核结果（其中的人员已在评分结果中）"))
-            elif kpicli_kind(entry) in ("评分结果", HANDOUT_KIND):
+            elif kpicli_kind(entry) in ("评分结果", HANDOUT_KIND, YEAR_KIND):
                 files.append(entry)
             else:
                 skipped.append((entry, "不是 kpicli 的评分结果或奖惩分配表"))
@@ -85,6 +86,8 @@ class _Gather:
         kind = kpicli_kind(path)
         if kind == "评分结果":
             self.result(path)
+        elif kind == YEAR_KIND:
+            self.year(path)
         elif kind == HANDOUT_KIND:
             self.handout(path)
         else:
@@ -119,6 +122,19 @@ class _Gather:
         self.problems.extend(problems)
         if teams is not None:
             self.teams_of(path, result.period_label, teams)
+
+    def year(self, path: Path) -> None:
+        """A year (kpicli annual) of a kind that pays people directly: each person's year amount as its summary
+        states it; a year of another kind has no amounts for people."""
+        for kind in kinds.KINDS:
+            found = kind.payout_year(path, lambda sheet: _rows(path, sheet))
+            if found is not None:
+                lines, problems = found
+                self.lines.extend(lines)
+                self.problems.extend(problems)
+                return
+        self.error(path, f"{path.name} 是触点检查表的年度汇总，其中没有发给个人的金额；请给出各季度的评分结果和"
+                   "交回的奖惩分配表（kpicli payout 会按季度列出并给出全年合计）")
 
     def teams_of(self, path: Path, period: str, teams: list[Team]) -> None:
         """A result with teams (the kind that allocates): its teams, and the blocks of its own 奖惩分配表 (a way to

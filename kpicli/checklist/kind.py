@@ -109,13 +109,13 @@ class ChecklistKind:
 
         return write_result(result, target)
 
-    def print_result(self, result: Assessment, out: Console | None) -> None:
+    def print_result(self, result: Assessment, out: Console | None, *, book: bool = True) -> None:
         from kpicli.checklist.render.terminal import print_rankings
 
-        print_rankings(result, out)
+        print_rankings(result, out, book=book)
 
     def check_heading(self, name: str, result: Assessment) -> str:
-        return f"{name}({result.period_label})"
+        return f"{name}（{result.period_label}）"
 
     def print_explanation(self, explanation: Any, result: Assessment) -> None:
         from kpicli.checklist.render.terminal import print_explanation
@@ -175,6 +175,9 @@ class ChecklistKind:
         from kpicli.checklist.payout import teams_of
 
         return teams_of(result), [], []
+
+    def payout_year(self, path: Path, rows: Any) -> None:
+        return None  # the year's money is the quarters' allocations, listed per quarter
 
     def allocation_sheet(self) -> str:
         from kpicli.checklist.render.allocation import SHEET

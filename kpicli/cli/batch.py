@@ -187,7 +187,7 @@ def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) ->
         if outcome.error is not None:
             _print_failed(outcome, outcome.error, out, wrote_nothing=False)
         else:
-            kinds.kind_of(outcome.value).print_result(outcome.value, out)
+            kinds.kind_of(outcome.value).print_result(outcome.value, out, book=False)
     if fmt == "json":
         _print_json(outcomes, entries)
     return combined_exit(codes)

@@ -26,6 +26,7 @@ from kpicli.cli.compat import (
     usage_message,
 )
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
+from kpicli.render.cjkwrap import install as install_cjk_wrapping
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
@@ -124,6 +125,7 @@ def _quiet_stdout() -> None:
         pass
 
 
+install_cjk_wrapping()  # help pages and tables break Chinese text between characters, never cut it with …
 app = typer.Typer(
     cls=ChineseGroup,
     name="kpicli",
@@ -220,9 +222,10 @@ def blocked(exc: DataError, path: Path, fmt: str) -> int:
     return EXIT_DATA
 
 
-def print_result(result: Any, out: Any = None) -> None:
-    """What the result's kind shows on the terminal (rankings, rewards, red lines …)."""
-    kinds.kind_of(result).print_result(result, out)
+def print_result(result: Any, out: Any = None, *, book: bool = True) -> None:
+    """What the result's kind shows on the terminal (rankings, rewards, red lines …). book: a result workbook was
+    written (score); rank writes none and points to none."""
+    kinds.kind_of(result).print_result(result, out, book=book)
 
 
 def check_heading(name: str, result: Any) -> str:

@@ -107,8 +107,8 @@ class Kind(Protocol):
     def write_result(self, result: KindResult, sources: Sequence[Path], target: Path) -> Path:
         """The result workbook: result sheets in front of the input's sheets."""
 
-    def print_result(self, result: KindResult, out: Console | None) -> None:
-        """Rankings and the like on the terminal."""
+    def print_result(self, result: KindResult, out: Console | None, *, book: bool = True) -> None:
+        """Rankings and the like on the terminal; book: a result workbook was written (score), so point to it."""
 
     def check_heading(self, name: str, result: KindResult) -> str:
         """What `check` prints above a workbook's problems."""
@@ -128,6 +128,10 @@ class Kind(Protocol):
                     rows: Any) -> tuple[list[Any] | None, list[Any], list[Problem]]:
         """What `kpicli payout` takes from a result workbook at path: its teams (None for a kind without), its
         payout lines, problems. rows(sheet) gives a sheet's values as dense rows (None without the sheet)."""
+
+    def payout_year(self, path: Path, rows: Any) -> tuple[list[Any], list[Problem]] | None:
+        """What `kpicli payout` takes from this kind's annual workbook at path (lines, problems); None when this
+        kind's year pays nobody directly or the workbook is not of this kind."""
 
     # --- template --------------------------------------------------------------------------------------------
     def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,

@@ -110,10 +110,10 @@ class ScorecardKind:
         source = sources[0] if len(sources) == 1 else list(sources)
         return write_scorecard_result(result, source, target, settings=result.settings)
 
-    def print_result(self, result: ScorecardResult, out: Console | None) -> None:
+    def print_result(self, result: ScorecardResult, out: Console | None, *, book: bool = True) -> None:
         from kpicli.scorecard.render.terminal import print_scorecard
 
-        print_scorecard(result, out, result.settings)
+        print_scorecard(result, out, result.settings, book=book)
 
     def check_heading(self, name: str, result: ScorecardResult) -> str:
         from kpicli.scorecard.render.terminal import check_heading
@@ -150,6 +150,18 @@ class ScorecardKind:
         sheet = RESULT_SHEETS[0]
         lines, problems = bonus_lines(result, path, sheet, rows(sheet) or [])
         return None, lines, problems
+
+    def payout_year(self, path: Path, rows: Any) -> tuple[list[Any], list[Problem]] | None:
+        """Each person's year 绩效奖金 as the summary of a scorecard year states it; None without that summary."""
+        from kpicli.io.outputs import changed_since_written
+        from kpicli.scorecard.payout import year_lines
+        from kpicli.scorecard.render.annual import YEAR_SHEETS
+
+        summary, missing = YEAR_SHEETS[0], YEAR_SHEETS[1]
+        found = rows(summary)
+        if found is None:
+            return None
+        return year_lines(path, summary, found, rows(missing) or [], changed_since_written(path))
 
     # --- template --------------------------------------------------------------------------------------------
     def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,

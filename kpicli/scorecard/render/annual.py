@@ -23,10 +23,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from kpicli.core.errors import LEVEL_NAMES, by_level
 from kpicli.core.exact import format_score, half_up
 from kpicli.io.outputs import mark_workbook, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
-from kpicli.render.book import LEVEL_NAMES
 from kpicli.render.chart import colour_series
 from kpicli.render.style import (
     BORDER,
@@ -46,13 +46,12 @@ from kpicli.render.style import (
 from kpicli.render.terminal import console as default_console
 from kpicli.render.terminal import grade_text, print_problems
 from kpicli.scorecard.annual import ScorecardYear, YearPerson
-from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, number_text
+from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, k_text, number_text
 
 YEAR_SHEETS = ("年度汇总", "未计算名单", "问题清单")
 PAY_FORMAT = "#,##0.00"
 K_FORMAT = "0.0#"
 TOP = 4  # header row of every table (title in row 1, notes in rows 2–3)
-LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 PAGE_PT = 509  # printable height of a landscape A4 page with kpicli's margins, in points
 CHART_CM = 9.0
 CHART_ROWS = 19  # rows of default height the chart covers
@@ -119,7 +118,7 @@ def year_table(year: ScorecardYear, *, with_periods: bool = True) -> Table:
     for name in ("平均", "年终", "民主评议", "年度总得分"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("等级", justify="center", no_wrap=True)
-    table.add_column("K", justify="right", no_wrap=True)
+    table.add_column("绩效系数", justify="right", no_wrap=True)
     table.add_column("奖金", justify="right", no_wrap=True)
     table.add_column("排名", justify="right", no_wrap=True)
     names = year.settings.grades.names
@@ -129,7 +128,7 @@ def year_table(year: ScorecardYear, *, with_periods: bool = True) -> Table:
         table.add_row(name, p.department or "—", *_period_cells(p, labels), format_score(_two(p.periodic_average)),
                       format_score(p.year_end), format_score(_two(p.review)), total,
                       grade_text(p.grade if p.computed else None, names),
-                      "—" if p.coefficient is None else str(p.coefficient), _money(p.bonus),
+                      k_text(p.coefficient), _money(p.bonus),
                       "—" if p.rank is None else str(p.rank))
     return table
 
@@ -313,7 +312,7 @@ def _not_computed(ws: Worksheet, year: ScorecardYear) -> None:
 def _problems(ws: Worksheet, year: ScorecardYear) -> None:
     headers = ["级别", "文件", "位置", "说明"]
     title(ws, f"问题清单——{heading(year)}", len(headers), "警告和提示不影响计算，但请核对")
-    ordered = sorted(year.problems, key=lambda p: LEVEL_ORDER[p.level])
+    ordered = by_level(year.problems)
     rows = [[LEVEL_NAMES[p.level], p.file or "", p.where, p.message] for p in ordered]
     if not rows:
         rows.append(["—", "", "", "没有发现问题"])

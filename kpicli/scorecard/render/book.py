@@ -24,12 +24,13 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
+from kpicli.core.errors import LEVEL_NAMES, by_level
 from kpicli.core.exact import half_up
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, mark_workbook
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows
-from kpicli.render.book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
+from kpicli.render.book import FAST_PATH, SLOW_PATH, log
 from kpicli.render.chart import ranking_chart
 from kpicli.render.fast_table import Splice, fast_table
 from kpicli.render.style import (
@@ -46,6 +47,7 @@ from kpicli.render.style import (
     title,
     write_table,
 )
+from kpicli.rules.text import AUDIT_HEADERS, audit_rows
 from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.result import ScorecardResult, differences, ordered_items, ranked_people  # moved there (issue 13)
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardSettings
@@ -58,7 +60,6 @@ PAY_FORMAT = "#,##0.00"
 K_FORMAT = "0.0#"
 TOP = 4  # header row of every table (title in row 1, note in row 2)
 UNNAMED = "（未分部分）"
-LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | Sequence[Path | str], out: Path,
@@ -258,7 +259,7 @@ def _differences(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, h
 def _problems(ws: Worksheet, result: ScorecardResult, heading: str) -> None:
     headers = ["级别", "位置", "说明"]
     title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分；警告和提示不影响评分，但请核对")
-    ordered = sorted(result.problems, key=lambda p: LEVEL_ORDER[p.level])
+    ordered = by_level(result.problems)
     rows = [[LEVEL_NAMES[p.level], "：".join(x for x in (p.file, p.where) if x), p.message] for p in ordered]
     if not rows:
         rows.append(["—", "", "没有发现问题"])
@@ -275,11 +276,11 @@ def _audit(ws: Worksheet, result: ScorecardResult, sources: Sequence[Path], sett
         rows += [["输入文件", Path(source).name], ["输入文件 SHA-256", digest]]
     rows += [["kpicli 版本", __version__], ["评分时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")],
              ["公司", result.company or ""], ["考核期间", result.period or ""]]
-    rows += [[k, v] for k, v in settings_rows(settings)]
-    title(ws, "评分规则与审计信息", 2)
-    last = write_table(ws, 3, ["项目", "值"], rows)
-    set_widths(ws, [44, 80])
-    print_setup(ws, header_row=3, last_row=last, last_col=2, landscape=True)
+    rows = [*([k, v, ""] for k, v in rows), *audit_rows(settings_rows(settings))]
+    title(ws, "评分规则与审计信息", 3)
+    last = write_table(ws, 3, AUDIT_HEADERS, rows)
+    set_widths(ws, [30, 76, 24])  # 值 holds the 64 characters of the SHA-256 on one line
+    print_setup(ws, header_row=3, last_row=last, last_col=3, landscape=True)
 
 
 __all__ = ["RESULT_SHEETS", "build_scorecard_sheets", "differences", "ranked_people", "write_scorecard_result"]
