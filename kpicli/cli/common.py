@@ -142,7 +142,7 @@ app = typer.Typer(
 FileArg = Annotated[Path, typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm）", metavar="文件", show_default=False)]
 FilesArg = Annotated[list[Path], typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm），可以给多个，或给文件夹（一个文件夹的绩效考核表作为一组评分）", metavar="文件…", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件 kpicli.toml（默认：工作簿所在文件夹中的 kpicli.toml，没有则用内置规则）", show_default=False)]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件（默认：工作簿所在文件夹中的 kpicli.toml，没有则用内置规则）", show_default=False)]
 
 
 def kind_option(flag: str, *names: str, key: str | None = None, **settings: Any) -> Any:
