@@ -17,7 +17,8 @@ from samples import CHECKLISTS, QUARTER_NAMES
 from year_books import build_year
 
 from kpicli import api
-from kpicli.rules.model import DEFAULT_RULES, load_rules, parse_rules
+from kpicli.rules.files import load_rules, parse_rules
+from kpicli.rules.model import DEFAULT_RULES
 from kpicli.rules.text import rules_rows, to_toml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,8 @@ from year_books import COMPANY, build_year
 from kpicli import api, kinds
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.io.outputs import written_by_kpicli
-from kpicli.rules.model import DEFAULT_RULES, load_rules
+from kpicli.rules.files import load_rules
+from kpicli.rules.model import DEFAULT_RULES
 from kpicli.rules.text import to_toml
 
 

@@ -23,18 +23,8 @@ from scorecard_builders import build_scorecard, weighted_card
 from typer.testing import Result
 
 import kpicli
-from kpicli.rules.model import (
-    DEFAULT_RULES,
-    Annual,
-    Band,
-    Grades,
-    Rewards,
-    Rules,
-    Scoring,
-    load_rules,
-    parse_rules,
-    resolve_rules,
-)
+from kpicli.rules.files import load_rules, parse_rules, resolve_rules
+from kpicli.rules.model import DEFAULT_RULES, Annual, Band, Grades, Rewards, Rules, Scoring
 from kpicli.rules.scorecard import DEFAULT_SETTINGS, ScorecardAnnual, ScorecardSettings
 from kpicli.rules.text import to_toml
 

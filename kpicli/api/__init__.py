@@ -243,18 +243,10 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     """Merge the projects' submitted checklists of one quarter (files or folders) into one company checklist at
     output. Items match by 触点编号, else by name; one project × function from one file only. The output is
     checked before anything is read; kpicli's own results and earlier merges in a folder are skipped."""
-    from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_writable, require_xlsx
-
-    output = Path(output)
-    require_xlsx(output, "汇总表")
-    ensure_writable(output, force=force)  # fail before the slow part
-    for path in paths:
-        if not Path(path).is_dir():
-            ensure_writable(output, force=force, source=Path(path))
-    inputs = expand_inputs(paths, skip_kinds=OWN_OUTPUTS | {COLLECTED_KIND}, exclude=[output])
-    collected, written = kinds.collecting().collect(inputs.files, output, catalog_path=catalog_path, force=force,
-                                                    company=company, year=year, quarter=quarter, progress=progress)
-    return Collection(collected, inputs.skipped, written)
+    collected, skipped, written = kinds.collecting().collect(
+        paths, Path(output), catalog_path=catalog_path, force=force, company=company, year=year, quarter=quarter,
+        progress=progress)
+    return Collection(collected, skipped, written)
 
 
 def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Path:
@@ -276,7 +268,7 @@ def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Pa
 def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> str:
     """The rules in force as TOML, derived values included, headed by where they come from: rules_path, else a
     kpicli.toml beside the workbook `near` (default: the current folder), else the built-in defaults."""
-    from kpicli.rules.model import resolve_rules
+    from kpicli.rules.files import resolve_rules
     from kpicli.rules.text import to_toml
 
     effective, source = resolve_rules(rules_path, Path(near) if near is not None else Path.cwd() / "_")
@@ -285,7 +277,7 @@ def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> s
 
 def open_result_wanted(workbook: Path, rules_path: Path | None = None) -> bool:
     """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
-    from kpicli.rules.model import resolve_rules
+    from kpicli.rules.files import resolve_rules
 
     return resolve_rules(rules_path, Path(workbook))[0].output.open_result
 

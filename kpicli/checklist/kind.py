@@ -191,21 +191,35 @@ class ChecklistKind:
         return read_allocations(rows, path, sheet, period, **how)
 
     # --- collect (this kind only) ------------------------------------------------------------------------------
-    def collect(self, files: Sequence[Path], output: Path, *, catalog_path: Path | None, force: bool,
-                company: str | None, year: int | None, quarter: int | None, progress: Any) -> tuple[Any, Path | None]:
-        """The projects' submissions merged (Collected), and the workbook written (None when there were errors or
-        unreadable files: nothing is written then)."""
+    def collect(self, paths: Sequence[Path], output: Path, *, catalog_path: Path | None, force: bool,
+                company: str | None, year: int | None, quarter: int | None,
+                progress: Any) -> tuple[Any, list[tuple[Path, str]], Path | None]:
+        """The projects' submissions (files or folders) merged (Collected), the files passed over with the reason,
+        and the workbook written (None when there were errors or unreadable files: nothing is written then). The
+        output is checked before anything is read."""
         from kpicli.checklist import collect as collecting
         from kpicli.checklist.catalog import load_catalog
+        from kpicli.checklist.render.collect_book import typed_collection
+        from kpicli.io.input_files import expand_inputs
+        from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
 
+        require_xlsx(output, "汇总表")
+        merge_into = not force and typed_collection(output)  # typed 检查 are kept (collect_keep), not refused
+        if not merge_into:
+            ensure_writable(output, force=force)  # fail before the slow part
+        for path in paths:
+            if not Path(path).is_dir():
+                ensure_not_input(output, Path(path))
+        inputs = expand_inputs(paths, skip_kinds=OWN_OUTPUTS | {COLLECTED_KIND}, exclude=[output])
+        files = inputs.files
         reference = load_catalog(catalog_path) if catalog_path is not None else None
         collected = collecting.collect(files, catalog=reference, company=company, year=year, quarter=quarter,
                                        progress=progress)
         if collected.unreadable or collected.has_errors:
-            return collected, None
+            return collected, inputs.skipped, None
         from kpicli.checklist.render.collect_book import write_collected
 
-        return collected, write_collected(collected, output, force=force)
+        return collected, inputs.skipped, write_collected(collected, output, force=force)
 
     # --- the year --------------------------------------------------------------------------------------------
     def claims_year(self, raws: Sequence[RawWorkbook]) -> bool:

@@ -71,7 +71,7 @@ class ScorecardKind:
                group: bool) -> ScorecardResult:
         """Scored with the `[scorecard]` settings of the rules in force (--rules, else a kpicli.toml beside the
         first file); problems are in the result. group: several files as one (refusals raise)."""
-        from kpicli.rules.model import resolve_rules
+        from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.assess import score_workbook
         from kpicli.scorecard.group import score_books
 
@@ -208,7 +208,7 @@ class ScorecardKind:
 
     def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
                options: dict[str, Any]) -> Any:
-        from kpicli.rules.model import resolve_rules
+        from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.annual import score_year
 
         return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard)
