@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 Level = Literal["error", "warning", "info"]
+LEVELS: tuple[Level, ...] = ("error", "warning", "info")  # the one order of levels: the most severe first
+LEVEL_NAMES: dict[Level, str] = {"error": "错误", "warning": "警告", "info": "提示"}  # as every output shows them
 
 # Exit codes shared by every command.
 EXIT_OK = 0
@@ -38,6 +41,11 @@ class Problem:
         for key in ("file", "project", "lead"):
             data.pop(key)
         return data
+
+
+def by_level(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems, errors first, then warnings, then infos; the order within a level kept."""
+    return sorted(problems, key=lambda p: LEVELS.index(p.level))
 
 
 class KpiError(Exception):

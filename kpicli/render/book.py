@@ -1,10 +1,9 @@
-"""What every kind's result workbook shares: the problem level names, and the log of which way it was written."""
+"""What every kind's result workbook shares: the log of which way it was written (level names: core.errors)."""
 
 from __future__ import annotations
 
 import logging
 
-LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 # Which way a result workbook was written, for --debug (the CLI shows kpicli's log only then).
 log = logging.getLogger("kpicli")
 FAST_PATH = "结果工作簿：快速写入（输入的工作表原样复制）"

@@ -12,10 +12,10 @@ from dataclasses import replace
 from rich.console import Console
 from rich.text import Text
 
-from kpicli.core.errors import Problem
+from kpicli.core.errors import LEVEL_NAMES, LEVELS, Problem, by_level
 from kpicli.core.exact import format_amount
 
-LEVEL_LABELS = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+LEVEL_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 GRADE_COLOURS = ["bold green", "green", "yellow", "dark_orange", "bold red"]
 MAX_CELLS_SHOWN = 6
 
@@ -43,11 +43,11 @@ def amount_text(amount: object, method: str = "") -> Text:
 
 
 def print_problem_summary(problems: list[Problem], out: Console) -> None:
-    counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
+    counts = {level: sum(p.level == level for p in problems) for level in LEVELS}
     if not problems:
         out.print("检查：没有发现问题", style="green")
         return
-    parts = [f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS if counts[k]]
+    parts = [f"{counts[k]} 个{LEVEL_NAMES[k]}" for k in LEVELS if counts[k]]
     out.print(f"检查：{'、'.join(parts)}（运行 kpicli check 查看每一处）", style="dim")
 
 
@@ -57,9 +57,8 @@ def print_lead(problems: list[Problem], out: Console, indent: str = "") -> None:
     lead = [p for p in problems if p.lead]
     if not lead:
         return
-    order = {"error": 0, "warning": 1, "info": 2}
     by_project: OrderedDict[str, list[Problem]] = OrderedDict()
-    for p in sorted(lead, key=lambda p: order[p.level]):
+    for p in by_level(lead):
         by_project.setdefault(p.project or "", []).append(p)
     out.print(Text(f"{indent}请先确认（这些情况会改变得分，按项目列出）：", style="bold"))
     for project, found in by_project.items():
@@ -99,7 +98,7 @@ def _stem(message: str) -> str:
 
 def problem_line(level: str, where: str, message: str, cells: list[str], indent: str = "") -> Text:
     """'[错误] 营销篇!M12：…' — one problem, or one kind of warning with its cells listed (at most a few)."""
-    label, style = LEVEL_LABELS[level]
+    label, style = LEVEL_NAMES[level], LEVEL_STYLES[level]  # type: ignore[index]
     line = Text(f"{indent}[{label}] ", style=style)
     if cells:
         shown = "、".join(cells[:MAX_CELLS_SHOWN]) + (f" 等 {len(cells)} 处" if len(cells) > MAX_CELLS_SHOWN else "")
@@ -108,9 +107,6 @@ def problem_line(level: str, where: str, message: str, cells: list[str], indent:
         line.append(f"{where}：", style="bold")
     line.append(message)
     return line
-
-
-LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def print_problems(problems: list[Problem], out: Console | None = None, *, file: str | None = None,
@@ -127,7 +123,7 @@ def print_problems(problems: list[Problem], out: Console | None = None, *, file:
         out.print(empty, style="green")
         return
     print_lead([replace(p, sheet=f"{p.file} {p.sheet or ''}".strip()) if p.file else p for p in problems], out)
-    rest = sorted((p for p in problems if not p.lead), key=lambda p: LEVEL_ORDER[p.level])
+    rest = by_level(p for p in problems if not p.lead)
     if any(p.file for p in rest):
         by_file: dict[str, list[Problem]] = {}
         for p in rest:
@@ -139,8 +135,8 @@ def print_problems(problems: list[Problem], out: Console | None = None, *, file:
     else:
         for level, where, message, cells in group_problems(rest):
             out.print(problem_line(level, where, message, cells), soft_wrap=True)  # the terminal wraps CJK text
-    counts = {level: sum(p.level == level for p in problems) for level in LEVEL_LABELS}
-    summary = "，".join(f"{counts[k]} 个{LEVEL_LABELS[k][0]}" for k in LEVEL_LABELS)
+    counts = {level: sum(p.level == level for p in problems) for level in LEVELS}
+    summary = "，".join(f"{counts[k]} 个{LEVEL_NAMES[k]}" for k in LEVELS)
     ending = ("请先修正错误，再运行评分。" if counts["error"] else "警告和提示不影响评分。") if advice else ""
     out.print(f"共 {summary}。{ending}")
 

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
+from kpicli.core.errors import LEVEL_NAMES
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
 from kpicli.grading.ranking import reward_reason, team_members
@@ -22,7 +23,7 @@ from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows, style_array, style_id
-from kpicli.render.book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
+from kpicli.render.book import FAST_PATH, SLOW_PATH, log
 from kpicli.render.chart import ranking_chart
 from kpicli.render.fast_table import Splice, fast_table
 from kpicli.render.style import (

@@ -23,10 +23,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from kpicli.core.errors import LEVEL_NAMES, by_level
 from kpicli.core.exact import format_score, half_up
 from kpicli.io.outputs import mark_workbook, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
-from kpicli.render.book import LEVEL_NAMES
 from kpicli.render.chart import colour_series
 from kpicli.render.style import (
     BORDER,
@@ -52,7 +52,6 @@ YEAR_SHEETS = ("年度汇总", "未计算名单", "问题清单")
 PAY_FORMAT = "#,##0.00"
 K_FORMAT = "0.0#"
 TOP = 4  # header row of every table (title in row 1, notes in rows 2–3)
-LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 PAGE_PT = 509  # printable height of a landscape A4 page with kpicli's margins, in points
 CHART_CM = 9.0
 CHART_ROWS = 19  # rows of default height the chart covers
@@ -313,7 +312,7 @@ def _not_computed(ws: Worksheet, year: ScorecardYear) -> None:
 def _problems(ws: Worksheet, year: ScorecardYear) -> None:
     headers = ["级别", "文件", "位置", "说明"]
     title(ws, f"问题清单——{heading(year)}", len(headers), "警告和提示不影响计算，但请核对")
-    ordered = sorted(year.problems, key=lambda p: LEVEL_ORDER[p.level])
+    ordered = by_level(year.problems)
     rows = [[LEVEL_NAMES[p.level], p.file or "", p.where, p.message] for p in ordered]
     if not rows:
         rows.append(["—", "", "", "没有发现问题"])

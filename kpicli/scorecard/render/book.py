@@ -24,12 +24,13 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
+from kpicli.core.errors import LEVEL_NAMES, by_level
 from kpicli.core.exact import half_up
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, mark_workbook
 from kpicli.io.xlfast import apply_style, cached_style, splice_rows
-from kpicli.render.book import FAST_PATH, LEVEL_NAMES, SLOW_PATH, log
+from kpicli.render.book import FAST_PATH, SLOW_PATH, log
 from kpicli.render.chart import ranking_chart
 from kpicli.render.fast_table import Splice, fast_table
 from kpicli.render.style import (
@@ -58,7 +59,6 @@ PAY_FORMAT = "#,##0.00"
 K_FORMAT = "0.0#"
 TOP = 4  # header row of every table (title in row 1, note in row 2)
 UNNAMED = "（未分部分）"
-LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | Sequence[Path | str], out: Path,
@@ -258,7 +258,7 @@ def _differences(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, h
 def _problems(ws: Worksheet, result: ScorecardResult, heading: str) -> None:
     headers = ["级别", "位置", "说明"]
     title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分；警告和提示不影响评分，但请核对")
-    ordered = sorted(result.problems, key=lambda p: LEVEL_ORDER[p.level])
+    ordered = by_level(result.problems)
     rows = [[LEVEL_NAMES[p.level], "：".join(x for x in (p.file, p.where) if x), p.message] for p in ordered]
     if not rows:
         rows.append(["—", "", "没有发现问题"])
