@@ -17,7 +17,8 @@ from samples import CHECKLISTS, QUARTER_NAMES
 from year_books import build_year
 
 from kpicli import api
-from kpicli.rules.model import DEFAULT_RULES, load_rules, parse_rules
+from kpicli.rules.files import load_rules, parse_rules
+from kpicli.rules.model import DEFAULT_RULES
 from kpicli.rules.text import rules_rows, to_toml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +156,7 @@ def test_ranking_sheets_leave_no_reward_blank_and_summary_shows_rewards(standard
     assert done.exit_code == 0, done.output
     wb = openpyxl.load_workbook(out)
     for sheet, unit, amount, method in (("职能排名", "物业", 3000, "服务费调整"), ("项目排名", "云栖府", 3000, "团队奖金"),
-                                        ("项目排名", "望江台", -3000, "团队奖金")):
+                                        ("项目排名", "望江台", -3000, "团队处罚")):  # a penalty reads 团队处罚
         rows = {r[1]: r for r in wb[sheet].iter_rows(min_row=5, values_only=True) if r[1]}
         assert rows[unit][4] == amount and rows[unit][5] == method
     functions = {r[1]: r for r in wb["职能排名"].iter_rows(min_row=5, values_only=True) if r[1]}

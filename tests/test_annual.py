@@ -15,7 +15,8 @@ from rich.cells import cell_len
 from year_books import COMPANY, build_quarter, build_year, quarter_sheets
 
 from kpicli.checklist.annual import ASSESSED, MISSING, NOT_ASSESSED, at_or_below, cap_reason
-from kpicli.rules.model import DEFAULT_RULES, parse_rules
+from kpicli.rules.files import parse_rules
+from kpicli.rules.model import DEFAULT_RULES
 
 pytestmark = pytest.mark.slow  # four quarter workbooks per run
 

@@ -14,7 +14,8 @@ from kpicli import api
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.io.outputs import written_by_kpicli
 from kpicli.render.terminal import blocked_json
-from kpicli.rules.model import DEFAULT_RULES, load_rules
+from kpicli.rules.files import load_rules
+from kpicli.rules.model import DEFAULT_RULES
 from kpicli.rules.text import to_toml
 
 

@@ -97,7 +97,7 @@ def test_result_sheets_hold_the_ranking(scored):
     first = [c.value for c in functions[5]][:6]
     assert first == [1, "物业", 100.0, "A", 3000, "服务费调整"]
     rewards = [[c.value for c in r] for r in wb["奖惩明细"].iter_rows(min_row=5)]
-    assert sorted((r[1], r[5], r[6]) for r in rewards) == [("云栖府", 3000, "团队奖金"), ("望江台", -3000, "团队奖金"),
+    assert sorted((r[1], r[5], r[6]) for r in rewards) == [("云栖府", 3000, "团队奖金"), ("望江台", -3000, "团队处罚"),
                                                           ("物业", 3000, "服务费调整")]
     deviations = [[c.value for c in r] for r in wb["自查偏差"].iter_rows(min_row=5)]
     assert len(deviations) == 3 and {r[1] for r in deviations} == {"望江台"}

@@ -395,7 +395,8 @@ def test_several_results_open_their_folder_and_a_failure_is_one_line(
 
 
 def test_open_result_is_a_rules_setting_off_by_default() -> None:
-    from kpicli.rules.model import DEFAULT_RULES, RulesError, parse_rules
+    from kpicli.rules.files import parse_rules
+    from kpicli.rules.model import DEFAULT_RULES, RulesError
     from kpicli.rules.text import to_toml
 
     assert DEFAULT_RULES.output.open_result is False

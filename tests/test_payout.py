@@ -314,3 +314,59 @@ def test_scorecard_bonus_edited_in_the_result_is_an_error(tmp_path: Path):
     wb.save(scored)
     problems = api.payout([scored]).payout.problems
     assert [(p.sheet, p.cell) for p in problems] == [("考核汇总", "M5")]
+
+
+def test_the_year_of_scorecards_from_annual(tmp_path: Path):
+    from samples import MONTH_NAMES, YEAR_END_NAME
+
+    books = []
+    for name in (*MONTH_NAMES, YEAR_END_NAME):
+        shutil.copy(SCORECARDS / name, tmp_path / name)
+        books.append(tmp_path / name)
+    year = tmp_path / "年度.xlsx"
+    assert_handled(run("annual", *books, "-o", year), 0)
+    computed = {p.name: p for p in api.annual(books).result.people}
+    payout = api.payout([year]).payout
+    assert not payout.has_errors
+    listed = {x.name: x for x in payout.lines}
+    assert set(listed) == set(computed)
+    for name, person in computed.items():
+        assert listed[name].amount == (person.bonus if person.computed else 0), name
+        assert listed[name].period == "2026年度"
+    assert any("未计算年度总得分" in x.reason and x.amount == 0 for x in payout.lines)
+    assert any("触及红线" in x.reason for x in payout.lines)
+    wb = openpyxl.load_workbook(year)
+    wb["年度汇总"]["L5"].value = 99999
+    wb.save(year)
+    result = run("payout", year, "-o", tmp_path / "年度清单.xlsx")
+    assert_handled(result, 1)
+    assert "年度汇总" in errors(result) and "改动过" in errors(result)
+    assert not (tmp_path / "年度清单.xlsx").exists()
+
+
+def test_two_quarters_roll_up_into_a_year_list(quarter: Path):
+    fill_right(quarter)
+    q1 = quarter / "2026Q1_客户触点检查表.xlsx"
+    shutil.copy(CHECKLISTS / q1.name, q1)
+    assert_handled(run("score", q1, "--per-team", quarter / "分配"), 0)
+    q1_files = sorted((quarter / "分配").glob("2026Q1_*.xlsx"))
+    assert q1_files
+    for path in q1_files:  # each director gives the whole amount to the first person on the list
+        ws = openpyxl.load_workbook(path)["奖惩分配表"]
+        fill(path, [ws["C4"].value])
+    out = quarter / "年度清单.xlsx"
+    assert_handled(run("payout", quarter / "分配", "-o", out), 0)
+    payout = api.payout([quarter / "分配"]).payout
+    assert set(payout.periods) == {"2026年第1季度", "2026年第2季度"}
+    ws = openpyxl.load_workbook(out)["个人合计"]
+    assert "年度个人合计" in ws["A1"].value
+    header = [c.value for c in ws[4]]
+    assert "2026年第1季度" in header and "2026年第2季度" in header and "合计（元）" in header
+    total_col = header.index("合计（元）")
+    for name, total, lines in payout.person_totals():
+        row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == name)
+        assert Decimal(str(row[total_col])) == total == sum(x.amount for x in lines)
+    results = [api.rank(q1), api.rank(quarter / Q2)]
+    money = sum(t.reward for a in results for t in a.projects.itertuples())
+    money += sum(t.reward for a in results for t in a.functions.itertuples() if t.function != "物业")  # 服务费
+    assert payout.total == money  # every team's amount paid out to the fen, both quarters

@@ -124,7 +124,10 @@ def test_details_differences_problems_audit(scored):
     audit = {r[0]: r[1] for r in wb["评分规则"].iter_rows(min_row=4, values_only=True)}
     assert audit["输入文件 SHA-256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert audit["输入文件"] == "考核.xlsx" and audit["考核期间"] == "2026年第1季度"
-    assert "A ≥ 90" in audit["scorecard.grades 等级分档"] and "≥95 → 1.2" in audit["scorecard.coefficients 绩效系数"]
+    assert "A ≥ 90" in audit["等级分档"] and "≥95 → 1.2" in audit["绩效系数"]
+    keys = {r[2] for r in wb["评分规则"].iter_rows(min_row=4, values_only=True)}
+    assert {"scorecard.grades", "scorecard.coefficients"} <= keys  # the kpicli.toml key in the side column
+    assert not any("." in str(r[0]) and str(r[0]).isascii() for r in wb["评分规则"].iter_rows(min_row=4, values_only=True))
 
 
 def test_several_sources_give_result_sheets_only(scored, tmp_path):
@@ -155,8 +158,10 @@ def test_terminal_ranking_fits_80_columns(scored):
     print_scorecard(result, console)
     text = console.export_text()
     lines = text.splitlines()
+    header = next(x for x in lines if "姓名" in x)
+    assert "绩效系数" in header and "K" not in header  # headed in words, written one way (0.0#)
     assert re.search(r"1\s+客服部\s+张三\s+92\.80\s+A\s+1\.0\s+5,000\.00", text)
-    assert re.search(r"2\s+工程部\s+王五（红线）\s+84\.80\s+C\s+0\s+0\.00", text)
+    assert re.search(r"2\s+工程部\s+王五（红线）\s+84\.80\s+C\s+0\.0\s+0\.00", text)
     assert re.search(r"3\s+客服部\s+李四\s+84\.00\s+B\+\s+0\.8\s+6,400\.00", text)
     assert "触及红线：王五（工程部）：收受回扣" in text
     assert "评分差异：1 处" in text and "王五 · 回访率：上级评分 50，计分方式 60" in text

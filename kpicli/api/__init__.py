@@ -242,7 +242,7 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
 
         raws = [read_any(p) for p in paths]  # a calamine read: milliseconds, and it tells the kinds apart
         if year_kind(raws) == "scorecard":
-            from kpicli.rules.model import resolve_rules
+            from kpicli.rules.files import resolve_rules
 
             refuse_checklist_options({"allow_blank": allow_blank})
             year = score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard)
@@ -314,7 +314,7 @@ def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Pa
 def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> str:
     """The rules in force as TOML, derived values included, headed by where they come from: rules_path, else a
     kpicli.toml beside the workbook `near` (default: the current folder), else the built-in defaults."""
-    from kpicli.rules.model import resolve_rules
+    from kpicli.rules.files import resolve_rules
     from kpicli.rules.text import to_toml
 
     effective, source = resolve_rules(rules_path, Path(near) if near is not None else Path.cwd() / "_")
@@ -323,7 +323,7 @@ def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> s
 
 def open_result_wanted(workbook: Path, rules_path: Path | None = None) -> bool:
     """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
-    from kpicli.rules.model import resolve_rules
+    from kpicli.rules.files import resolve_rules
 
     return resolve_rules(rules_path, Path(workbook))[0].output.open_result
 

@@ -95,7 +95,7 @@ def score_scorecards(raws: Sequence[RawWorkbook], rules_path: Path | None, perio
                      group: bool) -> ScorecardResult:
     """Score scorecard workbooks with the `[scorecard]` settings of the rules in force (--rules, else a kpicli.toml
     beside the first file); problems are in the result. group: several files as one (refusals raise)."""
-    from kpicli.rules.model import resolve_rules
+    from kpicli.rules.files import resolve_rules
     from kpicli.scorecard import score_books, score_workbook
 
     refuse_checklist_options(period)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["PayoutRun", "check_team_folder", "payout", "write_teams"]
 
 PER_TEAM = "--per-team"
+YEAR_KIND = "年度汇总"  # kpicli annual's workbook: for scorecards, the year's 绩效奖金
 PERSON_FILE = "_考核结果.xlsx"  # score --per-person files: the result's own people, never read twice
 
 
@@ -72,7 +73,7 @@ def _inputs(paths: Sequence[Path], output: Path | None) -> tuple[list[Path], lis
                 skipped.append((entry, "kpicli 覆盖前留下的备份"))
             elif entry.name.endswith(PERSON_FILE):
                 skipped.append((entry, "个人考核结果（其中的人员已在评分结果中）"))
-            elif kpicli_kind(entry) in ("评分结果", HANDOUT_KIND):
+            elif kpicli_kind(entry) in ("评分结果", HANDOUT_KIND, YEAR_KIND):
                 files.append(entry)
             else:
                 skipped.append((entry, "不是 kpicli 的评分结果或奖惩分配表"))
@@ -104,6 +105,8 @@ class _Gather:
         kind = kpicli_kind(path)
         if kind == "评分结果":
             self.result(path)
+        elif kind == YEAR_KIND:
+            self.year(path)
         elif kind == HANDOUT_KIND:
             self.handout(path)
         else:
@@ -144,6 +147,22 @@ class _Gather:
         from kpicli.checklist.payout import teams_of
 
         self.checklist(path, result.period_label, teams_of(result))
+
+    def year(self, path: Path) -> None:
+        """A year of scorecards (kpicli annual): each person's year 绩效奖金 as the summary states it."""
+        from kpicli.io.outputs import changed_since_written
+        from kpicli.scorecard.payout import year_lines
+        from kpicli.scorecard.render.annual import YEAR_SHEETS
+
+        summary, missing = YEAR_SHEETS[0], YEAR_SHEETS[1]
+        rows = _rows(path, summary)
+        if rows is None:
+            self.error(path, f"{path.name} 是触点检查表的年度汇总，其中没有发给个人的金额；请给出各季度的评分结果和"
+                       "交回的奖惩分配表（kpicli payout 会按季度列出并给出全年合计）")
+            return
+        lines, problems = year_lines(path, summary, rows, _rows(path, missing) or [], changed_since_written(path))
+        self.lines.extend(lines)
+        self.problems.extend(problems)
 
     def checklist(self, path: Path, period: str, teams: list[Team]) -> None:
         """A checklist's result: its teams, and the blocks of its own 奖惩分配表 (a way to return them too)."""

@@ -20,7 +20,8 @@ from kpicli.core.errors import DataError, KpiError
 from kpicli.core.exact import json_number
 from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, FUNCTIONS, normalize
 from kpicli.grading.ranking import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
-from kpicli.rules.model import Rules, resolve_rules
+from kpicli.rules.files import resolve_rules
+from kpicli.rules.model import Rules
 
 QUARTERS = (1, 2, 3, 4)
 ASSESSED, NOT_ASSESSED, MISSING = "assessed", "not_assessed", "missing"

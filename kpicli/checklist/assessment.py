@@ -15,7 +15,8 @@ from kpicli.core.exact import json_number
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
 from kpicli.grading.ranking import add_grades, add_rewards, role_scores
 from kpicli.io.workbook import PendingRead, RawWorkbook
-from kpicli.rules.model import Rules, resolve_rules
+from kpicli.rules.files import resolve_rules
+from kpicli.rules.model import Rules
 
 
 @dataclass

@@ -26,6 +26,7 @@ from kpicli.cli.compat import (
     usage_message,
 )
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
+from kpicli.render.cjkwrap import install as install_cjk_wrapping
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
@@ -125,6 +126,7 @@ def _quiet_stdout() -> None:
         pass
 
 
+install_cjk_wrapping()  # help pages and tables break Chinese text between characters, never cut it with …
 app = typer.Typer(
     cls=ChineseGroup,
     name="kpicli",
@@ -230,18 +232,19 @@ def result_json(result: Any) -> dict:
     return result.to_json() if is_scorecard(result) else result.to_dict()
 
 
-def print_result(result: Any, out: Any = None) -> None:
-    """Rankings and rewards of a checklist, or the ranking, red lines and differences of scorecards."""
+def print_result(result: Any, out: Any = None, *, book: bool = True) -> None:
+    """Rankings and rewards of a checklist, or the ranking, red lines and differences of scorecards.
+    book: a result workbook was written (score); rank writes none and points to none."""
     from kpicli.api import is_scorecard
 
     if is_scorecard(result):
         from kpicli.scorecard.render.terminal import print_scorecard
 
-        print_scorecard(result, out, result.settings)
+        print_scorecard(result, out, result.settings, book=book)
     else:
         from kpicli.checklist.render.terminal import print_rankings
 
-        print_rankings(result, out)
+        print_rankings(result, out, book=book)
 
 
 def check_heading(name: str, result: Any) -> str:
@@ -252,4 +255,4 @@ def check_heading(name: str, result: Any) -> str:
         from kpicli.scorecard.render.terminal import check_heading as scorecard_heading
 
         return scorecard_heading(name, result)
-    return f"{name}({result.period_label})"
+    return f"{name}（{result.period_label}）"

@@ -14,6 +14,7 @@ What is here: the Chinese help (panel titles, usage line, help option, type colu
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,6 +259,8 @@ class ChineseParts:
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = [p.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
                   for p in self.collect_usage_pieces(ctx)]  # type: ignore[attr-defined]
+        # a metavar that already says "several" (文件…) gets no second ellipsis: {文件…}... → 文件…
+        pieces = [re.sub(r"^\{(.*…)\}\.\.\.$|^(.*…)\.\.\.$", lambda m: m.group(1) or m.group(2), p) for p in pieces]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法： ")
 
 

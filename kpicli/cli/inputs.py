@@ -189,7 +189,7 @@ def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) ->
         if outcome.error is not None:
             _print_failed(outcome, outcome.error, out, wrote_nothing=False)
         else:
-            print_result(outcome.value, out)
+            print_result(outcome.value, out, book=False)
     if fmt == "json":
         _print_json(outcomes, entries)
     return combined_exit(codes)

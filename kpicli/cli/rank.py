@@ -54,5 +54,5 @@ def rank(
     if fmt == "json":
         print_json(result_json(result))
     else:
-        print_result(result)
+        print_result(result, book=False)
     return 0

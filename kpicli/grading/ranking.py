@@ -13,6 +13,12 @@ from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE
 from kpicli.rules.model import Rules
 
 TEAM_BONUS, SERVICE_FEE = "团队奖金", "服务费调整"
+TEAM_PENALTY = "团队处罚"  # how a negative 团队奖金 reads on every sheet (the JSON keeps the method)
+
+
+def method_label(amount: object, method: str) -> str:
+    """The method as a sheet shows it: a penalty paid by the team is 团队处罚, not 团队奖金."""
+    return TEAM_PENALTY if method == TEAM_BONUS and amount is not None and amount < 0 else method
 FUNCTION_HEAD, FUNCTION_MANAGER = "职能负责人", "职能经理"
 
 

@@ -6,8 +6,10 @@ default is the checklist's bands, so both live here, below rules.model and rules
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import get_args
 
 
 def as_decimal(value: object) -> object:
@@ -20,6 +22,20 @@ def as_decimal(value: object) -> object:
     if isinstance(value, int):
         return Decimal(value)
     return value
+
+
+def check_choice(table: str, name: str, value: object, choices: object) -> None:
+    """A setting with fixed choices (a Literal type): ValueError naming the setting and its choices otherwise."""
+    allowed = get_args(choices)
+    if value not in allowed:
+        raise ValueError(f"{table}.{name}「{value}」不是可选的取值；可选：{'、'.join(map(str, allowed))}")
+
+
+def check_keys(table: str, values: Mapping[str, object], allowed: Sequence[str]) -> None:
+    """A table whose keys are fixed (levels, functions): ValueError naming the unknown keys otherwise."""
+    unknown = [k for k in values if k not in allowed]
+    if unknown:
+        raise ValueError(f"{table}：未知的键 {'、'.join(unknown)}（只能是 {'、'.join(allowed)}）")
 
 
 def set_frozen(obj: object, name: str, value: object) -> None:

@@ -3,25 +3,26 @@
 These frozen dataclasses are the one place every default is written (the checklist's here, the scorecard's in
 rules.scorecard, the grade bands in rules.bands). Every number is kept as the decimal the user wrote (floats go
 through their shortest repr), so scoring stays exact. A rules file is validated by the pydantic schemas
-(rules.validate), imported only when there is a file to read: pydantic costs a quarter of a second at start-up.
+(rules.validate), imported only when there is a file to read (rules.files): pydantic costs a quarter of a second
+at start-up. Settings with fixed choices are Literal fields checked here, in __post_init__, so a Rules built in code
+is held to the same choices as a rules file.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
+from typing import Literal
 
 from kpicli.core.errors import KpiError
 from kpicli.core.vocab import FUNCTIONS
-from kpicli.rules.bands import Band, Grades, as_decimal, set_frozen
+from kpicli.rules.bands import Band, Grades, as_decimal, check_choice, check_keys, set_frozen
 from kpicli.rules.scorecard import ScorecardSettings
 
-RULES_FILENAME = "kpicli.toml"
-# TOML allows only ASCII letters, digits, - and _ in a bare key: a Chinese key must be quoted
-_TOML_HINT = '（中文的键要加英文双引号，例如 { "一级" = 3 } 或 { "自评" = 10, "上级评分" = 90 }）'
 _LEVEL_DEFAULTS = {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
+Blank = Literal["未完成", "error"]  # a blank result cell: 未完成, or an error to fix
+ProjectAggregation = Literal["pooled", "function_weights"]
+Ranking = Literal["separate", "combined"]
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class Scoring:
     level_weights: dict[str, Decimal] = field(default_factory=lambda: dict(_LEVEL_DEFAULTS))
     partial_credit: Decimal = Decimal("0.5")
     self_check_fallback: bool = True
-    blank: str = "未完成"
-    project_aggregation: str = "pooled"
+    blank: Blank = "未完成"
+    project_aggregation: ProjectAggregation = "pooled"
     function_weights: dict[str, Decimal] = field(default_factory=lambda: {f: Decimal(1) for f in FUNCTIONS})
 
     def __post_init__(self) -> None:
@@ -41,6 +42,12 @@ class Scoring:
         set_frozen(self, "function_weights", {**{f: Decimal(1) for f in FUNCTIONS},
                                               **{k: as_decimal(v) for k, v in self.function_weights.items()}})
         set_frozen(self, "partial_credit", as_decimal(self.partial_credit))
+        check_choice("scoring", "blank", self.blank, Blank)
+        check_choice("scoring", "project_aggregation", self.project_aggregation, ProjectAggregation)
+        check_keys("scoring.level_weights", self.level_weights, tuple(_LEVEL_DEFAULTS))
+        check_keys("scoring.function_weights", self.function_weights, FUNCTIONS)
+        if not (isinstance(self.partial_credit, Decimal) and 0 <= self.partial_credit <= 1):
+            raise ValueError(f"scoring.partial_credit「{self.partial_credit}」必须在 0 到 1 之间")
 
 
 @dataclass(frozen=True)
@@ -49,11 +56,12 @@ class Rewards:
     reward_amount: Decimal = Decimal(3000)
     penalty_threshold: Decimal = Decimal(60)
     penalty_amount: Decimal = Decimal(3000)
-    ranking: str = "separate"
+    ranking: Ranking = "separate"
 
     def __post_init__(self) -> None:
         for name in ("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount"):
             set_frozen(self, name, as_decimal(getattr(self, name)))
+        check_choice("rewards", "ranking", self.ranking, Ranking)
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,12 @@ class Annual:
     consecutive: int = 2
     cumulative: int = 3
     cap_derived: bool = field(default=False, compare=False)  # cap_grade was not written, it follows the bands
+
+    def __post_init__(self) -> None:
+        for name in ("consecutive", "cumulative"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+                raise ValueError(f"annual.{name}「{value}」应为 1–4 的整数（季度数）")
 
 
 def derived_cap_grade(grades: Grades) -> str:
@@ -104,38 +118,5 @@ class RulesError(KpiError):
     """A rules file that cannot be used (exit 2)."""
 
 
-def parse_rules(text: str, source: str = RULES_FILENAME) -> Rules:
-    """Parse and validate a rules file's text; RulesError names every bad key."""
-    from kpicli.rules.validate import validate
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        hint = _TOML_HINT if "initial character for a key" in str(exc) else ""
-        raise RulesError(f"规则文件 {source} 不是有效的 TOML：{exc}{hint}") from exc
-    return validate(data, source)
-
-
-def load_rules(path: Path) -> Rules:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise RulesError(f"找不到规则文件 {path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"无法读取规则文件 {path}（请用 UTF-8 编码保存）") from exc
-    return parse_rules(text, path.name)
-
-
-def resolve_rules(rules_path: Path | None, workbook: Path | None) -> tuple[Rules, str]:
-    """The effective rules and where they came from: --rules, kpicli.toml beside the workbook, defaults."""
-    if rules_path is not None:
-        return load_rules(rules_path), str(rules_path)
-    if workbook is not None:
-        beside = workbook.parent / RULES_FILENAME
-        if beside.is_file():
-            return load_rules(beside), str(beside)
-    return DEFAULT_RULES, "内置默认规则"
-
-
-__all__ = ["DEFAULT_RULES", "RULES_FILENAME", "Annual", "Band", "Grades", "Output", "Rewards", "Rules", "RulesError",
-           "Scoring", "ScorecardSettings", "derived_cap_grade", "load_rules", "parse_rules", "resolve_rules"]
+__all__ = ["DEFAULT_RULES", "Annual", "Band", "Grades", "Output", "Rewards", "Rules", "RulesError", "Scoring",
+           "ScorecardSettings", "derived_cap_grade"]

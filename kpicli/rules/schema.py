@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpicli.core.vocab import FUNCTIONS, LEVELS
 from kpicli.rules.bands import Band, Grades, as_decimal
-from kpicli.rules.model import Annual, Output, Rewards, Scoring
+from kpicli.rules.model import Annual, Blank, Output, ProjectAggregation, Ranking, Rewards, Scoring
 
 Number = Annotated[Decimal, Field(allow_inf_nan=False)]
 
@@ -54,8 +54,8 @@ class ScoringSchema(StrictModel):
     level_weights: dict[str, Number] | None = None
     partial_credit: Number | None = None
     self_check_fallback: bool | None = None
-    blank: Literal["未完成", "error"] | None = None
-    project_aggregation: Literal["pooled", "function_weights"] | None = None
+    blank: Blank | None = None
+    project_aggregation: ProjectAggregation | None = None
     function_weights: dict[str, Number] | None = None
 
     @field_validator("partial_credit", mode="before")
@@ -126,7 +126,7 @@ class RewardsSchema(StrictModel):
     reward_amount: Number | None = None
     penalty_threshold: Number | None = None
     penalty_amount: Number | None = None
-    ranking: Literal["separate", "combined"] | None = None
+    ranking: Ranking | None = None
 
     @field_validator("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount", mode="before")
     @classmethod

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
-from kpicli.rules.bands import Grades, as_decimal, set_frozen
+from kpicli.rules.bands import Grades, as_decimal, check_choice, set_frozen
 
 Reviewer = Literal["self", "reviewer1", "reviewer2"]
 RedLineMode = Literal["lowest", "zero", "flag"]
-REVIEWERS: tuple[Reviewer, ...] = ("self", "reviewer1", "reviewer2")
+REVIEWERS: tuple[Reviewer, ...] = get_args(Reviewer)
 # The column names of the form; a rules file names the reviewers by them.
 REVIEWER_NAMES: dict[str, str] = {"self": "自评", "reviewer1": "上级评分", "reviewer2": "二级评分"}
-RED_LINE_MODES: tuple[RedLineMode, ...] = ("lowest", "zero", "flag")
+RED_LINE_MODES: tuple[RedLineMode, ...] = get_args(RedLineMode)
 # The parts of the year's score (§6), by their Chinese names in the rules file.
 ANNUAL_PARTS: dict[str, str] = {"periodic": "月度平均", "year_end": "年终考核", "review": "民主评议"}
 
@@ -75,8 +75,9 @@ class ScorecardSettings:
             if unknown or any(w < 0 for w in weights.values()) or not any(weights.values()):
                 raise ValueError(f"reviewer_weights：只能给 {'、'.join(REVIEWERS)} 非负权重，且不能全为 0")
             set_frozen(self, "reviewer_weights", weights)
-        if self.red_line not in RED_LINE_MODES:
-            raise ValueError("red_line 应为 lowest、zero 或 flag")
+        check_choice("scorecard", "red_line", self.red_line, RedLineMode)
+        for reviewer in self.reviewer_order:
+            check_choice("scorecard", "reviewer_order", reviewer, Reviewer)
         if self.grades is None:
             set_frozen(self, "grades", Grades())
             set_frozen(self, "grades_derived", True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
 from kpicli.rules.schema import GradesSchema, Number, StrictModel, numbers_in, to_number
-from kpicli.rules.scorecard import ANNUAL_PARTS, REVIEWER_NAMES, ScorecardAnnual, ScorecardSettings
+from kpicli.rules.scorecard import ANNUAL_PARTS, REVIEWER_NAMES, RedLineMode, ScorecardAnnual, ScorecardSettings
 
 _REVIEWER_KEYS = {name: key for key, name in REVIEWER_NAMES.items()}
 _ORDERED = ("二级评分", "上级评分")  # reviewer_order names reviewers only: 自评 is self_fallback's
@@ -79,7 +79,7 @@ class ScorecardSchema(StrictModel):
     reviewer_weights: dict[str, Number] | None = None
     use_computed: bool | None = None
     self_fallback: bool | None = None
-    red_line: Literal["lowest", "zero", "flag"] | None = None
+    red_line: RedLineMode | None = None
     grades: GradesSchema | None = None
     coefficients: Annotated[list[CoefficientSchema], Field(min_length=1)] | None = None
     below_coefficient: Number | None = None

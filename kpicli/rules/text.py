@@ -144,6 +144,19 @@ weights = {annual}
 """
 
 
+def audit_rows(rows: list[tuple[str, str]]) -> list[list[str]]:
+    """Rows of a 评分规则 sheet: ("scoring.blank 空白结果", value) becomes [空白结果, value, scoring.blank] — the
+    label and value in Chinese, the kpicli.toml key in the side column 规则文件中的写法 (blank for other rows)."""
+    out = []
+    for name, value in rows:
+        key, _, label = name.partition(" ")
+        out.append([label, value, key] if label and ("." in key or key == "annual") else [name, value, ""])
+    return out
+
+
+AUDIT_HEADERS = ["项目", "值", "规则文件中的写法"]
+
+
 def rules_rows(rules: Rules) -> list[tuple[str, str]]:
     """(key, value) pairs of the effective checklist rules, for the 评分规则 sheet."""
     s, g, r, a = rules.scoring, rules.grades, rules.rewards, rules.annual
@@ -153,7 +166,7 @@ def rules_rows(rules: Rules) -> list[tuple[str, str]]:
         ("scoring.self_check_fallback 检查为空时采用自查", "是" if s.self_check_fallback else "否"),
         ("scoring.blank 空白结果", "按未完成计" if s.blank == "未完成" else "视为错误"),
         ("scoring.project_aggregation 项目汇总方式",
-         "合并计算（pooled）" if s.project_aggregation == "pooled" else "按职能权重（function_weights）"),
+         "五个职能的触点合并计算" if s.project_aggregation == "pooled" else "按职能权重加权"),
         ("scoring.function_weights 职能权重", "、".join(f"{k}={_num(v)}" for k, v in s.function_weights.items())),
         ("grades.bands 等级分档", "，".join(f"{b.grade} ≥ {_num(b.min)}" for b in g.bands) + f"，其余 {g.lowest}"),
         ("rewards.reward 奖励", f"排名第一且得分 > {_num(r.reward_threshold)}：+{_num(r.reward_amount)} 元"),

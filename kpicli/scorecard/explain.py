@@ -18,6 +18,7 @@ from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.result import ScorecardResult
 from kpicli.scorecard.rule import Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
+from kpicli.scorecard.settings_text import k_text
 from kpicli.scorecard.values import Actual, ScorecardValueError, fmt
 
 ZERO = Fraction(0)
@@ -140,7 +141,7 @@ def explain_person(result: ScorecardResult, name: str, department: str | None = 
         notes.append(f"触及红线：{'、'.join(person['red_lines'])}；等级为最低等级，绩效系数为 0"
                      if settings.red_line != "flag" else f"触及红线：{'、'.join(person['red_lines'])}（只列出，不影响得分）")
     if person["bonus"] is not None:
-        notes.append(f"绩效奖金 = {fmt(Fraction(person['base']))} × {person['coefficient']} = {person['bonus']}")
+        notes.append(f"绩效奖金 = {fmt(Fraction(person['base']))} × {k_text(person['coefficient'])} = {person['bonus']}")
     return PersonExplanation(
         name=person["person"], department=person["department"], position=person["position"], sheet=person["sheet"],
         items=items, sections=sections, total=total, score=rounded, formula=formula, grade=person["grade"],

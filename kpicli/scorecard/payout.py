@@ -74,4 +74,75 @@ def bonus_lines(result: ScorecardResult, path: Path, sheet: str,
     return lines, problems
 
 
-__all__ = ["bonus_lines"]
+YEAR_TOTAL_HEADER, GRADE_HEADER, K_HEADER, RED_HEADER, REASON_HEADER = "年度总得分", "等级", "绩效系数", "红线", "原因"
+
+
+def year_lines(path: Path, sheet: str, rows: list[list[object]], missing_rows: list[list[object]],
+               changed: list[str] | None) -> tuple[list[Line], list[Problem]]:
+    """The year's 绩效奖金 per person from an `annual` workbook of scorecards (its summary `sheet`); the people not
+    computed at 0 with the reason of the 未计算名单 (missing_rows). An error when the summary was edited since
+    kpicli wrote it (changed: the sheets io.provenance says changed)."""
+    import re
+
+    if changed and sheet in changed:
+        return [], [Problem("error", sheet, None, f"{path.name} 的「{sheet}」在 kpicli 写出后被改动过；年度绩效奖金只能取自"
+                            "未改动的年度汇总，请重新运行 kpicli annual", file=path.name)]
+    found = _columns(rows)
+    if found is None:
+        return [], [Problem("error", sheet, None, f"{path.name} 的「{sheet}」中找不到「{NAME_HEADER}」和「{BONUS_HEADER}」"
+                            "表头；请给出 kpicli annual 写出的绩效考核年度汇总", file=path.name)]
+    header, cols = found
+    title = str(rows[0][0]) if rows and rows[0] else ""
+    match = re.search(r"——(.*?)\s*(\d{4})年$", title)
+    company, period = (match.group(1).strip(), f"{match.group(2)}年度") if match else ("", "年度")
+    reasons = {}
+    missing = _missing_columns(missing_rows)
+    if missing is not None:
+        m_header, m_cols = missing
+        for row in missing_rows[m_header + 1:]:
+            name = _at(row, m_cols.get(NAME_HEADER))
+            if name not in (None, ""):
+                reasons[(name_key(_at(row, m_cols.get(DEPARTMENT_HEADER))), name_key(name))] = str(
+                    _at(row, m_cols.get(REASON_HEADER)) or "")
+    lines, problems = [], []
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        name, dept = _at(row, cols[NAME_HEADER]), _at(row, cols.get(DEPARTMENT_HEADER))
+        if name in (None, ""):
+            if any(v not in (None, "") for v in row[1:]):
+                continue
+            break  # the table ends at its first empty row (the legend follows)
+        total, value = _at(row, cols.get(YEAR_TOTAL_HEADER)), _at(row, cols[BONUS_HEADER])
+        cell = f"{column_letter(cols[BONUS_HEADER])}{r + 1}"
+        if isinstance(total, str):  # 未计算
+            why = reasons.get((name_key(dept), name_key(name)), "")
+            amount, reason = Decimal(0), f"未计算年度总得分{('：' + why) if why else ''}，年度绩效奖金为 0"
+        else:
+            amount = exact_decimal(value) if value not in (None, "") else Decimal(0)
+            if amount is None or isinstance(value, str):
+                problems.append(Problem("error", sheet, cell, f"{name} 的年度绩效奖金「{value}」不是数字；请重新运行 "
+                                        "kpicli annual", file=path.name))
+                continue
+            reason = (f"年度总得分 {total:.2f}，等级 {_at(row, cols.get(GRADE_HEADER))}，"
+                      f"绩效系数 {_at(row, cols.get(K_HEADER))}")
+            red = _at(row, cols.get(RED_HEADER))
+            if red not in (None, ""):
+                reason = f"触及红线：{red}；{reason}"
+        lines.append(Line(period=period, company=company, team=str(dept or ""), name=str(name), role="",
+                          amount=amount, reason=reason, file=path.name, cell=f"{sheet}!{cell}"))
+    return lines, problems
+
+
+def _at(row: list[object], c: int | None) -> object:
+    return row[c] if c is not None and c < len(row) else ""
+
+
+def _missing_columns(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(rows):
+        texts = {str(v).strip(): c for c, v in enumerate(row) if isinstance(v, str)}
+        if NAME_HEADER in texts and REASON_HEADER in texts:
+            return r, texts
+    return None
+
+
+__all__ = ["bonus_lines", "year_lines"]

@@ -7,9 +7,9 @@ from decimal import Decimal
 from kpicli.scorecard.settings import REVIEWER_NAMES, ScorecardSettings
 
 RED_LINE_TEXT = {
-    "lowest": "保留总分，等级取最低、绩效系数为 0、绩效奖金为 0（lowest）",
-    "zero": "总分按 0 计，等级取最低、绩效系数为 0、绩效奖金为 0（zero）",
-    "flag": "只列出，不影响总分、等级和绩效系数（flag）",
+    "lowest": "保留总分，等级取最低、绩效系数为 0、绩效奖金为 0",
+    "zero": "总分按 0 计，等级取最低、绩效系数为 0、绩效奖金为 0",
+    "flag": "只列出，不影响总分、等级和绩效系数",
 }
 
 
@@ -18,15 +18,23 @@ def number_text(value: Decimal | int) -> str:
     return format(Decimal(value), "f")
 
 
+def k_text(value: Decimal | int | None) -> str:
+    """A 绩效系数 written one way everywhere, as the sheets' number format 0.0# shows it: 1.2, 1.0, 0.0, 0.85."""
+    if value is None:
+        return "—"
+    shown = Decimal(value).quantize(Decimal("0.01"))
+    return format(shown if shown != shown.quantize(Decimal("0.1")) else shown.quantize(Decimal("0.1")), "f")
+
+
 def grade_bands_text(settings: ScorecardSettings) -> str:
     grades = settings.grades
     return "，".join(f"{b.grade} ≥ {number_text(b.min.normalize())}" for b in grades.bands) + f"，其余 {grades.lowest}"
 
 
 def coefficient_text(settings: ScorecardSettings) -> str:
-    bands = "，".join(f"≥{number_text(low.normalize())} → {number_text(k)}" for low, k in settings.coefficients)
+    bands = "，".join(f"≥{number_text(low.normalize())} → {k_text(k)}" for low, k in settings.coefficients)
     lowest = min((low for low, _ in settings.coefficients), default=None)
-    below = f"，低于 {number_text(lowest.normalize())} → {number_text(settings.below_coefficient)}" if lowest is not None else ""
+    below = f"，低于 {number_text(lowest.normalize())} → {k_text(settings.below_coefficient)}" if lowest is not None else ""
     return bands + below
 
 

@@ -23,7 +23,7 @@ from kpicli.checklist.payout import (
     units_with_money,
 )
 from kpicli.core.errors import KpiError
-from kpicli.grading.ranking import SERVICE_FEE, TEAM_BONUS
+from kpicli.grading.ranking import SERVICE_FEE, method_label
 from kpicli.render.style import (
     AMOUNT_FORMAT,
     BORDER,
@@ -93,9 +93,9 @@ def _block(ws: Worksheet, a: Assessment, r: int, kind: str, unit: str, amount: i
            reason: str, validation: DataValidation) -> int:
     """One team: title row (单位, 金额, 方式), members, 合计 and 校验. Returns the last row written."""
     label = team_label(kind, unit)
-    shown = "团队处罚" if amount < 0 and method == TEAM_BONUS else method  # 团队奖金 reads wrong for a penalty
+    shown = method_label(amount, method)
     for c, (value, fmt) in enumerate(((label, None), (AMOUNT_LABEL, None), (amount, AMOUNT_FORMAT),
-                                      (f"{shown}:{reason}", None)), start=1):
+                                      (f"{shown}：{reason}", None)), start=1):
         cell = put(ws, r, c, value, number_format=fmt)
         cell.font, cell.fill, cell.border = HEADER_FONT, BLOCK_FILL, BORDER
     ws.cell(r, 1).font = Font(name=FONT_NAME, bold=True, size=12)

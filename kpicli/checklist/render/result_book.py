@@ -18,7 +18,7 @@ from kpicli.checklist.function_sheet import display_value
 from kpicli.core.errors import LEVEL_NAMES
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
-from kpicli.grading.ranking import reward_reason, team_members
+from kpicli.grading.ranking import method_label, reward_reason, team_members
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
@@ -42,7 +42,7 @@ from kpicli.render.style import (
     title,
     write_table,
 )
-from kpicli.rules.text import rules_rows
+from kpicli.rules.text import AUDIT_HEADERS, audit_rows, rules_rows
 
 # Every sheet kpicli may add; an earlier run's copies are removed before new ones go in.
 RESULT_SHEETS = ("评分汇总", "职能排名", "项目排名", "奖惩明细", "奖惩分配表", "岗位得分", "自查偏差", "问题清单", "明细",
@@ -219,7 +219,7 @@ def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
         name = t.function if kind == "function" else t.project
         paid = t.reward != 0  # no reward or penalty: amount and method blank, not「0 团队奖金」
         rows.append([int(t.rank) if t.assessed else "—", name, t.score if t.assessed else NOT_ASSESSED,
-                     t.grade if t.assessed else "—", t.reward if paid else None, t.method if paid else "",
+                     t.grade if t.assessed else "—", t.reward if paid else None, method_label(t.reward, t.method) if paid else "",
                      reward_reason(t.score, t.rank, t.reward, a.rules)])
     headers = ["排名", label, "得分", "等级", "奖惩金额（元）", "方式", "说明"]
     top = 4
@@ -250,7 +250,7 @@ def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
                 continue
             unit = getattr(t, key)
             members = team_members(roster, "function" if kind == "职能" else "project", unit)
-            rows.append([kind, unit, int(t.rank), t.score, t.grade, t.reward, t.method,
+            rows.append([kind, unit, int(t.rank), t.score, t.grade, t.reward, method_label(t.reward, t.method),
                          reward_reason(t.score, t.rank, t.reward, a.rules), "、".join(members)])
     if not rows:
         rows.append(["—", "本季度无奖惩", "", None, "", 0, "", "", ""])
@@ -348,11 +348,12 @@ def _audit(ws: Worksheet, a: Assessment) -> None:
         ["输入文件", source.name], ["输入文件 SHA-256", digest], ["kpicli 版本", __version__],
         ["评分时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")], ["规则来源", a.rules_source],
         ["公司", a.company or ""], ["考核期", a.period_label],
-    ] + [[k, v] for k, v in rules_rows(a.rules)]
-    title(ws, "评分规则与审计信息", 2)
-    last = write_table(ws, 3, ["项目", "值"], rows)
-    set_widths(ws, [30, 70])
-    print_setup(ws, header_row=3, last_row=last, last_col=2, landscape=False)
+    ]
+    rows = [*([k, v, ""] for k, v in rows), *audit_rows(rules_rows(a.rules))]
+    title(ws, "评分规则与审计信息", 3)
+    last = write_table(ws, 3, AUDIT_HEADERS, rows)
+    set_widths(ws, [22, 76, 30])  # 值 holds the 64 characters of the SHA-256 on one line
+    print_setup(ws, header_row=3, last_row=last, last_col=3, landscape=True)
 
 
 __all__ = ["RESULT_SHEETS", "default_output", "write_result", "build_result_sheets", "format_score"]

@@ -40,7 +40,8 @@ def _ranking_table(a: Assessment, kind: str) -> Table:
     return table
 
 
-def print_rankings(a: Assessment, out: Console | None = None) -> None:
+def print_rankings(a: Assessment, out: Console | None = None, *, book: bool = True) -> None:
+    """Rankings, rewards and the check's counts; book: a result workbook was written (score), so point to it."""
     out = out or console()
     company = a.company or "（未填写公司名称）"
     out.print(Text.assemble((company, "bold"), f" · {a.period_label}", (f" · 规则：{a.rules_source}", "dim")))
@@ -50,17 +51,18 @@ def print_rankings(a: Assessment, out: Console | None = None) -> None:
     rewards = [(t.function, t.reward, t.method) for t in a.functions.itertuples() if t.reward != 0]
     rewards += [(t.project, t.reward, t.method) for t in a.projects.itertuples() if t.reward != 0]
     if rewards:
-        line = Text("奖惩:")
+        line = Text("奖惩：")
         for i, (unit, amount, method) in enumerate(rewards):
-            line.append(("," if i else "") + f"{unit} ")
+            line.append(("，" if i else "") + f"{unit} ")
             line.append_text(amount_text(amount))
             if method != "团队奖金":
-                line.append(f"({method})", style="dim")
+                line.append(f"（{method}）", style="dim")
         out.print(line, soft_wrap=True)  # let the terminal wrap CJK text; rich would break at the first space
     else:
         out.print("奖惩：本季度无奖励或处罚")
     if len(a.deviations):
-        out.print(f"自查偏差：{len(a.deviations)} 处自查结果高于城市公司检查（见结果工作簿「自查偏差」）", style="dim")
+        where = "（见结果工作簿「自查偏差」）" if book else "（kpicli score 写出的结果工作簿「自查偏差」逐处列出）"
+        out.print(f"自查偏差：{len(a.deviations)} 处自查结果高于城市公司检查{where}", style="dim")
     print_problem_summary(a.problems, out)
 
 

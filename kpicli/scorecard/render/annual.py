@@ -46,7 +46,7 @@ from kpicli.render.style import (
 from kpicli.render.terminal import console as default_console
 from kpicli.render.terminal import grade_text, print_problems
 from kpicli.scorecard.annual import ScorecardYear, YearPerson
-from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, number_text
+from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, k_text, number_text
 
 YEAR_SHEETS = ("年度汇总", "未计算名单", "问题清单")
 PAY_FORMAT = "#,##0.00"
@@ -118,7 +118,7 @@ def year_table(year: ScorecardYear, *, with_periods: bool = True) -> Table:
     for name in ("平均", "年终", "民主评议", "年度总得分"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("等级", justify="center", no_wrap=True)
-    table.add_column("K", justify="right", no_wrap=True)
+    table.add_column("绩效系数", justify="right", no_wrap=True)
     table.add_column("奖金", justify="right", no_wrap=True)
     table.add_column("排名", justify="right", no_wrap=True)
     names = year.settings.grades.names
@@ -128,7 +128,7 @@ def year_table(year: ScorecardYear, *, with_periods: bool = True) -> Table:
         table.add_row(name, p.department or "—", *_period_cells(p, labels), format_score(_two(p.periodic_average)),
                       format_score(p.year_end), format_score(_two(p.review)), total,
                       grade_text(p.grade if p.computed else None, names),
-                      "—" if p.coefficient is None else str(p.coefficient), _money(p.bonus),
+                      k_text(p.coefficient), _money(p.bonus),
                       "—" if p.rank is None else str(p.rank))
     return table
 

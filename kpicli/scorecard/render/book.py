@@ -47,6 +47,7 @@ from kpicli.render.style import (
     title,
     write_table,
 )
+from kpicli.rules.text import AUDIT_HEADERS, audit_rows
 from kpicli.scorecard.apply import actual_text
 from kpicli.scorecard.result import ScorecardResult, differences, ordered_items, ranked_people  # moved there (issue 13)
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardSettings
@@ -275,11 +276,11 @@ def _audit(ws: Worksheet, result: ScorecardResult, sources: Sequence[Path], sett
         rows += [["输入文件", Path(source).name], ["输入文件 SHA-256", digest]]
     rows += [["kpicli 版本", __version__], ["评分时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")],
              ["公司", result.company or ""], ["考核期间", result.period or ""]]
-    rows += [[k, v] for k, v in settings_rows(settings)]
-    title(ws, "评分规则与审计信息", 2)
-    last = write_table(ws, 3, ["项目", "值"], rows)
-    set_widths(ws, [44, 80])
-    print_setup(ws, header_row=3, last_row=last, last_col=2, landscape=True)
+    rows = [*([k, v, ""] for k, v in rows), *audit_rows(settings_rows(settings))]
+    title(ws, "评分规则与审计信息", 3)
+    last = write_table(ws, 3, AUDIT_HEADERS, rows)
+    set_widths(ws, [30, 76, 24])  # 值 holds the 64 characters of the SHA-256 on one line
+    print_setup(ws, header_row=3, last_row=last, last_col=3, landscape=True)
 
 
 __all__ = ["RESULT_SHEETS", "build_scorecard_sheets", "differences", "ranked_people", "write_scorecard_result"]

@@ -18,6 +18,7 @@ from kpicli.render.terminal import grade_text, print_problems
 from kpicli.scorecard.explain import PersonExplanation
 from kpicli.scorecard.result import ScorecardResult, differences, ranked_people
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardSettings
+from kpicli.scorecard.settings_text import k_text
 from kpicli.scorecard.values import fmt
 
 DIFFERENCES_SHOWN = 3
@@ -27,10 +28,6 @@ def _pay(value: object) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
-def _k(value: object) -> str:
-    return "—" if value is None else str(value)
-
-
 def ranking_table(result: ScorecardResult, names: Sequence[str]) -> Table:
     table = Table(title="个人排名", box=box.SIMPLE_HEAVY, title_justify="left", title_style="bold", pad_edge=False)
     table.add_column("排名", justify="right", width=4)
@@ -38,20 +35,21 @@ def ranking_table(result: ScorecardResult, names: Sequence[str]) -> Table:
     table.add_column("姓名", max_width=14, overflow="fold")
     table.add_column("总分", justify="right", min_width=6)
     table.add_column("等级", justify="center", width=4)
-    table.add_column("K", justify="right", width=4)
+    table.add_column("绩效系数", justify="right", width=8)
     table.add_column("绩效奖金", justify="right", min_width=10)
     for p in ranked_people(result).to_dict("records"):
         scored = p["score"] is not None
         rank = "—" if p["rank"] is None or pd.isna(p["rank"]) else str(int(p["rank"]))
         name = Text(p["person"]) if not p["red_lines"] else Text(f"{p['person']}（红线）", style="bold red")
         table.add_row(rank, p["department"] or "—", name, format_score(p["score"]) if scored else "未算出",
-                      grade_text(p["grade"] if scored else None, names), _k(p["coefficient"]), _pay(p["bonus"]))
+                      grade_text(p["grade"] if scored else None, names), k_text(p["coefficient"]), _pay(p["bonus"]))
     return table
 
 
 def print_scorecard(result: ScorecardResult, console: Console | None = None,
-                    settings: ScorecardSettings = DEFAULT_SETTINGS) -> None:
-    """Ranking table, red lines touched, reviewer differences (count and the first few), then the problems."""
+                    settings: ScorecardSettings = DEFAULT_SETTINGS, *, book: bool = True) -> None:
+    """Ranking table, red lines touched, reviewer differences (count and the first few), then the problems.
+    book: a result workbook was written (score), so point to its sheet."""
     out = console or default_console()
     company = result.company or "（未填写公司名称）"
     out.print(Text.assemble((company, "bold"), f" · {result.period or '考核期间未填写'}"))
@@ -63,14 +61,14 @@ def print_scorecard(result: ScorecardResult, console: Console | None = None,
                   soft_wrap=True)
     found = differences(result)
     if found:
-        out.print(f"评分差异：{len(found)} 处上级或二级评分与计分方式算出的分数不同（见结果工作簿「评分差异」）",
-                  soft_wrap=True)
+        where = "见结果工作簿「评分差异」" if book else "kpicli score 写出的结果工作簿「评分差异」逐处列出"
+        out.print(f"评分差异：{len(found)} 处上级或二级评分与计分方式算出的分数不同（{where}）", soft_wrap=True)
         for d in found[:DIFFERENCES_SHOWN]:
             out.print(f"  {d['person']} · {d['indicator']}：{d['reviewer']} {fmt(d['points'])}，"
                       f"计分方式 {fmt(d['computed'])}（{d['cell']}）", soft_wrap=True, markup=False)
         if len(found) > DIFFERENCES_SHOWN:
             out.print(f"  …… 另有 {len(found) - DIFFERENCES_SHOWN} 处", style="dim")
-    print_problems(result.problems, out)
+    print_problems(result.problems, out, empty="检查：没有发现问题")
 
 
 def _points(value: object) -> str:
@@ -106,7 +104,7 @@ def print_person_explain(ex: PersonExplanation, console: Console | None = None,
     head = Text.assemble((ex.name, "bold"), f" · {ex.department or '未填部门'}", f" · {ex.position or ''}".rstrip(" ·"),
                          f"  总分 {ex.score:.2f} ")
     head.append_text(grade_text(ex.grade, settings.grades.names))
-    head.append(f"  K {_k(ex.coefficient)}")
+    head.append(f"  绩效系数 {k_text(ex.coefficient)}")
     if ex.bonus is not None:
         head.append(f"  绩效奖金 {_pay(ex.bonus)}")
     out.print(head)

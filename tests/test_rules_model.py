@@ -1,0 +1,76 @@
+"""A typed rules model (issue #18): settings with fixed choices are checked by the dataclasses themselves, so a
+Rules built in code is held to what a rules file is held to; pydantic only translates a file's errors into Chinese.
+The rules package has no import cycle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from kpicli.rules.bands import Grades
+from kpicli.rules.files import parse_rules
+from kpicli.rules.model import DEFAULT_RULES, Annual, Rewards, Rules, RulesError, Scoring
+from kpicli.rules.scorecard import ScorecardSettings
+
+RULES = Path(__file__).resolve().parent.parent / "kpicli" / "rules"
+
+
+@pytest.mark.parametrize(("build", "words"), [
+    (lambda: Scoring(project_aggregation="nonsense"), ["scoring.project_aggregation", "nonsense", "pooled", "function_weights"]),
+    (lambda: Scoring(blank="空白"), ["scoring.blank", "未完成", "error"]),
+    (lambda: Scoring(level_weights={"四级": 1}), ["scoring.level_weights", "四级"]),
+    (lambda: Scoring(function_weights={"财务": 1}), ["scoring.function_weights", "财务"]),
+    (lambda: Scoring(partial_credit=2), ["scoring.partial_credit", "0 到 1"]),
+    (lambda: Rewards(ranking="mixed"), ["rewards.ranking", "separate", "combined"]),
+    (lambda: Annual(consecutive=5), ["annual.consecutive", "1–4"]),
+    (lambda: Annual(cumulative=True), ["annual.cumulative"]),
+    (lambda: ScorecardSettings(red_line="warn"), ["scorecard.red_line", "lowest", "zero", "flag"]),
+    (lambda: ScorecardSettings(reviewer_order=("reviewer3",)), ["scorecard.reviewer_order", "reviewer3"]),
+])
+def test_a_setting_outside_its_choices_is_refused_where_it_is_built(build, words):
+    with pytest.raises(ValueError) as caught:
+        build()
+    assert all(w in str(caught.value) for w in words), str(caught.value)
+
+
+def test_every_choice_a_file_may_write_builds_and_the_defaults_are_unchanged():
+    assert Scoring(project_aggregation="function_weights").project_aggregation == "function_weights"
+    assert Scoring(blank="error").blank == "error" and Rewards(ranking="combined").ranking == "combined"
+    assert ScorecardSettings(red_line="flag").red_line == "flag"
+    assert Rules() == DEFAULT_RULES == parse_rules("", "空.toml")
+    assert (DEFAULT_RULES.scoring.blank, DEFAULT_RULES.scoring.project_aggregation, DEFAULT_RULES.rewards.ranking,
+            DEFAULT_RULES.scorecard.red_line) == ("未完成", "pooled", "separate", "lowest")
+    assert Rules(grades=Grades(lowest="D")).annual.cap_grade == "B-"
+
+
+def test_a_rules_file_with_a_bad_choice_is_still_explained_in_chinese():
+    with pytest.raises(RulesError) as caught:
+        parse_rules('[scoring]\nproject_aggregation = "nonsense"\n', "坏.toml")
+    message = caught.value.message
+    assert "坏.toml" in message and "scoring.project_aggregation" in message and "可选" in message
+
+
+def _imports(path: Path) -> set[str]:
+    """The kpicli.rules modules a module imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kpicli.rules."):
+            found.add(node.module.removeprefix("kpicli.rules."))
+        elif isinstance(node, ast.ImportFrom) and node.module == "kpicli.rules":
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_rules_package_has_no_import_cycle():
+    graph = {p.stem: _imports(p) for p in RULES.glob("*.py")}
+    assert "validate" in graph["files"] and "validate" not in graph["model"]
+
+    def reaches(start: str, seen: frozenset[str]) -> None:
+        for target in graph.get(start, ()):
+            assert target not in seen, f"import cycle: {' → '.join([*seen, target])}"
+            reaches(target, seen | {target})
+
+    for module in graph:
+        reaches(module, frozenset({module}))
