@@ -276,14 +276,17 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     checked before anything is read; kpicli's own results and earlier merges in a folder are skipped."""
     from kpicli.checklist import collect as collecting
     from kpicli.checklist.catalog import load_catalog
-    from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_writable, require_xlsx
+    from kpicli.checklist.render.collect_book import typed_collection
+    from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
 
     output = Path(output)
     require_xlsx(output, "汇总表")
-    ensure_writable(output, force=force)  # fail before the slow part
+    merge_into = not force and typed_collection(output)  # typed 检查 are kept (collect_keep), not refused
+    if not merge_into:
+        ensure_writable(output, force=force)  # fail before the slow part
     for path in paths:
         if not Path(path).is_dir():
-            ensure_writable(output, force=force, source=Path(path))
+            ensure_not_input(output, Path(path))
     inputs = expand_inputs(paths, skip_kinds=OWN_OUTPUTS | {COLLECTED_KIND}, exclude=[output])
     reference = load_catalog(catalog_path) if catalog_path is not None else None
     collected = collecting.collect(inputs.files, catalog=reference, company=company, year=year, quarter=quarter,

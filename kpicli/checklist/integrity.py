@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpicli.core.errors import Problem
+from kpicli.core.errors import KpiError, Problem
 from kpicli.core.vocab import COMPANY_GROUP, NOT_APPLICABLE, normalize, parse_result
 
 RECORD, CATALOG_FILE, PACKAGED = "record", "catalog", "packaged"
@@ -64,7 +64,11 @@ def reference_for(path: Path, catalog_path: Path | None = None) -> Reference:
     if record is not None and record.catalog:
         kind = record.get("handed_out", {}).get("kind") if record.get("handed_out") else record.kind
         return Reference(record.catalog, RECORD, f"发出的{kind or '检查表'}（kpicli 的记录）")
-    return Reference(catalog_entries(load_catalog()), PACKAGED, "内置触点目录")
+    try:
+        packaged = catalog_entries(load_catalog())
+    except KpiError:  # the packaged files cannot be opened (a locale that cannot spell their names …)
+        packaged = []
+    return Reference(packaged, PACKAGED, "内置触点目录")
 
 
 def check_against(items: pd.DataFrame, reference: Reference) -> list[Problem]:

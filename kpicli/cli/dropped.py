@@ -23,7 +23,7 @@ _JSON = {"--format=json", "-fjson"}
 
 def _is_path(arg: str) -> bool:
     try:
-        return Path(arg).exists()
+        return Path(long_path(arg)).exists()  # a long Windows path may exist only with its \\?\ prefix
     except (OSError, ValueError):  # a name too long for the system, a NUL byte: not a path we can read anyway
         return False
 
@@ -116,8 +116,8 @@ def route(argv: list[str], commands: Mapping[str, Any], global_options: Collecti
     if scored is None:
         return argv
     start = scored.index(COMMAND) + 1
-    rest = scored[start:]
-    at = set(_positions(rest, _value_options(commands.get(COMMAND))))
+    at = set(_positions(scored[start:], _value_options(commands.get(COMMAND))))
+    rest = [long_path(a) if i in at else a for i, a in enumerate(scored[start:])]
     for line in heading([rest[i] for i in sorted(at)]):
         typer.echo(line, err=_wants_json(scored))
-    return [*scored[:start], *(long_path(a) if i in at else a for i, a in enumerate(rest))]
+    return [*scored[:start], *rest]

@@ -13,13 +13,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kpicli.core.errors import KpiError
+from kpicli.core.errors import EXIT_DATA, KpiError
 from kpicli.io.oserror import path_problem
 from kpicli.io.provenance import MARK_PROPERTY
 
 __all__ = ["COLLECTED_KIND", "MARK_PROPERTY", "RESULT_KINDS", "atomic_write", "backup", "changed_since_written",
-           "default_output", "ensure_writable", "kpicli_kind", "mark_workbook", "require_xlsx", "save_workbook",
-           "written_by_kpicli"]
+           "default_output", "ensure_not_input", "ensure_writable", "kpicli_kind", "mark_workbook", "require_xlsx",
+           "save_workbook", "written_by_kpicli"]
 # Its value says which kind of workbook kpicli wrote; folder runs skip kpicli's own outputs by it.
 RESULT_KINDS = frozenset({"评分结果", "年度汇总"})
 COLLECTED_KIND = "汇总检查表"
@@ -97,16 +97,26 @@ def _changed_message(path: Path, changed: list[str]) -> str:
             f"{path.stem}_备份_<时间>{path.suffix}）")
 
 
+def ensure_not_input(path: Path, source: Path) -> None:
+    """Refuse an output that is the input itself."""
+    try:
+        same = Path(path).resolve() == Path(source).resolve()
+    except OSError as exc:  # a name too long for the file system, a folder without permission …
+        raise path_problem(exc, Path(path)) from exc
+    if same:
+        raise KpiError(f"输出文件不能与输入文件相同（{Path(path).name}）；输入工作簿不会被修改，请换一个输出文件名")
+
+
 def ensure_writable(path: Path, *, force: bool, source: Path | None = None) -> None:
     """Refuse to overwrite the input, a folder, a file kpicli did not write, or one kpicli wrote that a person has
-    changed since (unless force: then atomic_write keeps a backup of it)."""
+    changed since (unless force: then atomic_write keeps a backup of it). That last refusal exits 1: the changed
+    sheets are the person's data, like errors in a workbook."""
+    if source is not None:
+        ensure_not_input(path, source)
     try:
-        same = source is not None and path.resolve() == Path(source).resolve()
         folder, parent, exists = path.is_dir(), path.parent.exists(), path.exists()
     except OSError as exc:  # a name too long for the file system, a folder without permission …
         raise path_problem(exc, path) from exc
-    if same:
-        raise KpiError(f"输出文件不能与输入文件相同（{path.name}）；输入工作簿不会被修改，请换一个输出文件名")
     if folder:
         raise KpiError(f"输出路径 {path} 是一个文件夹；请给出文件名，例如 {path / '结果.xlsx'}")
     if not parent:
@@ -118,7 +128,7 @@ def ensure_writable(path: Path, *, force: bool, source: Path | None = None) -> N
                        "确认要覆盖请加 --force（原文件会先备份），或用 -o 指定其他文件名")
     changed = changed_since_written(path)
     if changed:
-        raise KpiError(_changed_message(path, changed))
+        raise KpiError(_changed_message(path, changed), exit_code=EXIT_DATA)
 
 
 def needs_backup(path: Path) -> bool:

@@ -13,18 +13,41 @@ from kpicli.io.openpyxl_compat import fill_id, set_fill_id
 
 def write_collected(collected: Collected, out: Path, *, force: bool = False) -> Path:
     """Write the merged checklist (layout v1, marked 汇总检查表) atomically; DataError if it has errors."""
-    from kpicli.io.outputs import COLLECTED_KIND, ensure_writable, mark_workbook, require_xlsx, save_workbook
+    from kpicli.io.outputs import (
+        COLLECTED_KIND,
+        ensure_not_input,
+        ensure_writable,
+        mark_workbook,
+        require_xlsx,
+        save_workbook,
+    )
 
     out = Path(out)
     if collected.has_errors:
         raise DataError("提交的检查表有错误，未写入汇总表", collected.problems)
     require_xlsx(out, "汇总表")
-    ensure_writable(out, force=force)
     for source in collected.files:
-        ensure_writable(out, force=force, source=source)
+        ensure_not_input(out, source)
+    changed = typed_collection(out) if not force else None
+    if not changed:
+        ensure_writable(out, force=force)
     wb = build_collected(collected)
+    if changed:  # the safe path: the typed 检查 are carried into the new merge (collect_keep)
+        from kpicli.checklist.render.collect_keep import keep_typed_checks
+
+        collected.problems += keep_typed_checks(wb, out, changed)
     mark_workbook(wb, COLLECTED_KIND)
     return save_workbook(wb, out, record=collected_record(collected))
+
+
+def typed_collection(out: Path) -> list[str] | None:
+    """The changed sheets of an existing collected workbook that a person has worked in (None for anything else):
+    collect then keeps its typed 检查 instead of refusing."""
+    from kpicli.io.outputs import COLLECTED_KIND, changed_since_written, kpicli_kind
+
+    if not out.is_file() or kpicli_kind(out) != COLLECTED_KIND:
+        return None
+    return changed_since_written(out) or None
 
 
 def collected_record(collected: Collected) -> dict:
