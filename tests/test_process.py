@@ -7,7 +7,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from kpicli import __version__
+
+pytestmark = pytest.mark.slow  # real processes
 
 
 def _python(*args: str) -> subprocess.CompletedProcess:
@@ -22,3 +26,31 @@ def test_python_m_kpicli_runs_the_command_line_without_a_warning():
     assert done.stderr == b""
     usage = _python("-m", "kpicli", "no-such-command")
     assert usage.returncode == 2 and "no-such-command" in usage.stderr.decode("utf-8"), usage.stderr
+
+
+def test_a_profiler_sees_the_whole_run_from_source(tmp_path):
+    """Under cProfile the run ends through Python's normal exit, so the statistics are written (cProfile itself
+    swallows the exit code)."""
+    stats = tmp_path / "kpicli.prof"
+    done = _python("-m", "cProfile", "-o", str(stats), "-m", "kpicli", "rank", "--no-such-option")
+    assert "--no-such-option" in done.stderr.decode("utf-8", "replace")
+    assert stats.is_file() and stats.stat().st_size > 0
+
+
+_ATEXIT = """
+import atexit, sys
+atexit.register(lambda: print("ATEXIT RAN", flush=True))
+if sys.argv[1] == "traced":
+    sys.settrace(lambda *args: None)  # what coverage and debuggers do
+sys.argv = ["kpicli", "rank", "--no-such-option"]
+from kpicli.cli.app import main
+main()
+"""
+
+
+def test_an_unwatched_run_skips_the_teardown_and_a_traced_one_does_not():
+    plain = _python("-c", _ATEXIT, "plain")
+    traced = _python("-c", _ATEXIT, "traced")
+    assert plain.returncode == traced.returncode == 2
+    assert b"ATEXIT RAN" not in plain.stdout  # os._exit: no interpreter teardown
+    assert b"ATEXIT RAN" in traced.stdout  # the normal exit: atexit handlers (coverage's data) run
