@@ -370,3 +370,29 @@ def test_two_quarters_roll_up_into_a_year_list(quarter: Path):
     money = sum(t.reward for a in results for t in a.projects.itertuples())
     money += sum(t.reward for a in results for t in a.functions.itertuples() if t.function != "物业")  # 服务费
     assert payout.total == money  # every team's amount paid out to the fen, both quarters
+
+
+def test_libreoffice_keeps_the_hand_out_record_and_prints_the_list_on_a4(quarter: Path, tmp_path: Path):
+    from lo import convert, pdf_page_sizes, pdf_text, require_soffice
+
+    require_soffice()
+    fill_right(quarter)
+    saved = convert(quarter / "分配" / REWARDED, "xlsx", tmp_path / "lo")[0]  # filled, then saved by LibreOffice
+    run_ = api.payout([saved, quarter / "分配" / PENALISED], quarter / "清单.xlsx")
+    assert not run_.payout.has_errors, run_.payout.problems
+    assert sum(x.amount for x in run_.payout.lines if x.team == "云栖府项目") == Decimal(3000)
+    pdf = convert(run_.path, "pdf", tmp_path / "pdf")[0]
+    width, height = pdf_page_sizes(pdf)[0]
+    assert sorted((round(width), round(height))) == [595, 842]  # A4 in points
+    text = flat(pdf_text(pdf))
+    assert "制表" in text and "备案" in text and "250.50" in text
+
+
+def test_the_terminal_list_fits_80_columns(quarter: Path):
+    from rich.cells import cell_len
+
+    fill_right(quarter)
+    result = run("payout", quarter / "分配", columns=80)
+    assert_handled(result, 0)
+    assert max(cell_len(line) for line in result.output.splitlines()) <= 80
+    assert "赵明丽" in result.output and "-3,000.00" in result.output and "合计" in result.output
