@@ -320,20 +320,22 @@ def rank_each(files: Sequence[Path], *, rules_path: Path | None = None, progress
 
 def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_path: Path | None = None,
                force: bool = False, in_place: bool = False, progress: Progress | None = None,
-               group_output: Path | None = None, per_person: Path | None = None, company: str | None = None,
-               year: int | None = None, quarter: int | None = None, allow_blank: bool = False,
-               period: Period | None = None, catalog: Path | None = None) -> Iterator[Outcome[Scored]]:
+               group_output: Path | None = None, per_person: Path | None = None, per_team: Path | None = None,
+               company: str | None = None, year: int | None = None, quarter: int | None = None,
+               allow_blank: bool = False, period: Period | None = None,
+               catalog: Path | None = None) -> Iterator[Outcome[Scored]]:
     """`score` on each file in turn, each into its own result workbook: the default name beside the input, or
     that name inside output_dir (an existing folder). The files of a kind that groups them (scorecards) are one
     group and one result workbook: group_output (a file), else <folder name>_评分结果.xlsx inside output_dir or
     the files' folder. With group_output and no output_dir, a file scored on its own stops everything (its result
-    needs a folder): KpiError."""
+    needs a folder): KpiError. per_person, per_team: as for `score`, for each file (or group) of their kind."""
     from kpicli.io.outputs import default_output, ensure_writable, require_xlsx
 
     if output_dir is not None and not Path(output_dir).is_dir():
         raise KpiError(f"给了多个文件或文件夹时，-o/--output 只能是一个已存在的文件夹（结果按各自的文件名写入其中），"
                        f"不能是一个文件：{output_dir}")
-    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person}
+    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person,
+               "per_team": per_team}
     kinds.prepare(options)
     grouping = "、".join(k.label for k in kinds.KINDS if k.groups)
 
@@ -346,6 +348,7 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
         target = None if output_dir is None else Path(output_dir) / default_output(path).name
         target = _target(path, target, force=force, in_place=in_place)
         result = kinds.require_clean(kinds.assess(path, raw, rules_path, options))
+        kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
         return _write(result, path, target, in_place)
 
     def group(kind: Kind, raws: list[RawWorkbook]) -> Scored:
