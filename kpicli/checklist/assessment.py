@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
 from kpicli.checklist.names import roster_problems
 from kpicli.checklist.reader import Checklist, read_checklist
+from kpicli.checklist.rewards import add_grades, add_rewards, role_scores
 from kpicli.checklist.scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
 from kpicli.core.errors import Problem
 from kpicli.core.exact import json_number
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
-from kpicli.grading.ranking import add_grades, add_rewards, role_scores
 from kpicli.io.workbook import PendingRead, RawWorkbook
 from kpicli.rules.files import resolve_rules
 from kpicli.rules.model import Rules
@@ -21,6 +22,9 @@ from kpicli.rules.model import Rules
 
 @dataclass
 class Assessment:
+    """A scored checklist: the result of the checklist kind (kpicli.core.kind.KindResult)."""
+
+    kind: ClassVar[str] = "checklist"
     checklist: Checklist
     rules: Rules
     rules_source: str
@@ -55,7 +59,7 @@ class Assessment:
             return f"{self.year}年第{self.quarter}季度"
         return "考核期未知"
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
         """The machine-readable result of contract §5 (stable keys); "kind" tells it from a scorecard's."""
         return {
             "kind": "checklist",
@@ -96,8 +100,14 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
     functions, projects_table = add_rewards(function_scores(units, scale),
                                             project_scores(units, scale, rules, projects), rules)
     roles = role_scores(functions, projects_table, units[~units["is_company"]], checklist.roster)
-    problems = (blank_groups(checklist.items, checklist.function_sheets, allow_blank=allow_blank)
-                + list(checklist.problems) + count_problems + _missing_functions(checklist))
+    if not allow_blank and nothing_filled(checklist.items):
+        # a blank checklist (kpicli template's, nobody filled it yet) gets one line, not one warning per cell
+        first = next(iter(checklist.function_sheets.values()))
+        problems = [Problem("error", first, None, f"{EMPTY_CHECKLIST}（各职能表的自查和检查都是空白，模板预填的「不适用」"
+                            "除外）；请填写后再评分"), *checklist.problems]
+    else:
+        problems = (blank_groups(checklist.items, checklist.function_sheets, allow_blank=allow_blank)
+                    + list(checklist.problems) + count_problems + _missing_functions(checklist))
     problems += roster_problems(checklist.roster, projects, checklist.sheet_names)
     if "奖惩分配表" in checklist.sheet_names:
         # scoring a result workbook again: the new result gets a fresh, empty allocation sheet
@@ -123,6 +133,18 @@ def unit_reasons(units: pd.DataFrame, function_sheets: dict[str, str]) -> list[s
         else:
             reasons.append("没有适用的触点")
     return reasons
+
+
+EMPTY_CHECKLIST = "表格尚未填写"  # the words scorecard forms use for the same state
+
+
+def nothing_filled(items: pd.DataFrame) -> bool:
+    """No result anywhere in the workbook: every 自查 and 检查 blank, or the template's prefilled 不适用."""
+    if items.empty:
+        return False
+    answered = ((items["check_raw"].notna() & items["check_value"].ne(NOT_APPLICABLE))
+                | (items["self_raw"].notna() & items["self_value"].ne(NOT_APPLICABLE)))
+    return not bool(answered.any())
 
 
 def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_blank: bool = False

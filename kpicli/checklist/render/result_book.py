@@ -15,10 +15,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
+from kpicli.checklist.rewards import method_label, reward_reason, team_members
 from kpicli.core.errors import LEVEL_NAMES
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
-from kpicli.grading.ranking import method_label, reward_reason, team_members
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
@@ -183,7 +183,7 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
     for line in _unassessed_reasons(a):  # why a unit shows 不列入考核, so nobody reads it as a zero
         r += 1
         put(ws, r, 1, line).font = MUTED_FONT
-    set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8, 10])
+    set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8, 13])  # 奖惩（元） on one line
     print_setup(ws, header_row=top, last_row=r, last_col=len(headers), landscape=True)
     ws.freeze_panes = "B5"
 
@@ -332,7 +332,7 @@ def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     write_table(ws, DETAIL_TOP, DETAIL_HEADERS, [])
     table = detail_table(a)
     last = DETAIL_TOP + len(table)
-    set_widths(ws, [7, 14, 9, 10, 26, 7, 7, 9, 9, 7, 9, 9, 16])
+    set_widths(ws, [7, 14, 9, 10, 26, 7, 7, 9, 9, 7, 9, 11, 16])  # 完成度 holds 100.00% in any font
     print_setup(ws, header_row=DETAIL_TOP, last_row=last, last_col=len(DETAIL_HEADERS), landscape=True)
     ws.auto_filter.ref = f"A{DETAIL_TOP}:M{last}"
     wb = ws.parent
@@ -352,7 +352,7 @@ def _audit(ws: Worksheet, a: Assessment) -> None:
     rows = [*([k, v, ""] for k, v in rows), *audit_rows(rules_rows(a.rules))]
     title(ws, "评分规则与审计信息", 3)
     last = write_table(ws, 3, AUDIT_HEADERS, rows)
-    set_widths(ws, [22, 76, 30])  # 值 holds the 64 characters of the SHA-256 on one line
+    set_widths(ws, [20, 80, 32])  # 值 holds the 64 characters of the SHA-256 on one line, fallback fonts too
     print_setup(ws, header_row=3, last_row=last, last_col=3, landscape=True)
 
 
