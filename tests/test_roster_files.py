@@ -1,5 +1,5 @@
 """One roster loader (issue #18): kpicli.io.tables reads a roster from a CSV (UTF-8 or the GB18030 Excel saves on a
-Chinese Windows) or from a workbook for both kinds — `template --roster` of a checklist and of scorecards."""
+Chinese Windows) or from a workbook for both kinds — `template 检查表 --roster` and `template 考核表 --people`."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ FILES = [("名单.csv", {}), ("名单_gbk.csv", {"encoding": "gb18030"}), ("名�
 def test_a_checklist_template_takes_a_roster_from_csv_or_a_workbook(tmp_path, name, how):
     roster = write(tmp_path / name, CHECKLIST_ROWS, **how)
     out = tmp_path / "模板.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "--roster", roster, "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "--roster", roster, "-o", out)
     assert_handled(result, 0)
     rows = list(openpyxl.load_workbook(out)["人员名单"].iter_rows(min_row=2, values_only=True))
     assert rows == [tuple(r) for r in CHECKLIST_ROWS[1:]]
@@ -54,16 +54,16 @@ def test_a_checklist_template_takes_a_roster_from_csv_or_a_workbook(tmp_path, na
 def test_a_scorecard_template_takes_a_roster_from_csv_or_a_workbook(tmp_path, name, how):
     roster = write(tmp_path / name, SCORECARD_ROWS, **how)
     out = tmp_path / "考核表.xlsx"
-    assert_handled(run("template", "--period", "2026Q1", "--roster", roster, "-o", out), 0)
+    assert_handled(run("template", "考核表", "--period", "2026Q1", "--people", roster, "-o", out), 0)
     assert {"张三", "李四"} <= set(openpyxl.load_workbook(out, read_only=True).sheetnames)
 
 
 def test_a_checklist_roster_csv_with_a_bad_row_warns_by_cell_and_one_without_headers_is_refused(tmp_path):
     roster = write(tmp_path / "名单.csv", [*CHECKLIST_ROWS, ["甲", "财务", "钱财务"]])
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "--roster", roster, "-o", tmp_path / "a.xlsx")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "--roster", roster, "-o", tmp_path / "a.xlsx")
     assert_handled(result, 0)
     assert "名单.csv!B5" in result.output.replace("\n", "") and "财务" in result.output
     bad = write(tmp_path / "空.csv", [["名字", "部门"], ["赵甲", "甲"]])
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "--roster", bad, "-o", tmp_path / "b.xlsx")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "--roster", bad, "-o", tmp_path / "b.xlsx")
     assert_handled(result, 2)
     assert "没有找到人员名单" in result.output and not (tmp_path / "b.xlsx").exists()

@@ -72,7 +72,7 @@ def reference_for(path: Path, catalog_path: Path | None = None) -> Reference:
 
 
 def check_against(items: pd.DataFrame, reference: Reference) -> list[Problem]:
-    """Problems of the item frame (checklist.sheet, one row per item × group) against the reference."""
+    """Problems of the item frame (checklist.function_sheet, one row per item × group) against the reference."""
     problems: list[Problem] = []
     if items.empty:
         return problems
