@@ -16,10 +16,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
+from kpicli.checklist.rewards import method_label, reward_reason, team_members
 from kpicli.core.errors import LEVEL_NAMES
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
-from kpicli.grading.ranking import method_label, reward_reason, team_members
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
