@@ -25,7 +25,8 @@ from kpicli.rules.model import Rules
 
 QUARTERS = (1, 2, 3, 4)
 ASSESSED, NOT_ASSESSED, MISSING = "assessed", "not_assessed", "missing"
-STATUS_LABELS = {NOT_ASSESSED: "不列入考核", MISSING: "缺少该季度"}
+ABSENT = "absent"  # the quarter's checklist has no such project (or function group)
+STATUS_LABELS = {NOT_ASSESSED: "不列入考核", MISSING: "缺少该季度", ABSENT: "该季度没有此项目"}
 _COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四"}
 
 
@@ -256,7 +257,7 @@ def _wide(by_quarter: dict[int, Assessment], rules: Rules, kind: str, keys: list
                 status, row = MISSING, None
             else:
                 row = per_quarter[q].get(lookup)  # a project absent from a quarter's checklist is not assessed
-                status = ASSESSED if row is not None and row["assessed"] else NOT_ASSESSED
+                status = ABSENT if row is None else ASSESSED if row["assessed"] else NOT_ASSESSED
             statuses[q] = status
             grades[q] = row["grade"] if status == ASSESSED else None
             record[f"status_{q}"] = status

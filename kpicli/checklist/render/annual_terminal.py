@@ -8,21 +8,20 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpicli.checklist.annual import ASSESSED, MISSING, QUARTERS, AnnualResult
+from kpicli.checklist.annual import ABSENT, ASSESSED, MISSING, QUARTERS, AnnualResult
 from kpicli.checklist.render.annual import capped_rows, missing_text, post_text, unit_label
 from kpicli.core.exact import format_score
 from kpicli.render.terminal import amount_text, console, grade_text
 
+MARKS = {MISSING: "缺少", ABSENT: "无"}  # a quarter without a score: no workbook, no such project, not assessed
 
-def _quarter_text(row: pd.Series, q: int, names: list[str]) -> Text:
+
+def _quarter_cells(row: pd.Series, q: int, names: list[str]) -> tuple[Text, Text]:
+    """The quarter's score and grade, in two cells so that the decimals line up."""
     status = row[f"status_{q}"]
-    if status == MISSING:
-        return Text("缺少", style="dim")
     if status != ASSESSED:
-        return Text("—", style="dim")
-    text = Text(f"{format_score(row[f'score_{q}'])} ")
-    text.append_text(grade_text(row[f"grade_{q}"], names))
-    return text
+        return Text(MARKS.get(status, "—"), style="dim"), Text("")
+    return Text(format_score(row[f"score_{q}"])), grade_text(row[f"grade_{q}"], names)
 
 
 def print_annual(result: AnnualResult, out: Console | None = None) -> None:
@@ -34,10 +33,11 @@ def print_annual(result: AnnualResult, out: Console | None = None) -> None:
                             (f" · 规则：{result.rules_source}", "dim")))
     if missing_text(result):
         out.print(missing_text(result), style="yellow")
-    table = Table(box=box.SIMPLE_HEAVY, pad_edge=False, title_justify="left")
+    table = Table(box=box.SIMPLE_HEAVY, pad_edge=False, title_justify="left", show_edge=False, collapse_padding=True)
     table.add_column("单位", min_width=6, max_width=14, overflow="fold")
     for q in QUARTERS:
-        table.add_column(f"Q{q}", justify="right", min_width=8, no_wrap=True)
+        table.add_column(f"Q{q}", justify="right", min_width=6, no_wrap=True)
+        table.add_column("", justify="left", min_width=2, no_wrap=True)
     table.add_column("奖惩（元）", justify="right", min_width=7, no_wrap=True)
     table.add_column("封顶", justify="center", min_width=4, no_wrap=True)
     never = []
@@ -49,23 +49,24 @@ def print_annual(result: AnnualResult, out: Console | None = None) -> None:
                 continue
             shown += 1
             marker = Text(f"▲{cap}", style="bold red") if row["capped"] else Text("")
-            table.add_row(unit_label(kind, row), *(_quarter_text(row, q, names) for q in QUARTERS),
+            table.add_row(unit_label(kind, row), *(c for q in QUARTERS for c in _quarter_cells(row, q, names)),
                           amount_text(row["rewards"]), marker)
         if shown and kind == "project":
             table.rows[-1].end_section = True
     out.print(table)
-    out.print(f"— 不列入考核；缺少 没有该季度的工作簿；▲ 年度绩效不得高于{cap}", style="dim")
+    out.print(f"— 不列入考核；无 该季度的检查表中没有此项目；缺少 没有该季度的工作簿；▲ 年度绩效不得高于{cap}",
+              style="dim")
     if never:
         out.print(f"全年不列入考核：{'、'.join(never)}", style="dim")
     capped = capped_rows(result)
     if capped:
-        out.print(Text(f"年度封顶（年度绩效不得高于{cap}）:", style="bold"))
+        out.print(Text(f"年度封顶（年度绩效不得高于{cap}）：", style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(no_wrap=True)
         grid.add_column(overflow="fold")
         for category, label, row, _ in capped:
-            grid.add_row(Text(" ▲", style="bold red"), Text(f"{label}({category})", style="bold"), row["reason"])
+            grid.add_row(Text(" ▲", style="bold red"), Text(f"{label}（{category}）", style="bold"), row["reason"])
         out.print(grid)
     else:
         out.print(f"年度封顶：没有职能或项目达到{cap}及以下的封顶条件", style="green")
@@ -81,7 +82,7 @@ def _print_people(result: AnnualResult, out: Console) -> None:
     if hit.empty:
         out.print(f"人员：名单中 {len(people)} 人，无人封顶", style="green")
         return
-    out.print(Text(f"封顶人员（{len(hit)} 人，年度绩效不得高于{result.cap_grade}）:", style="bold"))
+    out.print(Text(f"封顶人员（{len(hit)} 人，年度绩效不得高于{result.cap_grade}）：", style="bold"))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True)

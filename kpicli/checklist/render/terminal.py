@@ -66,10 +66,37 @@ def print_rankings(a: Assessment, out: Console | None = None, *, book: bool = Tr
     print_problem_summary(a.problems, out)
 
 
+def _explain_table(items: object, label: str | None) -> Table:
+    """The items of one function (of one unit): 编号, the whole touchpoint name, 权重, what was typed (and what
+    kpicli read it as, when that differs), the result counted and its cell, 完成度 and the exact contribution."""
+    from kpicli.checklist.explain import places
+    from kpicli.checklist.function_sheet import display_value
+
+    table = Table(title=label, title_justify="left", title_style="bold", box=box.SIMPLE, pad_edge=False)
+    table.add_column("编号", no_wrap=True)
+    table.add_column("触点名称", no_wrap=True)
+    table.add_column("权重", justify="right", no_wrap=True)
+    table.add_column("填写", max_width=14, overflow="fold")  # the cell's text, → what kpicli read it as
+    table.add_column("采用", no_wrap=True)  # 检查/自查 and the cell it counted
+    table.add_column("完成度", justify="right", no_wrap=True)
+    table.add_column("贡献", justify="right", no_wrap=True)
+    for r in items.itertuples(index=False):
+        credit = f"{float(r.credit):.2%}" if r.applicable else "不计分"  # one format: percent, two decimals
+        contribution = f"{places(r.contribution)}" if r.contribution is not None else "—"
+        weight = f"{r.weight.normalize():f}" if r.weight is not None else "—"
+        typed_text = display_value(r.raw)
+        typed = Text(typed_text) if typed_text else Text("（空白）", style="dim")
+        if str(r.value) != typed_text:
+            typed.append(f"→{r.value}")
+        cell = str(r.cell).rsplit("!", 1)[-1] if "!" in str(r.cell) else ""
+        table.add_row(r.item_id or "", r.name, weight, typed, f"{r.counted} {cell}".strip(), credit, contribution,
+                      style=None if r.applicable else "dim")
+    return table
+
+
 def print_explanation(ex: object, names: Sequence[str], out: Console | None = None) -> None:
     """The items of one unit with their exact contributions, and the total equal to the score."""
     from kpicli.checklist.explain import places
-    from kpicli.checklist.function_sheet import display_value
 
     out = out or console()
     head = Text.assemble((ex.title, "bold"), "  ")
@@ -86,34 +113,15 @@ def print_explanation(ex: object, names: Sequence[str], out: Console | None = No
     if sheets:
         where = "、".join(sheets.values()) if len(sheets) == 1 else "、".join(f"{f}→{s}" for f, s in sheets.items())
         out.print(f"单元格在 {where}", style="dim", markup=False, soft_wrap=True)
-        out.print("填写＝单元格原文\uff0c结果＝kpicli 的理解\uff0c采用＝计分所用的检查或自查及其单元格", style="dim", markup=False)
+        out.print("填写＝单元格原文（→ 后为 kpicli 的理解）\uff0c采用＝计分所用的检查或自查及其单元格", style="dim", markup=False)
     several_functions = items["function"].nunique() > 1
     several_groups = items["group"].nunique() > 1
-    table = Table(box=box.SIMPLE, pad_edge=False, show_footer=True)
-    if several_functions:
-        table.add_column("职能", width=4)
-    if several_groups:
-        table.add_column("单位", max_width=10, overflow="fold")
-    table.add_column("编号", max_width=6, overflow="fold")
-    table.add_column("触点名称", max_width=14, overflow="fold", footer="合计")
-    table.add_column("权重", justify="right", width=4)
-    table.add_column("填写", max_width=6, overflow="fold")  # the cell's text as typed
-    table.add_column("结果", max_width=8, overflow="fold")  # what kpicli read it as
-    table.add_column("采用", min_width=4, max_width=8, overflow="fold")  # 检查/自查 and the cell it counted
-    table.add_column("完成度", justify="right", width=7)
+    # one table per function (and unit): the names stay whole at 80 columns, no 职能/单位 column takes their room
+    keys = ["function", "group"] if several_functions and several_groups else \
+        ["function"] if several_functions else ["group"] if several_groups else []
+    sections = items.groupby(keys, sort=False) if keys else [((), items)]
+    for key, part in sections:
+        label = " · ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+        out.print(_explain_table(part, label or None))
     total = "—" if ex.total is None else f"{places(ex.total)} → {format_score(ex.score)}"
-    table.add_column("贡献", justify="right", min_width=8, footer=total)
-    for r in items.itertuples(index=False):
-        row = []
-        if several_functions:
-            row.append(r.function)
-        if several_groups:
-            row.append(r.group)
-        credit = f"{float(r.credit):.2%}" if r.applicable else "不计分"  # one format: percent, two decimals
-        contribution = f"{places(r.contribution)}" if r.contribution is not None else "—"
-        weight = f"{r.weight.normalize():f}" if r.weight is not None else "—"
-        typed = Text(display_value(r.raw)) if display_value(r.raw) else Text("（空白）", style="dim")
-        cell = str(r.cell).rsplit("!", 1)[-1] if "!" in str(r.cell) else ""
-        row += [r.item_id or "", r.name, weight, typed, r.value, f"{r.counted} {cell}".strip(), credit, contribution]
-        table.add_row(*row, style=None if r.applicable else "dim")
-    out.print(table)
+    out.print(f"合计：Σ 贡献 = {total}", markup=False)

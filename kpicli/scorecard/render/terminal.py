@@ -77,7 +77,8 @@ def _points(value: object) -> str:
 
 def _item_table(section: str | None, items: list) -> Table:
     """One section's indicators; every section's table has the same columns, so they line up."""
-    table = Table(title=section or "（未分部分）", box=box.SIMPLE, pad_edge=False, title_justify="left",
+    table = Table(title=section or "（未分部分）", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
+                  show_edge=False, padding=(0, 1), collapse_padding=True,
                   title_style="bold")
     table.add_column("考核指标", width=14, overflow="fold")
     table.add_column("满分", justify="right", width=4)
