@@ -20,7 +20,7 @@ from test_integrity import columns, fill, row_of, write_catalog
 
 from kpicli import api
 from kpicli.checklist.catalog import load_catalog
-from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW
+from kpicli.checklist.render.template import FIRST_ITEM_ROW
 
 PROJECTS = ("云栖府", "望江台")
 WEIGHTS = {"一级": 3, "二级": 2, "三级": 1}
