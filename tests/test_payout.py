@@ -349,6 +349,9 @@ def test_two_quarters_roll_up_into_a_year_list(quarter: Path):
     q1 = quarter / "2026Q1_客户触点检查表.xlsx"
     shutil.copy(CHECKLISTS / q1.name, q1)
     assert_handled(run("score", q1, "--per-team", quarter / "分配"), 0)
+    both = run("score", q1, quarter / Q2, "--per-team", quarter / "再发", "--force")  # several files: one folder
+    assert_handled(both, 0)
+    assert {p.name[:6] for p in (quarter / "再发").iterdir()} == {"2026Q1", "2026Q2"}
     q1_files = sorted((quarter / "分配").glob("2026Q1_*.xlsx"))
     assert q1_files
     for path in q1_files:  # each director gives the whole amount to the first person on the list

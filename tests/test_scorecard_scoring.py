@@ -101,7 +101,7 @@ def test_weight_spellings(tmp_path: Path, weights: tuple, ok: bool) -> None:
     elif weights == (40, 50):
         assert has(result, "error", "各项权重之和为 90%，应为 100%")
     else:  # the one cell written differently from the others is named
-        assert [(p.cell, p.level) for p in result.problems if "写成了" in p.message] == [("C6", "error")]
+        assert [(p.cell, p.level) for p in result.problems if "以文字输入的百分数" in p.message] == [("C6", "error")]
 
 
 def test_unweighted_sum_must_be_100(tmp_path: Path) -> None:

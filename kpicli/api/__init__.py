@@ -362,12 +362,13 @@ def rank_each(files: Sequence[Path], *, rules_path: Path | None = None, progress
 
 def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_path: Path | None = None,
                force: bool = False, in_place: bool = False, progress: Progress | None = None,
-               group_output: Path | None = None, per_person: Path | None = None,
+               group_output: Path | None = None, per_person: Path | None = None, per_team: Path | None = None,
                **period: object) -> Iterator[Outcome[Scored]]:
     """`score` on each checklist in turn, each into its own result workbook: the default name beside the input,
     or that name inside output_dir (an existing folder). The scorecards among the files are one group and one
     result workbook: group_output (a file), else <folder name>_评分结果.xlsx inside output_dir or the files' folder.
-    With group_output and no output_dir, a checklist stops everything (its result needs a folder): KpiError."""
+    With group_output and no output_dir, a checklist stops everything (its result needs a folder): KpiError.
+    per_team: each checklist's allocation files into that folder (named by period and team)."""
     from kpicli.io.outputs import default_output, ensure_writable, require_xlsx
 
     if output_dir is not None and not Path(output_dir).is_dir():
@@ -375,6 +376,8 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
                        f"不能是一个文件：{output_dir}")
     if per_person is not None:
         check_person_folder(per_person)
+    if per_team is not None:
+        check_team_folder(per_team)
 
     def one(path: Path, raw: RawWorkbook) -> Scored:
         if group_output is not None and output_dir is None:
@@ -384,7 +387,10 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
             raise KpiError(CHECKLIST_PER_PERSON.format(name=path.name))
         target = None if output_dir is None else Path(output_dir) / default_output(path).name
         target = _target(path, target, force=force, in_place=in_place)
-        return _write(require_clean(assess_raw(path, raw, rules_path, period)), path, target, in_place)
+        result = require_clean(assess_raw(path, raw, rules_path, period))
+        if per_team is not None:
+            write_teams(result, path, target, per_team, force=force)
+        return _write(result, path, target, in_place)
 
     def group(raws: list[RawWorkbook]) -> Scored:
         sources = [raw.path for raw in raws]
@@ -396,6 +402,8 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
         for source in sources:
             ensure_writable(target, force=force, source=source)
         result = require_clean(_group(raws, rules_path, period))
+        if per_team is not None:
+            write_teams(result, sources[0], target, per_team, force=force)  # refused: scorecards have no teams
         if per_person is not None:
             write_people(result, sources, per_person, force=force, raws=raws)
         return Scored(result, write_any(result, sources, target))

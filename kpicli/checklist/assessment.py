@@ -96,8 +96,14 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
     functions, projects_table = add_rewards(function_scores(units, scale),
                                             project_scores(units, scale, rules, projects), rules)
     roles = role_scores(functions, projects_table, units[~units["is_company"]], checklist.roster)
-    problems = (blank_groups(checklist.items, checklist.function_sheets, allow_blank=allow_blank)
-                + list(checklist.problems) + count_problems + _missing_functions(checklist))
+    if not allow_blank and nothing_filled(checklist.items):
+        # a blank checklist (kpicli template's, nobody filled it yet) gets one line, not one warning per cell
+        first = next(iter(checklist.function_sheets.values()))
+        problems = [Problem("error", first, None, f"{EMPTY_CHECKLIST}（各职能表的自查和检查都是空白，模板预填的「不适用」"
+                            "除外）；请填写后再评分"), *checklist.problems]
+    else:
+        problems = (blank_groups(checklist.items, checklist.function_sheets, allow_blank=allow_blank)
+                    + list(checklist.problems) + count_problems + _missing_functions(checklist))
     problems += roster_problems(checklist.roster, projects, checklist.sheet_names)
     problems += lone_money(checklist, projects_table)
     if "奖惩分配表" in checklist.sheet_names:
@@ -145,6 +151,18 @@ def unit_reasons(units: pd.DataFrame, function_sheets: dict[str, str]) -> list[s
         else:
             reasons.append("没有适用的触点")
     return reasons
+
+
+EMPTY_CHECKLIST = "表格尚未填写"  # the words scorecard forms use for the same state
+
+
+def nothing_filled(items: pd.DataFrame) -> bool:
+    """No result anywhere in the workbook: every 自查 and 检查 blank, or the template's prefilled 不适用."""
+    if items.empty:
+        return False
+    answered = ((items["check_raw"].notna() & items["check_value"].ne(NOT_APPLICABLE))
+                | (items["self_raw"].notna() & items["self_value"].ne(NOT_APPLICABLE)))
+    return not bool(answered.any())
 
 
 def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_blank: bool = False

@@ -197,7 +197,7 @@ def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) ->
 
 def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, output: Path | None = None,
                 force: bool = False, in_place: bool = False, per_person: Path | None = None,
-                open_result: bool = False) -> int:
+                open_result: bool = False, per_team: Path | None = None) -> int:
     """kpicli score on several files: each checklist scored and written to its own result workbook (api.score's
     default output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
     the scorecards among them as one group into one result workbook (-o a file, or the default name).
@@ -208,7 +208,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
     folder = output if output is not None and Path(output).is_dir() else None
     group_output = output if output is not None and folder is None else None
     outcomes = api.score_each(inputs.files, folder, rules_path=rules, force=force, in_place=in_place,
-                              group_output=group_output, per_person=per_person,
+                              group_output=group_output, per_person=per_person, per_team=per_team,
                               progress=lambda f: progress(f, "评分"), **period)
     out = console(stderr=fmt == "json")
     print_skipped(inputs.skipped, console(stderr=True))

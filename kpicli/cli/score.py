@@ -16,7 +16,6 @@ from kpicli.cli.common import (
     FilesArg,
     ForceOpt,
     FormatOpt,
-    KpiError,
     QuarterOpt,
     RulesOpt,
     YearOpt,
@@ -59,10 +58,8 @@ def score(
     check_format(fmt)
     period = period_options(company, year, quarter, allow_blank, catalog)
     if several_paths(files):
-        if per_team is not None:
-            raise KpiError("--per-team 一次用于一个触点检查表：请对每个季度的检查表分别运行 kpicli score … --per-team 文件夹")
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
-                           in_place=in_place, period=period, per_person=per_person, open_result=open_result)
+                           in_place=in_place, period=period, per_person=per_person, open_result=open_result, per_team=per_team)
     file = files[0]
     try:
         result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place,

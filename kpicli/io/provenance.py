@@ -179,6 +179,9 @@ def _token(value: object) -> str | None:
     return "s" + str(value)
 
 
+_FORMULA = re.compile(rb"<f[\s>/]")
+
+
 def _formula_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
     """sheet name → zero-based (row, column) of its formula cells, from the sheet XML."""
     from kpicli.io.graft import read_rels, resolve, workbook_part
@@ -197,7 +200,7 @@ def _formula_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
         if part is None or part not in pkg.parts:
             continue
         xml = pkg.parts[part]
-        if b"<f" not in xml:
+        if not _FORMULA.search(xml):  # <f> or <f t=…>; not <formula1> of a data validation, not <fill>
             continue
         cells = set()
         for match in re.finditer(rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S):

@@ -65,8 +65,9 @@ def table_columns(row: list[object], r: int, sheet: str) -> tuple[dict[str, int]
 
 
 def suspect_message(header: object) -> str:
-    return (f"「{display(header)}」列填有分数，但它不是 kpicli 认识的评分列，这些分数不会被计入；请把表头改为"
-            "「自评」「上级评分」或「二级评分」（评分人的职务加「评分」也可以，如 部门经理评分），不是分数的列请改名")
+    return (f"「{display(header)}」列填有分数，但 kpicli 不认识这一列，不知道这些分数算谁的（评分人的分数不能丢掉）；"
+            "请把表头改为「自评」「上级评分」或「二级评分」（评分人的职务加「评分」也可以，如 部门经理评分），"
+            "不是分数的列请改名")
 
 
 __all__ = ["REVIEWER_SLOTS", "suspect_message", "table_columns"]

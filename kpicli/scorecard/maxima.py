@@ -90,12 +90,13 @@ def _weights_to_points(items: list[dict], amounts: list[Amount | None], out: She
     plain = [(item, a) for item, a in found if not a.percent]
     if texts and plain:
         # "10%" typed as text among %-formatted cells (or the reverse): name the cells of the fewer kind
-        fewer, kind = (texts, "文字（如 10%）") if len(texts) <= len(plain) else (plain, "普通数字")
+        fewer = texts if len(texts) <= len(plain) else plain
         small = all(a.value <= 1 for _, a in plain)
+        kind = "以文字输入的百分数" if fewer is texts else "不带 % 的数字"
         other = ("百分比格式的数字" if small else "不带 % 的数字") if fewer is texts else "带 % 的百分数"
         for item, _a in fewer:
-            out.problem("error", item["max_cell"], f"权重「{display(item['max_raw'])}」写成了{kind}，而本表其他权重是"
-                        f"{other}；请把这一格改成与其他格同样的写法")
+            out.problem("error", item["max_cell"], f"权重「{display(item['max_raw'])}」是{kind}，而本表其他权重是"
+                        f"{other}；请把这一格改成与其他格同样的写法（{other}）")
         factors: Fraction | None = None
     elif not plain:
         factors = Fraction(1)

@@ -183,7 +183,7 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
     for line in _unassessed_reasons(a):  # why a unit shows 不列入考核, so nobody reads it as a zero
         r += 1
         put(ws, r, 1, line).font = MUTED_FONT
-    set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8, 10])
+    set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8, 13])  # 奖惩（元） on one line
     print_setup(ws, header_row=top, last_row=r, last_col=len(headers), landscape=True)
     ws.freeze_panes = "B5"
 
@@ -332,7 +332,7 @@ def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     write_table(ws, DETAIL_TOP, DETAIL_HEADERS, [])
     table = detail_table(a)
     last = DETAIL_TOP + len(table)
-    set_widths(ws, [7, 14, 9, 10, 26, 7, 7, 9, 9, 7, 9, 9, 16])
+    set_widths(ws, [7, 14, 9, 10, 26, 7, 7, 9, 9, 7, 9, 11, 16])  # 完成度 holds 100.00% in any font
     print_setup(ws, header_row=DETAIL_TOP, last_row=last, last_col=len(DETAIL_HEADERS), landscape=True)
     ws.auto_filter.ref = f"A{DETAIL_TOP}:M{last}"
     wb = ws.parent
