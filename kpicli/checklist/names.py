@@ -10,9 +10,11 @@ Names that move money (issue 19) must be unambiguous:
   城市公司本部, 公司本部, 城市公司总部…) that is no project of the workbook's record nor a unit with a 项目总监 in
   the 人员名单 is the city company when it is the only such group of its sheet and the sheet has no 城市公司 group
   (a warning naming the header cell); otherwise it is an error. It is never ranked as a project.
-- A project with a group in one function sheet only, while other function sheets are read, is listed by
-  `lone_projects` with its header cell and the project spellings of the other sheets that this sheet lacks;
-  assessment makes it an error when the project would take a reward or penalty.
+- A project with a group in one function sheet only, while other function sheets are read, that is doubtful (no
+  project of the record nor a unit of the 人员名单 when either names projects; without both, a name resembling a
+  project the sheet lacks: 云栖府一期 beside 云栖府) is listed by `lone_projects` with its header cell and the
+  spellings of the other sheets' projects that this sheet lacks; assessment makes it an error when the project
+  would take a reward or penalty.
 """
 
 from __future__ import annotations
@@ -152,21 +154,34 @@ def company_lookalikes(items: pd.DataFrame, roster: pd.DataFrame, grids: dict[st
     return items, problems
 
 
-def lone_projects(items: pd.DataFrame, grids: dict[str, Grid]) -> dict[str, tuple[str, str | None, list[str]]]:
-    """{project: (sheet, header cell, spellings of the other sheets' projects this sheet lacks)} for every project
-    with a group in one function sheet only while other function sheets have groups too."""
+def lone_projects(items: pd.DataFrame, grids: dict[str, Grid], roster: pd.DataFrame,
+                  record_projects: Callable[[], list[str]]) -> dict[str, tuple[str, str | None, list[str]]]:
+    """{project: (sheet, header cell, spellings of the other sheets' projects this sheet lacks)} for every doubtful
+    project with a group in one function sheet only while other function sheets have groups too. Doubtful: not a
+    project of the record nor a unit of the 人员名单, and either the record or the roster names projects, or its
+    name resembles (one contains the other, or the first two characters agree) a project the sheet lacks."""
     projects = items.loc[~items["is_company"].astype(bool), ["sheet", "function", "group"]].drop_duplicates()
     sheets = list(pd.unique(projects["sheet"]))
     if len(sheets) < 2:
         return {}
     where = projects.groupby("group", sort=False)["sheet"].unique()
+    candidates = [(g, found[0]) for g, found in where.items() if len(found) == 1]
+    if not candidates:
+        return {}
+    known = {name_key(p) for p in record_projects()} | {name_key(u) for u in roster.get("unit", [])}
+    known.discard(name_key(COMPANY_GROUP))
     lone = {}
-    for group, found in where.items():
-        if len(found) != 1:
-            continue
-        sheet = found[0]
+    for group, sheet in candidates:
         here = set(projects.loc[projects["sheet"] == sheet, "group"])
         others = [g for g in pd.unique(projects.loc[projects["sheet"] != sheet, "group"]) if g not in here]
+        if name_key(group) in known or not (known or any(_resembles(group, o) for o in others)):
+            continue
         function = projects.loc[(projects["sheet"] == sheet) & (projects["group"] == group), "function"].iloc[0]
         lone[group] = (sheet, _header_cell(grids, sheet, function, group), others)
     return lone
+
+
+def _resembles(a: str, b: str) -> bool:
+    """云栖府一期 and 云栖府: one key contains the other, or the first two characters agree."""
+    a, b = name_key(a), name_key(b)
+    return a in b or b in a or (len(a) >= 2 and a[:2] == b[:2])

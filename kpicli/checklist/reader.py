@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -85,13 +86,14 @@ def read_checklist(
         elif normalize(name) == ROSTER_SHEET:
             roster, roster_problems = read_roster(grid)
             problems += roster_problems
-    items, company_problems = company_lookalikes(items, roster, raw.grids, lambda: _record_projects(path))
+    record_projects = functools.cache(lambda: _record_projects(path))  # read only when a name is in doubt
+    items, company_problems = company_lookalikes(items, roster, raw.grids, record_projects)
     problems[at:at] = company_problems + missing_groups(items, function_sheets)
     roster = unify_roster(roster, list(pd.unique(items["group"])))
     problems += _apply_period_options(period, path, company, year, quarter)
     problems = _say_hidden(problems, raw.hidden_sheets)
     return Checklist(path=path, sheet_names=raw.sheet_names, function_sheets=function_sheets, items=items,
-                     period=period, roster=roster, problems=problems, lone=lone_projects(items, raw.grids))
+                     period=period, roster=roster, problems=problems, lone=lone_projects(items, raw.grids, roster, record_projects))
 
 
 def _record_projects(path: Path) -> list[str]:
