@@ -386,3 +386,34 @@ def test_a_score_on_a_numbered_section_row_is_an_error(tmp_path):
     rows[4] = ["一", "经营指标", None, 60, None, None, None, 50]  # a reviewer's points on the section row
     data = score_json(build_scorecard(tmp_path / "x.xlsx", {"王晓": Laid(rows, form.merges)}), 1)
     assert [(s, c) for s, c, m in lines(data, "error")] == [("王晓", "H5")]
+
+
+def test_not_assessed_at_year_end_is_the_reason_the_year_is_not_computed(blank_form, tmp_path):
+    march = filled(blank_form, tmp_path, None, "2026年3月.xlsx")
+
+    def year_end(wb):
+        for ws in wb.worksheets[1:]:
+            ws["F4"] = "2026年度"
+        not_assessed(wb)
+        review = wb.create_sheet("民主评议")
+        review.append(["姓名", "部门", "得分"])
+        review.append(["张三", "客服部", 90])
+        review.append(["李四", "客服部", 80])
+    end = filled(blank_form, tmp_path, year_end, "2026年度.xlsx")
+    result = run("annual", march, end, "-o", tmp_path / "年度.xlsx", "--format", "json")
+    assert_handled(result, 0)
+    found = {p["name"]: p for p in json.loads(result.stdout)["people"]}
+    assert found["李四"]["computed"] is False and "年终考核标了不参加考核" in found["李四"]["reason"]
+    assert found["李四"]["score"] is None and found["张三"]["score"] == 99.5  # 30 + 65 + 4.5
+
+
+@pytest.mark.parametrize(("change", "cells"), [
+    (lambda wb: wb["张三"].merge_cells("B9:B10"), []),
+    (lambda wb: wb["张三"].__setitem__("D14", "10%"), [("张三", "D14")]),
+    (lambda wb: wb["李四"].__setitem__("C3", None), [("李四", "A3")]),
+])
+def test_the_library_says_what_the_command_says(blank_form, tmp_path, change, cells):
+    path = filled(blank_form, tmp_path, change)
+    result = api.check(path)
+    assert [(p.sheet, p.cell) for p in result.problems if p.level == "error"] == cells
+    assert [(s, c) for s, c, m in lines(score_json(path, 1 if cells else 0), "error")] == cells

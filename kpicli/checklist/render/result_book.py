@@ -352,7 +352,7 @@ def _audit(ws: Worksheet, a: Assessment) -> None:
     rows = [*([k, v, ""] for k, v in rows), *audit_rows(rules_rows(a.rules))]
     title(ws, "评分规则与审计信息", 3)
     last = write_table(ws, 3, AUDIT_HEADERS, rows)
-    set_widths(ws, [22, 76, 30])  # 值 holds the 64 characters of the SHA-256 on one line
+    set_widths(ws, [20, 80, 32])  # 值 holds the 64 characters of the SHA-256 on one line, fallback fonts too
     print_setup(ws, header_row=3, last_row=last, last_col=3, landscape=True)
 
 
