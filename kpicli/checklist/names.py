@@ -159,7 +159,7 @@ def lone_projects(items: pd.DataFrame, grids: dict[str, Grid], roster: pd.DataFr
     """{project: (sheet, header cell, spellings of the other sheets' projects this sheet lacks)} for every doubtful
     project with a group in one function sheet only while other function sheets have groups too. Doubtful: not a
     project of the record nor a unit of the 人员名单, and either the record or the roster names projects, or its
-    name resembles (one contains the other, or the first two characters agree) a project the sheet lacks."""
+    name contains, or is contained in, a project the sheet lacks."""
     projects = items.loc[~items["is_company"].astype(bool), ["sheet", "function", "group"]].drop_duplicates()
     sheets = list(pd.unique(projects["sheet"]))
     if len(sheets) < 2:
@@ -182,6 +182,6 @@ def lone_projects(items: pd.DataFrame, grids: dict[str, Grid], roster: pd.DataFr
 
 
 def _resembles(a: str, b: str) -> bool:
-    """云栖府一期 and 云栖府: one key contains the other, or the first two characters agree."""
+    """云栖府一期 and 云栖府: one key contains the other."""
     a, b = name_key(a), name_key(b)
-    return a in b or b in a or (len(a) >= 2 and a[:2] == b[:2])
+    return a in b or b in a
