@@ -180,7 +180,7 @@ def test_template_roster_matches_units_by_the_name_rule(tmp_path):
                              roster=[("ＡＢＣ 未来城", "项目总监", "李总监"), ("城市公司", "营销", "张营销"),
                                      ("旧项目", "项目总监", "钱总监")])
     out = tmp_path / "2026Q1_模板.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", HALF, "-o", out, "--roster", source)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", HALF, "-o", out, "--roster", source)
     assert result.exit_code == 0, result.output
     assert "旧项目" in result.stderr and "ＡＢＣ" not in result.stderr
     wb = openpyxl.load_workbook(out)

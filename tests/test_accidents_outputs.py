@@ -109,7 +109,7 @@ def test_every_output_must_end_in_xlsx(command: str, standard_book: Path, tmp_pa
     args = {
         "score": ["score", standard_book, "-o", target],
         "annual": ["annual", standard_book, "-o", target],
-        "template": ["template", "--year", 2026, "--quarter", 1, "-p", "云栖府", "-o", target],
+        "template": ["template", "检查表", "--year", 2026, "--quarter", 1, "-p", "云栖府", "-o", target],
         "collect": ["collect", standard_book, "-o", target],
     }[command]
     done = run(*args)
@@ -126,7 +126,7 @@ def test_the_library_refuses_a_non_xlsx_output_too(standard_book: Path, tmp_path
     with pytest.raises(KpiError, match=r"\.xlsx 结尾"):
         api.score(standard_book, tmp_path / "结果.csv")
     with pytest.raises(KpiError, match=r"\.xlsx 结尾"):
-        api.template(tmp_path / "模板.xlsm", year=2026, quarter=1, projects=["甲"])
+        api.template("检查表", tmp_path / "模板.xlsm", year=2026, quarter=1, projects=["甲"])
     assert not list(tmp_path.glob("结果*")) and not list(tmp_path.glob("模板*"))
 
 
@@ -274,7 +274,7 @@ def test_chart_series_have_explicit_colours(standard_book: Path, tmp_path: Path)
 def test_wide_template_prints_its_title_whole_in_the_page_header(tmp_path: Path) -> None:
     wide = [a for i in range(1, 9) for a in ("-p", f"项目{i}")]
     out = tmp_path / "wide.xlsx"
-    assert run("template", "--year", 2026, "--quarter", 1, "--company", "江城&置业", *wide, "-o", out).exit_code == 0
+    assert run("template", "检查表", "--year", 2026, "--quarter", 1, "--company", "江城&置业", *wide, "-o", out).exit_code == 0
     ws = openpyxl.load_workbook(out)["营销篇"]
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A3) and ws.col_breaks.brk  # printed across several pages
     title = ws["A1"].value
@@ -283,7 +283,7 @@ def test_wide_template_prints_its_title_whole_in_the_page_header(tmp_path: Path)
     # the merged title row is not in the print area, so the repeated columns A:D cannot print a cut-off piece of it
     assert ws.print_area.replace("$", "").split("!")[-1].startswith("A3:")
     narrow = tmp_path / "narrow.xlsx"
-    assert run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", narrow).exit_code == 0
+    assert run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", narrow).exit_code == 0
     ws = openpyxl.load_workbook(narrow)["营销篇"]
     assert ws.print_area.replace("$", "").split("!")[-1].startswith("A1:")  # one page across: title on the sheet
 
@@ -316,7 +316,7 @@ def lo_work(tmp_path_factory) -> Path:
     done = run("score", resaved, "-o", folder / "result.xlsx")
     assert done.exit_code == 0, done.output
     wide = [a for i in range(1, 9) for a in ("-p", f"项目{i}")]
-    done = run("template", "--year", 2026, "--quarter", 1, *wide, "-o", folder / "wide.xlsx")
+    done = run("template", "检查表", "--year", 2026, "--quarter", 1, *wide, "-o", folder / "wide.xlsx")
     assert done.exit_code == 0, done.output
     convert([folder / "result.xlsx", folder / "wide.xlsx"], "pdf", folder / "pdf")
     yield folder

@@ -10,10 +10,9 @@ import pytest
 from builders import STANDARD_PROJECTS, build_checklist, example_sheet, sha256, standard_workbook
 from year_books import COMPANY, build_year
 
-from kpicli import api
+from kpicli import api, kinds
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.io.outputs import written_by_kpicli
-from kpicli.render.terminal import blocked_json
 from kpicli.rules.files import load_rules
 from kpicli.rules.model import DEFAULT_RULES
 from kpicli.rules.text import to_toml
@@ -84,10 +83,12 @@ def test_explain_adds_up_to_the_score(good):
 
 @pytest.mark.slow
 def test_template_and_template_with_roster(tmp_path, good):
-    out = api.template(tmp_path / "2026Q2.xlsx", year=2026, quarter=2, projects=["云栖府", "望江台"])
+    (out,), notes = api.template("检查表", tmp_path / "2026Q2.xlsx", year=2026, quarter=2,
+                                 projects=["云栖府", "望江台"])
+    assert notes == []
     assert written_by_kpicli(out) and api.check(out).checklist.projects == ["云栖府", "望江台"]
-    out, notes = api.template_with_roster(tmp_path / "带名单.xlsx", year=2026, quarter=2, projects=["云栖府"],
-                                          company=None, catalog_path=None, roster_path=good, force=False)
+    (out,), notes = api.template("触点检查表", tmp_path / "带名单.xlsx", year=2026, quarter=2, projects=["云栖府"],
+                                 roster=good)
     assert any("望江台" in note for note in notes)  # a unit of the roster that is not among the projects
     names = {row[2] for row in openpyxl.load_workbook(out)["人员名单"].iter_rows(min_row=2, values_only=True)}
     assert {"张营销", "李总监", "周总监"} <= names
@@ -161,7 +162,11 @@ def test_find_workbooks_and_each_file_runs(tmp_path, good, broken):
 
 
 def test_the_json_of_an_unscored_workbook_has_the_keys_of_a_scored_one(good):
-    scored_keys = list(api.rank(good).to_dict())
-    empty = blocked_json([Problem("error", "营销篇", "M6", "进行中")])
+    scored = api.rank(good)
+    scored_keys = list(scored.to_json())
+    kind = kinds.kind_of(scored)
+    empty = kind.empty_json([Problem("error", "营销篇", "M6", "进行中")], None)
     assert list(empty) == scored_keys and empty["problems"][0]["cell"] == "M6"
-    assert list(blocked_json([], file="a.xlsx")) == ["file", *scored_keys]
+    assert list(kind.empty_json([], "a.xlsx")) == ["file", *scored_keys]
+    refused = kinds.empty_json(DataError("工作簿有错误", [Problem("error", None, None, "x")]))  # no kind: the fallback's
+    assert list(refused) == scored_keys

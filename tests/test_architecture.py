@@ -18,6 +18,7 @@ LAYERS: list[set[str]] = [
     {"payout"},
     {"render"},
     {"checklist", "scorecard"},
+    {"kinds"},
     {"api"},
     {"cli"},
     {"__main__"},  # `python -m kpicli`: runs the cli
@@ -99,3 +100,118 @@ def test_imports_point_down_and_names_stay_private(module: str, path: Path):
             if private or any(p.startswith("_") and not p.startswith("__") for p in target.split(".")):
                 wrong.append(f"{path.name}:{line} takes private {target}.{','.join(private)}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- the kinds: each a vertical package, reached only through the registry ------------------------------------------
+
+KIND_UNITS = {"checklist", "scorecard"}  # the packages that are kinds of workbook (kpicli/kinds.py lists them)
+REGISTRY = "kinds"  # kpicli/kinds.py: the one module besides the kinds that names them
+DISPATCHERS = {"api", "cli"}  # the layers that reach every kind through the registry alone
+
+
+def _is_module(name: str) -> bool:
+    return name in MODULE_NAMES
+
+
+MODULE_NAMES = {m for m, _ in MODULES}
+
+
+def _edges(module: str, path: Path) -> set[str]:
+    """Every kpicli module that importing `module` loads: each target, its parent packages, and the submodules
+    named by `from package import submodule` (in functions and under TYPE_CHECKING too)."""
+    found: set[str] = set()
+    for target, names, _line in _imports(module, path):
+        if not target.startswith("kpicli"):
+            continue
+        parts = target.split(".")
+        found.update(".".join(parts[:i]) for i in range(2, len(parts) + 1))
+        found.update(f"{target}.{n}" for n in names if _is_module(f"{target}.{n}"))
+    return {m for m in found if _is_module(m) and m != module}
+
+
+GRAPH = {module: _edges(module, path) for module, path in MODULES}
+
+
+def _closure(module: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        for nxt in GRAPH.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+@pytest.mark.parametrize("module", [m for m, _ in MODULES if _unit(m) in KIND_UNITS])
+def test_a_kind_never_loads_another_kind_even_transitively(module: str):
+    """Importing any module of a kind loads no module of another kind, through however many imports (the
+    scorecard writer once loaded eight checklist modules through a shared render module)."""
+    own = _unit(module)
+    other = sorted(m for m in _closure(module) if _unit(m) in KIND_UNITS - {own})
+    assert not other, f"{module} loads {', '.join(other)}"
+
+
+def _mentions(tree: ast.AST) -> list[tuple[int, str]]:
+    """Identifiers (names, attributes, arguments, definitions, keywords) and non-docstring string constants that
+    name a kind: the ways code can branch on a kind without importing it."""
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    found = []
+    for node in ast.walk(tree):
+        text = None
+        if isinstance(node, ast.Name):
+            text = node.id
+        elif isinstance(node, ast.Attribute):
+            text = node.attr
+        elif isinstance(node, ast.arg):
+            text = node.arg
+        elif isinstance(node, ast.keyword):
+            text = node.arg
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            text = node.name
+        elif isinstance(node, ast.alias):
+            text = node.asname or node.name
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            text = node.value
+        if text and any(kind in text.lower() for kind in KIND_UNITS):
+            found.append((getattr(node, "lineno", 0), text))
+    return found
+
+
+@pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
+def test_only_the_kinds_and_the_registry_name_a_kind(module: str, path: Path):
+    """"Mentions a kind" is measured two ways. Everywhere outside the kind packages and the registry: no import
+    of a kind package (any form, in a function or under TYPE_CHECKING too). In the layers that dispatch (api, cli):
+    moreover no identifier or string (docstrings and comments aside) naming a kind — they ask the registry."""
+    unit = _unit(module)
+    if unit in KIND_UNITS or unit == REGISTRY:
+        return
+    wrong = [f"{path.name}:{line} imports {target}" for target, _names, line in _imports(module, path)
+             if _unit(target) in KIND_UNITS]
+    if unit in DISPATCHERS:
+        wrong += [f"{path.name}:{line} names a kind: {text!r}"
+                  for line, text in _mentions(ast.parse(path.read_text(encoding="utf-8")))]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_registry_lists_every_kind_package():
+    from kpicli import kinds
+
+    assert {kind.name for kind in kinds.KINDS} == KIND_UNITS
+    for kind in kinds.KINDS:  # the kind object lives in its own package's kind.py
+        assert type(kind).__module__ == f"kpicli.{kind.name}.kind"
+
+
+def test_the_checker_sees_a_kind_loaded_through_a_shared_module(tmp_path):
+    """The transitive check can fail: a scorecard module importing a shared module that imports the checklist."""
+    GRAPH["kpicli.render.__probe"] = {"kpicli.checklist.assessment"}
+    GRAPH["kpicli.scorecard.__probe"] = {"kpicli.render.__probe"}
+    try:
+        assert "kpicli.checklist.assessment" in _closure("kpicli.scorecard.__probe")
+    finally:
+        del GRAPH["kpicli.render.__probe"], GRAPH["kpicli.scorecard.__probe"]
+    mention = ast.parse('if result.kind == "scorecard":\n    pass\n')
+    assert _mentions(mention) == [(1, "scorecard")]

@@ -10,7 +10,7 @@ from builders import assert_handled, run
 
 def test_a_blank_template_is_one_line(tmp_path: Path):
     book = tmp_path / "2026Q2_客户触点检查表.xlsx"
-    assert_handled(run("template", "--year", 2026, "--quarter", 2, "-p", "云栖府", "-p", "望江台", "-o", book), 0)
+    assert_handled(run("template", "检查表", "--year", 2026, "--quarter", 2, "-p", "云栖府", "-p", "望江台", "-o", book), 0)
     checked = run("check", book, columns=200)
     assert_handled(checked, 1)
     problems = [line for line in checked.output.splitlines() if line.startswith(("[错误]", "[警告]", "[提示]", "  "))]
@@ -23,7 +23,7 @@ def test_a_blank_template_is_one_line(tmp_path: Path):
 
 def test_allow_blank_still_scores_a_blank_template(tmp_path: Path):
     book = tmp_path / "2026Q2_客户触点检查表.xlsx"
-    assert_handled(run("template", "--year", 2026, "--quarter", 2, "-p", "云栖府", "-o", book), 0)
+    assert_handled(run("template", "检查表", "--year", 2026, "--quarter", 2, "-p", "云栖府", "-o", book), 0)
     scored = run("rank", book, "--allow-blank", columns=200)
     assert_handled(scored, 0)
     assert "表格尚未填写" not in scored.output

@@ -209,7 +209,7 @@ def test_scoring_the_result_workbook_itself(scored, tmp_path):
     again = run("score", out, "--format", "json", "-o", out2)
     assert again.exit_code == 0, again.output
     assert openpyxl.load_workbook(out2).sheetnames == first
-    original = assess(workbook).to_dict()
+    original = assess(workbook).to_json()
     rescored = json.loads(again.stdout)
     for key in ("company", "year", "quarter", "functions", "projects", "units"):
         assert rescored[key] == original[key], key
@@ -312,7 +312,7 @@ def test_json_is_exactly_the_contract_object(workbook, command):
     assert units[("营销", "望江台")] == {"function": "营销", "project": "望江台", "assessed": True, "score": 0.0,
                                        "grade": "C"}
     assert units[("客服", "云栖府")]["assessed"] is False
-    assert data == {**assess(workbook).to_dict()}  # the CLI prints what the library computes
+    assert data == {**assess(workbook).to_json()}  # the CLI prints what the library computes
     assert (result_path(workbook).exists()) == (command == "score")
 
 
@@ -393,7 +393,7 @@ def test_score_with_errors_exits_1_writes_nothing_and_lists_the_problems(broken)
         ["rank", "{wb}", "--year", "明年"],
         ["check", "{wb}", "--no-such-option"],
         ["nonsense"],
-        ["template", "--year", "2026"],
+        ["template", "检查表", "--year", "2026"],
     ],
     ids=["score-missing", "rank-missing", "check-missing", "rank-xml", "score-xml", "quarter-5", "year-text",
          "unknown-option", "unknown-command", "template-missing-option"],
@@ -616,7 +616,7 @@ def test_options_still_work_when_typer_converts_them_itself(workbook, monkeypatc
     (["rank", "a.xlsx", "--year"], "选项 --year 后面缺少取值"),
     (["rank", "a.xlsx", "--allow-blank=是"], "选项 --allow-blank 是开关，不带取值"),
     (["explain", "a.xlsx", "b.xlsx"], "多余的参数：b.xlsx"),
-    (["template", "--year", "2026", "-p", "甲"], "缺少必填选项 --quarter"),
+    (["template", "检查表", "--year", "2026", "-p", "甲"], "缺少必填选项 --quarter"),
     (["check"], "缺少参数 文件…"),
     (["rules", "shw"], "没有这个命令：shw（是不是想用 show?）"),
 ])

@@ -99,7 +99,7 @@ def test_the_samples_have_not_assessed_units_and_they_explain_as_such(samples):
             ex = explain(a, project=u.group, function=u.function)
             assert ex.assessed is False and ex.total is None and ex.score is None
             assert all(c is None for c in ex.items["contribution"])
-            data = ex.to_dict()
+            data = ex.to_json()
             assert data["assessed"] is False and data["score"] is None and data["total_exact"] is None
             found += 1
     assert found >= 2  # Q1 and Q3 each have units whose items are all 不适用
@@ -108,7 +108,7 @@ def test_the_samples_have_not_assessed_units_and_they_explain_as_such(samples):
 def test_not_applicable_items_are_listed_with_no_contribution(samples):
     _, a = samples["Q1"]
     project = a.projects["project"].iloc[0]
-    data = explain(a, project=project).to_dict()
+    data = explain(a, project=project).to_json()
     excluded = [i for i in data["items"] if i["value"] == "不适用"]
     assert excluded, "the sample project should have some 不适用 items"
     assert all(i["applicable"] is False and i["contribution"] is None and i["credit"] is None for i in excluded)
@@ -340,4 +340,4 @@ def test_contributions_are_rounded_half_up(tmp_path):
     ])})
     ex = explain(assess(book), project="项目甲", function="营销")
     assert ex.total == Fraction(25, 32)  # 1/128 × 100 = 0.78125 exactly
-    assert ex.to_dict()["items"][0]["contribution"] == 0.7813
+    assert ex.to_json()["items"][0]["contribution"] == 0.7813

@@ -1,4 +1,4 @@
-"""check, rank (and the score helper) over several files or a folder; kpicli.cli.inputs on its own."""
+"""check, rank (and the score helper) over several files or a folder; kpicli.cli.batch on its own."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from builders import assert_handled, build_checklist, example_sheet, flat, run, standard_workbook
 
-from kpicli.cli.inputs import expand_inputs, progress, score_files, several_paths
+from kpicli.cli.batch import expand_inputs, progress, score_files, several_paths
 from kpicli.core.errors import KpiError
 
 pytestmark = pytest.mark.slow  # folders of workbooks, one run each
@@ -49,8 +49,8 @@ def test_check_a_folder_lists_each_file_and_skips_lock_files(folder):
     result = run("check", folder)
     assert result.exit_code == 0, result.output
     text = flat(result.output)
-    assert "2026Q1_客户触点检查表.xlsx(2026年第1季度)" in text
-    assert "2026Q2_客户触点检查表.xlsx(2026年第1季度)" in text
+    assert "2026Q1_客户触点检查表.xlsx（2026年第1季度）" in text
+    assert "2026Q2_客户触点检查表.xlsx（2026年第1季度）" in text
     assert "已跳过~$2026Q1_客户触点检查表.xlsx" in text
     assert "有错误.xlsx" not in text  # sub-folders are not searched
     assert "共检查2个文件" in text
@@ -61,7 +61,7 @@ def test_check_several_files_exits_1_when_one_has_errors(folder, tmp_path):
     result = run("check", folder / "2026Q1_客户触点检查表.xlsx", broken)
     assert result.exit_code == 1, result.output
     text = flat(result.output)
-    position = text.index("有错误.xlsx(")
+    position = text.index("有错误.xlsx（")
     assert "营销篇!M6" in text[position:] and "进行中" in text[position:]
     assert "1个有错误（有错误.xlsx）" in text
 
@@ -75,7 +75,7 @@ def test_check_reports_an_unreadable_file_and_goes_on_then_exits_2(folder, tmp_p
     text = flat(result.output)
     assert "说明.xlsx" in text and "不是有效的Excel工作簿" in text
     assert "营销篇!M6" in text  # the files after it were checked
-    assert "2026Q2_客户触点检查表.xlsx(2026年第1季度)" in text
+    assert "2026Q2_客户触点检查表.xlsx（2026年第1季度）" in text
     assert "1个无法读取（说明.xlsx）" in text
     assert_handled(result)
 
@@ -163,7 +163,7 @@ def test_score_files_writes_one_result_per_input(folder, capsys):
     assert all((folder / Path(d["output"]).name).exists() for d in data)
 
 
-# --- kpicli.cli.inputs ------------------------------------------------------------------------------------------------
+# --- kpicli.cli.batch ------------------------------------------------------------------------------------------------
 
 
 def test_expand_inputs_sorts_naturally_and_drops_duplicates(tmp_path):

@@ -46,7 +46,7 @@ def fill(wb: openpyxl.Workbook) -> None:
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("handout") / "2026Q1_检查表.xlsx"
-    result = run("template", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("-p", p)])
+    result = run("template", "检查表", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("-p", p)])
     assert result.exit_code == 0, result.output
     return edit(path, fill)
 

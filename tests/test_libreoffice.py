@@ -113,10 +113,10 @@ def work(tmp_path_factory) -> Path:
     done = run("score", folder / Q1, "-o", folder / "result.xlsx", "--format", "json")
     assert done.exit_code == 0, done.output
     (folder / "result.json").write_text(done.stdout, encoding="utf-8")
-    done = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "-p", "乙", "-o", folder / "template.xlsx")
+    done = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "-p", "乙", "-o", folder / "template.xlsx")
     assert done.exit_code == 0, done.output
     wide = [a for i in range(1, len(WIDE_PROJECTS) + 1) for a in ("-p", f"项目{i}")]
-    done = run("template", "--year", 2026, "--quarter", 1, *wide, "-o", folder / "wide.xlsx")
+    done = run("template", "检查表", "--year", 2026, "--quarter", 1, *wide, "-o", folder / "wide.xlsx")
     assert done.exit_code == 0, done.output
     quarters = sorted(folder.glob("2026Q?_客户触点检查表.xlsx"))
     done = run("annual", *quarters, "-o", folder / "annual.xlsx", "--format", "json")

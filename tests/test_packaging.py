@@ -129,10 +129,10 @@ def test_rank_json_is_identical_to_the_installed_package(binary: Path, tmp_path:
 
 def test_template_uses_the_bundled_catalogue(binary: Path, tmp_path: Path) -> None:
     out = tmp_path / "空白.xlsx"
-    done = _run([binary, "template", "--year", "2026", "--quarter", "1", "-p", "云栖府", "-p", "望江台", "-o", out],
+    done = _run([binary, "template", "检查表", "--year", "2026", "--quarter", "1", "-p", "云栖府", "-p", "望江台", "-o", out],
                 tmp_path)
     assert done.returncode == 0, _text(done.stderr)
-    assert "空白检查表已写入" in _text(done.stdout)
+    assert "空白触点检查表已写入" in _text(done.stdout)
     cells = _workbook_text(out)
     assert {_first_catalogue_item("营销"), _first_catalogue_item("物业"), "云栖府", "望江台"} <= cells
 
@@ -233,6 +233,6 @@ def test_offline_install_from_the_wheelhouse_runs_outside_the_repository(wheelho
     assert offline.returncode == 0, _text(offline.stderr)
     assert offline.stdout == installed.stdout
 
-    template = _run([kpicli, "template", "--year", "2026", "--quarter", "2", "-p", "云栖府", "-o", "空白.xlsx"], work)
+    template = _run([kpicli, "template", "检查表", "--year", "2026", "--quarter", "2", "-p", "云栖府", "-o", "空白.xlsx"], work)
     assert template.returncode == 0, _text(template.stderr)
     assert _first_catalogue_item("研发") in _workbook_text(work / "空白.xlsx")

@@ -233,7 +233,7 @@ def test_no_roster_anywhere(tmp_path):
 @pytest.mark.slow
 def test_template_copies_the_roster(q1, tmp_path):
     out = tmp_path / "2026Q2_模板.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 2, "-p", "甲", "-p", "乙", "--roster", q1, "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 2, "-p", "甲", "-p", "乙", "--roster", q1, "-o", out)
     assert result.exit_code == 0, result.output
     assert "「丙」" in result.output and "警告" in result.output  # 丙 is not a project of the new template
     ws = openpyxl.load_workbook(out)["人员名单"]
@@ -255,7 +255,7 @@ def test_template_roster_from_a_plain_sheet(tmp_path):
     wb.active.append(["王营销", "城市公司", "营销"])
     wb.save(plain)
     out = tmp_path / "模板.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 3, "-p", "甲", "--roster", plain, "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 3, "-p", "甲", "--roster", plain, "-o", out)
     assert result.exit_code == 0, result.output
     assert "警告" not in result.output
     rows = list(openpyxl.load_workbook(out)["人员名单"].iter_rows(min_row=2, values_only=True))
@@ -265,7 +265,7 @@ def test_template_roster_from_a_plain_sheet(tmp_path):
 def test_template_roster_file_without_roster(tmp_path):
     nothing = build_quarter(tmp_path, 1, roster=False)
     out = tmp_path / "模板.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 2, "-p", "甲", "--roster", nothing, "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 2, "-p", "甲", "--roster", nothing, "-o", out)
     assert result.exit_code == 2
     assert "没有找到人员名单" in result.output and not out.exists()
 

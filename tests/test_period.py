@@ -182,12 +182,12 @@ def test_a_scorecard_period_cell_wins_over_its_file_name(tmp_path):
     *((w, p) for w, p in FORMS if isinstance(w, str)), *((w, Period(2026, month=m)) for w, m in BARE)])
 def test_the_scorecard_period_option_takes_every_form(tmp_path, written, period):
     out = tmp_path / "表.xlsx"
-    assert_handled(run("template", "--period", written, "--indicators", "客服专员", "-o", out), 0)
+    assert_handled(run("template", "考核表", "--period", written, "--indicators", "客服专员", "-o", out), 0)
     assert api.check(out).period == period.label
 
 
 def test_an_unreadable_period_option_is_refused_in_chinese(tmp_path):
-    result = run("template", "--period", "2026年第五季度", "-o", tmp_path / "表.xlsx")
+    result = run("template", "考核表", "--period", "2026年第五季度", "-o", tmp_path / "表.xlsx")
     assert result.exit_code == 2 and "考核期间「2026年第五季度」无法识别" in result.output
 
 

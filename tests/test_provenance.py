@@ -19,7 +19,7 @@ PROJECTS = ("云栖府", "望江台")
 
 def make_template(folder: Path, name: str = "2026Q1_检查表.xlsx") -> Path:
     path = folder / name
-    result = run("template", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("--project", p)])
+    result = run("template", "检查表", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("--project", p)])
     assert result.exit_code == 0, result.output
     return path
 

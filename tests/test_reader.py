@@ -33,7 +33,7 @@ from kpicli.core.errors import InputError
 
 def scores(a) -> dict:
     """What a layout variation must not change: every score, grade, rank and reward."""
-    data = a.to_dict()
+    data = a.to_json()
     data.pop("problems")
     return data
 
@@ -167,8 +167,8 @@ def test_city_company_group_counts_for_the_function_but_is_not_a_project(tmp_pat
     a = assess(build_checklist(tmp_path / "c.xlsx", {"营销篇": spec}))
     assert a.checklist.projects == ["项目甲"]
     assert list(a.projects["project"]) == ["项目甲"]
-    assert [p["project"] for p in a.to_dict()["projects"]] == ["项目甲"]
-    assert all(u["project"] != "城市公司" for u in a.to_dict()["units"])
+    assert [p["project"] for p in a.to_json()["projects"]] == ["项目甲"]
+    assert all(u["project"] != "城市公司" for u in a.to_json()["units"])
     assert function_row(a, "营销")["score"] == Decimal("62.50")  # (3 + 1 + 0 + 1) / 8
     assert project_row(a, "项目甲")["score"] == Decimal("25.00")  # (0 + 1) / 4
     assert unit_row(a, "营销", "城市公司")["score"] == Decimal("100.00")
@@ -412,7 +412,7 @@ def test_period_unknown_is_a_warning(tmp_path):
     a = assess(build_checklist(tmp_path / "检查表.xlsx", {"营销篇": spec}, info=None))
     assert (a.year, a.quarter) == (None, None)
     assert [p.level for p in problems_of(a) if "年度/季度" in p.message] == ["warning"]
-    assert a.to_dict()["year"] is None
+    assert a.to_json()["year"] is None
 
 
 def test_period_from_options_overrides_info_and_file_name(tmp_path):

@@ -165,8 +165,8 @@ FORM_INPUTS = ("客服部_指标套.csv", "客服部_人员名单.csv")
 
 def test_the_sample_indicator_set_and_roster_make_the_monthly_forms(tmp_path):
     out = tmp_path / "2026年01月_客服部绩效考核表.xlsx"
-    made = run("template", "--period", "2026年1月", "--indicators", SCORECARDS / FORM_INPUTS[0],
-               "--roster", SCORECARDS / FORM_INPUTS[1], "-o", out)
+    made = run("template", "考核表", "--period", "2026年1月", "--indicators", SCORECARDS / FORM_INPUTS[0],
+               "--people", SCORECARDS / FORM_INPUTS[1], "-o", out)
     assert made.exit_code == 0, made.output
     checked = run("check", out)
     assert checked.exit_code == 1

@@ -245,11 +245,11 @@ def test_explain_says_which_options_fit_which_kind(tmp_path):
     book = two_people(tmp_path / "考核表.xlsx")
     checklist = standard_workbook(tmp_path / "2026Q1_客户触点检查表.xlsx")
     cases = [
-        (("explain", book, "--project", "云栖府"), ["请用 --person 姓名", "--project、--function 只用于触点检查表"]),
+        (("explain", book, "--project", "云栖府"), ["请用 --person 姓名", "--project 只用于触点检查表", "考核表.xlsx 是绩效考核表"]),
         (("explain", book), ["请用 --person 指定要解释的人", "张三、李四"]),
         (("explain", book, "--person", "张"), ["找不到「张」", "张三"]),
         (("explain", book, "--person", "张三", "--department", "物业部"), ["不在部门「物业部」", "客服部"]),
-        (("explain", checklist, "--person", "张三"), ["--person、--department 只用于绩效考核表", "--project"]),
+        (("explain", checklist, "--person", "张三"), ["--person 只用于绩效考核表", "请用 --project"]),
     ]
     for args, expected in cases:
         result = run(*args)
@@ -376,7 +376,7 @@ def test_a_checklists_json_gains_only_kind(tmp_path):
     book = standard_workbook(tmp_path / "2026Q1_客户触点检查表.xlsx")
     data = rank_json(book)
     assert data["kind"] == "checklist" and set(data) == CHECKLIST_KEYS | {"kind"}
-    assert data == assess(book).to_dict()
+    assert data == assess(book).to_json()
     spec = example_sheet()
     spec.items[1].results = {**spec.items[1].results, "示例项目甲": ("完成", "进行中")}
     broken = build_checklist(tmp_path / "坏.xlsx", {"营销篇": spec})

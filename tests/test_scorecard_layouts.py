@@ -122,7 +122,7 @@ def test_a_third_reviewer_title_is_an_error_naming_it(tmp_path):
 def blank_form(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("form")
     out = folder / "表.xlsx"
-    result = run("template", "--period", "2026年3月", "--indicators", "客服专员", "--person", "张三", "--person", "李四",
+    result = run("template", "考核表", "--period", "2026年3月", "--indicators", "客服专员", "--person", "张三", "--person", "李四",
                  "-o", out)
     assert_handled(result, 0)
     return out
@@ -367,7 +367,7 @@ def test_a_roster_column_marks_a_person_not_assessed_on_the_form(tmp_path):
     roster.write_text("姓名,部门,岗位,绩效奖金基数,考核状态\n张三,客服部,客服专员,5000,\n"
                       "李四,客服部,客服专员,5000,不参加考核（4月入职）\n", encoding="utf-8-sig")
     form = tmp_path / "表.xlsx"
-    assert_handled(run("template", "--period", "2026年3月", "--roster", roster, "--indicators", "客服专员", "-o", form), 0)
+    assert_handled(run("template", "考核表", "--period", "2026年3月", "--people", roster, "--indicators", "客服专员", "-o", form), 0)
     wb = openpyxl.load_workbook(form)
     assert (wb["李四"]["E5"].value, wb["李四"]["F5"].value) == ("考核状态", "不参加考核（4月入职）")
     assert wb["张三"]["F5"].value is None

@@ -44,7 +44,7 @@ def roster(path: Path, rows: list[list[object]] | None = None) -> Path:
 
 def make(tmp_path: Path, *args: object) -> Path:
     out = tmp_path / "表.xlsx"
-    result = run("template", "--period", "2026Q1", "-o", out, *args)
+    result = run("template", "考核表", "--period", "2026Q1", "-o", out, *args)
     assert_handled(result, 0)
     assert "空白绩效考核表已写入" in flat(result.output)
     return out
@@ -132,7 +132,7 @@ def test_a_bad_user_set_is_refused_naming_file_row_and_column(tmp_path, row, whe
         ["业绩", "100%", "投诉", "要求", "40%", "说明", "扣分 每次5"],
         row,
     ])
-    result = run("template", "--period", "2026Q1", "--indicators", path, "-o", tmp_path / "x.xlsx")
+    result = run("template", "考核表", "--period", "2026Q1", "--indicators", path, "-o", tmp_path / "x.xlsx")
     assert_handled(result, 2)
     text = flat(result.output)
     assert "我的指标.csv" in text and flat(where) in text and flat(words) in text, result.output
@@ -160,7 +160,7 @@ def test_a_user_set_in_a_workbook_with_percent_cells(tmp_path):
 
 
 def test_an_unknown_set_name_lists_the_packaged_ones(tmp_path):
-    result = run("template", "--period", "2026Q1", "--indicators", "保安", "-o", tmp_path / "x.xlsx")
+    result = run("template", "考核表", "--period", "2026Q1", "--indicators", "保安", "-o", tmp_path / "x.xlsx")
     assert_handled(result, 2)
     assert all(name in flat(result.output) for name in SETS)
 
@@ -169,7 +169,7 @@ def test_an_unknown_set_name_lists_the_packaged_ones(tmp_path):
 
 
 def test_blank_template_check_says_only_that_the_forms_are_not_filled(tmp_path):
-    out = make(tmp_path, "--roster", roster(tmp_path / "人员.csv"))
+    out = make(tmp_path, "--people", roster(tmp_path / "人员.csv"))
     result = run("check", out)
     assert_handled(result, 1)
     lines = [line for line in result.output.splitlines() if line.strip().startswith("[")]
@@ -180,7 +180,7 @@ def test_blank_template_check_says_only_that_the_forms_are_not_filled(tmp_path):
 
 @pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_a_form_filled_only_in_its_value_cells_scores_as_computed_by_hand(tmp_path):
-    out = make(tmp_path, "--roster", roster(tmp_path / "人员.csv"))
+    out = make(tmp_path, "--people", roster(tmp_path / "人员.csv"))
     fill(out, {"张三": {
         "热线接通率": {"实际完成": "96%"},                 # ≥95% → 20
         "工单按时办结率": {"实际完成": 0.9408},           # 20 × 94.08% ÷ 98% = 19.2
@@ -232,7 +232,7 @@ def test_the_sum_rows_are_formulas_and_kpicli_never_uses_them(tmp_path):
 
 
 def test_person_block_and_data_validation(tmp_path):
-    out = make(tmp_path, "--roster", roster(tmp_path / "人员.csv"), "--company", "江城置业")
+    out = make(tmp_path, "--people", roster(tmp_path / "人员.csv"), "--company", "江城置业")
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["基本信息", "填写说明", "张三", "李四", "王五", "赵六"]
     ws = wb["赵六"]
@@ -266,23 +266,23 @@ def test_person_block_and_data_validation(tmp_path):
 def test_sets_by_roster_column_by_position_or_the_one_given(tmp_path):
     people = roster(tmp_path / "人员.csv", [["甲", "客服部", "客服主管", "", ""], ["乙", "客服部", "管家", "", "物业客服"],
                                           ["丙", "客服部", "客服专员", "", ""]])
-    wb = openpyxl.load_workbook(make(tmp_path, "--roster", people))
+    wb = openpyxl.load_workbook(make(tmp_path, "--people", people))
     assert [wb[n]["A1"].value for n in ("甲", "乙", "丙")] == [
         "客服主管绩效考核表（2026年第1季度）", "管家绩效考核表（2026年第1季度）", "客服专员绩效考核表（2026年第1季度）"]
     assert [wb[n]["B9"].value for n in ("甲", "乙", "丙")] == ["客户满意度", "管辖楼栋满意度", "热线接通率"]
     only = roster(tmp_path / "两人.csv", [["甲", "客服部", "实习生", "", ""], ["乙", "客服部", "客服主管", "", ""]])
-    wb = openpyxl.load_workbook(make(tmp_path, "--roster", only, "--indicators", "客服专员", "--force"))
+    wb = openpyxl.load_workbook(make(tmp_path, "--people", only, "--indicators", "客服专员", "--force"))
     assert wb["甲"]["B9"].value == wb["乙"]["B9"].value == "热线接通率"  # the one set given is everyone's
 
 
 def test_a_roster_person_without_a_set_is_refused_naming_the_row(tmp_path):
     people = roster(tmp_path / "人员.csv", [["甲", "客服部", "客服主管", "", ""], ["乙", "客服部", "实习生", "", ""],
                                           ["丙", "客服部", "客服专员", "五千", ""]])
-    result = run("template", "--period", "2026Q1", "--roster", people, "-o", tmp_path / "x.xlsx")
+    result = run("template", "考核表", "--period", "2026Q1", "--people", people, "-o", tmp_path / "x.xlsx")
     assert_handled(result, 2)
     assert "人员.csv第4行「绩效奖金基数」列" in flat(result.output)
     roster(people, [["甲", "客服部", "客服主管", "", ""], ["乙", "客服部", "实习生", "", ""]])
-    result = run("template", "--period", "2026Q1", "--roster", people, "-o", tmp_path / "x.xlsx")
+    result = run("template", "考核表", "--period", "2026Q1", "--people", people, "-o", tmp_path / "x.xlsx")
     assert_handled(result, 2)
     assert "人员.csv第3行：乙岗位「实习生」不是指标套的名称" in flat(result.output)
     assert not (tmp_path / "x.xlsx").exists()
@@ -291,7 +291,7 @@ def test_a_roster_person_without_a_set_is_refused_naming_the_row(tmp_path):
 @pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_split_writes_one_file_per_person_that_check_reads_as_a_group(tmp_path):
     folder = tmp_path / "各人"
-    result = run("template", "--period", "2026年3月", "--roster", roster(tmp_path / "人员.csv"), "--split", "-o", folder)
+    result = run("template", "考核表", "--period", "2026年3月", "--people", roster(tmp_path / "人员.csv"), "--split", "-o", folder)
     assert_handled(result, 0)
     files = sorted(p.name for p in folder.iterdir())
     assert files == ["2026年3月_客服部_张三_绩效考核表.xlsx", "2026年3月_客服部_李四_绩效考核表.xlsx",
@@ -304,21 +304,31 @@ def test_split_writes_one_file_per_person_that_check_reads_as_a_group(tmp_path):
 
 def test_one_blank_form_without_people_and_the_default_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("template", "--period", "2026Q2", "--indicators", "客服专员")
+    result = run("template", "考核表", "--period", "2026Q2", "--indicators", "客服专员")
     assert_handled(result, 0)
     wb = openpyxl.load_workbook(tmp_path / "2026Q2_绩效考核表.xlsx")
     assert wb.sheetnames == ["填写说明", "客服专员"] and wb["客服专员"]["C3"].value is None
-    written = api.scorecard_template(None, period="2026Q2", indicators=["客服经理"],
-                                     roster_path=roster(tmp_path / "人员.csv", [["甲", "客服部", "", "", ""]]))
-    assert written == [Path("2026Q2_客服部绩效考核表.xlsx")]
+    written, notes = api.template("考核表", period="2026Q2", indicators=["客服经理"],
+                                  people=roster(tmp_path / "人员.csv", [["甲", "客服部", "", "", ""]]))
+    assert written == [Path("2026Q2_客服部绩效考核表.xlsx")] and notes == []
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--year", "2026"], "缺少必填选项--quarter、-p"),
-    (["--period", "2026Q1", "--indicators", "客服专员", "-p", "云栖府"], "-p只用于检查表"),
-    (["--indicators", "客服专员"], "需要--period"),
-    (["--period", "2026Q5", "--indicators", "客服专员"], "考核期间「2026Q5」无法识别"),
-    (["--period", "2026Q1"], "请用--indicators给出一个指标套"),
+    (["检查表", "--year", "2026"], "缺少必填选项--quarter、-p"),
+    (["考核表", "--period", "2026Q1", "--indicators", "客服专员", "-p", "云栖府"],
+     "--project只用于触点检查表；要生成的是绩效考核表，请去掉--project再运行"),
+    (["考核表", "--indicators", "客服专员"], "需要--period"),
+    (["考核表", "--period", "2026Q5", "--indicators", "客服专员"], "考核期间「2026Q5」无法识别"),
+    (["考核表", "--period", "2026Q1"], "请用--indicators给出一个指标套"),
+    # the kind is named, never guessed from the options: today's spelling without it says how to write it
+    (["--period", "2026Q1", "--indicators", "客服专员"], "请先写要生成的工作簿种类：kpiclitemplate检查表"),
+    (["--year", "2026", "--quarter", "1", "-p", "甲"], "或kpiclitemplate考核表--period"),
+    (["问卷", "--period", "2026Q1"], "不认识的工作簿种类「问卷」：请写考核表、检查表之一"),
+    # --roster is the checklist's (copy a 人员名单); a scorecard's list of people is --people
+    (["考核表", "--period", "2026Q1", "--indicators", "客服专员", "--roster", "名单.xlsx"],
+     "--roster只用于触点检查表（绩效考核表的人员名单请用--people）"),
+    (["检查表", "--year", "2026", "--quarter", "1", "-p", "甲", "--people", "名单.csv"],
+     "--people只用于绩效考核表；要生成的是触点检查表"),
 ])
 def test_usage_mistakes_exit_2_in_chinese(tmp_path, args, words):
     result = run("template", *args, "-o", tmp_path / "x.xlsx")
@@ -328,22 +338,22 @@ def test_usage_mistakes_exit_2_in_chinese(tmp_path, args, words):
 
 def test_the_checklist_template_is_unchanged(tmp_path):
     out = tmp_path / "检查表.xlsx"
-    result = run("template", "--year", "2026", "--quarter", "2", "-p", "云栖府", "-o", out)
+    result = run("template", "检查表", "--year", "2026", "--quarter", "2", "-p", "云栖府", "-o", out)
     assert_handled(result, 0)
-    assert "空白检查表已写入" in result.output
+    assert "空白触点检查表已写入" in result.output
     assert "营销篇" in openpyxl.load_workbook(out).sheetnames
 
 
 def test_two_people_of_one_name_get_distinct_sheets(tmp_path):
     people = roster(tmp_path / "人员.csv", [["张三", "客服部", "客服专员", "", ""], ["张三", "物业服务中心", "客服专员", "", ""]])
-    wb = openpyxl.load_workbook(make(tmp_path, "--roster", people))
+    wb = openpyxl.load_workbook(make(tmp_path, "--people", people))
     assert wb.sheetnames[-2:] == ["张三（客服部）", "张三（物业服务中心）"]
 
 
 @pytest.mark.slow
 def test_every_person_prints_on_one_a4_page(tmp_path):
     require_soffice()
-    out = make(tmp_path, "--roster", roster(tmp_path / "人员.csv"))
+    out = make(tmp_path, "--people", roster(tmp_path / "人员.csv"))
     pdf = convert(out, "pdf", tmp_path / "pdf")[0]
     pages = pdf_page_texts(pdf)
     assert pdf_pages(pdf) == 5  # 填写说明, then one page per person

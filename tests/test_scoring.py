@@ -130,7 +130,7 @@ def test_a_single_fraction_059995_scores_60(tmp_path):
         assert row["score"] == Decimal("60.00")
         assert row["grade"] == "B-"
         assert row["reward"] == 0
-    assert a.to_dict()["projects"][0]["score"] == 60.0
+    assert a.to_json()["projects"][0]["score"] == 60.0
 
 
 def test_89_995_is_graded_a_but_not_rewarded_even_when_first(tmp_path):
@@ -177,7 +177,7 @@ def test_ties_on_the_rounded_score_share_rank_one_and_both_are_rewarded(tmp_path
                                     Decimal("79.99")]
     assert list(table["rank"]) == [1, 1, 3, 3, 5]
     assert list(table["reward"]) == [3000, 3000, 0, 0, 0]
-    data = a.to_dict()["projects"]
+    data = a.to_json()["projects"]
     assert [(p["project"], p["rank"], p["reward"]) for p in data] == [
         ("项目甲", 1, 3000), ("项目乙", 1, 3000), ("项目丙", 3, 0), ("项目丁", 3, 0), ("项目戊", 5, 0)]
 
@@ -205,7 +205,7 @@ def test_a_function_with_nothing_applicable_is_not_assessed(tmp_path):
     assert f["reward"] == 0  # no −3000 for a unit not assessed
     assert not unit_row(a, "研发", "项目甲")["assessed"]
     assert function_row(a, "营销")["rank"] == 1
-    by_name = {e["function"]: e for e in a.to_dict()["functions"]}
+    by_name = {e["function"]: e for e in a.to_json()["functions"]}
     assert by_name["研发"] == {"function": "研发", "assessed": False, "score": None, "grade": None, "rank": None,
                               "reward": 0}
     assert by_name["工程"]["assessed"] is False  # no sheet at all: not assessed either
@@ -224,9 +224,9 @@ def test_a_project_with_nothing_applicable_is_not_assessed(tmp_path):
     assert not p["assessed"]
     assert p["score"] is None and pd.isna(p["grade"]) and pd.isna(p["rank"]) and p["reward"] == 0
     assert project_row(a, "项目甲")["rank"] == 1
-    entry = next(e for e in a.to_dict()["projects"] if e["project"] == "项目乙")
+    entry = next(e for e in a.to_json()["projects"] if e["project"] == "项目乙")
     assert entry == {"project": "项目乙", "assessed": False, "score": None, "grade": None, "rank": None, "reward": 0}
-    units = [u for u in a.to_dict()["units"] if u["project"] == "项目乙"]
+    units = [u for u in a.to_json()["units"] if u["project"] == "项目乙"]
     assert units and all(u["score"] is None and u["grade"] is None and u["assessed"] is False for u in units)
     roles = a.roles[(a.roles["role"] == "项目总监") & (a.roles["unit"] == "项目乙")]
     assert len(roles) == 1 and roles.iloc[0]["score"] is None
@@ -395,7 +395,7 @@ def test_half_cents_round_up_exactly(tmp_path):
     assert project_row(a, "项目甲")["score"] == Decimal("10.01")
     assert project_row(a, "项目乙")["score"] == Decimal("12.35")
     assert function_row(a, "营销")["score"] == Decimal("10.47")  # (0.4002 + 0.12345) / 5 = 0.10473
-    assert [p["score"] for p in a.to_dict()["projects"]] == [10.01, 12.35]
+    assert [p["score"] for p in a.to_json()["projects"]] == [10.01, 12.35]
 
 
 def test_decimal_weights_from_points_stay_exact(tmp_path):

@@ -33,7 +33,7 @@ HEADER_ROW, SUB_ROW, FIRST_ROW = 3, 4, 5
 
 
 def make_template(out: Path, *extra: object, projects: tuple[str, ...] = PROJECTS, quarter: int = 1) -> Path:
-    args: list[object] = ["template", "--year", 2026, "--quarter", quarter]
+    args: list[object] = ["template", "检查表", "--year", 2026, "--quarter", quarter]
     for p in projects:
         args += ["-p", p]
     result = run(*args, "-o", out, *extra)
@@ -116,9 +116,9 @@ def blank_wb(blank):
 
 def test_template_writes_the_file_and_says_where(tmp_path):
     out = tmp_path / "T.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "云栖府", "-p", "望江台", "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "云栖府", "-p", "望江台", "-o", out)
     assert result.exit_code == 0, result.output
-    assert "空白检查表已写入" in result.output and "T.xlsx" in result.output
+    assert "空白触点检查表已写入" in result.output and "T.xlsx" in result.output
     assert out.is_file() and written_by_kpicli(out)
 
 
@@ -348,7 +348,7 @@ def test_bad_catalog_is_refused_naming_sheet_and_cell(tmp_path, case):
     cat = write_catalog(tmp_path / "目录.xlsx", {"营销篇": [
         CATALOG_HEADERS, ["A-01", "售前", "接待", "一级", "动作", "件", "抽查", "案场", "项目"], row]})
     out = tmp_path / "T.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "--catalog", cat, "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "--catalog", cat, "-o", out)
     assert_refused(result, where, word, "目录.xlsx")
     assert not out.exists()
 
@@ -358,19 +358,19 @@ def test_bad_catalog_lists_every_error(tmp_path):
         CATALOG_HEADERS, ["A-01", "售前", "接待", "一级", "动作", "件", "抽查", "案场", "项目"],
         *(row for row, _where, _word in BAD_ROWS.values())]})
     out = tmp_path / "T.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "--catalog", cat, "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "--catalog", cat, "-o", out)
     assert_refused(result, "3 处错误", "营销篇!D3", "营销篇!C4", "营销篇!A5")
     assert not out.exists()
 
 
 def test_catalog_without_any_catalogue_sheet_is_refused(tmp_path):
     cat = write_catalog(tmp_path / "目录.xlsx", {"Sheet1": [["随便什么"]]})
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "--catalog", cat, "-o", tmp_path / "T.xlsx")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "--catalog", cat, "-o", tmp_path / "T.xlsx")
     assert_refused(result, "没有找到触点目录")
 
 
 def test_missing_catalog_file_is_refused(tmp_path):
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "--catalog", tmp_path / "没有.xlsx",
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "--catalog", tmp_path / "没有.xlsx",
                  "-o", tmp_path / "T.xlsx")
     assert result.exit_code == 2, result.output
     assert_handled(result)
@@ -393,7 +393,7 @@ def test_missing_catalog_file_is_refused(tmp_path):
 ])
 def test_bad_project_names_are_refused(tmp_path, projects, words):
     out = tmp_path / "T.xlsx"
-    args: list[object] = ["template", "--year", 2026, "--quarter", 1]
+    args: list[object] = ["template", "检查表", "--year", 2026, "--quarter", 1]
     for p in projects:
         args += ["-p", p]
     assert_refused(run(*args, "-o", out), *words)
@@ -401,7 +401,7 @@ def test_bad_project_names_are_refused(tmp_path, projects, words):
 
 
 def test_no_project_is_refused(tmp_path):
-    result = run("template", "--year", 2026, "--quarter", 1, "-o", tmp_path / "T.xlsx")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-o", tmp_path / "T.xlsx")
     assert result.exit_code == 2, result.output
     assert_handled(result)
     assert "-p" in result.output or "--project" in result.output
@@ -410,7 +410,7 @@ def test_no_project_is_refused(tmp_path):
 @pytest.mark.parametrize(("option", "value"), [("--quarter", 5), ("--quarter", 0), ("--year", 1999)])
 def test_bad_period_is_refused(tmp_path, option, value):
     args = {"--year": 2026, "--quarter": 1, option: value}
-    result = run("template", "--year", args["--year"], "--quarter", args["--quarter"], "-p", "甲",
+    result = run("template", "检查表", "--year", args["--year"], "--quarter", args["--quarter"], "-p", "甲",
                  "-o", tmp_path / "T.xlsx")
     assert result.exit_code == 2, result.output
     assert_handled(result)
@@ -419,7 +419,7 @@ def test_bad_period_is_refused(tmp_path, option, value):
 
 
 def test_output_must_be_xlsx(tmp_path):
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", tmp_path / "T.xls")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", tmp_path / "T.xls")
     assert_refused(result, ".xlsx")
     assert not (tmp_path / "T.xls").exists()
 
@@ -427,7 +427,7 @@ def test_output_must_be_xlsx(tmp_path):
 @pytest.mark.slow
 def test_default_output_name_in_current_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "云栖府")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "云栖府")
     assert result.exit_code == 0, result.output
     expected = tmp_path / "2026Q1_客户触点检查表.xlsx"
     assert expected.is_file()
@@ -436,7 +436,7 @@ def test_default_output_name_in_current_folder(tmp_path, monkeypatch):
     other = tmp_path / "四季度"
     other.mkdir()
     monkeypatch.chdir(other)
-    result = run("template", "--year", 2027, "--quarter", 4, "-p", "云栖府")
+    result = run("template", "检查表", "--year", 2027, "--quarter", 4, "-p", "云栖府")
     assert result.exit_code == 0, result.output
     assert [p.name for p in other.iterdir()] == ["2027Q4_客户触点检查表.xlsx"]
     assert api.check(other / "2027Q4_客户触点检查表.xlsx").quarter == 4
@@ -449,11 +449,11 @@ def test_foreign_file_is_not_overwritten_without_force(tmp_path):
     wb.active["A1"] = "别人的工作簿"
     wb.save(out)
     before = hashlib.sha256(out.read_bytes()).hexdigest()
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", out)
     assert_refused(result, "已存在", "--force")
     assert hashlib.sha256(out.read_bytes()).hexdigest() == before
 
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", out, "--force")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", out, "--force")
     assert result.exit_code == 0, result.output
     assert written_by_kpicli(out)
     assert openpyxl.load_workbook(out).sheetnames == ["基本信息", "填写说明", *SHEETS]
@@ -469,13 +469,13 @@ def test_rerunning_over_its_own_output_needs_no_force(tmp_path):
 
 
 def test_output_folder_must_exist(tmp_path):
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", tmp_path / "没有" / "T.xlsx")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", tmp_path / "没有" / "T.xlsx")
     assert_refused(result, "文件夹不存在")
 
 
 def test_project_name_starting_with_equals_is_text_or_refused(tmp_path):
     out = tmp_path / "T.xlsx"
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "=甲", "-p", "乙", "-o", out)
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "=甲", "-p", "乙", "-o", out)
     if result.exit_code != 0:  # refusing the name cleanly would be fine too
         assert_refused(result)
         return
@@ -507,7 +507,7 @@ def test_catalog_text_starting_with_equals_is_kept_as_text(tmp_path):
 
 
 def test_project_name_with_control_character_is_refused_cleanly(tmp_path):
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "云栖\x01府", "-o", tmp_path / "T.xlsx")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "云栖\x01府", "-o", tmp_path / "T.xlsx")
     assert_refused(result, "项目名称")
 
 
@@ -570,5 +570,5 @@ def test_broken_packaged_csv_is_reported(tmp_path, monkeypatch):
     shutil.copytree(TEMPLATES, folder)
     (folder / "物业.csv").unlink()
     monkeypatch.setattr(catalog, "catalog_dir", lambda: folder)
-    result = run("template", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", tmp_path / "T.xlsx")
+    result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "甲", "-o", tmp_path / "T.xlsx")
     assert_refused(result, "物业.csv")

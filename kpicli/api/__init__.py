@@ -6,11 +6,12 @@
     for outcome in api.check_each(api.find_workbooks(["各项目提交/"]).files):
         print(outcome.path.name, outcome.error or outcome.value.has_errors)
 
-check, rank, score and explain take either kind of workbook (contract scorecard.md §2): it is read once and its
-headers decide; they return a `Result`, an Assessment (checklist) or a ScorecardResult (scorecards), and
-`result.to_dict()` / `result.to_json()` carry "kind". Data errors come back as problems in the result (check) or
-as DataError with the problems (rank, score, explain, annual; ScorecardDataError for scorecards); anything else
-the user must fix is a KpiError with a Chinese message. Heavy libraries are imported inside the functions, so
+check, rank, score and explain take a workbook of any kind (contract scorecard.md §2): it is read once and the
+kind registry (kpicli.kinds) tells its kind by the headers; they return a `Result` (kpicli.core.kind.KindResult:
+an Assessment, a ScorecardResult, …) whose `to_json()` carries "kind" and whose `period_label` is its period.
+Data errors come back as problems in the result (check) or as a KindDataError with the problems (rank, score,
+explain; a DataError for annual); anything else the user must fix is a KpiError with a Chinese message, and an
+option of another kind is such a KpiError naming that kind. Heavy libraries are imported inside the functions, so
 importing this module is cheap.
 """
 
@@ -18,62 +19,76 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kpicli.api.forms import scorecard_template
-from kpicli.api.kinds import (
-    Result,
-    ScorecardDataError,
-    assess_raw,
-    group_target,
-    is_scorecard,
-    require_clean,
-    score_scorecards,
-    start_read,
-    write_any,
-)
-from kpicli.api.payout import PayoutRun, check_team_folder, payout, write_teams
-from kpicli.api.person import CHECKLIST_PER_PERSON, check_person_folder, write_people
+from kpicli import kinds
+from kpicli.api.payout import PayoutRun, payout
+from kpicli.api.read import group_target, read_any, start_read
 from kpicli.api.several import NeedsFolder, Outcome, Progress, each_kind, stop_on
-from kpicli.core.errors import KpiError
-from kpicli.io.input_files import Inputs, expand_inputs, several_paths
+from kpicli.core.errors import DataError, KpiError
+from kpicli.core.kind import Kind, KindDataError, KindResult
+from kpicli.core.period import Period
+from kpicli.io.input_files import Inputs, expand_inputs
 
 if TYPE_CHECKING:
-    from kpicli.checklist.annual import AnnualResult
-    from kpicli.checklist.collect_model import Collected
-    from kpicli.checklist.explain import Explanation
     from kpicli.io.workbook import RawWorkbook
-    from kpicli.scorecard.annual import ScorecardYear
-    from kpicli.scorecard.explain import PersonExplanation
 
-__all__ = ["Annual", "Collection", "Explained", "Inputs", "Outcome", "PayoutRun", "Result", "Scored",
-           "ScorecardDataError", "annual", "check", "check_each", "collect", "explain", "find_workbooks",
-           "is_scorecard", "open_result_wanted", "payout", "rank",
-           "rank_each", "rules_init", "rules_show", "score", "score_each", "scorecard_template", "several_paths",
-           "template", "template_with_roster"]
+__all__ = ["Annual", "Collection", "DataError", "Explained", "Inputs", "KindDataError", "KpiError", "Outcome",
+           "PayoutRun", "Period", "Result", "Scored", "Templated", "annual", "check", "check_each", "collect",
+           "explain", "find_workbooks", "open_result_wanted", "payout", "rank", "rank_each", "rules_init", "rules_show",
+           "score", "score_each", "template"]
+
+# What check, rank and score return, for a workbook of any kind (an Assessment, a ScorecardResult, …).
+Result = KindResult
+
 
 class Scored(NamedTuple):
-    """What `score` did: the result (Assessment or ScorecardResult), the workbook it wrote, and the backup it
-    made first (--in-place only)."""
+    """What `score` did: the result, the workbook it wrote, and the backup it made first (--in-place only)."""
 
     result: Result
     path: Path
     backup: Path | None = None
 
 
-def check(path: Path, *, rules_path: Path | None = None, **period: object) -> Result:
-    """Read and validate a checklist or a workbook of scorecards; the problems are in the result (nothing raised
-    for data errors; DataError only for a workbook holding both kinds).
+def _options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool,
+             period: Period | None = None, catalog: Path | None = None) -> dict[str, Any]:
+    """The options of a reading command. period (a kpicli.core.period.Period) is the typed way to give year and
+    quarter together: a quarter, a month (its quarter) or a whole year (the year alone). catalog: a touchpoint
+    catalogue a checklist's rows are checked against (accepting a deliberate change)."""
+    if period is not None:
+        if year is not None or quarter is not None:
+            raise KpiError("period 与 year、quarter 只能给一种")
+        year, quarter = period.year, period.in_quarter
+    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog}
 
-    period: company (overrides 基本信息, both kinds); year, quarter (override 基本信息 and the file name) and
-    allow_blank (score a project whose sheets are all blank as not done): checklists only, KpiError with
-    scorecards."""
-    return assess_raw(Path(path), start_read(path), rules_path, period)
+
+def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options: dict[str, Any]) -> Result:
+    from kpicli.io.workbook import PendingRead
+
+    if isinstance(raw, PendingRead):
+        raw = raw.result()
+    return kinds.assess(Path(path), raw, rules_path, options)
 
 
-def rank(path: Path, *, rules_path: Path | None = None, **period: object) -> Result:
-    """Score and rank; DataError (with the problems) when the workbook has errors."""
-    return require_clean(check(path, rules_path=rules_path, **period))
+def check(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
+          quarter: int | None = None, allow_blank: bool = False, period: Period | None = None,
+          catalog: Path | None = None) -> Result:
+    """Read and validate a workbook of any kind; the problems are in the result (nothing raised for data errors;
+    DataError only for a workbook holding two kinds).
+
+    company overrides 基本信息 (every kind); year, quarter (override 基本信息 and the file name) and allow_blank
+    (score a project whose sheets are all blank as not done) are a checklist's: given for another kind they are
+    refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value."""
+    options = _options(company, year, quarter, allow_blank, period, catalog)
+    return _assess(Path(path), start_read(path), rules_path, options)
+
+
+def rank(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
+         quarter: int | None = None, allow_blank: bool = False, period: Period | None = None,
+         catalog: Path | None = None) -> Result:
+    """Score and rank; DataError (a KindDataError, with the problems) when the workbook has errors."""
+    return kinds.require_clean(check(path, rules_path=rules_path, company=company, year=year, quarter=quarter,
+                                     allow_blank=allow_blank, period=period, catalog=catalog))
 
 
 def _target(path: Path, out: Path | None, *, force: bool, in_place: bool) -> Path:
@@ -97,7 +112,7 @@ def _write(result: Result, path: Path, target: Path, in_place: bool) -> Scored:
     from kpicli.io.outputs import backup
 
     copy = backup(path) if in_place else None
-    return Scored(result, write_any(result, [path], target), copy)
+    return Scored(result, kinds.kind_of(result).write_result(result, [path], target), copy)
 
 
 def score(
@@ -107,116 +122,84 @@ def score(
     rules_path: Path | None = None,
     force: bool = False,
     in_place: bool = False,
+    company: str | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+    allow_blank: bool = False,
+    period: Period | None = None,
+    catalog: Path | None = None,
     per_person: Path | None = None,
     per_team: Path | None = None,
-    **period: object,
 ) -> Scored:
-    """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input); a checklist's
-    result sheets (评分汇总 …) or a scorecard workbook's (考核汇总 …), then the input's sheets.
+    """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input): the kind's
+    result sheets (评分汇总 …, 考核汇总 …), then the input's sheets.
 
     in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it;
     the returned Scored names that backup. per_person (scorecards only): a folder that also gets one workbook
-    per person, <期间>_<部门>_<姓名>_考核结果.xlsx (api.person). per_team (checklists only): a folder that also
-    gets one allocation file per rewarded or penalised team, <期间>_<团队>_奖惩分配表.xlsx (api.payout).
+    per person, <期间>_<部门>_<姓名>_考核结果.xlsx. per_team (checklists only): a folder that also gets one
+    allocation file per rewarded or penalised team, <期间>_<团队>_奖惩分配表.xlsx (kpicli payout reads them back).
     """
     path = Path(path)
     target = _target(path, out, force=force, in_place=in_place)
-    if per_person is not None:
-        check_person_folder(per_person)
-    if per_team is not None:
-        check_team_folder(per_team)
-    result = rank(path, rules_path=rules_path, **period)
-    if per_person is not None:
-        write_people(result, [path], per_person, force=force)
-    if per_team is not None:
-        write_teams(result, path, target, per_team, force=force)
+    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person,
+               "per_team": per_team}
+    kinds.prepare(options)
+    result = kinds.require_clean(_assess(path, start_read(path), rules_path, options))
+    kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
     return _write(result, path, target, in_place)
 
-def template(
-    out: Path,
-    *,
-    year: int,
-    quarter: int,
-    projects: list[str],
-    company: str | None = None,
-    catalog_path: Path | None = None,
-    force: bool = False,
-) -> Path:
-    """Write a blank checklist for the quarter from the touchpoint catalogue (or the one at catalog_path)."""
-    from kpicli.checklist.catalog import load_catalog
-    from kpicli.checklist.render.template import write_template
-    from kpicli.io.outputs import ensure_writable, require_xlsx
 
-    out = Path(out)
-    require_xlsx(out, "检查表模板")
-    ensure_writable(out, force=force)
-    catalog = load_catalog(catalog_path)
-    return write_template(out, year=year, quarter=quarter, projects=projects, company=company, catalog=catalog)
+class Templated(NamedTuple):
+    """What `template` wrote, and warnings (roster rows skipped, units that are not among the projects)."""
+
+    paths: list[Path]
+    warnings: list[str]
 
 
-def template_with_roster(out: Path, *, year: int, quarter: int, projects: list[str], company: str | None,
-                         catalog_path: Path | None, roster_path: Path, force: bool) -> tuple[Path, list[str]]:
-    """api.template with the roster of `roster_path` copied into the template's 人员名单.
-    Returns the path and warnings (skipped rows, units that are not among the projects)."""
-    from kpicli.checklist.catalog import load_catalog
-    from kpicli.checklist.names import unify_roster
-    from kpicli.checklist.render.template import check_project_names, write_template
-    from kpicli.checklist.roster import load_roster, unknown_units
-    from kpicli.io.outputs import ensure_writable, require_xlsx
+def template(kind: str, out: Path | None = None, *, company: str | None = None, force: bool = False,
+             **options: Any) -> Templated:
+    """Blank workbooks of one kind, named as a user names it (检查表 / 触点检查表, 考核表 / 绩效考核表).
 
-    out = Path(out)
-    require_xlsx(out, "检查表模板")
-    ensure_writable(out, force=force)
-    roster, warnings = load_roster(roster_path)  # read before writing: a bad roster writes nothing
-    catalog = load_catalog(catalog_path)
-    names = check_project_names(projects)
-    roster = unify_roster(roster, names)  # ＡＢＣ未来城 in the roster is the project ABC未来城: spelled as -p gives it
-    for unit in unknown_units(roster, names):
-        count = int((roster["unit"] == unit).sum())
-        warnings.append(f"人员名单中的单位「{unit}」（{count} 人）既不是城市公司，也不是本模板的项目"
-                        f"({'、'.join(names)})；已照样复制，请核对单位名称或用 -p 增加该项目")
-    written = write_template(out, year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
-                             roster=roster)
-    return written, warnings
+    Checklist: year, quarter, projects (required), catalog (a touchpoint catalogue workbook), roster (a workbook
+    whose 人员名单 is copied). Scorecard: period (required), indicators (set names or files), people (a roster file:
+    one form per person) or names (one form per name), split (one file per person in the folder `out`). An option
+    of the other kind is refused naming the kind it belongs to; out defaults to the kind's file name."""
+    chosen = kinds.named(kind)
+    unknown = [k for k in options if kinds.flag_owner(k) is None]
+    if unknown:
+        raise TypeError(f"template() got unexpected keyword arguments: {', '.join(unknown)}")
+    kinds.refuse_foreign_options(chosen, options, "要生成的")
+    paths, warnings = chosen.template(out, options, company=company, force=force)
+    return Templated(paths, warnings)
 
 
 class Explained(NamedTuple):
     """What `explain` found: a checklist unit's items with their exact contributions (Explanation), or one
     person's indicators, sections and total (PersonExplanation); and the result they come from."""
 
-    explanation: Explanation | PersonExplanation
+    explanation: Any
     result: Result
 
 
 def explain(path: Path, *, project: str | None = None, function: str | None = None, person: str | None = None,
-            department: str | None = None, rules_path: Path | None = None, **period: object) -> Explained:
+            department: str | None = None, rules_path: Path | None = None, company: str | None = None,
+            year: int | None = None, quarter: int | None = None, allow_blank: bool = False,
+            period: Period | None = None, catalog: Path | None = None) -> Explained:
     """A checklist unit's score item by item (project and/or function), or a scorecard person's (person, and
     department when two people share the name); the total equals the score. DataError when the workbook has
     errors; KpiError for an unknown unit or person, or options of the other kind of workbook."""
-    result = rank(path, rules_path=rules_path, **period)
-    if is_scorecard(result):
-        from kpicli.scorecard.explain import explain_person
-
-        if project is not None or function is not None:
-            raise KpiError("这是绩效考核表，按人解释：请用 --person 姓名（同名时加 --department 部门）；"
-                           "--project、--function 只用于触点检查表")
-        if person is None:
-            names = "、".join(dict.fromkeys(str(p) for p in result.people["person"])) or "（无）"
-            raise KpiError(f"请用 --person 指定要解释的人；本次考核的人员有：{names}")
-        return Explained(explain_person(result, person, department, result.settings), result)
-    if person is not None or department is not None:
-        raise KpiError("--person、--department 只用于绩效考核表；这是触点检查表，请用 --project 和/或 --function "
-                       "指定要解释的单位")
-    from kpicli.checklist.explain import explain as explain_unit
-
-    return Explained(explain_unit(result, project=project, function=function), result)
+    options = {**_options(company, year, quarter, allow_blank, period, catalog), "project": project, "function": function,
+               "person": person, "department": department}
+    result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
+    kind = kinds.kind_of(result)
+    return Explained(kind.explain(result, kinds.own_options(kind, options)), result)
 
 
 class Annual(NamedTuple):
-    """What `annual` did: the year's result (AnnualResult for checklists, ScorecardYear for scorecards), and the
-    workbook written (None without output)."""
+    """What `annual` did: the year's result (AnnualResult for checklists, ScorecardYear for scorecards; to_json
+    gives either), and the workbook written (None without output)."""
 
-    result: AnnualResult | ScorecardYear
+    result: Any
     path: Path | None = None
 
 
@@ -224,10 +207,9 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
            allow_blank: bool = False) -> Annual:
     """One company's quarterly workbooks of one year (checklists or result workbooks, any order) → the annual
     caps per unit and person; or scorecards of one year (monthly or quarterly forms, the year-end form, 民主评议)
-    → each person's 年度总得分 (contract scorecard.md §6; YearRefused, a DataError, names refused files). The
-    kind is told by the headers. With output, the annual workbook too. The output is checked before anything is
-    read, and an input is never overwritten, even with force."""
-    from kpicli.checklist.annual import assess_year
+    → each person's 年度总得分 (contract scorecard.md §6; refusals are a DataError naming the files). The kind is
+    told by the headers. With output, the annual workbook too. The output is checked before anything is read,
+    and an input is never overwritten, even with force."""
     from kpicli.io.outputs import ensure_writable, require_xlsx
 
     paths = [Path(p) for p in paths]
@@ -236,34 +218,21 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
         require_xlsx(output, "年度汇总工作簿")
         same = next((f for f in paths if f.resolve() == output.resolve()), None)
         ensure_writable(output, force=force, source=same)
-    if paths:
-        from kpicli.api.kinds import read_any, refuse_checklist_options
-        from kpicli.scorecard.annual import score_year, year_kind
-
-        raws = [read_any(p) for p in paths]  # a calamine read: milliseconds, and it tells the kinds apart
-        if year_kind(raws) == "scorecard":
-            from kpicli.rules.files import resolve_rules
-
-            refuse_checklist_options({"allow_blank": allow_blank})
-            year = score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard)
-            if output is None:
-                return Annual(year)
-            from kpicli.scorecard.render.annual import write_scorecard_year
-
-            return Annual(year, write_scorecard_year(year, output))
-    result = assess_year(paths, rules_path=rules_path, allow_blank=allow_blank)
+    raws = [read_any(p) for p in paths]  # a calamine read: milliseconds, and it tells the kinds apart
+    kind: Kind = kinds.year_kind(raws) if raws else kinds.FALLBACK
+    options = {"allow_blank": allow_blank}
+    kinds.refuse_foreign_options(kind, options, "、".join(p.name for p in paths) + " ")
+    year = kind.annual(paths, raws, rules_path, kinds.own_options(kind, options))
     if output is None:
-        return Annual(result)
-    from kpicli.checklist.render.annual import write_annual
-
-    return Annual(result, write_annual(result, output))
+        return Annual(year)
+    return Annual(year, kind.write_annual(year, output))
 
 
 class Collection(NamedTuple):
     """What `collect` did: the merged checklist with every problem, the files passed over with the reason, and
     the workbook written (None when there were errors or unreadable files: nothing is written then)."""
 
-    collected: Collected
+    collected: Any  # kpicli.checklist.collect_model.Collected
     skipped: list[tuple[Path, str]]
     path: Path | None = None
 
@@ -274,28 +243,10 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     """Merge the projects' submitted checklists of one quarter (files or folders) into one company checklist at
     output. Items match by 触点编号, else by name; one project × function from one file only. The output is
     checked before anything is read; kpicli's own results and earlier merges in a folder are skipped."""
-    from kpicli.checklist import collect as collecting
-    from kpicli.checklist.catalog import load_catalog
-    from kpicli.checklist.render.collect_book import typed_collection
-    from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
-
-    output = Path(output)
-    require_xlsx(output, "汇总表")
-    merge_into = not force and typed_collection(output)  # typed 检查 are kept (collect_keep), not refused
-    if not merge_into:
-        ensure_writable(output, force=force)  # fail before the slow part
-    for path in paths:
-        if not Path(path).is_dir():
-            ensure_not_input(output, Path(path))
-    inputs = expand_inputs(paths, skip_kinds=OWN_OUTPUTS | {COLLECTED_KIND}, exclude=[output])
-    reference = load_catalog(catalog_path) if catalog_path is not None else None
-    collected = collecting.collect(inputs.files, catalog=reference, company=company, year=year, quarter=quarter,
-                                   progress=progress)
-    if collected.unreadable or collected.has_errors:
-        return Collection(collected, inputs.skipped)
-    from kpicli.checklist.render.collect_book import write_collected
-
-    return Collection(collected, inputs.skipped, write_collected(collected, output, force=force))
+    collected, skipped, written = kinds.collecting().collect(
+        paths, Path(output), catalog_path=catalog_path, force=force, company=company, year=year, quarter=quarter,
+        progress=progress)
+    return Collection(collected, skipped, written)
 
 
 def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Path:
@@ -341,71 +292,76 @@ def find_workbooks(paths: Sequence[Path], *, exclude: Iterable[Path] = ()) -> In
     return expand_inputs(paths, exclude=exclude)
 
 
-def _group(raws: list[RawWorkbook], rules_path: Path | None, period: dict[str, object]) -> Result:
-    return score_scorecards(raws, rules_path, period, group=True)
-
-
 def check_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
-               **period: object) -> Iterator[Outcome[Result]]:
-    """`check` on each checklist in turn, lazily, and on the scorecards among the files as one group (last); an
-    unreadable file is an Outcome with its error."""
-    return each_kind(files, lambda p, raw: assess_raw(p, raw, rules_path, period),
-                     lambda raws: _group(raws, rules_path, period), progress)
+               company: str | None = None, year: int | None = None, quarter: int | None = None,
+               allow_blank: bool = False, period: Period | None = None,
+               catalog: Path | None = None) -> Iterator[Outcome[Result]]:
+    """`check` on each file in turn, lazily, and on the files of a kind that groups them (scorecards) as one group
+    (last); an unreadable file is an Outcome with its error."""
+    options = _options(company, year, quarter, allow_blank, period, catalog)
+    return each_kind(files, lambda p, raw: kinds.assess(p, raw, rules_path, options),
+                     lambda kind, raws: _group(kind, raws, rules_path, options), progress)
+
+
+def _group(kind: Kind, raws: list[RawWorkbook], rules_path: Path | None, options: dict[str, Any]) -> Result:
+    kinds.refuse_foreign_options(kind, options, "、".join(raw.path.name for raw in raws) + " ")
+    return kind.assess_group(raws, rules_path, kinds.own_options(kind, options))
 
 
 def rank_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
-              **period: object) -> Iterator[Outcome[Result]]:
-    """`rank` on each checklist in turn and on the scorecards as one group; errors are an Outcome's DataError."""
-    return each_kind(files, lambda p, raw: require_clean(assess_raw(p, raw, rules_path, period)),
-                     lambda raws: require_clean(_group(raws, rules_path, period)), progress)
+              company: str | None = None, year: int | None = None, quarter: int | None = None,
+              allow_blank: bool = False, period: Period | None = None,
+              catalog: Path | None = None) -> Iterator[Outcome[Result]]:
+    """`rank` on each file in turn and on a group as one; errors are an Outcome's DataError."""
+    options = _options(company, year, quarter, allow_blank, period, catalog)
+    return each_kind(files, lambda p, raw: kinds.require_clean(kinds.assess(p, raw, rules_path, options)),
+                     lambda kind, raws: kinds.require_clean(_group(kind, raws, rules_path, options)), progress)
 
 
 def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_path: Path | None = None,
                force: bool = False, in_place: bool = False, progress: Progress | None = None,
                group_output: Path | None = None, per_person: Path | None = None, per_team: Path | None = None,
-               **period: object) -> Iterator[Outcome[Scored]]:
-    """`score` on each checklist in turn, each into its own result workbook: the default name beside the input,
-    or that name inside output_dir (an existing folder). The scorecards among the files are one group and one
-    result workbook: group_output (a file), else <folder name>_评分结果.xlsx inside output_dir or the files' folder.
-    With group_output and no output_dir, a checklist stops everything (its result needs a folder): KpiError.
-    per_team: each checklist's allocation files into that folder (named by period and team)."""
+               company: str | None = None, year: int | None = None, quarter: int | None = None,
+               allow_blank: bool = False, period: Period | None = None,
+               catalog: Path | None = None) -> Iterator[Outcome[Scored]]:
+    """`score` on each file in turn, each into its own result workbook: the default name beside the input, or
+    that name inside output_dir (an existing folder). The files of a kind that groups them (scorecards) are one
+    group and one result workbook: group_output (a file), else <folder name>_评分结果.xlsx inside output_dir or
+    the files' folder. With group_output and no output_dir, a file scored on its own stops everything (its result
+    needs a folder): KpiError. per_person, per_team: as for `score`, for each file (or group) of their kind."""
     from kpicli.io.outputs import default_output, ensure_writable, require_xlsx
 
     if output_dir is not None and not Path(output_dir).is_dir():
         raise KpiError(f"给了多个文件或文件夹时，-o/--output 只能是一个已存在的文件夹（结果按各自的文件名写入其中），"
                        f"不能是一个文件：{output_dir}")
-    if per_person is not None:
-        check_person_folder(per_person)
-    if per_team is not None:
-        check_team_folder(per_team)
+    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person,
+               "per_team": per_team}
+    kinds.prepare(options)
+    grouping = "、".join(k.label for k in kinds.KINDS if k.groups)
 
     def one(path: Path, raw: RawWorkbook) -> Scored:
         if group_output is not None and output_dir is None:
-            raise NeedsFolder(f"给了多个文件或文件夹时，触点检查表的结果按各自的文件名写入 -o/--output 指定的文件夹，"
-                               f"-o 不能是一个文件：{group_output}（只有一组绩效考核表才写成一个结果工作簿）")
-        if per_person is not None:
-            raise KpiError(CHECKLIST_PER_PERSON.format(name=path.name))
+            label = (kinds.detect(raw) or kinds.FALLBACK).label
+            raise NeedsFolder(f"给了多个文件或文件夹时，{label}的结果按各自的文件名写入 -o/--output 指定的文件夹，"
+                              f"-o 不能是一个文件：{group_output}（只有一组{grouping}才写成一个结果工作簿）")
+        kinds.refuse_foreign_options(kinds.detect(raw) or kinds.FALLBACK, options, f"{path.name} ")
         target = None if output_dir is None else Path(output_dir) / default_output(path).name
         target = _target(path, target, force=force, in_place=in_place)
-        result = require_clean(assess_raw(path, raw, rules_path, period))
-        if per_team is not None:
-            write_teams(result, path, target, per_team, force=force)
+        result = kinds.require_clean(kinds.assess(path, raw, rules_path, options))
+        kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
         return _write(result, path, target, in_place)
 
-    def group(raws: list[RawWorkbook]) -> Scored:
+    def group(kind: Kind, raws: list[RawWorkbook]) -> Scored:
         sources = [raw.path for raw in raws]
         if in_place:
-            raise KpiError("--in-place 只用于一个工作簿；多个绩效考核表文件作为一组评分时，结果写到一个新的结果工作簿，"
+            raise KpiError(f"--in-place 只用于一个工作簿；多个{kind.label}文件作为一组评分时，结果写到一个新的结果工作簿，"
                            "请去掉 --in-place")
         target = group_output or group_target(sources, output_dir)
         require_xlsx(target, "结果工作簿")
         for source in sources:
             ensure_writable(target, force=force, source=source)
-        result = require_clean(_group(raws, rules_path, period))
-        if per_team is not None:
-            write_teams(result, sources[0], target, per_team, force=force)  # refused: scorecards have no teams
-        if per_person is not None:
-            write_people(result, sources, per_person, force=force, raws=raws)
-        return Scored(result, write_any(result, sources, target))
+        result = kinds.require_clean(_group(kind, raws, rules_path, options))
+        kind.write_extras(result, sources, options, force=force, raws=raws, target=target)
+        return Scored(result, kind.write_result(result, sources, target))
 
     return stop_on(NeedsFolder, each_kind(files, one, group, progress))

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from kpicli.api.kinds import Result, assess_raw, is_scorecard, read_any
+from kpicli import kinds
+from kpicli.api.read import read_any
 from kpicli.core.errors import DataError, KpiError, Problem
 
 if TYPE_CHECKING:
     from kpicli.payout.model import Allocation, Line, Payout, Team
 
-__all__ = ["PayoutRun", "check_team_folder", "payout", "write_teams"]
+__all__ = ["PayoutRun", "payout"]
 
 PER_TEAM = "--per-team"
 YEAR_KIND = "年度汇总"  # kpicli annual's workbook: for scorecards, the year's 绩效奖金
@@ -28,26 +29,6 @@ class PayoutRun(NamedTuple):
     path: Path | None
     skipped: list[tuple[Path, str]]
     backup: Path | None = None
-
-
-def check_team_folder(folder: Path) -> None:
-    """Refuse a --per-team path that cannot become the folder, before anything is read."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise KpiError(f"{PER_TEAM} 需要一个文件夹，{folder} 是一个文件；请给出文件夹路径，例如 {folder.parent / '奖惩分配'}")
-    if not folder.exists() and not folder.parent.is_dir():
-        raise KpiError(f"{PER_TEAM} 的上级文件夹不存在：{folder.parent}；请先创建它，或换一个文件夹")
-
-
-def write_teams(result: Result, source: Path, target: Path, folder: Path, *, force: bool) -> list[Path]:
-    """score --per-team: one allocation file per rewarded or penalised team into folder (checklists only)."""
-    if is_scorecard(result):
-        raise KpiError(f"{PER_TEAM} 只用于触点检查表（每个有奖惩的团队一份奖惩分配表）；{Path(source).name} 是绩效考核表，"
-                       "绩效奖金由 kpicli payout 直接从评分结果列出，请去掉 --per-team")
-    from kpicli.checklist.render.allocation import write_handouts
-
-    Path(folder).mkdir(exist_ok=True)
-    return write_handouts(result, Path(folder), source=Path(target).name, force=force)
 
 
 def _inputs(paths: Sequence[Path], output: Path | None) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -119,67 +100,57 @@ class _Gather:
         from kpicli.payout.model import team_from_dict
 
         record = read_record(path)
-        recorded = record.get("teams") if record is not None and record.get("book") == "checklist" else None
+        allocating = kinds.allocating()
+        recorded = record.get("teams") if record is not None and record.get("book") == allocating.name else None
         if isinstance(recorded, list):  # the teams as published with the result: no need to score it again
             teams = [team_from_dict(t) for t in recorded]
             if None not in teams:
                 period = record.get("period") or {}
                 label = f"{period.get('year')}年第{period.get('quarter')}季度" if period.get("quarter") else "考核期未知"
-                self.checklist(path, label, teams)
+                self.teams_of(path, label, teams)
                 return
         try:
-            result = assess_raw(path, read_any(path), self.rules_path, {})
+            result = kinds.assess(path, read_any(path), self.rules_path, {})
         except DataError as exc:
             self.error(path, f"{path.name} 无法重新评分（{exc.message}）；请先用 kpicli check 查看并改正")
             return
         if result.has_errors:
             self.error(path, f"{path.name} 中的工作表有错误，无法重新评分核对；请先用 kpicli check 查看并改正")
             return
-        if is_scorecard(result):
-            from kpicli.scorecard.payout import bonus_lines
-            from kpicli.scorecard.render.book import RESULT_SHEETS
-
-            sheet = RESULT_SHEETS[0]
-            lines, problems = bonus_lines(result, path, sheet, _rows(path, sheet) or [])
-            self.lines.extend(lines)
-            self.problems.extend(problems)
-            return
-        from kpicli.checklist.payout import teams_of
-
-        self.checklist(path, result.period_label, teams_of(result))
-
-    def year(self, path: Path) -> None:
-        """A year of scorecards (kpicli annual): each person's year 绩效奖金 as the summary states it."""
-        from kpicli.io.outputs import changed_since_written
-        from kpicli.scorecard.payout import year_lines
-        from kpicli.scorecard.render.annual import YEAR_SHEETS
-
-        summary, missing = YEAR_SHEETS[0], YEAR_SHEETS[1]
-        rows = _rows(path, summary)
-        if rows is None:
-            self.error(path, f"{path.name} 是触点检查表的年度汇总，其中没有发给个人的金额；请给出各季度的评分结果和"
-                       "交回的奖惩分配表（kpicli payout 会按季度列出并给出全年合计）")
-            return
-        lines, problems = year_lines(path, summary, rows, _rows(path, missing) or [], changed_since_written(path))
+        teams, lines, problems = kinds.kind_of(result).payout_part(result, path, lambda sheet: _rows(path, sheet))
         self.lines.extend(lines)
         self.problems.extend(problems)
+        if teams is not None:
+            self.teams_of(path, result.period_label, teams)
 
-    def checklist(self, path: Path, period: str, teams: list[Team]) -> None:
-        """A checklist's result: its teams, and the blocks of its own 奖惩分配表 (a way to return them too)."""
-        from kpicli.checklist.payout import read_allocations
-        from kpicli.checklist.render.allocation import SHEET
+    def year(self, path: Path) -> None:
+        """A year (kpicli annual) of a kind that pays people directly: each person's year amount as its summary
+        states it; a year of another kind has no amounts for people."""
+        for kind in kinds.KINDS:
+            found = kind.payout_year(path, lambda sheet: _rows(path, sheet))
+            if found is not None:
+                lines, problems = found
+                self.lines.extend(lines)
+                self.problems.extend(problems)
+                return
+        self.error(path, f"{path.name} 是触点检查表的年度汇总，其中没有发给个人的金额；请给出各季度的评分结果和"
+                   "交回的奖惩分配表（kpicli payout 会按季度列出并给出全年合计）")
 
+    def teams_of(self, path: Path, period: str, teams: list[Team]) -> None:
+        """A result with teams (the kind that allocates): its teams, and the blocks of its own 奖惩分配表 (a way to
+        return them too)."""
+        allocating = kinds.allocating()
+        sheet = allocating.allocation_sheet()
         if period in self.results:
             self.error(path, f"{path.name} 与 {self.results[period].name} 是同一期（{period}）的评分结果；"
                        "每期只给出一份评分结果")
             return
         self.results[period] = path
         self.teams[period] = [t for t in teams if t.period == period] or teams
-        self.allocations.extend(read_allocations(_rows(path, SHEET) or [], path, SHEET, period, in_result=True))
+        self.allocations.extend(allocating.read_allocations(_rows(path, sheet) or [], path, sheet, period,
+                                                            in_result=True))
 
     def handout(self, path: Path) -> None:
-        from kpicli.checklist.payout import read_allocations
-        from kpicli.checklist.render.allocation import SHEET
         from kpicli.io.provenance import read as read_record
         from kpicli.payout.model import team_from_dict
 
@@ -191,15 +162,17 @@ class _Gather:
             self.error(path, f"{path.name} 中没有 kpicli 发出时的记录，无法确认是哪一期、哪个团队的分配表；"
                        "请使用 kpicli score --per-team 发出的原文件填写（不要复制到新工作簿）")
             return
-        rows = _rows(path, SHEET)
+        allocating = kinds.allocating()
+        sheet = allocating.allocation_sheet()
+        rows = _rows(path, sheet)
         if rows is None:
-            self.error(path, f"{path.name} 中没有「{SHEET}」工作表；请使用 kpicli 发出的原文件填写", SHEET)
+            self.error(path, f"{path.name} 中没有「{sheet}」工作表；请使用 kpicli 发出的原文件填写", sheet)
             return
-        blocks = read_allocations(rows, path, SHEET, team.period, handed_out=team)
+        blocks = allocating.read_allocations(rows, path, sheet, team.period, handed_out=team)
         if len(blocks) != 1 or blocks[0].label != team.label:
             shown = "、".join(b.label for b in blocks) or "（没有）"
             self.error(path, f"{path.name} 是发给{team.period}{team.label}的分配表，但表中的团队是{shown}；"
-                       "团队名称和表格结构不能改动，请使用 kpicli 发出的原文件填写", SHEET)
+                       "团队名称和表格结构不能改动，请使用 kpicli 发出的原文件填写", sheet)
             return
         first = self.handed.setdefault(team.period, (path, period_teams))
         if {t.key: t for t in first[1]} != {t.key: t for t in period_teams}:

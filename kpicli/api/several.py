@@ -1,5 +1,5 @@
-"""Several files in one command: each checklist on its own, the scorecards among them as one group (contract
-scorecard.md §4 "Several files"). kpicli.api's *_each functions are built on each_kind; what is here knows
+"""Several files in one command: each file of a kind that scores files on its own, the files of a kind that
+groups them (scorecards) as one group (contract scorecard.md §4 "Several files"). kpicli.api's *_each functions are built on each_kind; what is here knows
 nothing of any one command.
 """
 
@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from kpicli.api.kinds import ScorecardDataError, read_any
+from kpicli import kinds
+from kpicli.api.read import read_any
 from kpicli.core.errors import KpiError, Problem
+from kpicli.core.kind import Kind, KindDataError
 
 if TYPE_CHECKING:
     from kpicli.io.workbook import RawWorkbook
@@ -33,6 +35,7 @@ class Outcome(Generic[T]):
     value: T | None = None
     error: KpiError | None = None
     group: tuple[Path, ...] = ()
+    kind: str = ""  # the label of the kind of a group (绩效考核表)
 
     @property
     def exit_code(self) -> int:
@@ -40,26 +43,26 @@ class Outcome(Generic[T]):
 
 
 def each_kind(files: Sequence[Path], one: Callable[[Path, RawWorkbook], T],
-              group: Callable[[list[RawWorkbook]], T], progress: Progress | None) -> Iterator[Outcome[T]]:
-    """Every file read once: a checklist (or a file of neither kind) is one(path, raw) at once; the scorecards
-    are kept and, after the last file, group(raws) as one group (contract scorecard.md §4) — or, when checklists
-    were among the files, each refused naming the checklists. A KpiError ends only that file (unreadable, errors
-    in it, an output that may not be overwritten); a bad rules file stops everything, as it would each file alike."""
+              group: Callable[[Kind, list[RawWorkbook]], T], progress: Progress | None) -> Iterator[Outcome[T]]:
+    """Every file read once: a file of a kind that scores each file on its own (or of no kind) is one(path, raw)
+    at once; the files of a kind that groups are kept and, after the last file, group(kind, raws) as one group
+    (contract scorecard.md §4) — or, when files of other kinds were among them, each refused naming those. A
+    KpiError ends only that file (unreadable, errors in it, an output that may not be overwritten); a bad rules
+    file stops everything, as it would each file alike."""
     from kpicli.rules.model import RulesError
-    from kpicli.scorecard import workbook_kind
 
-    scorecards: list[RawWorkbook] = []
-    checklists: list[str] = []
+    grouped: dict[str, list[RawWorkbook]] = {}
+    alone: dict[str, list[str]] = {}
     for path in (progress or list)(list(files)):
         path = Path(path)
         try:
             raw = read_any(path)
-            kind = workbook_kind(raw)
-            if kind == "scorecard":
-                scorecards.append(raw)  # a scorecard file is small: one person, or one department
+            kind = kinds.detect(raw)
+            if kind is not None and kind.groups:
+                grouped.setdefault(kind.name, []).append(raw)  # such a file is small: one person, or one department
                 continue
-            if kind == "checklist":
-                checklists.append(path.name)
+            if kind is not None:
+                alone.setdefault(kind.name, []).append(path.name)
             yield Outcome(path, value=one(path, raw))
         except RulesError:
             raise
@@ -69,20 +72,24 @@ def each_kind(files: Sequence[Path], one: Callable[[Path, RawWorkbook], T],
         # generation is enough: what this file allocated is mostly still young, and a full collection would walk
         # pandas' and numpy's objects again for every file.
         gc.collect(0)
-    if checklists:
-        for raw in scorecards:
-            message = (f"{raw.path.name} 是绩效考核表，不能与触点检查表（{'、'.join(checklists)}）一起评分；"
-                       "请把绩效考核表放到单独的文件夹，分开运行")
-            problem = Problem("error", None, None, message, file=raw.path.name)
-            yield Outcome(raw.path, error=ScorecardDataError(message, [problem]))
-    elif scorecards:
-        paths = tuple(raw.path for raw in scorecards)
+    for name, raws in grouped.items():
+        kind = kinds.by_name(name)
+        others = {**alone, **{n: [r.path.name for r in rs] for n, rs in grouped.items() if n != name}}
+        if others:
+            listed = "、".join(f"{kinds.by_name(n).label}（{'、'.join(files)}）" for n, files in others.items())
+            for raw in raws:
+                message = (f"{raw.path.name} 是{kind.label}，不能与{listed}一起评分；"
+                           f"请把{kind.label}放到单独的文件夹，分开运行")
+                problem = Problem("error", None, None, message, file=raw.path.name)
+                yield Outcome(raw.path, error=KindDataError(kind.name, message, [problem]))
+            continue
+        paths = tuple(raw.path for raw in raws)
         try:
-            yield Outcome(paths[0], value=group(scorecards), group=paths)
+            yield Outcome(paths[0], value=group(kind, raws), group=paths, kind=kind.label)
         except RulesError:
             raise
         except KpiError as exc:
-            yield Outcome(paths[0], error=exc, group=paths)
+            yield Outcome(paths[0], error=exc, group=paths, kind=kind.label)
 
 
 class NeedsFolder(KpiError):

@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
 from kpicli.checklist.assessment import Assessment, assess
+from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
 from kpicli.core.errors import DataError, KpiError
 from kpicli.core.exact import json_number
 from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, FUNCTIONS, normalize
-from kpicli.grading.ranking import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
 from kpicli.rules.files import resolve_rules
 from kpicli.rules.model import Rules
 
@@ -35,6 +36,7 @@ class AnnualResult:
     """Wide tables, one row per function / project / unit, with per quarter q: status_q, score_q, grade_q
     (and reward_q for functions and projects), then at_or_below, capped, reason, rewards."""
 
+    kind: ClassVar[str] = "checklist"
     company: str | None
     year: int
     rules: Rules
@@ -55,7 +57,7 @@ class AnnualResult:
     def cap_grade(self) -> str:
         return self.rules.annual.cap_grade
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
         """The machine-readable year (stable keys; quarter entries null when the workbook is missing)."""
         return {
             "company": self.company,

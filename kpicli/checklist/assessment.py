@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
 from kpicli.checklist.names import roster_problems
 from kpicli.checklist.reader import Checklist, read_checklist
+from kpicli.checklist.rewards import add_grades, add_rewards, role_scores
 from kpicli.checklist.scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
 from kpicli.core.errors import Problem
 from kpicli.core.exact import format_amount, json_number
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
-from kpicli.grading.ranking import add_grades, add_rewards, role_scores
 from kpicli.io.workbook import PendingRead, RawWorkbook
 from kpicli.rules.files import resolve_rules
 from kpicli.rules.model import Rules
@@ -21,6 +22,9 @@ from kpicli.rules.model import Rules
 
 @dataclass
 class Assessment:
+    """A scored checklist: the result of the checklist kind (kpicli.core.kind.KindResult)."""
+
+    kind: ClassVar[str] = "checklist"
     checklist: Checklist
     rules: Rules
     rules_source: str
@@ -55,7 +59,7 @@ class Assessment:
             return f"{self.year}年第{self.quarter}季度"
         return "考核期未知"
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
         """The machine-readable result of contract §5 (stable keys); "kind" tells it from a scorecard's."""
         return {
             "kind": "checklist",

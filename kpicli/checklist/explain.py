@@ -31,7 +31,7 @@ class Explanation:
     items: pd.DataFrame  # one row per item × group, contribution an exact Fraction (None if excluded)
     total: Fraction | None
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
         return {
             "unit": self.title,
             "assessed": self.assessed,

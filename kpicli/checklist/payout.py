@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from kpicli.checklist.assessment import Assessment
+from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS, reward_reason, team_members
 from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, column_letter, normalize
-from kpicli.grading.ranking import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS, reward_reason, team_members
 from kpicli.payout.model import Allocation, Entry, Member, Team
 
 AMOUNT_LABEL, NAME_LABEL, TOTAL_LABEL = "团队金额（元）", "姓名", "合计"

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from kpicli.cli.common import EXIT_DATA, AllowBlankOpt, ChineseCommand, ForceOpt, FormatOpt, RulesOpt, app, check_format
+from kpicli.cli.common import (
+    EXIT_DATA,
+    AllowBlankOpt,
+    ChineseCommand,
+    DataError,
+    ForceOpt,
+    FormatOpt,
+    RulesOpt,
+    app,
+    check_format,
+)
 
 FilesArg = Annotated[list[Path], typer.Argument(
     help="同一公司同一年度的季度工作簿：检查表或 kpicli 评分结果均可，顺序不限，每个季度一个；"
@@ -39,31 +49,24 @@ def annual(
 
     示例：kpicli annual 2026年01月_客服部绩效考核表.xlsx 2026年02月_客服部绩效考核表.xlsx 2026年03月_客服部绩效考核表.xlsx 2026年度_客服部年终考核表.xlsx -o 2026年度绩效汇总.xlsx
     """
-    from kpicli import api
-    from kpicli.checklist.render.annual_terminal import print_annual
+    from kpicli import api, kinds
     from kpicli.render.terminal import console, print_json
-    from kpicli.scorecard.annual import ScorecardYear, YearRefused, refused_json
 
     check_format(fmt)
     try:
         result, written = api.annual(files, output=output, rules_path=rules, force=force, allow_blank=allow_blank)
-    except YearRefused as exc:
-        if fmt != "json":
+    except DataError as exc:
+        refused = kinds.annual_refused_json(exc) if fmt == "json" else None
+        if refused is None:
             raise  # the message names the files and the first errors of each
-        print_json(refused_json(exc.problems))
+        print_json(refused)
         typer.echo(f"错误：{exc.message}", err=True)
         return EXIT_DATA
-    if isinstance(result, ScorecardYear):
-        from kpicli.scorecard.render.annual import print_scorecard_year
-
-        as_json, show = result.to_json, print_scorecard_year
-    else:
-        as_json, show = result.to_dict, print_annual
     if fmt == "json":
-        print_json(as_json())
+        print_json(result.to_json())
     else:
         out = console()
-        show(result, out)
+        kinds.kind_of(result).print_annual(result, out)
         if written is not None:
             out.print(f"年度汇总已写入：{written}", style="bold green")
     return 0

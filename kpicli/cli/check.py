@@ -34,8 +34,8 @@ def check(
     示例：kpicli check 2026Q1_客户触点检查表.xlsx；kpicli check 2026Q1_客服部绩效考核表.xlsx
     """
     from kpicli import api
+    from kpicli.cli.batch import check_files, expand_inputs, several_paths
     from kpicli.cli.common import check_heading
-    from kpicli.cli.inputs import check_files, expand_inputs, several_paths
     from kpicli.render.terminal import print_problems
 
     period = period_options(company, year, quarter, allow_blank, catalog)

@@ -35,7 +35,7 @@ def collect(
     示例：kpicli collect 三月提交/ -o 2026Q1_客户触点检查表.xlsx
     """
     from kpicli import api
-    from kpicli.cli.inputs import print_skipped, progress
+    from kpicli.cli.batch import print_skipped, progress
     from kpicli.render.terminal import console, print_problems
 
     done = api.collect(paths, output, catalog_path=catalog, force=force, company=company, year=year,

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kpicli import __version__
+from kpicli import __version__, kinds
 from kpicli.cli import dropped
 from kpicli.cli.compat import (
     Abort,
@@ -30,8 +30,7 @@ from kpicli.render.cjkwrap import install as install_cjk_wrapping
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
-           "app", "blocked", "blocked_entry", "check_format", "check_heading", "period_options", "print_result",
-           "result_json"]
+           "app", "blocked", "check_format", "check_heading", "kind_option", "period_options", "print_result"]
 
 STATE = {"debug": False}
 FORMATS = ("table", "json")
@@ -143,13 +142,24 @@ app = typer.Typer(
 FileArg = Annotated[Path, typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm）", metavar="文件", show_default=False)]
 FilesArg = Annotated[list[Path], typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm），可以给多个，或给文件夹（一个文件夹的绩效考核表作为一组评分）", metavar="文件…", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件 kpicli.toml（默认：工作簿所在文件夹中的 kpicli.toml，没有则用内置规则）", show_default=False)]
-YearOpt = Annotated[int | None, typer.Option("--year", help="考核年度（覆盖「基本信息」和文件名）", show_default=False)]
-QuarterOpt = Annotated[int | None, typer.Option("--quarter", min=1, max=4, help="考核季度 1–4", show_default=False)]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件（默认：工作簿所在文件夹中的 kpicli.toml，没有则用内置规则）", show_default=False)]
+
+
+def kind_option(flag: str, *names: str, key: str | None = None, **settings: Any) -> Any:
+    """The typer.Option of an option that only one kind has: its help text as the kind declares it, shown under
+    that kind's panel in -h (触点检查表 / 绩效考核表). Given for a workbook of another kind, kpicli.api refuses it
+    naming the kind it belongs to."""
+    kind, declared = kinds.option(flag, key)
+    settings.setdefault("help", declared.help)
+    return typer.Option(*(names or (flag,)), rich_help_panel=kind.label, show_default=False, **settings)
+
+
+YearOpt = Annotated[int | None, kind_option("--year")]
+QuarterOpt = Annotated[int | None, kind_option("--quarter", min=1, max=4)]
 CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称（覆盖「基本信息」）", show_default=False)]
-AllowBlankOpt = Annotated[bool, typer.Option("--allow-blank", help="项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分")]
+AllowBlankOpt = Annotated[bool, kind_option("--allow-blank")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的、或生成后有人改动过的同名文件（原文件先备份为 <文件名>_备份_<时间>）")]
-CatalogCheckOpt = Annotated[Path | None, typer.Option("--catalog", help="触点检查表：按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli 发出时的记录，没有记录按内置目录）", show_default=False)]
+CatalogCheckOpt = Annotated[Path | None, kind_option("--catalog", key="catalog")]
 
 
 def _version(value: bool) -> None:
@@ -206,53 +216,18 @@ def blocked(exc: DataError, path: Path, fmt: str) -> int:
     from kpicli.render.terminal import console, print_blocked, print_json
 
     if fmt == "json":
-        print_json(blocked_entry(exc))
+        print_json(kinds.empty_json(exc))
     else:
         print_blocked(path.name, exc.problems, console(), wrote_nothing=True)
     return EXIT_DATA
 
 
-def blocked_entry(exc: DataError, file: str | None = None) -> dict:
-    """The JSON of a workbook that was not scored: a checklist's keys, or a scorecard's for ScorecardDataError."""
-    from kpicli.api import ScorecardDataError
-
-    if isinstance(exc, ScorecardDataError):
-        from kpicli.scorecard.render.terminal import blocked_scorecard_json
-
-        return blocked_scorecard_json(exc.problems, file=file)
-    from kpicli.render.terminal import blocked_json
-
-    return blocked_json(exc.problems, file=file)
-
-
-def result_json(result: Any) -> dict:
-    """The machine-readable result of either kind: a checklist's to_dict (contract §5), a scorecard's to_json."""
-    from kpicli.api import is_scorecard
-
-    return result.to_json() if is_scorecard(result) else result.to_dict()
-
-
 def print_result(result: Any, out: Any = None, *, book: bool = True) -> None:
-    """Rankings and rewards of a checklist, or the ranking, red lines and differences of scorecards.
-    book: a result workbook was written (score); rank writes none and points to none."""
-    from kpicli.api import is_scorecard
-
-    if is_scorecard(result):
-        from kpicli.scorecard.render.terminal import print_scorecard
-
-        print_scorecard(result, out, result.settings, book=book)
-    else:
-        from kpicli.checklist.render.terminal import print_rankings
-
-        print_rankings(result, out, book=book)
+    """What the result's kind shows on the terminal (rankings, rewards, red lines …). book: a result workbook was
+    written (score); rank writes none and points to none."""
+    kinds.kind_of(result).print_result(result, out, book=book)
 
 
 def check_heading(name: str, result: Any) -> str:
-    """What `check` prints above a workbook's problems: its name and period (and, for scorecards, how many people)."""
-    from kpicli.api import is_scorecard
-
-    if is_scorecard(result):
-        from kpicli.scorecard.render.terminal import check_heading as scorecard_heading
-
-        return scorecard_heading(name, result)
-    return f"{name}（{result.period_label}）"
+    """What `check` prints above a workbook's problems: its name and period (and what its kind adds)."""
+    return kinds.kind_of(result).check_heading(name, result)

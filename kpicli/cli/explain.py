@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from kpicli.cli.common import (
     AllowBlankOpt,
     CatalogCheckOpt,
@@ -21,6 +19,7 @@ from kpicli.cli.common import (
     app,
     blocked,
     check_format,
+    kind_option,
     period_options,
 )
 
@@ -28,10 +27,10 @@ from kpicli.cli.common import (
 @app.command(cls=ChineseCommand)
 def explain(
     file: FileArg,
-    project: Annotated[str | None, typer.Option("--project", "-p", help="项目名称", show_default=False)] = None,
-    function: Annotated[str | None, typer.Option("--function", help="职能：营销、研发、工程、客服、物业", show_default=False)] = None,
-    person: Annotated[str | None, typer.Option("--person", help="绩效考核表：要解释的人的姓名", show_default=False)] = None,
-    department: Annotated[str | None, typer.Option("--department", help="绩效考核表：部门（不同部门有同名的人时才需要）", show_default=False)] = None,
+    project: Annotated[str | None, kind_option("--project", "--project", "-p", key="project")] = None,
+    function: Annotated[str | None, kind_option("--function")] = None,
+    person: Annotated[str | None, kind_option("--person", key="person")] = None,
+    department: Annotated[str | None, kind_option("--department")] = None,
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     year: YearOpt = None,
@@ -46,8 +45,7 @@ def explain(
 
     示例：kpicli explain 2026Q1_客户触点检查表.xlsx --project 望江台 --function 工程；kpicli explain 2026Q1_客服部绩效考核表.xlsx --person 周晓琳
     """
-    from kpicli import api
-    from kpicli.checklist.render.terminal import print_explanation
+    from kpicli import api, kinds
     from kpicli.render.terminal import print_json
 
     check_format(fmt)
@@ -58,11 +56,7 @@ def explain(
         return blocked(exc, file, fmt)
     result = explained.result
     if fmt == "json":
-        print_json(explained.explanation.to_dict())
-    elif api.is_scorecard(result):
-        from kpicli.scorecard.render.terminal import print_person_explain
-
-        print_person_explain(explained.explanation, settings=result.settings)
+        print_json(explained.explanation.to_json())
     else:
-        print_explanation(explained.explanation, result.rules.grades.names)
+        kinds.kind_of(result).print_explanation(explained.explanation, result)
     return 0

@@ -38,8 +38,8 @@ def rank(
     示例：kpicli rank 2026Q1_客户触点检查表.xlsx --format json；kpicli rank 客服部考核表/
     """
     from kpicli import api
-    from kpicli.cli.common import print_result, result_json
-    from kpicli.cli.inputs import expand_inputs, rank_files, several_paths
+    from kpicli.cli.batch import expand_inputs, rank_files, several_paths
+    from kpicli.cli.common import print_result
     from kpicli.render.terminal import print_json
 
     check_format(fmt)
@@ -52,7 +52,7 @@ def rank(
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
-        print_json(result_json(result))
+        print_json(result.to_json())
     else:
         print_result(result, book=False)
     return 0

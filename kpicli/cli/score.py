@@ -22,6 +22,7 @@ from kpicli.cli.common import (
     app,
     blocked,
     check_format,
+    kind_option,
     period_options,
 )
 
@@ -39,8 +40,8 @@ def score(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
     catalog: CatalogCheckOpt = None,
-    per_team: Annotated[Path | None, typer.Option("--per-team", help="触点检查表：另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人填写，交回后用 kpicli payout 核对", show_default=False)] = None,
-    per_person: Annotated[Path | None, typer.Option("--per-person", help="绩效考核表：另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），可直接发给本人", show_default=False)] = None,
+    per_team: Annotated[Path | None, kind_option("--per-team")] = None,
+    per_person: Annotated[Path | None, kind_option("--per-person")] = None,
     open_result: Annotated[bool, typer.Option("--open", help="写完后打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（规则文件 kpicli.toml 的 output 一节写 open_result = true 则每次都打开）")] = False,
 ) -> int:
     """评分并写出结果工作簿（结果表 + 原工作表），终端显示排名和奖惩。
@@ -50,8 +51,8 @@ def score(
     示例：kpicli score 2026Q1_客户触点检查表.xlsx；kpicli score 各项目提交/ -o 结果/；kpicli score 2026Q1_客服部绩效考核表.xlsx
     """
     from kpicli import api
-    from kpicli.cli.common import print_result, result_json
-    from kpicli.cli.inputs import expand_inputs, score_files, several_paths
+    from kpicli.cli.batch import expand_inputs, score_files, several_paths
+    from kpicli.cli.common import print_result
     from kpicli.cli.window import open_written
     from kpicli.render.terminal import console, print_json
 
@@ -67,7 +68,7 @@ def score(
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
-        print_json(result_json(result))
+        print_json(result.to_json())
     else:
         out = console()
         print_result(result, out)

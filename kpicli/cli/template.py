@@ -1,4 +1,5 @@
-"""kpicli template: a blank checklist for a quarter (optionally with last quarter's roster), or blank scorecards."""
+"""kpicli template: blank workbooks of the kind named first — a checklist for a quarter (optionally with last
+quarter's roster), or scorecards."""
 
 from __future__ import annotations
 
@@ -7,69 +8,55 @@ from typing import Annotated
 
 import typer
 
-from kpicli.cli.common import ChineseCommand, CompanyOpt, ForceOpt, KpiError, app
+from kpicli.cli.common import ChineseCommand, CompanyOpt, ForceOpt, KpiError, app, kind_option
+
+KindArg = Annotated[str | None, typer.Argument(
+    help="要生成的工作簿种类：检查表（触点检查表）或 考核表（绩效考核表）", metavar="种类", show_default=False)]
 
 
 @app.command(cls=ChineseCommand)
 def template(
-    year: Annotated[int | None, typer.Option("--year", help="考核年度，如 2026（检查表必填）", show_default=False)] = None,
-    quarter: Annotated[int | None, typer.Option("--quarter", min=1, max=4, help="考核季度 1–4（检查表必填）", show_default=False)] = None,
-    project: Annotated[list[str] | None, typer.Option("--project", "-p", help="项目名称；可重复，每个项目一次（检查表必填）", show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认：<年度>Q<季度>_客户触点检查表.xlsx；绩效考核表默认 <期间>_<部门>绩效考核表.xlsx，--split 时为同名文件夹）", show_default=False)] = None,
-    catalog: Annotated[Path | None, typer.Option("--catalog", help="自定义触点目录工作簿（列同内置目录）", show_default=False)] = None,
+    kind: KindArg = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认：检查表为 <年度>Q<季度>_客户触点检查表.xlsx；绩效考核表为 <期间>_<部门>绩效考核表.xlsx，--split 时为同名文件夹）", show_default=False)] = None,
     company: CompanyOpt = None,
     force: ForceOpt = False,
-    roster: Annotated[Path | None, typer.Option("--roster", help="人员名单：检查表复制该工作簿（如上季度检查表）的人员名单；绩效考核表为名单中每人生成一张表", show_default=False)] = None,
-    period: Annotated[str | None, typer.Option("--period", help="绩效考核表的考核期间，如 2026Q1、2026年3月、2026年度", show_default=False)] = None,
-    indicators: Annotated[list[str] | None, typer.Option("--indicators", help="绩效考核表的指标套：内置名称（客服专员、客服主管、客服经理、物业客服）或自己的 .csv/.xlsx 文件；可重复", show_default=False)] = None,
-    person: Annotated[list[str] | None, typer.Option("--person", help="没有人员名单时，为这些姓名各生成一张绩效考核表；可重复", show_default=False)] = None,
-    split: Annotated[bool, typer.Option("--split", help="绩效考核表每人一个文件，写入 -o 指定的文件夹")] = False,
+    year: Annotated[int | None, kind_option("--year", help="考核年度，如 2026（必填）")] = None,
+    quarter: Annotated[int | None, kind_option("--quarter", min=1, max=4, help="考核季度 1–4（必填）")] = None,
+    project: Annotated[list[str] | None, kind_option("--project", "--project", "-p", key="projects")] = None,
+    catalog: Annotated[Path | None, kind_option("--catalog", help="自定义触点目录工作簿（列同内置目录）")] = None,
+    roster: Annotated[Path | None, kind_option("--roster")] = None,
+    period: Annotated[str | None, kind_option("--period", help="考核期间，如 2026Q1、2026年3月、2026年度（必填）")] = None,
+    indicators: Annotated[list[str] | None, kind_option("--indicators")] = None,
+    people: Annotated[Path | None, kind_option("--people")] = None,
+    person: Annotated[list[str] | None, kind_option("--person", key="names")] = None,
+    split: Annotated[bool, kind_option("--split")] = False,
 ) -> int:
-    """生成空白检查表（五个职能工作表，每个项目一组 自查/检查/备注 列，带下拉选项），或空白绩效考核表（给出 --period 时，每人一张表）。
+    """生成空白工作簿：检查表（五个职能工作表，每个项目一组 自查/检查/备注 列，带下拉选项），或 考核表（绩效考核表，每人一张表）。
 
-    示例：kpicli template --year 2026 --quarter 1 -p 云栖府 -p 望江台 --roster 2025Q4_客户触点检查表.xlsx
+    先写种类（检查表 或 考核表），再写该种类的选项（见下方按种类分组的选项）。
 
-    示例：kpicli template --period 2026Q1 --indicators 客服专员 --roster 人员名单.xlsx
+    示例：kpicli template 检查表 --year 2026 --quarter 1 -p 云栖府 -p 望江台 --roster 2025Q4_客户触点检查表.xlsx
+
+    示例：kpicli template 考核表 --period 2026Q1 --indicators 客服专员 --people 人员名单.xlsx
     """
     from kpicli import api
 
-    if period is not None or indicators or person or split:
-        return _scorecards(output, period=period, indicators=indicators or [], roster=roster, person=person or [],
-                           company=company, split=split, force=force,
-                           checklist={"--year": year, "--quarter": quarter, "-p": project, "--catalog": catalog})
-    missing = [name for name, value in (("--year", year), ("--quarter", quarter), ("-p", project)) if not value]
-    if missing:
-        raise KpiError(f"缺少必填选项 {'、'.join(missing)}：生成检查表需要 --year、--quarter 和 -p；"
-                       "生成绩效考核表请给出 --period（如 --period 2026Q1 --indicators 客服专员）")
-    out = output or Path(f"{year}Q{quarter}_客户触点检查表.xlsx")
-    if roster is None:
-        written = api.template(out, year=year, quarter=quarter, projects=project, company=company,
-                               catalog_path=catalog, force=force)
-    else:
-        written, notes = api.template_with_roster(out, year=year, quarter=quarter, projects=project,
-                                                  company=company, catalog_path=catalog, roster_path=roster,
-                                                  force=force)
-        for note in notes:
-            typer.echo(f"警告：{note}", err=True)
-    typer.echo(f"空白检查表已写入：{written}")
-    return 0
-
-
-def _scorecards(output: Path | None, *, period: str | None, indicators: list[str], roster: Path | None,
-                person: list[str], company: str | None, split: bool, force: bool,
-                checklist: dict[str, object]) -> int:
-    from kpicli import api
-
-    given = [name for name, value in checklist.items() if value]
-    if given:
-        raise KpiError(f"{'、'.join(given)} 只用于检查表，不能与绩效考核表的选项（--period、--indicators、--person、"
-                       "--split）同时使用")
-    if period is None:
-        raise KpiError("生成绩效考核表需要 --period，如 --period 2026Q1")
-    written = api.scorecard_template(output, period=period, indicators=indicators, roster_path=roster,
-                                     people=person, company=company, split=split, force=force)
+    if kind is None:
+        raise KpiError("请先写要生成的工作簿种类：kpicli template 检查表 --year 2026 --quarter 1 -p 项目名，"
+                       "或 kpicli template 考核表 --period 2026Q1 --indicators 客服专员")
+    written, notes = api.template(kind, output, company=company, force=force, year=year, quarter=quarter,
+                                  projects=project or None, catalog=catalog, roster=roster, period=period,
+                                  indicators=indicators or None, people=people, names=person or None, split=split)
+    for note in notes:
+        typer.echo(f"警告：{note}", err=True)
     if split:
-        typer.echo(f"空白绩效考核表已写入 {written[0].parent}（每人一个文件，共 {len(written)} 个）")
+        typer.echo(f"空白{_label(kind)}已写入 {written[0].parent}（每人一个文件，共 {len(written)} 个）")
     else:
-        typer.echo(f"空白绩效考核表已写入：{written[0]}")
+        typer.echo(f"空白{_label(kind)}已写入：{written[0]}")
     return 0
+
+
+def _label(kind: str) -> str:
+    from kpicli import kinds
+
+    return kinds.named(kind).label

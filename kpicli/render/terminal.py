@@ -152,14 +152,6 @@ def print_unreadable(message: str, out: Console) -> None:
     out.print(Text("[错误] ", style="bold red") + Text(message))
 
 
-def blocked_json(problems: Sequence[Problem], *, file: str | None = None) -> dict:
-    """The JSON of a workbook that was not scored (errors in it, or unreadable): the keys of
-    Assessment.to_dict with no scores, and the problems; "file" first when several files are reported."""
-    head = {"file": file} if file is not None else {}
-    return {**head, "kind": "checklist", "company": None, "year": None, "quarter": None, "functions": [],
-            "projects": [], "units": [], "problems": [p.to_dict() for p in problems]}
-
-
 def print_json(data: dict) -> None:
     """UTF-8 JSON on stdout whatever the console's locale (Windows GBK consoles included)."""
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"

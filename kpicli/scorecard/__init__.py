@@ -6,6 +6,9 @@
     result = score_workbook(read_workbook(path))
     result = score_books([read_workbook(p) for p in paths])   # several files of one period: one group
     result.to_json()
+
+The names are loaded on first use (pandas comes with them): the kind registry imports kpicli.scorecard.kind
+without paying for pandas at `kpicli --help`.
 """
 
 from __future__ import annotations
@@ -16,15 +19,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .assess import score_book, score_workbook
     from .book import ScorecardBook, read_book, sheet_kind
+    from .detect import WorkbookKind, workbook_kind
     from .group import group_key, score_books
-    from .kind import WorkbookKind, workbook_kind
     from .result import ScorecardResult
     from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
-# Imported on first use (PEP 562): telling a checklist from a scorecard needs kind.py alone, and a checklist run
+# Imported on first use (PEP 562): telling a checklist from a scorecard needs detect.py alone, and a checklist run
 # then never loads the scorecard's reader and scoring (0.1 s of a group-scale `rank`, measured in docs/performance.md).
 _EXPORTS = {"ScorecardBook": "book", "read_book": "book", "sheet_kind": "book", "group_key": "group",
-            "score_books": "group", "WorkbookKind": "kind", "workbook_kind": "kind", "ScorecardResult": "result",
+            "score_books": "group", "WorkbookKind": "detect", "workbook_kind": "detect", "ScorecardResult": "result",
             "score_book": "assess", "score_workbook": "assess", "DEFAULT_SETTINGS": "settings",
             "ScorecardSettings": "settings"}
 

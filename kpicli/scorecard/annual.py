@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import ClassVar, Literal
 
 import pandas as pd
 
@@ -24,8 +24,8 @@ from kpicli.core.period import Period, parse_period
 from kpicli.core.vocab import display_name, name_key
 from kpicli.io.workbook import RawWorkbook
 
+from .detect import REVIEW_SHEET, sheet_kind, sheet_kinds
 from .group import score_books
-from .kind import REVIEW_SHEET, sheet_kind, sheet_kinds
 from .result import ScorecardResult
 from .review import Key, Review, match_reviews, person_key, read_reviews
 from .scoring import grade_people
@@ -78,6 +78,7 @@ class YearPerson:
 class ScorecardYear:
     """The year: people in rank order (not computed last), the periodic labels in order, files per period."""
 
+    kind: ClassVar[str] = "scorecard"
     year: int
     company: str | None
     unit: Literal["month", "quarter"]

@@ -11,7 +11,7 @@ from kpicli.core.period import find_period
 from kpicli.core.vocab import normalize
 from kpicli.io.workbook import Grid, RawWorkbook
 
-from .kind import REVIEW_SHEET, SheetKind, mixed_kinds_problem, sheet_kind, sheet_kinds
+from .detect import REVIEW_SHEET, SheetKind, mixed_kinds_problem, sheet_kind, sheet_kinds
 from .layout import HEADERS, person_label
 from .person import assessment_status
 from .reader import INDICATOR_COLUMNS, SheetRead, read_sheet, resolve_maxima

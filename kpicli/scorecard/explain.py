@@ -71,7 +71,7 @@ class PersonExplanation:
     red_lines: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         def plain(value: object) -> object:
             if isinstance(value, (Fraction, Decimal)):
                 return fmt(value)

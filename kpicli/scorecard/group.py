@@ -21,7 +21,7 @@ from kpicli.io.workbook import RawWorkbook
 
 from .assess import score_book
 from .book import ScorecardBook, read_book
-from .kind import workbook_kind
+from .detect import workbook_kind
 from .result import ScorecardResult
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 

@@ -1,81 +1,232 @@
-"""Which kind of workbook a file is (contract scorecard.md §2), told apart by headers alone.
+"""Personal KPI scorecards (绩效考核表) as a kind of workbook: the kpicli.core.kind.Kind the registry lists.
 
-    workbook_kind(raw) → "scorecard" | "checklist" | None
-
-Every command calls this before it reads anything else, so it only looks at header cells: no rule, value or
-person is parsed, and a checklist is recognised within its first rows.
+Everything the API and the command line do with scorecards goes through SCORECARD; the heavy parts (pandas,
+openpyxl) are imported inside the methods, so importing this module costs nothing.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from kpicli.core.errors import DataError, Problem
-from kpicli.core.vocab import INFO_SHEET, NAME_HEADER, normalize
-from kpicli.io.workbook import Grid, RawWorkbook
+from kpicli.core.errors import DataError, KpiError, Problem
+from kpicli.core.kind import KindDataError, KindOption
 
-from .layout import INDICATOR, header_field
+if TYPE_CHECKING:
+    from rich.console import Console
 
-SheetKind = Literal["scorecard", "checklist", "review", "info", "other"]
-WorkbookKind = Literal["scorecard", "checklist"]
-MAX_POINTS_HEADERS = frozenset({"weight", "standard"})
-CHECKLIST_SEARCH_ROWS = 15  # the checklist reader looks for 触点名称 in as many rows
-REVIEW_SHEET = "民主评议"
-# Header names are short ('评价指标及指标值', '权重（%）'); longer text is an item or a note, never a header.
-_LONGEST_HEADER = 16
+    from kpicli.io.workbook import RawWorkbook
+    from kpicli.scorecard.result import ScorecardResult
 
+__all__ = ["SCORECARD", "ScorecardKind"]
 
-def _row_fields(row: list[object]) -> set[str]:
-    return {f for v in row if isinstance(v, str) and len(v) <= _LONGEST_HEADER and (f := header_field(v))}
+_BY_UNIT = "触点检查表按单位解释：请用 --project 和/或 --function"
 
 
-def sheet_kind(grid: Grid) -> SheetKind:
-    """A 考核指标 header row with 权重/标准分 → scorecard; 触点名称 in the first rows → checklist."""
-    name = normalize(grid.name)
-    if name == REVIEW_SHEET:
-        return "review"
-    if name == INFO_SHEET:
-        return "info"
-    for r, row in enumerate(grid.rows, start=grid.row0):
-        fields = _row_fields(row)
-        if INDICATOR in fields and fields & MAX_POINTS_HEADERS:
-            return "scorecard"
-        if r < CHECKLIST_SEARCH_ROWS and any(isinstance(v, str) and normalize(v) == NAME_HEADER for v in row):
-            return "checklist"
-    return "other"
+class ScorecardKind:
+    name = "scorecard"
+    label = "绩效考核表"
+    aliases = ("考核表", "绩效考核表", "scorecard")
+    groups = True
+    not_this = "也不是绩效考核表：没有一行同时有「考核指标」和「权重」或「标准分」的表头"
+    options = (
+        KindOption("per_person", "--per-person",
+                   "另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），"
+                   "可直接发给本人", "每人一份考核结果"),
+        KindOption("person", "--person", "要解释的人的姓名", _BY_UNIT),
+        KindOption("department", "--department", "部门（不同部门有同名的人时才需要）", _BY_UNIT),
+        KindOption("period", "--period", "考核期间，如 2026Q1、2026年3月、2026年度"),
+        KindOption("indicators", "--indicators",
+                   "指标套：内置名称（客服专员、客服主管、客服经理、物业客服）或自己的 .csv/.xlsx 文件；可重复"),
+        KindOption("people", "--people", "人员名单（.csv/.xlsx：姓名、部门、岗位、指标套）：为名单中每人生成一张考核表"),
+        KindOption("names", "--person", "没有人员名单时，为这些姓名各生成一张考核表；可重复"),
+        KindOption("split", "--split", "每人一个文件，写入 -o 指定的文件夹"),
+    )
+
+    # --- detect and read -------------------------------------------------------------------------------------
+    def sheets(self, raw: RawWorkbook) -> list[str]:
+        from kpicli.scorecard.detect import sheet_kinds
+
+        return [name for name, kind in sheet_kinds(raw).items() if kind == "scorecard"]
+
+    def optional_sheet(self, names: Sequence[str], name: str) -> bool:
+        return False  # every sheet may be a person's form
+
+    def result_sheets(self) -> tuple[str, ...]:
+        from kpicli.scorecard.render.book import RESULT_SHEETS
+
+        return RESULT_SHEETS
+
+    # --- validate and score ----------------------------------------------------------------------------------
+    def assess(self, path: Path, raw: RawWorkbook, rules_path: Path | None,
+               options: dict[str, Any]) -> ScorecardResult:
+        return self._score([raw], rules_path, options, group=False)
+
+    def assess_group(self, raws: Sequence[RawWorkbook], rules_path: Path | None,
+                     options: dict[str, Any]) -> ScorecardResult:
+        return self._score(raws, rules_path, options, group=True)
+
+    def _score(self, raws: Sequence[RawWorkbook], rules_path: Path | None, options: dict[str, Any], *,
+               group: bool) -> ScorecardResult:
+        """Scored with the `[scorecard]` settings of the rules in force (--rules, else a kpicli.toml beside the
+        first file); problems are in the result. group: several files as one (refusals raise)."""
+        from kpicli.rules.files import resolve_rules
+        from kpicli.scorecard.assess import score_workbook
+        from kpicli.scorecard.group import score_books
+
+        rules, _source = resolve_rules(rules_path, raws[0].path)
+        try:
+            result = score_books(raws, rules.scorecard) if group else score_workbook(raws[0], rules.scorecard)
+        except DataError as exc:  # files of two periods: a scorecard refusal, its message (which names them) first
+            problems = [Problem("error", None, None, exc.message), *exc.problems]
+            raise KindDataError(self.name, exc.message, problems) from exc
+        if options.get("company"):
+            result.company = str(options["company"])  # --company overrides 基本信息, as for a checklist
+        return result
+
+    def data_error(self, result: Any) -> KindDataError:
+        return KindDataError(self.name, "绩效考核表有错误，无法评分", result.problems)
+
+    def empty_json(self, problems: Sequence[Problem], file: str | None) -> dict:
+        from kpicli.scorecard.render.terminal import blocked_scorecard_json
+
+        return blocked_scorecard_json(problems, file=file)
+
+    # --- explain ---------------------------------------------------------------------------------------------
+    def explain(self, result: ScorecardResult, options: dict[str, Any]) -> Any:
+        from kpicli.scorecard.explain import explain_person
+
+        person = options.get("person")
+        if person is None:
+            names = "、".join(dict.fromkeys(str(p) for p in result.people["person"])) or "（无）"
+            raise KpiError(f"请用 --person 指定要解释的人；本次考核的人员有：{names}")
+        return explain_person(result, person, options.get("department"), result.settings)
+
+    # --- render ----------------------------------------------------------------------------------------------
+    def write_result(self, result: ScorecardResult, sources: Sequence[Path], target: Path) -> Path:
+        from kpicli.scorecard.render.book import write_scorecard_result
+
+        source = sources[0] if len(sources) == 1 else list(sources)
+        return write_scorecard_result(result, source, target, settings=result.settings)
+
+    def print_result(self, result: ScorecardResult, out: Console | None, *, book: bool = True) -> None:
+        from kpicli.scorecard.render.terminal import print_scorecard
+
+        print_scorecard(result, out, result.settings, book=book)
+
+    def check_heading(self, name: str, result: ScorecardResult) -> str:
+        from kpicli.scorecard.render.terminal import check_heading
+
+        return check_heading(name, result)
+
+    def print_explanation(self, explanation: Any, result: ScorecardResult) -> None:
+        from kpicli.scorecard.render.terminal import print_person_explain
+
+        print_person_explain(explanation, settings=result.settings)
+
+    def write_extras(self, result: ScorecardResult, sources: Sequence[Path], options: dict[str, Any], *,
+                     force: bool, raws: Sequence[RawWorkbook] | None = None, target: Path | None = None) -> None:
+        """--per-person: one workbook per person into that folder."""
+        if options.get("per_person") is None:
+            return
+        from kpicli.scorecard.render.person import write_per_person
+
+        write_per_person(result, sources, Path(options["per_person"]), force=force, raws=raws)
+
+    def prepare(self, options: dict[str, Any]) -> None:
+        """A --per-person path that cannot become the folder is refused before anything is read."""
+        if options.get("per_person") is None:
+            return
+        from kpicli.scorecard.render.person import check_folder
+
+        check_folder(Path(options["per_person"]))
+
+    def payout_part(self, result: ScorecardResult, path: Path, rows: Any) -> tuple[None, list[Any], list[Problem]]:
+        """Each person's bonus from the first result sheet (no teams: nothing to allocate)."""
+        from kpicli.scorecard.payout import bonus_lines
+        from kpicli.scorecard.render.book import RESULT_SHEETS
+
+        sheet = RESULT_SHEETS[0]
+        lines, problems = bonus_lines(result, path, sheet, rows(sheet) or [])
+        return None, lines, problems
+
+    def payout_year(self, path: Path, rows: Any) -> tuple[list[Any], list[Problem]] | None:
+        """Each person's year 绩效奖金 as the summary of a scorecard year states it; None without that summary."""
+        from kpicli.io.outputs import changed_since_written
+        from kpicli.scorecard.payout import year_lines
+        from kpicli.scorecard.render.annual import YEAR_SHEETS
+
+        summary, missing = YEAR_SHEETS[0], YEAR_SHEETS[1]
+        found = rows(summary)
+        if found is None:
+            return None
+        return year_lines(path, summary, found, rows(missing) or [], changed_since_written(path))
+
+    # --- template --------------------------------------------------------------------------------------------
+    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,
+                 force: bool) -> tuple[list[Path], list[str]]:
+        """Blank scorecards for --period: one sheet per person of --people (each on the set its 指标套 or 岗位
+        names, or the one set given), per name in --person, or one form with an empty person block; --indicators
+        are packaged set names (客服专员) or paths of a user's .csv/.xlsx set. With --split, one workbook per person
+        in the folder `out`. Everything is read and checked before anything is written."""
+        from kpicli.scorecard.indicators import form_period, load_indicator_set
+        from kpicli.scorecard.render.template import Form, default_output, write_forms
+        from kpicli.scorecard.roster import Person, assign_sets, load_people
+
+        period = options.get("period")
+        if period is None:
+            raise KpiError("生成绩效考核表需要 --period，如 --period 2026Q1")
+        label, short = form_period(period)
+        people_path, names = options.get("people"), list(options.get("names") or ())
+        split = bool(options.get("split"))
+        if people_path is not None and names:
+            raise KpiError("--people 与 --person 不能同时使用：人员请都写在人员名单里，或都用 --person 给出")
+        sets = [load_indicator_set(spec) for spec in options.get("indicators") or ()]
+        if people_path is not None:
+            forms = [Form(person, found) for person, found in assign_sets(load_people(Path(people_path)), sets)]
+        elif len(sets) != 1:
+            raise KpiError("没有人员名单时请用 --indicators 给出一个指标套（如 --indicators 客服专员）" if not sets else
+                           "没有人员名单时只能给一个 --indicators；多个指标套请用人员名单的「指标套」列分配")
+        else:
+            names = [" ".join(str(n).split()) for n in names]
+            if any(not n for n in names) or len(set(names)) != len(names):
+                raise KpiError("--person 的姓名不能为空，也不能重复")
+            forms = [Form(Person(n, where=f"--person {n}"), sets[0]) for n in names] or [Form(None, sets[0])]
+        target = Path(out) if out is not None else default_output(forms, short, split=split)
+        written = write_forms(target, forms, period=label, short_period=short, company=company, split=split,
+                              force=force)
+        return list(written), []
+
+    # --- the year --------------------------------------------------------------------------------------------
+    def claims_year(self, raws: Sequence[RawWorkbook]) -> bool:
+        """Any workbook with a scorecard or a 民主评议 sheet (checklists among them are refused later, naming the
+        files)."""
+        from kpicli.scorecard.annual import year_kind
+
+        return year_kind(raws) == "scorecard"
+
+    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
+               options: dict[str, Any]) -> Any:
+        from kpicli.rules.files import resolve_rules
+        from kpicli.scorecard.annual import score_year
+
+        return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard)
+
+    def write_annual(self, year: Any, out: Path) -> Path:
+        from kpicli.scorecard.render.annual import write_scorecard_year
+
+        return write_scorecard_year(year, out)
+
+    def print_annual(self, year: Any, out: Console | None) -> None:
+        from kpicli.scorecard.render.annual import print_scorecard_year
+
+        print_scorecard_year(year, out)
+
+    def annual_refused_json(self, error: DataError) -> dict | None:
+        from kpicli.scorecard.annual import YearRefused, refused_json
+
+        return refused_json(error.problems) if isinstance(error, YearRefused) else None
 
 
-def sheet_kinds(raw: RawWorkbook) -> dict[str, SheetKind]:
-    """The kind of every sheet read, in workbook order."""
-    return {name: sheet_kind(raw.grids[name]) for name in raw.sheet_names if name in raw.grids}
-
-
-def mixed_kinds_problem(kinds: dict[str, SheetKind]) -> Problem | None:
-    """The error for a workbook holding both kinds, naming the sheets of each; None when it holds one kind."""
-    scorecards = [n for n, k in kinds.items() if k == "scorecard"]
-    checklists = [n for n, k in kinds.items() if k == "checklist"]
-    if not (scorecards and checklists):
-        return None
-    return Problem("error", None, None, f"工作簿同时含有绩效考核表（{'、'.join(scorecards)}）和触点检查表"
-                   f"（{'、'.join(checklists)}）；请把两类表分成两个工作簿")
-
-
-def workbook_kind(raw: RawWorkbook) -> WorkbookKind | None:
-    """"scorecard", "checklist", or None when the workbook has sheets of neither kind.
-
-    A workbook with both kinds raises DataError naming the sheets of each (and the file).
-    """
-    kinds = sheet_kinds(raw)
-    problem = mixed_kinds_problem(kinds)
-    if problem is not None:
-        raise DataError(f"{raw.path.name}：{problem.message}", [Problem(problem.level, None, None, problem.message,
-                                                                      file=raw.path.name)])
-    found = set(kinds.values())
-    if "scorecard" in found:
-        return "scorecard"
-    if "checklist" in found:
-        return "checklist"
-    return None
-
-
-__all__ = ["SheetKind", "WorkbookKind", "mixed_kinds_problem", "sheet_kind", "sheet_kinds", "workbook_kind"]
+SCORECARD = ScorecardKind()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import pandas as pd
 
@@ -33,6 +34,12 @@ class ScorecardResult:
     settings: ScorecardSettings = DEFAULT_SETTINGS  # what it was scored with: the result workbook and explain show it
     # people not assessed this period (考核状态 不参加考核): sheet, person, department, period, reason, cell
     absent: pd.DataFrame | None = None
+
+    kind: ClassVar[str] = "scorecard"
+
+    @property
+    def period_label(self) -> str:
+        return self.period or "考核期间未填写"
 
     @property
     def has_errors(self) -> bool:

@@ -15,7 +15,7 @@ from kpicli.core.errors import Problem
 from kpicli.core.vocab import column_letter, display_name, name_key
 from kpicli.io.workbook import Grid, NoFormulaValue
 
-from .kind import REVIEW_SHEET
+from .detect import REVIEW_SHEET
 from .layout import PERSON_LABELS
 from .values import fmt, is_blank, parse_points
 

@@ -10,7 +10,6 @@ import pandas as pd
 from kpicli.core.errors import Problem
 from kpicli.core.exact import cents_to_decimal, fraction_cents, half_up
 from kpicli.grading.ranking import competition_rank, grade_of
-from kpicli.rules.model import Rules
 
 from .apply import apply_rule
 from .book import ScorecardBook
@@ -197,7 +196,6 @@ def _subtotal_warnings(sheet: str, sections: list[dict], titles: dict[object, tu
 def grade_people(people: pd.DataFrame, red_lines: pd.DataFrame, settings: ScorecardSettings) -> pd.DataFrame:
     """Rounded score, grade, K, bonus, red-line consequence and competition ranks, on the people frame."""
     people = people.copy()
-    rules = Rules(grades=settings.grades)
     touched: dict[object, list[object]] = {}
     if len(red_lines):
         for sheet, item, hit in zip(red_lines["sheet"], red_lines["item"], red_lines["touched"].astype(bool)):
@@ -209,7 +207,7 @@ def grade_people(people: pd.DataFrame, red_lines: pd.DataFrame, settings: Scorec
     people["score"] = [Decimal("0.00") if z and s is not None else s for z, s in zip(zeroed, people["score"])]
     lowest = [bool(r) and settings.red_line in ("lowest", "zero") for r in people["red_lines"]]
     # object dtype: pandas would store a list of texts and None as strings with NaN for None (NaN in the JSON)
-    people["grade"] = pd.Series([settings.grades.lowest if low and s is not None else grade_of(s, rules)
+    people["grade"] = pd.Series([settings.grades.lowest if low and s is not None else grade_of(s, settings.grades)
                                  for low, s in zip(lowest, people["score"])], index=people.index, dtype=object)
     people["coefficient"] = [None if s is None else Decimal(0) if low else settings.coefficient(s)
                              for low, s in zip(lowest, people["score"])]

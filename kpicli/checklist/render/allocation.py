@@ -22,8 +22,8 @@ from kpicli.checklist.payout import (
     teams_of,
     units_with_money,
 )
+from kpicli.checklist.rewards import SERVICE_FEE, method_label
 from kpicli.core.errors import KpiError
-from kpicli.grading.ranking import SERVICE_FEE, method_label
 from kpicli.render.style import (
     AMOUNT_FORMAT,
     BORDER,

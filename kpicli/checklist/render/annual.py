@@ -14,8 +14,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.annual import ASSESSED, MISSING, QUARTERS, STATUS_LABELS, AnnualResult, unit_key
+from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD
 from kpicli.core.exact import format_score
-from kpicli.grading.ranking import DIRECTOR_ROLE, FUNCTION_HEAD
 from kpicli.io.outputs import mark_workbook, save_workbook
 from kpicli.render.chart import colour_series
 from kpicli.render.style import (

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.styles import Alignment
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -15,10 +16,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
+from kpicli.checklist.rewards import method_label, reward_reason, team_members
 from kpicli.core.errors import LEVEL_NAMES
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
-from kpicli.grading.ranking import method_label, reward_reason, team_members
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import atomic_write, default_output, mark_workbook
@@ -178,7 +179,10 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
             _text_cell(ws, r, c, "")
     legend = "等级：" + "，".join(f"{b.grade} ≥ {b.min}" for b in a.rules.grades.bands) + f"，其余为 {a.rules.grades.lowest}"
     legend += "\uff1b奖惩\uff1a正数为奖励、负数为处罚\uff0c空白为无奖惩\uff08物业以服务费调整体现\uff09"
-    put(ws, r + 2, 1, legend).font = MUTED_FONT
+    note = put(ws, r + 2, 1, legend)
+    note.font, note.alignment = MUTED_FONT, Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=r + 2, start_column=1, end_row=r + 2, end_column=len(headers))  # not cut at the edge
+    ws.row_dimensions[r + 2].height = 30  # two lines, in 等线 and in LibreOffice's fallback font
     r += 2
     for line in _unassessed_reasons(a):  # why a unit shows 不列入考核, so nobody reads it as a zero
         r += 1

@@ -1,4 +1,4 @@
-"""Several files or folders on the command line: a progress bar, and check, rank and score reported file by file.
+"""A batch of files or folders on the command line: a progress bar, and check, rank and score reported file by file.
 
 Which workbooks a folder holds is decided in kpicli.io.input_files (through api.find_workbooks); running a command on
 each file is api.check_each/rank_each/score_each. What is here is what the user sees, and the exit code.
@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kpicli import api
-from kpicli.api import Inputs, several_paths
+from kpicli import api, kinds
+from kpicli.api import Inputs
 from kpicli.core.errors import EXIT_DATA, EXIT_USAGE, DataError, KpiError
+from kpicli.io.input_files import several_paths
 
 __all__ = ["Inputs", "check_files", "combined_exit", "expand_inputs", "print_skipped", "progress", "rank_files",
            "score_files", "several_paths"]
@@ -70,12 +71,12 @@ GROUP_NAMES_SHOWN = 5
 
 
 def _name(outcome: api.Outcome) -> str:
-    """A file's name, or what a group of scorecards is called: 绩效考核表一组（a.xlsx、b.xlsx … 共 n 个文件）."""
+    """A file's name, or what a group is called: 绩效考核表一组（a.xlsx、b.xlsx … 共 n 个文件）."""
     if not outcome.group:
         return outcome.path.name
     names = [p.name for p in outcome.group]
     shown = "、".join(names[:GROUP_NAMES_SHOWN]) + (" …" if len(names) > GROUP_NAMES_SHOWN else "")
-    return f"绩效考核表一组（{shown}，共 {len(names)} 个文件）"
+    return f"{outcome.kind}一组（{shown}，共 {len(names)} 个文件）"
 
 
 def _file_heading(outcome: api.Outcome, out: Any) -> None:
@@ -93,12 +94,11 @@ def _head(outcome: api.Outcome) -> dict:
 
 def _entry(outcome: api.Outcome, error: KpiError) -> dict:
     """The JSON object of a file (or group) that was not scored: its problems, or its message as one error."""
-    from kpicli.cli.common import blocked_entry
     from kpicli.core.errors import Problem
 
     if not isinstance(error, DataError):
         error = DataError(error.message, [Problem("error", None, None, error.message)])
-    entry = blocked_entry(error, file=outcome.path.name)
+    entry = kinds.empty_json(error, file=outcome.path.name)
     if outcome.group:
         entry.pop("file")
         entry = {**_head(outcome), **entry}
@@ -131,7 +131,6 @@ def _print_json(outcomes: list[api.Outcome], entries: list[dict]) -> None:
 def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
     """kpicli check on several files: each file's problems under its name (the scorecards among them as one
     group); exit 2 if any file could not be read, else 1 if any has errors."""
-    from kpicli.cli.common import check_heading
     from kpicli.render.terminal import console, print_problems, print_unreadable
 
     out = console()
@@ -154,7 +153,7 @@ def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
             codes.append(EXIT_USAGE)
             continue
         result = outcome.value
-        print_problems(result.problems, out, file=check_heading(name, result))
+        print_problems(result.problems, out, file=kinds.kind_of(result).check_heading(name, result))
         if result.has_errors:
             with_errors.append(name)
         codes.append(EXIT_DATA if result.has_errors else 0)
@@ -172,7 +171,6 @@ def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
 def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) -> int:
     """kpicli rank on several files: each file's rankings in turn, or a JSON array of per-file objects
     (each with a "file" key); the scorecards among them ranked as one group (one JSON object when that is all)."""
-    from kpicli.cli.common import print_result, result_json
     from kpicli.render.terminal import console
 
     out = console(stderr=fmt == "json")  # keep stdout pure JSON
@@ -182,14 +180,14 @@ def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) ->
         codes.append(outcome.exit_code)
         outcomes.append(outcome)
         if fmt == "json":
-            entries.append({**_head(outcome), **result_json(outcome.value)} if outcome.error is None
+            entries.append({**_head(outcome), **outcome.value.to_json()} if outcome.error is None
                            else _entry(outcome, outcome.error))
             continue
         _file_heading(outcome, out)
         if outcome.error is not None:
             _print_failed(outcome, outcome.error, out, wrote_nothing=False)
         else:
-            print_result(outcome.value, out, book=False)
+            kinds.kind_of(outcome.value).print_result(outcome.value, out, book=False)
     if fmt == "json":
         _print_json(outcomes, entries)
     return combined_exit(codes)
@@ -202,7 +200,6 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
     default output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
     the scorecards among them as one group into one result workbook (-o a file, or the default name).
     JSON: an array of per-file objects with "file" and "output" (one group alone: its one object)."""
-    from kpicli.cli.common import print_result, result_json
     from kpicli.render.terminal import console
 
     folder = output if output is not None and Path(output).is_dir() else None
@@ -221,7 +218,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
             if error is None:
                 result, target, copy = outcome.value
                 backup = {"backup": str(copy)} if copy is not None else {}
-                entries.append({**_head(outcome), "output": str(target), **backup, **result_json(result)})
+                entries.append({**_head(outcome), "output": str(target), **backup, **result.to_json()})
             else:
                 entries.append(_entry(outcome, error))
             continue
@@ -230,7 +227,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
             _print_failed(outcome, error, out, wrote_nothing=True)
         else:
             result, target, copy = outcome.value
-            print_result(result, out)
+            kinds.kind_of(result).print_result(result, out)
             out.print(f"结果已写入：{target}", style="bold green", markup=False)
             if per_person is not None:
                 out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09",

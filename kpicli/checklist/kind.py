@@ -1,0 +1,263 @@
+"""The checklist (客户触点检查表) as a kind of workbook: the kpicli.core.kind.Kind the registry lists.
+
+Everything the API and the command line do with a checklist goes through CHECKLIST; the heavy parts (pandas,
+openpyxl) are imported inside the methods, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kpicli.core.errors import DataError, KpiError, Problem
+from kpicli.core.kind import KindDataError, KindOption
+from kpicli.core.vocab import INFO_SHEET, NAME_HEADER, ROSTER_SHEET, function_of_sheet, normalize
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kpicli.checklist.assessment import Assessment
+    from kpicli.io.workbook import Grid, RawWorkbook
+
+__all__ = ["CHECKLIST", "ChecklistKind", "is_checklist_sheet"]
+
+SEARCH_ROWS = 15  # the reader looks for 触点名称 in as many rows
+
+
+def is_checklist_sheet(grid: Grid) -> bool:
+    """A sheet with 触点名称 in its first rows."""
+    for r, row in enumerate(grid.rows, start=grid.row0):
+        if r >= SEARCH_ROWS:
+            return False
+        if any(isinstance(v, str) and normalize(v) == NAME_HEADER for v in row):
+            return True
+    return False
+
+
+_PERIOD_WHY = "绩效考核表的考核期间取自各表的「考核期间」，空白的考核表总是错误"
+_BY_PERSON = "绩效考核表按人解释：请用 --person 姓名，同名时加 --department 部门"
+
+
+class ChecklistKind:
+    name = "checklist"
+    label = "触点检查表"
+    aliases = ("检查表", "触点检查表", "checklist")
+    groups = False
+    not_this = "不是触点检查表：没有「触点名称」表头"
+    options = (
+        KindOption("year", "--year", "考核年度（覆盖「基本信息」和文件名）", _PERIOD_WHY),
+        KindOption("quarter", "--quarter", "考核季度 1–4", _PERIOD_WHY),
+        KindOption("allow_blank", "--allow-blank",
+                   "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分", _PERIOD_WHY),
+        KindOption("per_team", "--per-team",
+                   "另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人"
+                   "填写，交回后用 kpicli payout 核对", "绩效奖金由 kpicli payout 直接从评分结果列出"),
+        KindOption("project", "--project", "项目名称", _BY_PERSON),
+        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", _BY_PERSON),
+        KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）"),
+        KindOption("catalog", "--catalog", "按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli "
+                   "发出时的记录，没有记录按内置目录）"),
+        KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表",
+                   "绩效考核表的人员名单请用 --people"),
+    )
+
+    # --- detect and read -------------------------------------------------------------------------------------
+    def sheets(self, raw: RawWorkbook) -> list[str]:
+        return [n for n in raw.sheet_names if n in raw.grids and is_checklist_sheet(raw.grids[n])]
+
+    def optional_sheet(self, names: Sequence[str], name: str) -> bool:
+        """In a workbook with function sheets (by name) the other sheets are read only to tell the kinds apart:
+        one too large to read is left out and mentioned, never a reason to refuse the checklist."""
+        if not any(function_of_sheet(n) for n in names):
+            return False
+        return not function_of_sheet(name) and normalize(name) not in (normalize(INFO_SHEET), normalize(ROSTER_SHEET))
+
+    def result_sheets(self) -> tuple[str, ...]:
+        from kpicli.checklist.render.result_book import RESULT_SHEETS
+
+        return RESULT_SHEETS
+
+    # --- validate and score ----------------------------------------------------------------------------------
+    def assess(self, path: Path, raw: RawWorkbook, rules_path: Path | None, options: dict[str, Any]) -> Assessment:
+        from kpicli.checklist.assessment import assess
+
+        return assess(Path(path), rules_path=rules_path, raw=raw, company=options.get("company"),
+                      year=options.get("year"), quarter=options.get("quarter"),
+                      allow_blank=bool(options.get("allow_blank")), catalog=options.get("catalog"))
+
+    def assess_group(self, raws: Sequence[RawWorkbook], rules_path: Path | None, options: dict[str, Any]) -> Any:
+        raise NotImplementedError("checklists are scored each on its own")
+
+    def data_error(self, result: Any) -> KindDataError:
+        return KindDataError(self.name, "工作簿有错误，无法评分", result.problems)
+
+    def empty_json(self, problems: Sequence[Problem], file: str | None) -> dict:
+        head = {"file": file} if file is not None else {}
+        return {**head, "kind": self.name, "company": None, "year": None, "quarter": None, "functions": [],
+                "projects": [], "units": [], "problems": [p.to_dict() for p in problems]}
+
+    # --- explain ---------------------------------------------------------------------------------------------
+    def explain(self, result: Assessment, options: dict[str, Any]) -> Any:
+        from kpicli.checklist.explain import explain
+
+        return explain(result, project=options.get("project"), function=options.get("function"))
+
+    # --- render ----------------------------------------------------------------------------------------------
+    def write_result(self, result: Assessment, sources: Sequence[Path], target: Path) -> Path:
+        from kpicli.checklist.render.result_book import write_result
+
+        return write_result(result, target)
+
+    def print_result(self, result: Assessment, out: Console | None, *, book: bool = True) -> None:
+        from kpicli.checklist.render.terminal import print_rankings
+
+        print_rankings(result, out, book=book)
+
+    def check_heading(self, name: str, result: Assessment) -> str:
+        return f"{name}（{result.period_label}）"
+
+    def print_explanation(self, explanation: Any, result: Assessment) -> None:
+        from kpicli.checklist.render.terminal import print_explanation
+
+        print_explanation(explanation, result.rules.grades.names)
+
+    def write_extras(self, result: Assessment, sources: Sequence[Path], options: dict[str, Any], *, force: bool,
+                     raws: Sequence[RawWorkbook] | None = None, target: Path | None = None) -> None:
+        """--per-team: one allocation file per rewarded or penalised team into that folder (kpicli payout reads
+        them back); each names the result workbook `target` it comes from."""
+        folder = options.get("per_team")
+        if folder is None:
+            return
+        from kpicli.checklist.render.allocation import write_handouts
+
+        Path(folder).mkdir(exist_ok=True)
+        write_handouts(result, Path(folder), source=Path(target or sources[0]).name, force=force)
+
+    def prepare(self, options: dict[str, Any]) -> None:
+        """A --per-team path that cannot become the folder is refused before anything is read."""
+        folder = options.get("per_team")
+        if folder is None:
+            return
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise KpiError(f"--per-team 需要一个文件夹，{folder} 是一个文件；请给出文件夹路径，例如 {folder.parent / '奖惩分配'}")
+        if not folder.exists() and not folder.parent.is_dir():
+            raise KpiError(f"--per-team 的上级文件夹不存在：{folder.parent}；请先创建它，或换一个文件夹")
+
+    # --- template --------------------------------------------------------------------------------------------
+    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,
+                 force: bool) -> tuple[list[Path], list[str]]:
+        """A blank checklist for the quarter from the touchpoint catalogue (or the one at --catalog), with the
+        roster of --roster copied into its 人员名单; warnings: skipped rows, units that are not among the
+        projects."""
+        from kpicli.checklist.catalog import load_catalog
+        from kpicli.checklist.render.template import write_template
+        from kpicli.io.outputs import ensure_writable, require_xlsx
+
+        year, quarter, projects = options.get("year"), options.get("quarter"), options.get("projects")
+        missing = [name for name, value in (("--year", year), ("--quarter", quarter), ("-p", projects)) if not value]
+        if missing:
+            raise KpiError(f"缺少必填选项 {'、'.join(missing)}：生成检查表需要 --year、--quarter 和 -p")
+        out = Path(out) if out is not None else Path(f"{year}Q{quarter}_客户触点检查表.xlsx")
+        require_xlsx(out, "检查表模板")
+        ensure_writable(out, force=force)
+        roster, warnings = None, []
+        if options.get("roster") is not None:
+            roster, warnings = _roster(Path(options["roster"]), projects)  # read first: a bad roster writes nothing
+        catalog = load_catalog(options.get("catalog"))
+        written = write_template(out, year=year, quarter=quarter, projects=projects, company=company,
+                                 catalog=catalog, **({"roster": roster} if roster is not None else {}))
+        return [written], warnings
+
+    # --- payout ---------------------------------------------------------------------------------------------
+    def payout_part(self, result: Assessment, path: Path, rows: Any) -> tuple[list[Any] | None, list[Any], list]:
+        from kpicli.checklist.payout import teams_of
+
+        return teams_of(result), [], []
+
+    def payout_year(self, path: Path, rows: Any) -> None:
+        return None  # the year's money is the quarters' allocations, listed per quarter
+
+    def allocation_sheet(self) -> str:
+        from kpicli.checklist.render.allocation import SHEET
+
+        return SHEET
+
+    def read_allocations(self, rows: list, path: Path, sheet: str, period: str, **how: Any) -> list:
+        """The teams' allocation blocks of a 奖惩分配表 (this kind only: `kpicli payout` reads them back)."""
+        from kpicli.checklist.payout import read_allocations
+
+        return read_allocations(rows, path, sheet, period, **how)
+
+    # --- collect (this kind only) ------------------------------------------------------------------------------
+    def collect(self, paths: Sequence[Path], output: Path, *, catalog_path: Path | None, force: bool,
+                company: str | None, year: int | None, quarter: int | None,
+                progress: Any) -> tuple[Any, list[tuple[Path, str]], Path | None]:
+        """The projects' submissions (files or folders) merged (Collected), the files passed over with the reason,
+        and the workbook written (None when there were errors or unreadable files: nothing is written then). The
+        output is checked before anything is read."""
+        from kpicli.checklist import collect as collecting
+        from kpicli.checklist.catalog import load_catalog
+        from kpicli.checklist.render.collect_book import typed_collection
+        from kpicli.io.input_files import expand_inputs
+        from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
+
+        require_xlsx(output, "汇总表")
+        merge_into = not force and typed_collection(output)  # typed 检查 are kept (collect_keep), not refused
+        if not merge_into:
+            ensure_writable(output, force=force)  # fail before the slow part
+        for path in paths:
+            if not Path(path).is_dir():
+                ensure_not_input(output, Path(path))
+        inputs = expand_inputs(paths, skip_kinds=OWN_OUTPUTS | {COLLECTED_KIND}, exclude=[output])
+        files = inputs.files
+        reference = load_catalog(catalog_path) if catalog_path is not None else None
+        collected = collecting.collect(files, catalog=reference, company=company, year=year, quarter=quarter,
+                                       progress=progress)
+        if collected.unreadable or collected.has_errors:
+            return collected, inputs.skipped, None
+        from kpicli.checklist.render.collect_book import write_collected
+
+        return collected, inputs.skipped, write_collected(collected, output, force=force)
+
+    # --- the year --------------------------------------------------------------------------------------------
+    def claims_year(self, raws: Sequence[RawWorkbook]) -> bool:
+        return False  # the registry's fallback: its year reads checklists and kpicli result workbooks alike
+
+    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
+               options: dict[str, Any]) -> Any:
+        from kpicli.checklist.annual import assess_year
+
+        return assess_year(paths, rules_path=rules_path, allow_blank=bool(options.get("allow_blank")))
+
+    def write_annual(self, year: Any, out: Path) -> Path:
+        from kpicli.checklist.render.annual import write_annual
+
+        return write_annual(year, out)
+
+    def print_annual(self, year: Any, out: Console | None) -> None:
+        from kpicli.checklist.render.annual_terminal import print_annual
+
+        print_annual(year, out)
+
+    def annual_refused_json(self, error: DataError) -> dict | None:
+        return None
+
+
+def _roster(path: Path, projects: list[str]) -> tuple[Any, list[str]]:
+    from kpicli.checklist.names import unify_roster
+    from kpicli.checklist.render.template import check_project_names
+    from kpicli.checklist.roster import load_roster, unknown_units
+
+    roster, warnings = load_roster(path)
+    names = check_project_names(projects)
+    roster = unify_roster(roster, names)  # ＡＢＣ未来城 in the roster is the project ABC未来城: spelled as -p gives it
+    for unit in unknown_units(roster, names):
+        count = int((roster["unit"] == unit).sum())
+        warnings.append(f"人员名单中的单位「{unit}」（{count} 人）既不是城市公司，也不是本模板的项目"
+                        f"({'、'.join(names)})；已照样复制，请核对单位名称或用 -p 增加该项目")
+    return roster, warnings
+
+
+CHECKLIST = ChecklistKind()

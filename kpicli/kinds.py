@@ -1,0 +1,169 @@
+"""The registry of the kinds of workbook: the one place that names them.
+
+    KINDS        every kind, in the order their sheets are listed in messages
+    FALLBACK     the kind a workbook of no known kind is read as (its reader says what it misses)
+
+Adding a kind = a package with a `kind.py` whose object satisfies kpicli.core.kind.Kind, plus one line in KINDS.
+kpicli.api and kpicli.cli reach the kinds only through the functions here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kpicli.checklist.kind import CHECKLIST
+from kpicli.core.errors import DataError, InputError, KpiError, Problem
+from kpicli.core.kind import Kind, KindDataError, KindOption, KindResult
+from kpicli.scorecard.kind import SCORECARD
+
+if TYPE_CHECKING:
+    from kpicli.io.workbook import RawWorkbook
+
+KINDS: tuple[Kind, ...] = (
+    SCORECARD,
+    CHECKLIST,
+)
+FALLBACK: Kind = CHECKLIST
+
+__all__ = ["FALLBACK", "KINDS", "Kind", "KindDataError", "KindOption", "KindResult", "by_name", "detect",
+           "empty_json", "flag_owner", "kind_of", "named", "option", "refuse_foreign_options", "result_sheets"]
+
+
+def by_name(name: str) -> Kind:
+    return next(k for k in KINDS if k.name == name)
+
+
+def kind_of(result: KindResult) -> Kind:
+    """The kind that made a result (check, rank, score) or a year."""
+    return by_name(result.kind) if result.kind in {k.name for k in KINDS} else FALLBACK
+
+
+def named(text: str) -> Kind:
+    """The kind a user names (kpicli template 检查表 …): its label or one of its aliases; KpiError otherwise."""
+    key = text.strip().lower()
+    for kind in KINDS:
+        if key in {a.lower() for a in (kind.label, *kind.aliases)}:
+            return kind
+    choices = "、".join(k.aliases[0] for k in KINDS)
+    raise KpiError(f"不认识的工作簿种类「{text}」：请写 {choices} 之一")
+
+
+def option(flag: str, key: str | None = None) -> tuple[Kind, KindOption]:
+    """The kind that declares an option (by flag, and key when one flag has several uses)."""
+    for kind in KINDS:
+        for opt in kind.options:
+            if opt.flag == flag and (key is None or opt.key == key):
+                return kind, opt
+    raise KeyError(flag)
+
+
+def flag_owner(key: str) -> tuple[Kind, KindOption] | None:
+    for kind in KINDS:
+        for opt in kind.options:
+            if opt.key == key:
+                return kind, opt
+    return None
+
+
+def _given(value: object) -> bool:
+    return value is not None and value is not False and value != [] and value != ()
+
+
+def refuse_foreign_options(kind: Kind, options: dict[str, Any], subject: str) -> None:
+    """A usage error (exit 2) for options that only another kind has, naming that kind: one line.
+    subject: what is of `kind` ("考核表.xlsx ", "要生成的")."""
+    own = {o.key for o in kind.options}
+    foreign: dict[str, list[KindOption]] = {}
+    for key, value in options.items():
+        owner = flag_owner(key)
+        if key in own or owner is None or not _given(value):
+            continue
+        foreign.setdefault(owner[0].name, []).append(owner[1])
+    for owner_name, opts in foreign.items():
+        owner = by_name(owner_name)
+        flags = list(dict.fromkeys(o.flag for o in opts))
+        why = next((o.why for o in opts if o.why), "")
+        raise KpiError(f"{'、'.join(flags)} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是{kind.label}，"
+                       f"请去掉 {' '.join(flags)} 再运行")
+
+
+def own_options(kind: Kind, options: dict[str, Any]) -> dict[str, Any]:
+    """The options a kind's methods receive: its own and the common ones (no other kind's)."""
+    return {k: v for k, v in options.items() if k in {o.key for o in kind.options} or flag_owner(k) is None}
+
+
+def detect(raw: RawWorkbook) -> Kind | None:
+    """The kind of a workbook by its headers; None when it has sheets of no kind. A workbook with sheets of two
+    kinds raises DataError naming the sheets of each (and the file)."""
+    found = [(kind, sheets) for kind in KINDS if (sheets := kind.sheets(raw))]
+    if len(found) > 1:
+        listed = "和".join(f"{kind.label}（{'、'.join(sheets)}）" for kind, sheets in found)
+        message = f"工作簿同时含有{listed}；请把两类表分成两个工作簿"
+        raise DataError(f"{raw.path.name}：{message}", [Problem("error", None, None, message, file=raw.path.name)])
+    return found[0][0] if found else None
+
+
+def assess(path: Path, raw: RawWorkbook, rules_path: Path | None, options: dict[str, Any]) -> KindResult:
+    """One workbook read: assessed by its kind (FALLBACK for none: its error then says what each kind misses)."""
+    kind = detect(raw)
+    refuse_foreign_options(kind or FALLBACK, options, f"{Path(path).name} ")
+    if kind is not None:
+        return kind.assess(path, raw, rules_path, own_options(kind, options))
+    try:
+        return FALLBACK.assess(path, raw, rules_path, own_options(FALLBACK, options))
+    except InputError as exc:
+        if not exc.message.startswith(f"{Path(path).name} 不是"):
+            raise
+        first, _, rest = exc.message.partition("\n")  # neither kind: say what every other kind misses too
+        others = "".join(f"\n  {k.not_this}" for k in KINDS if k is not FALLBACK)
+        raise InputError(f"{first}{others}\n{rest}".rstrip()) from exc
+
+
+def require_clean(result: KindResult) -> KindResult:
+    """The result, or its kind's DataError with the problems when it has errors (nothing may be scored then)."""
+    if result.has_errors:
+        raise kind_of(result).data_error(result)
+    return result
+
+
+def empty_json(error: DataError, file: str | None = None) -> dict:
+    """The JSON of a workbook (or group) that was not scored: its kind's keys (FALLBACK's when unknown)."""
+    kind = by_name(error.kind) if isinstance(error, KindDataError) else FALLBACK
+    return kind.empty_json(error.problems, file)
+
+
+def result_sheets() -> set[str]:
+    """Every kind's result sheets: never read as input."""
+    return {name for kind in KINDS for name in kind.result_sheets()}
+
+
+def optional_sheet(names: Sequence[str], name: str) -> bool:
+    return any(kind.optional_sheet(names, name) for kind in KINDS)
+
+
+def year_kind(raws: Sequence[RawWorkbook]) -> Kind:
+    """The kind whose year these workbooks are (FALLBACK when none claims them)."""
+    return next((kind for kind in KINDS if kind.claims_year(raws)), FALLBACK)
+
+
+def annual_refused_json(error: DataError) -> dict | None:
+    return next((data for kind in KINDS if (data := kind.annual_refused_json(error)) is not None), None)
+
+
+def prepare(options: dict[str, Any]) -> None:
+    """Every kind's check of its options before anything is read."""
+    for kind in KINDS:
+        kind.prepare(options)
+
+
+def allocating() -> Any:
+    """The kind whose results hand rewards to teams (`score --per-team`, `kpicli payout`): the one that reads
+    allocation files back."""
+    return next(kind for kind in KINDS if hasattr(kind, "read_allocations"))
+
+
+def collecting() -> Any:
+    """The kind whose submissions `kpicli collect` merges into one workbook (the one with a collect method)."""
+    return next(kind for kind in KINDS if hasattr(kind, "collect"))
