@@ -13,7 +13,7 @@ from kpicli.checklist.reader import Checklist, read_checklist
 from kpicli.checklist.rewards import add_grades, add_rewards, role_scores
 from kpicli.checklist.scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
 from kpicli.core.errors import Problem
-from kpicli.core.exact import json_number
+from kpicli.core.exact import format_amount, json_number
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
 from kpicli.io.workbook import PendingRead, RawWorkbook
 from kpicli.rules.files import resolve_rules
@@ -109,6 +109,7 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
         problems = (blank_groups(checklist.items, checklist.function_sheets, allow_blank=allow_blank)
                     + list(checklist.problems) + count_problems + _missing_functions(checklist))
     problems += roster_problems(checklist.roster, projects, checklist.sheet_names)
+    problems += lone_money(checklist, projects_table)
     if "奖惩分配表" in checklist.sheet_names:
         # scoring a result workbook again: the new result gets a fresh, empty allocation sheet
         problems.append(Problem("warning", "奖惩分配表", None, "输入中已有奖惩分配表，新结果会重新生成空白的分配表；"
@@ -118,6 +119,27 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
         functions=functions, projects=projects_table, roles=roles, deviations=deviations(items, rules),
         problems=problems,
     )
+
+
+def lone_money(checklist: Checklist, projects: pd.DataFrame) -> list[Problem]:
+    """A project with a group in one function sheet only (names.lone_projects) that would take a reward or penalty:
+    an error naming its header cell and the other sheets' spellings (a phantom spelling must not take the money)."""
+    if not checklist.lone:
+        return []
+    problems = []
+    for project, rank, reward in projects[["project", "rank", "reward"]].itertuples(index=False):
+        if project not in checklist.lone or pd.isna(reward) or reward == 0:
+            continue
+        sheet, cell, others = checklist.lone[project]
+        money = f"{'奖励' if reward > 0 else '处罚'} {format_amount(reward)} 元"
+        spelled = ("其他职能表中有而本表没有的项目：" + "、".join(f"「{o}」" for o in others)) if others \
+            else "其他职能表中的项目本表都有"
+        problems.append(Problem(
+            "error", sheet, cell,
+            f"项目「{project}」只在「{sheet}」中有列组，其他职能表中都没有，却会排第 {int(rank)} 名并得到{money}；"
+            f"{spelled}。如果是同一个项目，请把表头改成与其他职能表一致的名称；如果确是新项目，"
+            "请在其他职能表中补上它的列组", project=project, lead=True))
+    return problems
 
 
 def unit_reasons(units: pd.DataFrame, function_sheets: dict[str, str]) -> list[str]:

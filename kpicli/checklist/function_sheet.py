@@ -7,7 +7,7 @@ vocabulary are judged here; which check counts and what it earns depend on the r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -179,7 +179,7 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     result_cols = [c for g in layout.groups for c in (g.self_col, g.check_col) if c is not None]
     has_result = ~blank[:, result_cols].all(axis=1)
     name_blank = blank[:, cols["name"]]
-    is_summary = _summary_rows(values[:, list(cols.values())])
+    is_summary = _summary_rows(values[:, list(cols.values())]) & ~_coded_rows(values, blank, cols, has_result)
     for row in rows[name_blank & has_result & ~is_summary]:
         problems.append(Problem("error", sheet, f"{column_letter(cols['name'])}{row}",
                                 "这一行填了检查结果，但没有触点名称；请补上触点名称，或清空这一行的结果"))
@@ -272,6 +272,19 @@ def _summary_rows(descriptive: np.ndarray) -> np.ndarray:
     return np.isin(descriptive, labels).any(axis=1)
 
 
+def _coded_rows(values: np.ndarray, blank: np.ndarray, cols: dict[str, int], has_result: np.ndarray) -> np.ndarray:
+    """Rows with a 触点编号, a readable level and results: touchpoints whatever their name (a touchpoint may be
+    named 完成率), never summary rows."""
+    if "item_id" not in cols or "level" not in cols:
+        return np.zeros(len(values), dtype=bool)
+    coded = ~blank[:, cols["item_id"]] & has_result
+    if not coded.any():
+        return coded
+    levels = values[coded, cols["level"]]
+    coded[coded] = [parse_level(v) is not None for v in levels]
+    return coded
+
+
 def _melt_groups(items: pd.DataFrame, values: np.ndarray, layout: Layout, missing_col: int) -> pd.DataFrame:
     """Repeat the item rows once per group and lay each group's 自查/检查/备注 cells beside them."""
     n, groups = len(items), layout.groups
@@ -353,7 +366,13 @@ def unknown_value_message(value: object, kind: str = "check") -> str:
     if isinstance(value, ExcelError):
         return (f"单元格是 Excel 错误值「{shown}」（公式出错）；请改为 完成、部分完成、未完成 或 不适用，"
                 "或修正公式")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return (f"「{shown}」是逻辑值（复选框或公式的结果），不是有效的{what}；请改为 完成、部分完成、未完成 或 不适用，"
+                "kpicli 不把 TRUE/FALSE 当作完成/未完成")
+    if isinstance(value, (date, time, timedelta)):
+        return (f"「{shown}」是日期或时间（单元格格式为日期/时间），不是有效的{what}；请把单元格格式改为常规或文本，"
+                "再填写 完成、部分完成、未完成 或 不适用（也可填 0~1 的比例或百分比）")
+    if isinstance(value, (int, float)):
         return (f"「{shown}」不是有效的{what}：数字只能是 0 到 1 之间的比例（如 0.85），或写成百分比（如 85%）；"
                 "也可填 完成、部分完成、未完成、不适用")
     return f"「{shown}」不是有效的{what}；请填写 完成、部分完成、未完成 或 不适用（也可填 0~1 的比例或百分比）"
@@ -363,6 +382,8 @@ def display_value(value: object) -> str:
     """A cell value as the user sees it: 1.0 → 1, text trimmed."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from kpicli.checklist.function_sheet import empty_items, parse_sheet
 from kpicli.checklist.meta import ROSTER_COLUMNS, PeriodInfo, read_info, read_roster
-from kpicli.checklist.names import unify_groups, unify_roster
+from kpicli.checklist.names import company_lookalikes, lone_projects, unify_groups, unify_roster
 from kpicli.checklist.which_sheets import UNHIDE, classify_sheets, read_checklist_sheets
 from kpicli.core.errors import InputError, Problem
 from kpicli.core.period import find_period
@@ -27,6 +28,8 @@ class Checklist:
     period: PeriodInfo
     roster: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    # projects with a group in one function sheet only: {project: (sheet, header cell, other sheets' spellings)}
+    lone: dict[str, tuple[str, str | None, list[str]]] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -74,7 +77,7 @@ def read_checklist(
     items = pd.concat(frames, ignore_index=True) if frames else empty_items()
     items, name_problems = unify_groups(items, raw.sheet_names, raw.grids)  # one spelling per project, first
     problems += name_problems
-    problems += missing_groups(items, function_sheets)
+    at = len(problems)
     period, roster = PeriodInfo(), pd.DataFrame(columns=ROSTER_COLUMNS)
     for name, grid in raw.grids.items():
         if normalize(name) == INFO_SHEET:
@@ -83,11 +86,23 @@ def read_checklist(
         elif normalize(name) == ROSTER_SHEET:
             roster, roster_problems = read_roster(grid.dense(), grid.name)
             problems += roster_problems
+    record_projects = functools.cache(lambda: _record_projects(path))  # read only when a name is in doubt
+    items, company_problems = company_lookalikes(items, roster, raw.grids, record_projects)
+    problems[at:at] = company_problems + missing_groups(items, function_sheets)
     roster = unify_roster(roster, list(pd.unique(items["group"])))
     problems += _apply_period_options(period, path, company, year, quarter)
     problems = _say_hidden(problems, raw.hidden_sheets)
     return Checklist(path=path, sheet_names=raw.sheet_names, function_sheets=function_sheets, items=items,
-                     period=period, roster=roster, problems=problems)
+                     period=period, roster=roster, problems=problems, lone=lone_projects(items, raw.grids, roster, record_projects))
+
+
+def _record_projects(path: Path) -> list[str]:
+    """The projects kpicli handed out in this workbook (its record), [] without one."""
+    from kpicli.io.provenance import read
+
+    record = read(path)
+    projects = record.get("projects") if record is not None else None
+    return [str(p) for p in projects] if isinstance(projects, list) else []
 
 
 _LABELS = {"company": "公司名称", "year": "年度", "quarter": "季度"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 FUNCTIONS: tuple[str, ...] = ("营销", "研发", "工程", "客服", "物业")
@@ -182,9 +183,11 @@ def parse_result(value: object) -> tuple[str, Decimal | None] | None:
     """Classify one non-blank result cell → (canonical value, fraction or None); None if unknown.
 
     The fraction is set only for FRACTION: a number strictly between 0 and 1, or a percentage string.
+    A typed non-text value that is no documented result is unknown (None): a logical TRUE/FALSE (a check box, a
+    formula) and a date, time or duration (a time is a fraction of a day: 12:00 would otherwise read as 0.5).
     """
-    if isinstance(value, bool):
-        return (DONE, None) if value else (NOT_DONE, None)
+    if isinstance(value, (bool, date, time, timedelta)):
+        return None
     if isinstance(value, (int, float)):
         number = exact_decimal(value)
         return None if number is None else _classify_number(number)
