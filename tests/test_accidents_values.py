@@ -29,7 +29,7 @@ WEIGHTS = {"一级": 3, "二级": 2, "三级": 1}
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("values") / "2026Q1_检查表.xlsx"
-    result = run("template", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("-p", p)])
+    result = run("template", "检查表", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("-p", p)])
     assert result.exit_code == 0, result.output
     return edit(path, fill)
 
@@ -204,7 +204,7 @@ def flat_output(text: str) -> str:
 @pytest.mark.slow
 def test_a_project_handed_out_under_a_company_like_name_stays_a_project(tmp_path):
     path = tmp_path / "2026Q1_检查表.xlsx"
-    done = run("template", "-o", path, "--year", 2026, "--quarter", 1, "-p", "公司本部花园", "-p", "望江台")
+    done = run("template", "检查表", "-o", path, "--year", 2026, "--quarter", 1, "-p", "公司本部花园", "-p", "望江台")
     assert done.exit_code == 0, done.output
     edit(path, fill)
     result = api.rank(path)
