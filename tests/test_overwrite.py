@@ -26,7 +26,7 @@ def group_column(ws: object, project: str) -> int:
 def submission(folder: Path, project: str) -> Path:
     """A project's own template, its 自查 all 完成 (检查 left to the city company)."""
     path = folder / f"{project}.xlsx"
-    result = run("template", "-o", path, "--year", 2026, "--quarter", 1, "-p", project)
+    result = run("template", "检查表", "-o", path, "--year", 2026, "--quarter", 1, "-p", project)
     assert result.exit_code == 0, result.output
 
     def fill(wb):
@@ -124,7 +124,7 @@ def test_score_again_over_a_filled_allocation_sheet_is_refused_and_force_keeps_a
 
 def test_a_template_someone_filled_is_not_replaced(tmp_path):
     out = tmp_path / "模板.xlsx"
-    args = ("template", "-o", out, "--year", 2026, "--quarter", 1, "-p", "云栖府")
+    args = ("template", "检查表", "-o", out, "--year", 2026, "--quarter", 1, "-p", "云栖府")
     assert run(*args).exit_code == 0
     assert run(*args).exit_code == 0 and not backups(out)  # an untouched template is simply written again
     edit(out, lambda wb: wb["工程篇"].cell(FIRST_ITEM_ROW, group_column(wb["工程篇"], "云栖府"), "完成"))

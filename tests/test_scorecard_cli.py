@@ -110,7 +110,7 @@ def test_rank_the_sample_as_a_table():
     text = flat(result.output)
     assert "江城置业有限公司武汉城市公司·2026年第1季度" in text and "个人排名" in text
     assert "1物业服务中心郑国华97.86A1.27,800.00" in text
-    assert "黄志强（红线）66.90C00.00" in text
+    assert "黄志强（红线）66.90C0.00.00" in text  # 绩效系数 written one way: 0.0
     assert "触及红线：黄志强（客服部）：瞒报、漏报重大投诉或群诉事件" in text
     assert "郑国华·安全管理：上级评分8，计分方式4（郑国华!I17）" in text
 
