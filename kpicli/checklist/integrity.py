@@ -111,6 +111,9 @@ def _check_sheet(frame: pd.DataFrame, ref_rows: list[dict[str, Any]], reference:
         return [Problem("error", sheet, None, f"{reference.label}中没有「{sheet}」这张职能表的触点，这里却有 "
                         f"{len(now)} 个触点；请删除这张表，{ACCEPT}")]
     strict = reference.strict
+    cells_of_row: dict[Any, list[dict[str, Any]]] = {}  # one pass over the frame, not a pandas mask per row
+    for cell in frame[["row", "group", "self_raw", "check_raw", "self_cell", "check_cell"]].to_dict("records"):
+        cells_of_row.setdefault(cell["row"], []).append(cell)
     problems: list[Problem] = []
     matched: list[tuple[dict[str, Any], int]] = []  # (row now, index in ref_rows)
     used: set[int] = set()
@@ -143,7 +146,7 @@ def _check_sheet(frame: pd.DataFrame, ref_rows: list[dict[str, Any]], reference:
     reported = {p.cell for p in problems if p.cell}  # a moved or mixed-up row: its pre-fills moved with it
     for row, index in matched:
         if row["name_cell"] not in reported:
-            problems += _prefills(frame, sheet, row, ref_rows[index], reference)
+            problems += _prefills(cells_of_row[row["row"]], sheet, row, ref_rows[index], reference)
     return problems
 
 
@@ -206,32 +209,31 @@ def _longest_increasing(values: list[int]) -> set[int]:
     return kept
 
 
-def _prefills(frame: pd.DataFrame, sheet: str, row: dict[str, Any], ref: dict[str, Any],
+def _prefills(cells: list[dict[str, Any]], sheet: str, row: dict[str, Any], ref: dict[str, Any],
               reference: Reference) -> list[Problem]:
-    """Cells handed out as 不适用 that now hold something else (or nothing)."""
+    """Cells handed out as 不适用 that now hold something else (or nothing); cells: the row's own, one per group."""
     if reference.source == RECORD:
         na = set(ref.get("na") or [])
         why = "kpicli 预填的是「不适用」"
     else:
         company_item = ref.get("scope") == COMPANY_GROUP
-        groups = frame.loc[frame["row"] == row["row"], "group"]
+        groups = [c["group"] for c in cells]
         na = {g for g in groups if (normalize(g) == normalize(COMPANY_GROUP)) != company_item}
         why = f"按{reference.label}，这个触点{'只适用于城市公司' if company_item else '不适用于城市公司'}，应为「不适用」"
     if not na:
         return []
     level = "error" if reference.strict else "warning"
     problems = []
-    cells = frame[(frame["row"] == row["row"]) & frame["group"].isin(na)]
-    for r in cells.itertuples(index=False):
+    for r in (c for c in cells if c["group"] in na):
         for kind in ("self", "check"):
-            raw = getattr(r, f"{kind}_raw")
+            raw = r[f"{kind}_raw"]
             parsed = parse_result(raw) if raw is not None and not (isinstance(raw, float) and pd.isna(raw)) else None
             if parsed is not None and parsed[0] == NOT_APPLICABLE:
                 continue
             now = "空白" if raw is None or (isinstance(raw, float) and pd.isna(raw)) or str(raw).strip() == "" \
                 else f"「{raw}」"
-            problems.append(Problem(level, sheet, getattr(r, f"{kind}_cell"),
-                                    f"{r.group}的触点{_label(ref)}：{why}，现在是{now}，会改变{r.group}的得分；"
+            problems.append(Problem(level, sheet, r[f"{kind}_cell"],
+                                    f"{r['group']}的触点{_label(ref)}：{why}，现在是{now}，会改变{r['group']}的得分；"
                                     f"请改回「不适用」，{ACCEPT}"))
     return problems
 
