@@ -567,11 +567,11 @@ def test_layout_helper_matches_the_example_file():
 
 
 def test_a_background_read_gives_the_same_checklist(tmp_path):
-    from kpicli.checklist.which_sheets import start_reading
+    from kpicli.api.read import start_read
 
     path = build_checklist(tmp_path / "例.xlsx", {"营销篇": example_sheet(), "工程篇": example_sheet()})
     now = read_checklist(path)
-    ahead = read_checklist(path, raw=start_reading(path))
+    ahead = read_checklist(path, raw=start_read(path).result())
     assert ahead.function_sheets == now.function_sheets == {"营销": "营销篇", "工程": "工程篇"}
     assert ahead.items.equals(now.items)
     assert [p.to_dict() for p in ahead.problems] == [p.to_dict() for p in now.problems]
@@ -579,13 +579,13 @@ def test_a_background_read_gives_the_same_checklist(tmp_path):
 
 def test_a_background_read_hands_its_error_to_the_caller(tmp_path):
     from kpicli import api
-    from kpicli.checklist.which_sheets import start_reading
+    from kpicli.api.read import start_read
 
     text = tmp_path / "备注.xlsx"
     text.write_text("不是工作簿", encoding="utf-8")
-    pending = start_reading(text)
+    pending = start_read(text)
     with pytest.raises(InputError) as raised:
-        read_checklist(text, raw=pending)
+        read_checklist(text, raw=pending.result())
     assert "备注.xlsx" in raised.value.message
     with pytest.raises(InputError) as raised:
         api.check(tmp_path / "没有这个文件.xlsx")

@@ -231,7 +231,7 @@ def assess(
     The workbook is first checked against what kpicli handed out (checklist.integrity: its record, else the packaged
     catalogue); `catalog`, a catalogue file, replaces that reference (the way to accept a deliberate change).
 
-    `raw` is this workbook's sheets already read, or their read under way (sheets.start_reading); without it
+    `raw` is this workbook's sheets already read, or their read under way (kpicli.api.read.start_read); without it
     the workbook is read here. allow_blank scores a project nobody filled (see assess_checklist)."""
     path = Path(path)
     if rules is None:

@@ -53,7 +53,7 @@ def read_checklist(
     """The whole workbook as one tidy item frame. InputError when it is no checklist at all.
 
     `raw` is this workbook's sheets when they have been read already, or their read under way
-    (sheets.start_reading); without it they are read here."""
+    (kpicli.api.read.start_read); without it they are read here."""
     path = Path(path)
     if isinstance(raw, PendingRead):
         raw = raw.result()

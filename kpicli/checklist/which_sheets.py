@@ -1,6 +1,6 @@
-"""Which sheets of a workbook a checklist is made of, and reading them (now, or in a background thread).
+"""Which sheets of a workbook a checklist is made of, and reading them.
 
-Kept free of pandas so that a read can start before pandas is imported (see start_reading).
+Kept free of pandas: kpicli.api starts the read in a background thread before pandas is imported.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import INFO_SHEET, ROSTER_SHEET, function_of_sheet, normalize
-from kpicli.io.workbook import PendingRead, RawWorkbook, read_workbook
+from kpicli.io.workbook import RawWorkbook, read_workbook
 
 UNHIDE = "（在任一工作表标签上右键，选「取消隐藏」即可看到隐藏的工作表）"
 
@@ -51,8 +51,3 @@ def checklist_sheets(names: list[str]) -> set[str]:
 def read_checklist_sheets(path: Path) -> RawWorkbook:
     return read_workbook(path, select=checklist_sheets)
 
-
-def start_reading(path: Path) -> PendingRead:
-    """Read a checklist's sheets in a background thread: python-calamine and zlib release the GIL, so most of
-    the read overlaps the caller's import of pandas (0.4 s), which cannot start any earlier."""
-    return PendingRead(read_checklist_sheets, Path(path))
