@@ -288,6 +288,21 @@ def test_not_assessed_in_per_person(blank_form, tmp_path):
     assert "李四" in flat(result.output) and "不参加考核" in flat(result.output)
 
 
+def test_not_assessed_in_the_payout_list(blank_form, tmp_path):
+    """The HR list names a person not assessed this period with 0 and the reason, never leaves them out."""
+    from kpicli import api
+
+    path = filled(blank_form, tmp_path, not_assessed)
+    scored = tmp_path / "结果.xlsx"
+    assert_handled(run("score", path, "-o", scored), 0)
+    lines_ = api.payout([scored]).payout.lines
+    li = [x for x in lines_ if x.name == "李四"]
+    assert len(li) == 1 and li[0].amount == 0 and "不参加考核" in li[0].reason
+    result = run("payout", scored, "-o", tmp_path / "发放清单.xlsx")
+    assert_handled(result, 0)
+    assert "李四" in flat(result.output)
+
+
 def test_not_assessed_in_annual(blank_form, tmp_path):
     """March: 李四 not assessed; 张三 full marks. The year-end form and 民主评议 for both: 李四's year is computed
     from the months he was assessed in, never a 0 for March and never 缺少 3月."""

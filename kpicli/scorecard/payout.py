@@ -71,6 +71,12 @@ def bonus_lines(result: ScorecardResult, path: Path, sheet: str,
         lines.append(Line(period=str(p["period"] or result.period or ""), company=result.company or "",
                           team=str(p["department"] or ""), name=str(p["person"]), role=str(p["position"] or ""),
                           amount=amount, reason=_reason(p), file=path.name, cell=f"{sheet}!{cell}"))
+    absent = result.absent.to_dict("records") if result.absent is not None else []
+    for a in absent:  # 考核状态 不参加考核: on the list at 0 with the reason, where the form says it
+        lines.append(Line(period=str(a["period"] or result.period or ""), company=result.company or "",
+                          team=str(a["department"] or ""), name=str(a["person"]), role="", amount=Decimal(0),
+                          reason=f"本期不参加考核（考核状态：{a['reason']}），绩效奖金为 0", file=path.name,
+                          cell=f"{a['sheet']}!{a['cell']}" if a["cell"] else str(a["sheet"])))
     return lines, problems
 
 
