@@ -14,11 +14,12 @@ from kpicli.scorecard.result import ScorecardResult
 NAME_HEADER, DEPARTMENT_HEADER, BONUS_HEADER = "姓名", "部门", "绩效奖金"
 
 
-def _columns(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
-    """(header row, header → column) of the summary's table: the first row naming 姓名 and 绩效奖金."""
+def _columns(rows: list[list[object]], beside: str = BONUS_HEADER) -> tuple[int, dict[str, int]] | None:
+    """(header row, header → column) of a table: the first row naming 姓名 and `beside` (the summary's 绩效奖金,
+    the 未计算名单's 原因)."""
     for r, row in enumerate(rows):
         texts = {str(v).strip(): c for c, v in enumerate(row) if isinstance(v, str)}
-        if NAME_HEADER in texts and BONUS_HEADER in texts:
+        if NAME_HEADER in texts and beside in texts:
             return r, texts
     return None
 
@@ -102,7 +103,7 @@ def year_lines(path: Path, sheet: str, rows: list[list[object]], missing_rows: l
     match = re.search(r"——(.*?)\s*(\d{4})年$", title)
     company, period = (match.group(1).strip(), f"{match.group(2)}年度") if match else ("", "年度")
     reasons = {}
-    missing = _missing_columns(missing_rows)
+    missing = _columns(missing_rows, REASON_HEADER)
     if missing is not None:
         m_header, m_cols = missing
         for row in missing_rows[m_header + 1:]:
@@ -141,14 +142,6 @@ def year_lines(path: Path, sheet: str, rows: list[list[object]], missing_rows: l
 
 def _at(row: list[object], c: int | None) -> object:
     return row[c] if c is not None and c < len(row) else ""
-
-
-def _missing_columns(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(rows):
-        texts = {str(v).strip(): c for c, v in enumerate(row) if isinstance(v, str)}
-        if NAME_HEADER in texts and REASON_HEADER in texts:
-            return r, texts
-    return None
 
 
 __all__ = ["bonus_lines", "year_lines"]
