@@ -81,7 +81,7 @@ def test_a_department_typo_in_one_month_no_longer_detaches_a_red_line(tmp_path):
         form(tmp_path, "2026年3月", team),
         form(tmp_path, "2026", team, review=[("王芳", "客服部", 95), ("刘洋", "客服部", 95)]),
     ]
-    code, data, text = year(tmp_path, *files)
+    code, data, _text = year(tmp_path, *files)
     assert code == 0
     wang = person(data, "王芳", "客服部")
     # the red line touched under 客服布 follows her: lowest grade, K 0, no bonus (it was A and 18,000)
