@@ -229,7 +229,8 @@ class ChecklistKind:
                options: dict[str, Any]) -> Any:
         from kpicli.checklist.annual import assess_year
 
-        return assess_year(paths, rules_path=rules_path, allow_blank=bool(options.get("allow_blank")))
+        return assess_year(paths, rules_path=rules_path, allow_blank=bool(options.get("allow_blank")),
+                           catalog=options.get("catalog"), company=options.get("company"))
 
     def write_annual(self, year: Any, out: Path) -> Path:
         from kpicli.checklist.render.annual import write_annual

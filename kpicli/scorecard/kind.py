@@ -211,7 +211,7 @@ class ScorecardKind:
         from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.annual import score_year
 
-        return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard)
+        return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard, company=options.get("company"))
 
     def write_annual(self, year: Any, out: Path) -> Path:
         from kpicli.scorecard.render.annual import write_scorecard_year
