@@ -101,7 +101,7 @@ def test_annual_over_copied_results_agrees_with_the_published_quarters(published
 
 
 def test_a_stricter_file_beside_the_copies_does_not_change_the_published_figures(published, tmp_path):
-    year, figures = published
+    year, _ = published
     copies = Path(shutil.copytree(year, tmp_path / "年度"))
     (copies / "kpicli.toml").write_text("[grades]\nbands = [{ grade = \"A\", min = 99 }]\nlowest = \"C\"\n",
                                         encoding="utf-8")

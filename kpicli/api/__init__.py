@@ -246,7 +246,7 @@ def year_files(paths: Sequence[Path], output: Path | None = None) -> list[Path]:
                           exclude=[Path(output)] if output is not None else [])
     records = {f: read(f) for f in found.files if f not in paths}  # the files a folder gave
     results = {f.resolve() for f, r in records.items()
-               if r is not None and r.kind == "评分结果" and r.get("book") == "checklist"}
+               if r is not None and r.kind == "评分结果" and kinds.year_result(r.get("book"))}
     kept = []
     for f in found.files:
         record = records.get(f)

@@ -44,6 +44,7 @@ class ChecklistKind:
     label = "触点检查表"
     aliases = ("检查表", "触点检查表", "checklist")
     groups = False
+    year_results = True  # a quarter's result workbook holds the published figures and rules
     not_this = "不是触点检查表：没有「触点名称」表头"
     options = (
         KindOption("year", "--year", "考核年度（覆盖「基本信息」和文件名）", _PERIOD_WHY),

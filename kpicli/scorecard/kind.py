@@ -29,6 +29,7 @@ class ScorecardKind:
     label = "绩效考核表"
     aliases = ("考核表", "绩效考核表", "scorecard")
     groups = True
+    year_results = False  # a group's result is not one period's form
     not_this = "也不是绩效考核表：没有一行同时有「考核指标」和「权重」或「标准分」的表头"
     options = (
         KindOption("per_person", "--per-person",
