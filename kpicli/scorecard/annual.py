@@ -253,8 +253,10 @@ def _reasons(person: YearPerson, has_year_end: bool, has_periodic: bool, has_rev
     return "；".join(reasons) or None
 
 
-def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAULT_SETTINGS) -> ScorecardYear:
-    """Score every workbook, check they form one year, and compute each person's 年度总得分.
+def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAULT_SETTINGS, *,
+               company: str | None = None) -> ScorecardYear:
+    """Score every workbook, check they form one year, and compute each person's 年度总得分. company (--company)
+    names the company instead of the forms' 公司名称.
 
     Raises YearRefused (a DataError) naming the files for checklists among them, unknown or different years,
     two workbooks of one period, months mixed with quarters, and any error in any workbook or 民主评议 sheet."""
@@ -328,7 +330,7 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
                             + person.review * Fraction(weights.review)) / 100
     _grade(people, settings)
     ordered = sorted(people.values(), key=lambda p: p.rank if p.rank is not None else len(people) + 1)
-    company, company_problems = _company(results)
+    company, company_problems = (company, []) if company else _company(results)
     file_of = {in_year(periods[f]): f for f in results}
     return ScorecardYear(year=next(iter(periods.values())).year, company=company, unit=unit, periods=labels,
                          files={label: file_of[label] for label in [*labels, YEAR_END] if label in file_of},
