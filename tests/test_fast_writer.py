@@ -284,7 +284,7 @@ def test_fast_table_looks_exactly_like_write_table(tmp_path: Path):
     splice, last = fast_table(ws, 4, headers, rows, widths, formats)
     assert last == 4 + len(rows)
     fast.save(tmp_path / "fast.xlsx")
-    splice.apply(tmp_path / "fast.xlsx")
+    writer.apply_splices(tmp_path / "fast.xlsx", [splice])
 
     a, b = openpyxl.load_workbook(tmp_path / "slow.xlsx")["表"], openpyxl.load_workbook(tmp_path / "fast.xlsx")["表"]
     assert b.max_row == a.max_row == last

@@ -19,7 +19,6 @@ from typing import ClassVar
 from .values import NUMBER_IN_TEXT, Amount, ScorecardValueError, fmt, parse_amount_text, parse_level_text
 
 KINDS: tuple[str, ...] = ("直接", "分档", "达标", "比例", "扣分", "步进", "等级")
-OPERATORS = ("≥", ">", "≤", "<")
 _NUM = rf"({NUMBER_IN_TEXT})"
 _SEPARATORS = re.compile(r"\s*[;,、\n]\s*")
 _LIMIT = re.compile(r"上限\s*[:为]?\s*(\S*)")
@@ -328,6 +327,3 @@ def level_name(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
-def describe(rule: Rule) -> str:
-    """A short normalised form of the rule, for reports."""
-    return _normalise(rule.text) or rule.kind
