@@ -215,3 +215,81 @@ def test_the_checker_sees_a_kind_loaded_through_a_shared_module(tmp_path):
         del GRAPH["kpicli.render.__probe"], GRAPH["kpicli.scorecard.__probe"]
     mention = ast.parse('if result.kind == "scorecard":\n    pass\n')
     assert _mentions(mention) == [(1, "scorecard")]
+
+
+# --- no import cycles between modules --------------------------------------------------------------------------------
+
+
+def _direct(module: str, path: Path) -> set[str]:
+    """The kpicli modules `module`'s own code imports (in functions and under TYPE_CHECKING too): `from pkg import
+    sub` is an import of the submodule alone, and a module's parent packages, which Python loads first anyway, are
+    no import of its code (so a package __init__ that imports its submodules makes no cycle with them)."""
+    found: set[str] = set()
+    for target, names, _line in _imports(module, path):
+        subs = {f"{target}.{n}" for n in names if _is_module(f"{target}.{n}")}
+        found |= subs
+        if len(subs) < len(names) or not names:
+            found.add(target)
+    return {m for m in found if _is_module(m) and m != module}
+
+
+DIRECT = {module: _direct(module, path) for module, path in MODULES}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(sorted(group))
+    return groups
+
+
+def test_no_import_cycle_between_modules():
+    """No module imports, through however many others, a module that imports it back — not even in a function:
+    what two modules share lives in a third below both (io.opc for io.graft and io.provenance; checklist.handout's
+    catalogue rows apart from checklist.result_record, which needs the assessment)."""
+    found = _cycles(DIRECT)
+    assert not found, "\n".join(" ↔ ".join(group) for group in found)
+
+
+def test_the_cycle_checker_finds_a_cycle_through_a_function_level_import(tmp_path: Path):
+    probe = tmp_path / "opc.py"
+    probe.write_text("def f():\n    from kpicli.io.graft import graft\n", encoding="utf-8")
+    graph = {m: set(edges) for m, edges in DIRECT.items()}
+    graph["kpicli.io.opc"] = _direct("kpicli.io.opc", probe)  # io.graft imports io.opc; now opc imports graft back
+    assert graph["kpicli.io.opc"] == {"kpicli.io.graft"}
+    assert any({"kpicli.io.graft", "kpicli.io.opc"} <= set(group) for group in _cycles(graph))

@@ -56,7 +56,7 @@ def write_result(assessment: Assessment, out: Path) -> Path:
     def write(tmp: Path) -> None:
         write_result_book(source, tmp, RESULT_SHEETS, lambda wb: build_result_sheets(wb, assessment))
 
-    from kpicli.checklist.handout import result_record
+    from kpicli.checklist.result_record import result_record
     from kpicli.io.provenance import read
 
     handed_out = read(source)
