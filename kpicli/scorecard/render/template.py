@@ -41,7 +41,7 @@ from kpicli.render.style import (
 )
 from kpicli.scorecard.indicators import Indicator, IndicatorSet
 from kpicli.scorecard.roster import Person
-from kpicli.scorecard.rule import Deduction, Levels, Threshold
+from kpicli.scorecard.rule import Deadline, Deduction, Levels, Threshold
 from kpicli.scorecard.values import fmt
 
 __all__ = ["GUIDE_SHEET", "Form", "build_forms", "default_output", "form_file_name", "write_forms"]
@@ -119,7 +119,12 @@ class _Validations:
             self.ws.add_data_validation(dv)
         self.found[key].add(cell)
 
-    def points(self, cell: str, cap: Fraction) -> None:
+    def points(self, cell: str, cap: Fraction | None) -> None:
+        if cap is None:  # 上不封顶: any score from 0 up
+            self.add(("points", None), cell, type="decimal", operator="greaterThanOrEqual", formula1="0",
+                     errorStyle="stop", errorTitle="分数超出范围", error="请填写不低于 0 的分数（本项上不封顶）",
+                     promptTitle="评分", prompt="填写不低于 0 的分数")
+            return
         top = fmt(cap) if not fmt(cap).startswith("≈") else repr(float(cap))  # a formula needs a plain number
         self.add(("points", top), cell, type="decimal", operator="between", formula1="0", formula2=top,
                  errorStyle="stop", errorTitle="分数超出范围", error=f"请填写 0 到 {top} 之间的分数（本项上限 {top} 分）",
@@ -140,10 +145,14 @@ class _Validations:
         elif isinstance(rule, Deduction):
             self.add(("count",), cell, type="whole", operator="greaterThanOrEqual", formula1="0", errorStyle="stop",
                      errorTitle="次数", error="请填写发生的次数：0 或正整数", promptTitle="次数", prompt="填写发生的次数（0、1、2 …）")
+        elif isinstance(rule, Deadline):
+            self.add(("date",), cell, promptTitle="实际完成", prompt="填写完成日期，如 2026-07-15")
         elif rule.computing and rule.percent:
             self.add(("percent",), cell, promptTitle="实际完成", prompt="填写百分数，如 96%")
         elif rule.computing:
-            self.add(("number",), cell, promptTitle="实际完成", prompt="填写数字，金额可带「万」，如 45万")
+            example = "45万" if rule.wan else "45"
+            self.add(("number", example), cell, promptTitle="实际完成",
+                     prompt=f"填写数字，单位与计分方式相同，如 {example}")
 
 
 def _title_of(number: int, indicators: IndicatorSet, section_index: int) -> str | None:
@@ -381,16 +390,25 @@ def form_file_name(form: Form, short_period: str) -> str:
 
 
 def write_forms(out: Path, forms: Sequence[Form], *, period: str, short_period: str, company: str | None = None,
-                split: bool = False, force: bool = False) -> list[Path]:
+                split: bool = False, force: bool = False, settings: object = None) -> list[Path]:
     """Write the forms: one workbook at `out`, or with split one workbook per person inside the folder `out`
-    (created when missing). Every target is checked before anything is written."""
+    (created when missing). Every target is checked before anything is written. Each workbook records its forms'
+    indicator sets and the coefficient table of `settings` (scorecard.handout; default: the built-in one)."""
+    from kpicli.scorecard.handout import template_record
+    from kpicli.scorecard.settings import DEFAULT_SETTINGS
+
+    settings = settings or DEFAULT_SETTINGS
+
+    def record(chosen: Sequence[Form]) -> dict:
+        return template_record(chosen, sheet_names(chosen), period=period, company=company, settings=settings)
+
     out = Path(out)
     if not split:
         require_xlsx(out, "绩效考核表模板")
         ensure_writable(out, force=force)
         wb = build_forms(forms, period=period, company=company)
         mark_workbook(wb, "模板")
-        return [save_workbook(wb, out)]
+        return [save_workbook(wb, out, record=record(forms))]
     if out.exists() and not out.is_dir():
         raise KpiError(f"--split 时 -o/--output 应为文件夹（每人一个文件写在其中），而 {out} 是一个文件")
     if not out.parent.exists():
@@ -405,5 +423,5 @@ def write_forms(out: Path, forms: Sequence[Form], *, period: str, short_period: 
     for form, target in zip(forms, targets):
         wb = build_forms([form], period=period, company=company, guide=False)
         mark_workbook(wb, "模板")
-        written.append(save_workbook(wb, target))
+        written.append(save_workbook(wb, target, record=record([form])))
     return written
