@@ -51,15 +51,18 @@ class Scored(NamedTuple):
 
 
 def _options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool,
-             period: Period | None = None, catalog: Path | None = None) -> dict[str, Any]:
+             period: Period | None = None, catalog: Path | None = None,
+             indicators: Sequence[str | Path] | None = None) -> dict[str, Any]:
     """The options of a reading command. period (a kpicli.core.period.Period) is the typed way to give year and
     quarter together: a quarter, a month (its quarter) or a whole year (the year alone). catalog: a touchpoint
-    catalogue a checklist's rows are checked against (accepting a deliberate change)."""
+    catalogue a checklist's rows are checked against (accepting a deliberate change). indicators: indicator sets
+    (packaged names or files) scorecard forms are checked against instead of the recorded ones (the same)."""
     if period is not None:
         if year is not None or quarter is not None:
             raise KpiError("period 与 year、quarter 只能给一种")
         year, quarter = period.year, period.in_quarter
-    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog}
+    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog,
+            "indicators": list(indicators) if indicators else None}
 
 
 def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options: dict[str, Any]) -> Result:
@@ -72,23 +75,24 @@ def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options
 
 def check(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
           quarter: int | None = None, allow_blank: bool = False, period: Period | None = None,
-          catalog: Path | None = None) -> Result:
+          catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Result:
     """Read and validate a workbook of any kind; the problems are in the result (nothing raised for data errors;
     DataError only for a workbook holding two kinds).
 
     company overrides 基本信息 (every kind); year, quarter (override 基本信息 and the file name) and allow_blank
     (score a project whose sheets are all blank as not done) are a checklist's: given for another kind they are
     refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value."""
-    options = _options(company, year, quarter, allow_blank, period, catalog)
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
     return _assess(Path(path), start_read(path), rules_path, options)
 
 
 def rank(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
          quarter: int | None = None, allow_blank: bool = False, period: Period | None = None,
-         catalog: Path | None = None) -> Result:
+         catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Result:
     """Score and rank; DataError (a KindDataError, with the problems) when the workbook has errors."""
     return kinds.require_clean(check(path, rules_path=rules_path, company=company, year=year, quarter=quarter,
-                                     allow_blank=allow_blank, period=period, catalog=catalog))
+                                     allow_blank=allow_blank, period=period, catalog=catalog,
+                                     indicators=indicators))
 
 
 def _target(path: Path, out: Path | None, *, force: bool, in_place: bool) -> Path:
@@ -128,6 +132,7 @@ def score(
     allow_blank: bool = False,
     period: Period | None = None,
     catalog: Path | None = None,
+    indicators: Sequence[str | Path] | None = None,
     per_person: Path | None = None,
     per_team: Path | None = None,
 ) -> Scored:
@@ -141,7 +146,7 @@ def score(
     """
     path = Path(path)
     target = _target(path, out, force=force, in_place=in_place)
-    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person,
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "per_person": per_person,
                "per_team": per_team}
     kinds.prepare(options)
     result = kinds.require_clean(_assess(path, start_read(path), rules_path, options))
@@ -184,11 +189,11 @@ class Explained(NamedTuple):
 def explain(path: Path, *, project: str | None = None, function: str | None = None, person: str | None = None,
             department: str | None = None, rules_path: Path | None = None, company: str | None = None,
             year: int | None = None, quarter: int | None = None, allow_blank: bool = False,
-            period: Period | None = None, catalog: Path | None = None) -> Explained:
+            period: Period | None = None, catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Explained:
     """A checklist unit's score item by item (project and/or function), or a scorecard person's (person, and
     department when two people share the name); the total equals the score. DataError when the workbook has
     errors; KpiError for an unknown unit or person, or options of the other kind of workbook."""
-    options = {**_options(company, year, quarter, allow_blank, period, catalog), "project": project, "function": function,
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "project": project, "function": function,
                "person": person, "department": department}
     result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
     kind = kinds.kind_of(result)
@@ -204,28 +209,58 @@ class Annual(NamedTuple):
 
 
 def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Path | None = None, force: bool = False,
-           allow_blank: bool = False) -> Annual:
-    """One company's quarterly workbooks of one year (checklists or result workbooks, any order) → the annual
-    caps per unit and person; or scorecards of one year (monthly or quarterly forms, the year-end form, 民主评议)
-    → each person's 年度总得分 (contract scorecard.md §6; refusals are a DataError naming the files). The kind is
-    told by the headers. With output, the annual workbook too. The output is checked before anything is read,
-    and an input is never overwritten, even with force."""
+           allow_blank: bool = False, catalog: Path | None = None, company: str | None = None) -> Annual:
+    """One company's quarterly workbooks of one year (checklists or result workbooks, any order; a folder: the
+    workbooks directly inside it) → the annual caps per unit and person; or scorecards of one year (monthly or
+    quarterly forms, the year-end form, 民主评议) → each person's 年度总得分 (contract scorecard.md §6; refusals
+    are a DataError naming the files). The kind is told by the headers. With output, the annual workbook too.
+    The output is checked before anything is read, and an input is never overwritten, even with force.
+
+    A checklist's quarter is scored with the rules its workbook records (a published result), else with the rules
+    in force (checklist.annual_published). catalog: the touchpoint catalogue the checklists' rows are checked
+    against (as for score); company: the company name, overriding 基本信息."""
     from kpicli.io.outputs import ensure_writable, require_xlsx
 
-    paths = [Path(p) for p in paths]
+    files = year_files(paths, output)
     if output is not None:
         output = Path(output)
         require_xlsx(output, "年度汇总工作簿")
-        same = next((f for f in paths if f.resolve() == output.resolve()), None)
+        same = next((f for f in files if f.resolve() == output.resolve()), None)
         ensure_writable(output, force=force, source=same)
-    raws = [read_any(p) for p in paths]  # a calamine read: milliseconds, and it tells the kinds apart
+    raws = [read_any(p) for p in files]  # a calamine read: milliseconds, and it tells the kinds apart
     kind: Kind = kinds.year_kind(raws) if raws else kinds.FALLBACK
-    options = {"allow_blank": allow_blank}
-    kinds.refuse_foreign_options(kind, options, "、".join(p.name for p in paths) + " ")
-    year = kind.annual(paths, raws, rules_path, kinds.own_options(kind, options))
+    options = {"allow_blank": allow_blank, "catalog": catalog, "company": company}
+    kinds.refuse_foreign_options(kind, options, "、".join(p.name for p in files) + " ")
+    year = kind.annual(files, raws, rules_path, kinds.own_options(kind, options))
     if output is None:
         return Annual(year)
     return Annual(year, kind.write_annual(year, output))
+
+
+def year_files(paths: Sequence[Path], output: Path | None = None) -> list[Path]:
+    """The workbooks `annual` reads: files as given; a folder's .xlsx/.xlsm directly inside it, where kpicli's
+    checklist results count (they are what was published) and a checklist whose result <名称>_评分结果.xlsx lies
+    beside it is left for that result; kpicli's other outputs (年度汇总, 奖惩分配表 …) are passed over."""
+    from kpicli.io.outputs import OWN_OUTPUTS, default_output
+    from kpicli.io.provenance import read
+
+    paths = [Path(p) for p in paths]
+    if not any(p.is_dir() for p in paths):
+        return paths
+    found = expand_inputs(paths, skip_kinds=OWN_OUTPUTS - {"评分结果"},
+                          exclude=[Path(output)] if output is not None else [])
+    records = {f: read(f) for f in found.files if f not in paths}  # the files a folder gave
+    results = {f.resolve() for f, r in records.items()
+               if r is not None and r.kind == "评分结果" and kinds.year_result(r.get("book"))}
+    kept = []
+    for f in found.files:
+        record = records.get(f)
+        if record is not None and record.kind == "评分结果" and f.resolve() not in results:
+            continue  # a scorecard group's result: not an input of the year
+        if f in records and default_output(f).resolve() in results:
+            continue  # its result, the published figures, is read instead
+        kept.append(f)
+    return kept
 
 
 class Collection(NamedTuple):
@@ -295,10 +330,10 @@ def find_workbooks(paths: Sequence[Path], *, exclude: Iterable[Path] = ()) -> In
 def check_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
                company: str | None = None, year: int | None = None, quarter: int | None = None,
                allow_blank: bool = False, period: Period | None = None,
-               catalog: Path | None = None) -> Iterator[Outcome[Result]]:
+               catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Result]]:
     """`check` on each file in turn, lazily, and on the files of a kind that groups them (scorecards) as one group
     (last); an unreadable file is an Outcome with its error."""
-    options = _options(company, year, quarter, allow_blank, period, catalog)
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
     return each_kind(files, lambda p, raw: kinds.assess(p, raw, rules_path, options),
                      lambda kind, raws: _group(kind, raws, rules_path, options), progress)
 
@@ -311,9 +346,9 @@ def _group(kind: Kind, raws: list[RawWorkbook], rules_path: Path | None, options
 def rank_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
               company: str | None = None, year: int | None = None, quarter: int | None = None,
               allow_blank: bool = False, period: Period | None = None,
-              catalog: Path | None = None) -> Iterator[Outcome[Result]]:
+              catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Result]]:
     """`rank` on each file in turn and on a group as one; errors are an Outcome's DataError."""
-    options = _options(company, year, quarter, allow_blank, period, catalog)
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
     return each_kind(files, lambda p, raw: kinds.require_clean(kinds.assess(p, raw, rules_path, options)),
                      lambda kind, raws: kinds.require_clean(_group(kind, raws, rules_path, options)), progress)
 
@@ -323,7 +358,7 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
                group_output: Path | None = None, per_person: Path | None = None, per_team: Path | None = None,
                company: str | None = None, year: int | None = None, quarter: int | None = None,
                allow_blank: bool = False, period: Period | None = None,
-               catalog: Path | None = None) -> Iterator[Outcome[Scored]]:
+               catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Scored]]:
     """`score` on each file in turn, each into its own result workbook: the default name beside the input, or
     that name inside output_dir (an existing folder). The files of a kind that groups them (scorecards) are one
     group and one result workbook: group_output (a file), else <folder name>_评分结果.xlsx inside output_dir or
@@ -334,7 +369,7 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
     if output_dir is not None and not Path(output_dir).is_dir():
         raise KpiError(f"给了多个文件或文件夹时，-o/--output 只能是一个已存在的文件夹（结果按各自的文件名写入其中），"
                        f"不能是一个文件：{output_dir}")
-    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person,
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "per_person": per_person,
                "per_team": per_team}
     kinds.prepare(options)
     grouping = "、".join(k.label for k in kinds.KINDS if k.groups)
