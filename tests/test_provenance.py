@@ -136,6 +136,40 @@ def test_a_fingerprint_is_one_hash_update_per_cell_as_written_by_earlier_version
     assert provenance.sheet_fingerprints(path) == expected
 
 
+@pytest.mark.slow  # two scorings
+def test_large_tables_fingerprinted_in_memory_read_back_the_same(tmp_path, monkeypatch):
+    """The result's 明细, 自查偏差 and 问题清单 are fingerprinted from the values in memory, not read back once
+    written: each must equal what a later read of the written file computes, also for texts that read back
+    otherwise (an escaped character, a line end, spaces around them), whose sheets are read instead."""
+    import pandas as pd
+    from builders import FUNCTION_SHEET_NAMES, STANDARD_ROSTER, Item, build_checklist, standard_sheets
+
+    from kpicli.io.xlfast import rows_prints
+
+    calls = []
+    real = provenance.fingerprints_with_rows
+    monkeypatch.setattr(provenance, "fingerprints_with_rows", lambda path, rows: calls.append(real(path, rows)) or calls[-1])
+    for name, tricky in (("plain", None), ("tricky", ("  前后有空格 ", "含_x0041_转义", "两行\r\n文字", "制表\t符"))):
+        sheets = standard_sheets()
+        if tricky:
+            items = [row for row in sheets[FUNCTION_SHEET_NAMES["营销"]].items if isinstance(row, Item)]
+            for item, text in zip(items, tricky):
+                item.name = text
+        book = tmp_path / name / "2026Q1_客户触点检查表.xlsx"
+        book.parent.mkdir()
+        build_checklist(book, sheets, roster=STANDARD_ROSTER)
+        out = book.with_name("结果.xlsx")
+        result = run("score", book, "-o", out)
+        assert result.exit_code == 0, result.output
+        record = provenance.read(out)
+        assert record.sheets == provenance.sheet_fingerprints(out)  # a full read of every sheet
+        assert {"明细", "自查偏差", "问题清单"} <= set(calls[-1])  # taken from memory, not read back
+    # a text that a reader would get otherwise (an escaped character, a line end) is not certain: its sheet is read
+    for text in ("含_x0041_转义", "两行\r\n文字"):
+        assert rows_prints(pd.DataFrame({0: ["完成", text]}), 5, [False]) is None
+    assert rows_prints(pd.DataFrame({0: ["完成", 1.5]}), 5, [True]) == "4,0,s完成\x005,0,n1.5\x00".encode()
+
+
 def test_a_foreign_workbook_has_no_record(tmp_path):
     import openpyxl
 

@@ -162,7 +162,7 @@ def unreadable_errors() -> tuple[type[BaseException], ...]:
             python_calamine.PasswordError)
 
 
-def _token(value: object) -> str | None:
+def token(value: object) -> str | None:
     """A cell value as kpicli reads it, in one canonical spelling; None for an empty cell."""
     if value is None or value == "":
         return None
@@ -258,7 +258,7 @@ def _sheet_count(pkg: Any) -> int:
 
 def _fingerprint(rows: list[list[object]], skip: set[tuple[int, int]]) -> str:
     """sha256 over "row,column,token\\0" of every non-empty cell not in `skip`, row by row (one update with the
-    whole text gives the digest of one update per cell). Each distinct value is spelt (_token) once."""
+    whole text gives the digest of one update per cell). Each distinct value is spelt (token) once."""
     tokens: dict[tuple[type, object], str | None] = {}
     text: list[str] = []
     append = text.append
@@ -267,12 +267,52 @@ def _fingerprint(rows: list[list[object]], skip: set[tuple[int, int]]) -> str:
             if value == "" or value is None:
                 continue
             key = (value.__class__, value)
-            token = tokens.get(key, False)
-            if token is False:
-                token = tokens[key] = _token(value)
-            if token is not None and not (skip and (r, c) in skip):
-                append(f"{r},{c},{token}\x00")
+            spelt = tokens.get(key, False)
+            if spelt is False:
+                spelt = tokens[key] = token(value)
+            if spelt is not None and not (skip and (r, c) in skip):
+                append(f"{r},{c},{spelt}\x00")
     return hashlib.sha256("".join(text).encode()).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def fingerprints_with_rows(path: Path, rows: Mapping[str, tuple[int, int, bytes | None]]) -> dict[str, str]:
+    """Fingerprints of sheets whose large tables are added after saving (render.fast_table), without reading them
+    once written: `path` is the workbook as saved before the rows were added, `rows` maps a sheet to (the
+    table's first and last Excel row, the fingerprint text of its rows, None when not certain). A sheet with a
+    formula or a cell of its own among the table's rows, or whose rows' text is None, is left out (read once
+    written)."""
+    import python_calamine
+
+    from kpicli.io.zipparts import Package
+
+    wanted = {name: spec for name, spec in rows.items() if spec[2] is not None}
+    formulas = _formula_cells(Package.read(path), set(wanted))
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    prints = {}
+    try:
+        for name, (first, last, body) in wanted.items():
+            if formulas.get(name) or name not in book.sheet_names:
+                continue
+            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            inside = [row for row in grid[first - 1:last] if any(v not in ("", None) for v in row)]
+            if inside:
+                continue
+            head, tail = _fingerprint_text(grid[:first - 1], 0), _fingerprint_text(grid[last:], last)
+            prints[name] = hashlib.sha256(head + body + tail).hexdigest()[:FINGERPRINT_LENGTH]
+    finally:
+        book.close()
+    return prints
+
+
+def _fingerprint_text(rows: list[list[object]], first: int) -> bytes:
+    """The fingerprint text (see _fingerprint) of rows starting at zero-based row `first`."""
+    text = []
+    for r, row in enumerate(rows, start=first):
+        for c, value in enumerate(row):
+            spelt = token(value)
+            if spelt is not None:
+                text.append(f"{r},{c},{spelt}\x00")
+    return "".join(text).encode()
 
 
 def part_sums(pkg: Any) -> dict[str, Any]:
@@ -326,10 +366,12 @@ def decode(chunks: list[str]) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def stamp(path: Path, record: Mapping[str, Any] | None = None, *, kind: str | None = None) -> dict[str, Any]:
+def stamp(path: Path, record: Mapping[str, Any] | None = None, *, kind: str | None = None,
+          known: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Fingerprint the workbook at `path` and write kpicli's record into it (rewriting the package once; its other
     parts are copied as they are). kind: the workbook's kind when `record` does not say it (else the one already
-    marked). Returns the record as written."""
+    marked); known: fingerprints the writer computed from the values in memory (fingerprints_with_rows), the
+    other sheets are read. Returns the record as written."""
     from kpicli import __version__
     from kpicli.io.graft import content_types, write_content_types
     from kpicli.io.zipparts import Package
@@ -339,7 +381,7 @@ def stamp(path: Path, record: Mapping[str, Any] | None = None, *, kind: str | No
     data["kind"] = data.get("kind") or kind or props.get(MARK_PROPERTY, "")
     data["format"] = FORMAT
     data["version"] = __version__
-    data["sheets"] = sheet_fingerprints(path)
+    data["sheets"] = sheet_fingerprints(path, known=known)
     pkg = Package.read(path)
     data["sums"] = part_sums(pkg)  # the parts below are copied as they are: their checksums stay
     chunks = encode(data)

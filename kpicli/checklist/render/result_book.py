@@ -57,7 +57,7 @@ def write_result(assessment: Assessment, out: Path) -> Path:
     trip instead; any other failure is a bug and is raised, not hidden behind the slow path."""
     source = assessment.checklist.path
 
-    def write(tmp: Path) -> None:
+    def write(tmp: Path) -> dict[str, str] | None:
         results = tmp.with_name(tmp.name + ".results.xlsx")
         try:
             wb = new_workbook()
@@ -67,14 +67,17 @@ def write_result(assessment: Assessment, out: Path) -> Path:
             graft(source, results, tmp, RESULT_SHEETS, "评分结果", {s.sheet: s.rows for s in splices})
             verify_graft(tmp, wb.sheetnames)
             log.debug(FAST_PATH)
+            # the large tables' fingerprints from the values in memory: the stamp need not read them back
+            return fingerprints_with_rows(results, {s.sheet: (s.first_row, s.last_row, s.prints()) for s in splices})
         except GraftUnsupported as exc:
             log.debug(SLOW_PATH.format(reason=exc))
             _round_trip(assessment, tmp)
+            return None
         finally:
             results.unlink(missing_ok=True)
 
     from kpicli.checklist.handout import result_record
-    from kpicli.io.provenance import read
+    from kpicli.io.provenance import fingerprints_with_rows, read
 
     handed_out = read(source)
     return atomic_write(out, write, record=result_record(assessment, handed_out.data if handed_out else None))
@@ -342,7 +345,7 @@ def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     wb = ws.parent
     styles = [style_id(wb, style_array(wb, border=BORDER, number_format=DETAIL_FORMATS.get(i)))
               for i in range(len(DETAIL_HEADERS))]
-    return Splice(ws.title, table, DETAIL_TOP + 1, styles, DETAIL_NUMERIC, last)
+    return Splice(ws.title, table, DETAIL_TOP + 1, styles, DETAIL_NUMERIC, last, formats=DETAIL_FORMATS)
 
 
 def _audit(ws: Worksheet, a: Assessment) -> None:

@@ -73,7 +73,7 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
     """
     sources = [Path(source_paths)] if isinstance(source_paths, (str, Path)) else [Path(p) for p in source_paths]
 
-    def write(tmp: Path) -> None:
+    def write(tmp: Path) -> dict[str, str] | None:
         wb = new_workbook()
         wb.remove(wb.active)
         splices = build_scorecard_sheets(wb, result, sources, settings)
@@ -81,18 +81,23 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
             mark_workbook(wb, "评分结果")
             wb.save(tmp)
             splice_rows(tmp, {s.sheet: s.rows() for s in splices})
-            return
+            return None
         results = tmp.with_name(tmp.name + ".results.xlsx")
         try:
             wb.save(results)
             graft(sources[0], results, tmp, RESULT_SHEETS, "评分结果", {s.sheet: s.rows for s in splices})
             verify_graft(tmp, wb.sheetnames)
             log.debug(FAST_PATH)
+            # the large table's fingerprint from the values in memory: the stamp need not read it back
+            return fingerprints_with_rows(results, {s.sheet: (s.first_row, s.last_row, s.prints()) for s in splices})
         except GraftUnsupported as exc:  # only that: any other failure is a bug, not a reason for the slow path
             log.debug(SLOW_PATH.format(reason=exc))
             _round_trip(result, sources, settings, tmp)
+            return None
         finally:
             results.unlink(missing_ok=True)
+
+    from kpicli.io.provenance import fingerprints_with_rows
 
     carry = carried(result.handed_out) if len(sources) == 1 and result.handed_out else None
     return atomic_write(out, write, record=carry)  # forms given back (payout, annual) are checked as handed out
