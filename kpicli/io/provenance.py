@@ -124,7 +124,7 @@ def set_properties(pkg: Any, overrides: dict[str, str], props: Mapping[str, str]
     """Set kpicli's custom properties (text values) in a package (io.zipparts.Package), keeping the user's other ones
     as they are; properties whose names start with drop_prefix are removed first. `overrides` is the package's
     content-type overrides, written by the caller."""
-    from kpicli.io.graft import read_rels, resolve, write_rels
+    from kpicli.io.opc import read_rels, resolve, write_rels
 
     root = read_rels(pkg, "")
     existing = next((r for r in root if r["Type"] == CUSTOM_PROPS_REL), None)
@@ -184,7 +184,7 @@ _FORMULA = re.compile(rb"<f[\s>/]")
 
 def sheet_parts(pkg: Any) -> dict[str, str]:
     """sheet name → its part in the package, in workbook order (io.zipparts.Package)."""
-    from kpicli.io.graft import read_rels, resolve, workbook_part
+    from kpicli.io.opc import read_rels, resolve, workbook_part
 
     wb_part = workbook_part(pkg)
     rels = {r["Id"]: resolve(wb_part, r["Target"]) for r in read_rels(pkg, wb_part)}
@@ -251,7 +251,7 @@ def sheet_fingerprints(path: Path, known: Mapping[str, str] | None = None) -> di
 
 
 def _sheet_count(pkg: Any) -> int:
-    from kpicli.io.graft import workbook_part
+    from kpicli.io.opc import workbook_part
 
     return len(re.findall(r"<(?:\w+:)?sheet\b[^>]*/>", pkg.text(workbook_part(pkg))))
 
@@ -373,7 +373,7 @@ def stamp(path: Path, record: Mapping[str, Any] | None = None, *, kind: str | No
     marked); known: fingerprints the writer computed from the values in memory (fingerprints_with_rows), the
     other sheets are read. Returns the record as written."""
     from kpicli import __version__
-    from kpicli.io.graft import content_types, write_content_types
+    from kpicli.io.opc import content_types, write_content_types
     from kpicli.io.zipparts import Package
 
     props = custom_properties(path) or {}
