@@ -54,8 +54,8 @@ def write_result(assessment: Assessment, out: Path) -> Path:
     atomically by the shared result-book writer (render.book: grafted, or an openpyxl round trip)."""
     source = assessment.checklist.path
 
-    def write(tmp: Path) -> None:
-        write_result_book(source, tmp, RESULT_SHEETS, lambda wb: build_result_sheets(wb, assessment))
+    def write(tmp: Path) -> dict[str, str] | None:
+        return write_result_book(source, tmp, RESULT_SHEETS, lambda wb: build_result_sheets(wb, assessment))
 
     from kpicli.checklist.result_record import result_record
     from kpicli.io.provenance import read
@@ -229,7 +229,7 @@ def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
             if t.reward == 0:
                 continue
             unit = getattr(t, key)
-            members = team_members(roster, "function" if kind == "职能" else "project", unit)
+            members = team_members(roster, "function" if kind == "职能" else "project", unit, a.rules)
             rows.append([kind, unit, int(t.rank), t.score, t.grade, t.reward, method_label(t.reward, t.method),
                          reward_reason(t.score, t.rank, t.reward, a.rules), "、".join(members)])
     if not rows:
@@ -305,7 +305,7 @@ def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     wb = ws.parent
     styles = [style_id(wb, style_array(wb, border=BORDER, number_format=DETAIL_FORMATS.get(i)))
               for i in range(len(DETAIL_HEADERS))]
-    return Splice(ws.title, table, DETAIL_TOP + 1, styles, DETAIL_NUMERIC, last)
+    return Splice(ws.title, table, DETAIL_TOP + 1, styles, DETAIL_NUMERIC, last, formats=DETAIL_FORMATS)
 
 
 def _audit(ws: Worksheet, a: Assessment) -> None:

@@ -70,14 +70,14 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
     """
     sources = [Path(source_paths)] if isinstance(source_paths, (str, Path)) else [Path(p) for p in source_paths]
 
-    def write(tmp: Path) -> None:
+    def write(tmp: Path) -> dict[str, str] | None:
         def build(wb: Workbook) -> list[Splice]:
             return build_scorecard_sheets(wb, result, sources, settings)
 
         if len(sources) == 1:
-            write_result_book(sources[0], tmp, RESULT_SHEETS, build)
-        else:
-            write_sheets_only(tmp, build)
+            return write_result_book(sources[0], tmp, RESULT_SHEETS, build)
+        write_sheets_only(tmp, build)
+        return None
 
     carry = carried(result.handed_out) if len(sources) == 1 and result.handed_out else None
     return atomic_write(out, write, record=carry)  # forms given back (payout, annual) are checked as handed out
