@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction as F
 
@@ -176,11 +177,11 @@ def test_gap_covered_at_the_boundary() -> None:
 
 def test_check_rule_against_the_item() -> None:
     tiers = parse_rule("分档 ≥95%:40; <95%:0")
-    assert "最高 40 分超过本项上限 30 分" in check_rule(tiers, F(30))[0]
+    assert "最高 40 分超过本项满分 30 分；如果超出部分是加分，请在计分方式后写「上限 40」" in check_rule(tiers, F(30))[0]
     assert check_rule(tiers, F(40)) == []
     assert "低于本项满分" in check_rule(parse_rule("步进 目标60% 每5% 0.5 上限4"), F(10))[0]
     assert check_rule(parse_rule("步进 目标60% 每5% 0.5 上限4"), F(2)) == []
-    assert "超过本项上限" in check_rule(parse_rule("等级 1:5; 2:12"), F(10))[0]
+    assert "超过本项满分 10 分" in check_rule(parse_rule("等级 1:5; 2:12"), F(10))[0]
     assert check_rule(parse_rule("等级 1:5; 2:12 上限12"), F(10)) == []
 
 
@@ -194,7 +195,7 @@ def test_tiers_apply() -> None:
 
 
 def test_threshold_apply() -> None:
-    assert score("达标 ≥100万", "100万", 2) == 2 and score("达标 ≥100万", 999999, 2) == 0
+    assert score("达标 ≥100万", "100万", 2) == 2 and score("达标 ≥100万", "99.9999万", 2) == 0
     assert score("达标 ≥100万", "是", 2) == 2 and score("达标 ≥100万", "未完成", 2) == 0
     assert score("达标", "完成", 2) == 2
     assert "是/否" in value_error("达标", "3")
@@ -253,6 +254,111 @@ def test_blank_actual_not_applied() -> None:
 def test_decimal_cells_are_exact() -> None:
     assert score("比例 目标100%", 0.29995, 100) == F("29.995")
     assert isinstance(Decimal(repr(0.1)), Decimal)
+
+
+# ---------------------------------------------------------------- rules the real forms use (issue 20)
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("1,500", F(1500)), ("36,000元", F(36000)), ("23.5万", F(235000)), ("1,234,567.5", F("1234567.5")),
+    ("１，５００", F(1500)), ("-2,000元", F(-2000)),
+])
+def test_amounts_with_thousands_separators(raw: str, value: F) -> None:
+    assert parse_amount(raw) == Amount(value)
+
+
+@pytest.mark.parametrize("raw", ["1,2", "12,3456", "1,50", ",500", "1,500,00"])
+def test_commas_that_are_not_thousands_separators(raw: str) -> None:
+    assert parse_amount(raw) is None
+
+
+def test_thousands_in_rules_are_not_tier_separators() -> None:
+    rule = parse_rule("分档 ≥1,500:10，≥1,000:5，<1,000:0")
+    assert [(c.bound.value, p) for c, p in rule.tiers] == [(1500, 10), (1000, 5), (1000, 0)]
+    assert score("分档 ≥1,500:10，≥1,000:5，<1,000:0", "1,499", 10) == 5
+    assert score("达标 ≥36,000元", "36,000元", 4) == 4 and score("比例 目标23.5万", "47万", 10) == 10
+
+
+def test_the_default_cap_and_lifting_it() -> None:
+    # 步进 stops at 满分 unless 上不封顶 (or 上限 无) is written
+    assert score("步进 目标92% 每1% 2", "96%", 20) == 20
+    for text in ("步进 目标92% 每1% 2 上不封顶", "步进 目标92% 每1% 2，上限 无", "步进 目标92% 每1% 2 不封顶"):
+        rule = parse_rule(text)
+        assert rule.uncapped and rule.cap(F(20)) is None
+        assert score(text, "96%", 20) == 28 and score(text, "80%", 20) == 0
+    assert score("比例 目标100% 上不封顶", "150%", 10) == 15
+    assert "只写其中一个" in rule_error("步进 目标92% 每1% 2 上不封顶 上限30")
+
+
+def test_a_tier_above_the_items_points_needs_an_explicit_limit() -> None:
+    # 004: "≥95%: 40分" on a 30-point item
+    tiers = "分档 ≥95%:40; ≥85%:20; <85%:0"
+    message = check_rule(parse_rule(tiers), F(30))[0]
+    assert message == ("分档中最高 40 分超过本项满分 30 分；如果超出部分是加分，请在计分方式后写「上限 40」（或「上不封顶」），"
+                       "否则请改正分数")
+    assert check_rule(parse_rule(tiers + " 上限40"), F(30)) == [] and score(tiers + " 上限40", "96%", 30) == 40
+    assert check_rule(parse_rule(tiers + " 上不封顶"), F(30)) == []
+    assert "超过本项上限 35 分" in check_rule(parse_rule(tiers + " 上限35"), F(30))[0]
+
+
+def test_a_step_with_a_cut_off() -> None:
+    late = "步进 目标0天 每1天 -0.5 超过10天不得分"  # each day late −0.5, more than 10 days late: 0
+    assert [score(late, a, 10) for a in ("0天", "4天", "10天", "11天")] == [10, 8, 5, 0]
+    short = "步进 目标92% 每1% 2，低于目标超过5%不得分"  # each point short −2, more than 5 points short: 0
+    assert [score(short, a, 20) for a in ("92%", "87%", "86.9%", "99%")] == [20, 10, 0, 20]
+    assert parse_rule(short).cutoff == Amount(F(5), True)
+    assert "单位不同" in rule_error("步进 目标92% 每1% 2 超过5不得分")
+
+
+MONTHS = "期限 2026-06-30 每延迟1个月扣5分，延迟超过3个月不得分"  # 000: 每延迟1个月扣…，延迟超过…不得分
+
+
+@pytest.mark.parametrize(("actual", "points"), [
+    (date(2026, 6, 1), 20), (datetime(2026, 6, 30), 20),  # on time or early: full points
+    (datetime(2026, 7, 29), 20),  # part of a month does not count (like 步进)
+    (datetime(2026, 7, 30), 15), ("2026-08-31", 10), ("2026/9/30", 5), ("2026年9月30日", 5),
+    ("2026.10.1", 0),  # 3 months and a day: past the cut-off
+    ("延迟2个月", 10), ("按时完成", 20), ("提前完成", 20), ("2026-07-30 14:05", 15),
+])
+def test_completion_dates_against_a_deadline(actual: object, points: int) -> None:
+    assert score(MONTHS, actual, 20) == points
+
+
+def test_deadline_in_days_month_ends_and_rounding_up() -> None:
+    days = "期限 2026年6月30日前完成，每延迟7天扣1分，不足7天按7天计，超过30天不得分"
+    assert [score(days, a, 10) for a in ("2026-06-30", "2026-07-01", "2026-07-07", "2026-07-08", "2026-07-30",
+                                         "2026-07-31")] == [10, 9, 9, 8, 5, 0]
+    assert score("期限 2026-01-31 每延迟1个月扣5分", "2026-02-28", 20) == 15  # the 31st + 1 month = the month's end
+    assert score("期限 2026-01-31 每延迟1个月扣5分", "2026-02-27", 20) == 20
+    assert score("期限 2026-06-30 每延迟1个月扣5分", "2027-06-30", 20) == 0  # 扣完为止
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("期限 6月30日 每月5分", "无法识别"), ("期限 2026-02-30 每延迟1个月扣5分", "不是有效的日期"),
+    ("期限 2026-06-30 每延迟0个月扣5分", "应大于 0"), ("期限 2026-06-30 每延迟1个月扣5%", "应为分数"),
+])
+def test_deadline_rule_errors(text: str, needle: str) -> None:
+    assert needle in rule_error(text)
+
+
+@pytest.mark.parametrize(("actual", "needle"), [
+    ("是", "不是完成日期"), (45, "不是完成日期"), ("延迟3天", "按天写，而计分方式按月计"),
+])
+def test_deadline_actual_errors(actual: object, needle: str) -> None:
+    assert needle in value_error(MONTHS, actual, 20)
+
+
+def test_a_rules_unit_and_the_values_unit_must_agree() -> None:
+    # accident 1: "达标 ≥100" (万 missing) against 99.9万 passed; "≥100万" against 99.9 (万 missing) failed
+    assert value_error("达标 ≥100", "99.9万", 5) == (
+        "实际完成「99.9万」写了「万」，而计分方式的金额（100）没有写「万」；单位不一致：请在计分方式的金额后加「万」"
+        "（如 100万），或把实际完成写成 999000")
+    assert value_error("达标 ≥100万", 99.9, 5) == (
+        "实际完成「99.9」没有写「万」，而计分方式的金额写了「万」（100万）；单位不一致：是 99.9 万元请写成 99.9万，"
+        "是 99.9 元请写成 0.00999万")
+    assert "单位不一致" in value_error("分档 ≥100万:10; <100万:0", "1,200,000元", 10)
+    assert score("达标 ≥100万", 0, 5) == 0  # nothing at all needs no unit
+    assert "混用" in rule_error("分档 ≥100万:10; ≥50:5; <50:0")
+    assert "是百分数" in value_error("分档 ≥95:30; ≥85:20; <85:0", "98%", 30)
 
 
 # ---------------------------------------------------------------- property: only our own errors

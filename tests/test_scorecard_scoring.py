@@ -201,7 +201,7 @@ def test_weighted_reviewers(tmp_path: Path) -> None:
     ({"reviewer1": 120}, "I6", "超出本项分数范围 0–100"), ({"self": -1}, "H6", "超出本项分数范围"),
     ({"reviewer2": "好"}, "J6", "不是数字"), ({"rule": "分档 ≥95%:40; <80%:0", "actual": "90%"}, "F6", "没有对应分档"),
     ({"rule": "比例 目标100%", "actual": 90}, "G6", "请写成 90%"), ({"rule": "扣分 每次1", "actual": "1.5"}, "G6", "次数"),
-    ({"rule": "评分", "reviewer1": 1}, "F6", "无法识别"), ({"rule": "等级 1:50; 2:120", "actual": 1}, "F6", "超过本项上限"),
+    ({"rule": "评分", "reviewer1": 1}, "F6", "无法识别"), ({"rule": "等级 1:50; 2:120", "actual": 1}, "F6", "超过本项满分"),
 ])
 def test_item_errors_name_the_cell(tmp_path: Path, values: dict, cell: str, needle: str) -> None:
     result = one_item(tmp_path, **values)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .rule import Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
+from .deadline import add_months, completion, date_text, days_late, months_late
+from .rule import Deadline, Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
 from .values import Actual, ScorecardValueError, fmt
 
-__all__ = ["actual_text", "apply_rule", "check_rule"]
+__all__ = ["actual_text", "apply_rule", "check_rule", "lateness"]
 
 
 def check_rule(rule: Rule, max_points: Fraction) -> list[str]:
@@ -18,8 +19,12 @@ def check_rule(rule: Rule, max_points: Fraction) -> list[str]:
         messages.append(f"上限 {fmt(rule.limit)} 低于本项满分 {fmt(max_points)}；上限是含加分的最高分，不能小于满分")
     top = rule.top_points()
     cap = rule.cap(max_points)
-    if top is not None and top > cap:
-        messages.append(f"{rule.kind}中最高 {fmt(top)} 分超过本项上限 {fmt(cap)} 分")
+    if top is not None and cap is not None and top > cap:
+        if rule.limit is None:
+            messages.append(f"{rule.kind}中最高 {fmt(top)} 分超过本项满分 {fmt(max_points)} 分；如果超出部分是加分，"
+                            f"请在计分方式后写「上限 {fmt(top)}」（或「上不封顶」），否则请改正分数")
+        else:
+            messages.append(f"{rule.kind}中最高 {fmt(top)} 分超过本项上限 {fmt(cap)} 分")
     return messages
 
 
@@ -29,6 +34,14 @@ def actual_number(rule: Rule, actual: Actual) -> Fraction:
     if actual.amount is None:
         raise ScorecardValueError(f"实际完成「{shown}」不是数字，{rule.kind}计分需要数字")
     value = actual.amount
+    if not value.percent and rule.wan != value.wan and (value.value != 0 or not rule.wan):
+        written = "、".join(fmt(a.value / 10000) + "万" if a.wan else fmt(a.value) for a in rule.amounts() if a.value)
+        if rule.wan:
+            n = fmt(value.value)
+            raise ScorecardValueError(f"实际完成「{shown}」没有写「万」，而计分方式的金额写了「万」（{written}）；单位不一致："
+                                      f"是 {n} 万元请写成 {n}万，是 {n} 元请写成 {fmt(value.value / 10000)}万")
+        raise ScorecardValueError(f"实际完成「{shown}」写了「万」，而计分方式的金额（{written}）没有写「万」；单位不一致："
+                                  f"请在计分方式的金额后加「万」（如 {written.split('、')[0]}万），或把实际完成写成 {fmt(value.value)}")
     if rule.percent:
         if value.percent:
             return value.value
@@ -49,8 +62,55 @@ def actual_text(rule: object, actual: Actual) -> str:
     return actual.shown()
 
 
-def _clamp(value: Fraction, cap: Fraction) -> Fraction:
-    return min(max(value, Fraction(0)), cap)
+def _clamp(value: Fraction, cap: Fraction | None) -> Fraction:
+    value = max(value, Fraction(0))
+    return value if cap is None else min(value, cap)
+
+
+def lateness(rule: Deadline, actual: Actual) -> tuple[int, bool, bool, str]:
+    """How late the actual is under a 期限 rule: (whole units late in the rule's unit, part of a further unit,
+    past the cut-off, the delay in words)."""
+    shown = actual.shown()
+    found = completion(actual.raw, actual.text)
+    if found is None:
+        raise ScorecardValueError(f"实际完成「{shown}」不是完成日期；期限计分请填写完成日期（如 2026-07-15），"
+                                  "或延迟的时间（如 延迟2个月）、按时完成")
+    if isinstance(found, tuple):
+        count, unit = found
+        if count and (unit != rule.unit or (rule.cutoff is not None and rule.cutoff[1] != unit)):
+            raise ScorecardValueError(f"实际完成「{shown}」按{unit}写，而计分方式按{rule.unit}计；请填写完成日期")
+        words = "按时完成" if count == 0 else f"延迟 {count} 个月" if unit == "月" else f"延迟 {count} 天"
+        return count, False, rule.cutoff is not None and count > rule.cutoff[0], words
+    months, part_month = months_late(rule.due, found)
+    days = days_late(rule.due, found)
+    whole, part = (months, part_month) if rule.unit == "月" else (days, False)
+    beyond = False
+    if rule.cutoff is not None:
+        limit, unit = rule.cutoff
+        beyond = (months > limit or (months == limit and part_month)) if unit == "月" else days > limit
+    if days == 0:
+        words = f"{date_text(found)}完成，未超过期限 {date_text(rule.due)}"
+    elif rule.unit == "月":
+        extra = f"零 {(found - add_months(rule.due, months)).days} 天" if part_month and months else ""
+        late = f"{months} 个月{extra}" if months else f"{days} 天（不足 1 个月）"
+        words = f"{date_text(found)}完成，比期限 {date_text(rule.due)} 晚 {late}"
+    else:
+        words = f"{date_text(found)}完成，比期限 {date_text(rule.due)} 晚 {days} 天"
+    return whole, part, beyond, words
+
+
+def deadline_steps(rule: Deadline, whole: int, part: bool) -> int:
+    """Steps of delay: whole units ÷ units per step, truncated; part of a step counts only under 不足…按…计."""
+    steps, rest = divmod(whole, rule.per)
+    return steps + 1 if rule.round_up and (rest or part) else steps
+
+
+def step_beyond(rule: Step, a: Fraction) -> bool:
+    """Whether the actual is past the 步进's cut-off (further than it from the target, the losing way)."""
+    if rule.cutoff is None:
+        return False
+    short = a - rule.target.value if rule.amount < 0 else rule.target.value - a
+    return short > rule.cutoff.value
 
 
 def apply_rule(rule: Rule, actual: Actual, max_points: Fraction) -> Fraction | None:
@@ -66,6 +126,11 @@ def apply_rule(rule: Rule, actual: Actual, max_points: Fraction) -> Fraction | N
         return max_points if rule.condition.holds(actual_number(rule, actual)) else Fraction(0)
     if isinstance(rule, Levels):
         return _level_points(rule, actual)
+    if isinstance(rule, Deadline):
+        whole, part, beyond, _ = lateness(rule, actual)
+        if beyond:
+            return Fraction(0)
+        return max(max_points - deadline_steps(rule, whole, part) * rule.points, Fraction(0))
     a = actual_number(rule, actual)
     if isinstance(rule, Tiered):
         if a < 0:
@@ -81,6 +146,8 @@ def apply_rule(rule: Rule, actual: Actual, max_points: Fraction) -> Fraction | N
             raise ScorecardValueError(f"实际完成「{actual.shown()}」应为次数（0 或正整数）")
         return max(max_points - rule.per * a, Fraction(0))
     if isinstance(rule, Step):
+        if step_beyond(rule, a):
+            return Fraction(0)
         n = math.trunc((a - rule.target.value) / rule.step.value)
         return _clamp(max_points + n * rule.amount, cap)
     raise ScorecardValueError(f"计分方式「{rule.kind}」无法计算")  # pragma: no cover - every kind is handled

@@ -14,9 +14,9 @@ from kpicli.core.errors import KpiError
 from kpicli.core.exact import cents_to_decimal, fraction_cents
 from kpicli.core.vocab import name_key
 from kpicli.scorecard.apply import actual_number as rule_number
-from kpicli.scorecard.apply import actual_text
+from kpicli.scorecard.apply import actual_text, deadline_steps, lateness, step_beyond
 from kpicli.scorecard.result import ScorecardResult
-from kpicli.scorecard.rule import Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
+from kpicli.scorecard.rule import Deadline, Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, REVIEWER_NAMES, ScorecardSettings
 from kpicli.scorecard.settings_text import k_text
 from kpicli.scorecard.values import Actual, ScorecardValueError, fmt
@@ -170,7 +170,7 @@ def _item(t: object, settings: ScorecardSettings) -> ItemExplanation:
         raise AssertionError(f"explain computed {value} != {t.computed} for {t.indicator}")
     return ItemExplanation(
         section=t.section, indicator=t.indicator, max_points=t.max_points,
-        cap=t.cap if t.cap is not None else t.max_points, rule=t.rule_text or "直接", actual=actual_text(t.rule, t.actual),
+        cap=t.cap if t.cap is not None or (isinstance(t.rule, Rule) and t.rule.uncapped) else t.max_points, rule=t.rule_text or "直接", actual=actual_text(t.rule, t.actual),
         actual_cell=f"{t.sheet}!{t.actual_cell}" if t.actual_cell else t.sheet, computation=words,
         computed=t.computed, self_points=t.self, reviewer1=t.reviewer1, reviewer2=t.reviewer2, counted=t.basis,
         reason=_reason(t, settings), points=t.score)
@@ -211,8 +211,8 @@ def _a(value: Fraction, percent: bool) -> str:
     return _n(value) + ("%" if percent else "")
 
 
-def _clamped(raw: Fraction, cap: Fraction) -> tuple[Fraction, str]:
-    if raw > cap:
+def _clamped(raw: Fraction, cap: Fraction | None) -> tuple[Fraction, str]:
+    if cap is not None and raw > cap:
         return cap, f"，超过上限取 {fmt(cap)}"
     if raw < 0:
         return ZERO, "，低于 0 取 0"
@@ -244,6 +244,8 @@ def _compute(rule: Rule, actual: Actual, m: Fraction) -> tuple[str, Fraction]:
         if key not in table:
             raise ScorecardValueError(f"实际完成「{shown}」不是计分方式中的等级")
         return f"等级：实际 {shown} → {fmt(table[key])} 分", table[key]
+    if isinstance(rule, Deadline):
+        return _deadline(rule, actual, m)
     a = rule_number(rule, actual)
     text_a = _a(a, rule.percent)
     if isinstance(rule, Threshold):
@@ -267,6 +269,10 @@ def _compute(rule: Rule, actual: Actual, m: Fraction) -> tuple[str, Fraction]:
         note = "，扣完为止" if raw < 0 else ""
         return f"扣分：{fmt(m)} − {fmt(rule.per)} × {fmt(a)} 次 = {_n(raw)}{note}，得 {fmt(value)} 分", value
     if isinstance(rule, Step):
+        if step_beyond(rule, a):
+            assert rule.cutoff is not None
+            return (f"步进：实际 {text_a} 与目标 {_a(rule.target.value, rule.percent)} 相差超过 "
+                    f"{_a(rule.cutoff.value, rule.percent)}，不得分，得 0 分"), ZERO
         q = (a - rule.target.value) / rule.step.value
         n = math.trunc(q)
         steps = f"{_n(n)} 步" if q == n else f"{_n(q)}，不足一步不计，按 {_n(n)} 步"
@@ -277,6 +283,26 @@ def _compute(rule: Rule, actual: Actual, m: Fraction) -> tuple[str, Fraction]:
         return (f"步进：({text_a}−{_a(rule.target.value, rule.percent)})÷{_a(rule.step.value, rule.percent)} = {steps}，"
                 f"{fmt(m)} + {times}×{amount} = {_n(raw)}{note}，得 {fmt(value)} 分"), value
     raise ScorecardValueError(f"计分方式「{rule.kind}」无法计算")  # pragma: no cover
+
+
+def _deadline(rule: Deadline, actual: Actual, m: Fraction) -> tuple[str, Fraction]:
+    whole, part, beyond, words = lateness(rule, actual)
+    unit = "个月" if rule.unit == "月" else "天"
+    if beyond:
+        assert rule.cutoff is not None
+        cut = "个月" if rule.cutoff[1] == "月" else "天"
+        return f"期限：{words}，超过 {rule.cutoff[0]} {cut}，不得分，得 0 分", ZERO
+    n = deadline_steps(rule, whole, part)
+    if n == 0:
+        if whole == 0 and not part:
+            return f"期限：{words}，得满分 {fmt(m)} 分", m
+        return f"期限：{words}，不足每 {rule.per} {unit}一步，不扣分，得 {fmt(m)} 分", m
+    raw = m - n * rule.points
+    value = max(raw, ZERO)
+    note = "，扣完为止" if raw < 0 else ""
+    steps = f"按 {n} 步（不足一步按一步计）" if rule.round_up and (part or whole % rule.per) else f"{n} 步"
+    return (f"期限：{words}，每 {rule.per} {unit}扣 {fmt(rule.points)} 分，{steps}，"
+            f"{fmt(m)} − {n}×{fmt(rule.points)} = {_n(raw)}{note}，得 {fmt(value)} 分"), value
 
 
 __all__ = ["ItemExplanation", "PersonExplanation", "SectionExplanation", "computation", "explain_person",

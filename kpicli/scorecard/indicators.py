@@ -51,7 +51,8 @@ class Indicator:
     rule: Rule
 
     @property
-    def cap(self) -> Fraction:
+    def cap(self) -> Fraction | None:
+        """The highest score of the item; None under 上不封顶."""
         return self.rule.cap(self.points)
 
 

@@ -12,17 +12,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 from typing import ClassVar
 
+from .deadline import NO_POINTS, parse_deadline
 from .values import NUMBER_IN_TEXT, Amount, ScorecardValueError, fmt, parse_amount_text, parse_level_text
 
-KINDS: tuple[str, ...] = ("直接", "分档", "达标", "比例", "扣分", "步进", "等级")
+KINDS: tuple[str, ...] = ("直接", "分档", "达标", "比例", "扣分", "步进", "等级", "期限")
 OPERATORS = ("≥", ">", "≤", "<")
 _NUM = rf"({NUMBER_IN_TEXT})"
-_SEPARATORS = re.compile(r"\s*[;,、\n]\s*")
+# a comma between a digit and exactly three digits is a thousands separator (≥1,500:10), not a separator of tiers
+_SEPARATORS = re.compile(r"\s*(?:[;、\n]|(?<!\d),|,(?!\d{3}(?!\d)))\s*")
 _LIMIT = re.compile(r"上限\s*[:为]?\s*(\S*)")
+_UNCAPPED = re.compile(r"上不封顶|不封顶|上限\s*[:为]?\s*无")
+# 超过3个月不得分: a cut-off after which the item scores 0
+_CUTOFF = re.compile(rf"(?:延迟|延期|逾期|超期|推迟|少于目标|低于目标)?\s*超过\s*({NUMBER_IN_TEXT})\s*(个月|月)?{NO_POINTS}")
 _TIER = re.compile(rf"^(≥|>|≤|<)\s*{_NUM}\s*:\s*{_NUM}\s*分?$")
 _CONDITION = re.compile(rf"^(≥|>|≤|<)?\s*{_NUM}$")
 _TARGET = re.compile(rf"^(?:目标值?)?\s*:?\s*{_NUM}$")
@@ -58,6 +64,7 @@ class Rule:
 
     text: str = ""
     limit: Fraction | None = None
+    uncapped: bool = False  # 上不封顶: no highest score (a total above 100 is possible)
     kind: ClassVar[str] = ""
     computing: ClassVar[bool] = True
 
@@ -66,10 +73,22 @@ class Rule:
         """Whether the rule's values are written in percentages (the actual is then a percentage)."""
         return False
 
+    def amounts(self) -> tuple[Amount, ...]:
+        """The amounts the actual is compared with (bounds, targets, steps)."""
+        return ()
+
+    @property
+    def wan(self) -> bool:
+        """Whether the rule's amounts are written in 万 (the actual must then be written in 万 too)."""
+        return any(a.wan for a in self.amounts() if a.value != 0)
+
     def top_points(self) -> Fraction | None:
         return None
 
-    def cap(self, max_points: Fraction) -> Fraction:
+    def cap(self, max_points: Fraction) -> Fraction | None:
+        """The item's highest possible score: 上限, else its 满分; None under 上不封顶 (no highest score)."""
+        if self.uncapped:
+            return None
         return self.limit if self.limit is not None else max_points
 
 
@@ -88,6 +107,9 @@ class Tiered(Rule):
     def percent(self) -> bool:
         return any(c.bound.percent for c, _ in self.tiers)
 
+    def amounts(self) -> tuple[Amount, ...]:
+        return tuple(c.bound for c, _ in self.tiers)
+
     def top_points(self) -> Fraction | None:
         return max(p for _, p in self.tiers)
 
@@ -101,6 +123,9 @@ class Threshold(Rule):
     def percent(self) -> bool:
         return self.condition is not None and self.condition.bound.percent
 
+    def amounts(self) -> tuple[Amount, ...]:
+        return () if self.condition is None else (self.condition.bound,)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Proportional(Rule):
@@ -110,6 +135,9 @@ class Proportional(Rule):
     @property
     def percent(self) -> bool:
         return self.target.percent
+
+    def amounts(self) -> tuple[Amount, ...]:
+        return (self.target,)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,11 +151,15 @@ class Step(Rule):
     target: Amount
     step: Amount
     amount: Fraction
+    cutoff: Amount | None = None  # 超过X不得分: 0 points once the actual is further than X from the target, losing way
     kind: ClassVar[str] = "步进"
 
     @property
     def percent(self) -> bool:
         return self.step.percent
+
+    def amounts(self) -> tuple[Amount, ...]:
+        return (self.target, self.step)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +170,19 @@ class Levels(Rule):
 
     def top_points(self) -> Fraction | None:
         return max(p for _, p in self.levels)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deadline(Rule):
+    """期限 2026-06-30 每延迟1个月扣5分 超过3个月不得分: m − (steps late) × points, at least 0; 0 past the cut-off."""
+
+    due: date
+    per: int  # units of delay per step
+    unit: str  # 月 or 天
+    points: Fraction
+    cutoff: tuple[int, str] | None = None  # (3, '月'): more than 3 months late scores 0
+    round_up: bool = False  # 不足1个月按1个月计: part of a step counts as a whole step
+    kind: ClassVar[str] = "期限"
 
 
 def _normalise(text: str) -> str:
@@ -180,13 +225,18 @@ def _parse_source(source: str) -> Rule:
         raise ScorecardValueError(f"计分方式「{word}」无法识别；应以 {'、'.join(KINDS)} 之一开头")
     body = body[len(kind):].strip(" :;,")
     limit = None
+    uncapped = _UNCAPPED.search(body)
+    if uncapped:
+        body = (body[: uncapped.start()] + body[uncapped.end():]).strip(" ;,")
+        if _LIMIT.search(body):
+            raise ScorecardValueError("同时写了「上不封顶」和「上限」；请只写其中一个")
     found = _LIMIT.search(body)
     if found:
         limit = _points(found.group(1).rstrip("分") or "（空）", "上限")
         if limit < 0:
             raise ScorecardValueError(f"上限 {fmt(limit)} 不能为负数")
         body = (body[: found.start()] + body[found.end():]).strip(" ;,")
-    common = {"text": source, "limit": limit}
+    common = {"text": source, "limit": limit, "uncapped": uncapped is not None}
     if kind == "直接":
         if body:
             raise ScorecardValueError(f"「直接」后面不应有其他内容：「{body}」")
@@ -201,6 +251,8 @@ def _parse_source(source: str) -> Rule:
         return Deduction(per=_per(body), **common)
     if kind == "步进":
         return _step(body, common)
+    if kind == "期限":
+        return _deadline(body, common)
     return _levels(body, common)
 
 
@@ -212,9 +264,10 @@ def _parts(body: str, what: str) -> list[str]:
 
 
 def _same_unit(bounds: list[Amount], what: str) -> None:
-    kinds = {b.percent for b in bounds if b.value != 0}
-    if len(kinds) > 1:
+    if len({b.percent for b in bounds if b.value != 0}) > 1:
         raise ScorecardValueError(f"{what}中百分数与普通数字混用；请统一写成百分数或数字")
+    if len({b.wan for b in bounds if b.value != 0}) > 1:
+        raise ScorecardValueError(f"{what}中「万」与不带「万」的数字混用；请统一都写「万」（如 100万）或都不写")
 
 
 def _tiers(body: str) -> tuple[tuple[Condition, Fraction], ...]:
@@ -286,6 +339,13 @@ def _per(body: str) -> Fraction:
 
 
 def _step(body: str, common: dict) -> Step:
+    cut = _CUTOFF.search(body)
+    cutoff = None
+    if cut:
+        body = (body[: cut.start()] + body[cut.end():]).strip(" ;,")
+        cutoff = _amount(cut.group(1))
+        if cutoff.value <= 0:
+            raise ScorecardValueError(f"步进的「超过 {cutoff} 不得分」应大于 0")
     match = _STEP.match(body)
     if not match:
         raise ScorecardValueError(f"步进「{body}」无法识别；应写成 目标60% 每5% 0.5 这样的「目标 每步 分数」")
@@ -300,7 +360,13 @@ def _step(body: str, common: dict) -> Step:
         raise ScorecardValueError("步进的每步分数不能为 0")
     if step.percent != target.percent:  # target 0 written without %
         target = Amount(target.value, step.percent)
-    return Step(target=target, step=step, amount=amount, **common)
+    if cutoff is not None and cutoff.percent != step.percent:
+        raise ScorecardValueError(f"步进的「超过 {cutoff} 不得分」与每步 {step} 单位不同；请统一写成百分数或数字")
+    return Step(target=target, step=step, amount=amount, cutoff=cutoff, **common)
+
+
+def _deadline(body: str, common: dict) -> Deadline:
+    return Deadline(**parse_deadline(body), **common)
 
 
 def _levels(body: str, common: dict) -> Levels:

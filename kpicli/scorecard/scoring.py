@@ -29,7 +29,9 @@ def score_items(frame: pd.DataFrame, settings: ScorecardSettings) -> tuple[pd.Da
         def say(level: str, cell: str | None, message: str, sheet: str = row.sheet) -> None:
             problems.append(Problem(level, sheet, cell, message))  # type: ignore[arg-type]
 
-        m, cap = row.max_points, row.cap if row.cap is not None else row.max_points
+        # cap None: 上不封顶 (no highest score) for a valid rule, else the item's maximum
+        uncapped = isinstance(row.rule, Rule) and row.rule.uncapped
+        m, cap = row.max_points, row.cap if row.cap is not None or uncapped else row.max_points
         value = None
         if isinstance(row.rule, Rule) and m is not None:
             try:
@@ -38,11 +40,11 @@ def score_items(frame: pd.DataFrame, settings: ScorecardSettings) -> tuple[pd.Da
                 say("error", row.actual_cell, exc.message)
         computed.append(value)
         points = {k: getattr(row, k) for k in REVIEWERS}
-        if cap is not None:
+        if m is not None:
             for key, p in points.items():
-                if p is not None and not ZERO <= p <= cap:
-                    say("error", getattr(row, f"{key}_cell"),
-                        f"{REVIEWER_NAMES[key]} {fmt(p)} 超出本项分数范围 0–{fmt(cap)}")
+                if p is not None and (p < ZERO or (cap is not None and p > cap)):
+                    span = f"0–{fmt(cap)}" if cap is not None else "不低于 0（上不封顶）"
+                    say("error", getattr(row, f"{key}_cell"), f"{REVIEWER_NAMES[key]} {fmt(p)} 超出本项分数范围 {span}")
         score, basis = _counted(row, points, value, settings, say)
         scores.append(score if m is not None else None)
         bases.append(basis)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -28,9 +28,11 @@ class ScorecardValueError(ValueError):
 # units read and dropped (longest first so 分钟 is not read as 分)
 UNITS: tuple[str, ...] = ("小时", "分钟", "元", "天", "日", "次", "件", "个", "人", "户")
 _UNIT_RE = "|".join(UNITS)
-NUMBER_RE = re.compile(rf"^([+-]?)(\d+(?:\.\d+)?|\.\d+)(%|万元|万)?(?:{_UNIT_RE})?$")
+# digits, with thousands separators only in groups of three (1,500 and 36,000 are numbers; 1,2 is not)
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+NUMBER_RE = re.compile(rf"^([+-]?)({_DIGITS})(%|万元|万)?(?:{_UNIT_RE})?$")
 # a number inside rule text: sign, digits, optional % or 万, optional unit
-NUMBER_IN_TEXT = rf"[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:%|万元|万)?(?:{_UNIT_RE})?"
+NUMBER_IN_TEXT = rf"[+-]?(?:{_DIGITS})(?:%|万元|万)?(?:{_UNIT_RE})?"
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
 
 YES_WORDS = frozenset(normalize(w) for w in ("是", "完成", "已完成", "达标", "合格", "√", "✓", "✔", "y", "yes"))
@@ -46,6 +48,7 @@ class Amount:
 
     value: Fraction
     percent: bool = False
+    wan: bool = field(default=False, compare=False)  # written with 万 (or 万元): its unit must match the rule's
 
     def __str__(self) -> str:
         return fmt(self.value) + ("%" if self.percent else "")
@@ -116,6 +119,8 @@ def _display(raw: object) -> str:
         return ""
     if isinstance(raw, bool):
         return "是" if raw else "否"
+    if isinstance(raw, datetime) and raw.time() == time(0):
+        return raw.date().isoformat()
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return str(raw)
@@ -148,14 +153,14 @@ def parse_amount_text(text: str) -> Amount | None:
         return None
     sign, digits, suffix = match.groups()
     try:
-        value = Fraction(Decimal(digits))
+        value = Fraction(Decimal(digits.replace(",", "")))
     except (InvalidOperation, ValueError):
         return None
     if suffix in ("万", "万元"):
         value *= 10000
     if sign == "-":
         value = -value
-    return Amount(value, percent=suffix == "%")
+    return Amount(value, percent=suffix == "%", wan=suffix in ("万", "万元"))
 
 
 def parse_amount(raw: object) -> Amount | None:

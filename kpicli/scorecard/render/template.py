@@ -41,7 +41,7 @@ from kpicli.render.style import (
 )
 from kpicli.scorecard.indicators import Indicator, IndicatorSet
 from kpicli.scorecard.roster import Person
-from kpicli.scorecard.rule import Deduction, Levels, Threshold
+from kpicli.scorecard.rule import Deadline, Deduction, Levels, Threshold
 from kpicli.scorecard.values import fmt
 
 __all__ = ["GUIDE_SHEET", "Form", "build_forms", "default_output", "form_file_name", "write_forms"]
@@ -119,7 +119,12 @@ class _Validations:
             self.ws.add_data_validation(dv)
         self.found[key].add(cell)
 
-    def points(self, cell: str, cap: Fraction) -> None:
+    def points(self, cell: str, cap: Fraction | None) -> None:
+        if cap is None:  # 上不封顶: any score from 0 up
+            self.add(("points", None), cell, type="decimal", operator="greaterThanOrEqual", formula1="0",
+                     errorStyle="stop", errorTitle="分数超出范围", error="请填写不低于 0 的分数（本项上不封顶）",
+                     promptTitle="评分", prompt="填写不低于 0 的分数")
+            return
         top = fmt(cap) if not fmt(cap).startswith("≈") else repr(float(cap))  # a formula needs a plain number
         self.add(("points", top), cell, type="decimal", operator="between", formula1="0", formula2=top,
                  errorStyle="stop", errorTitle="分数超出范围", error=f"请填写 0 到 {top} 之间的分数（本项上限 {top} 分）",
@@ -140,10 +145,14 @@ class _Validations:
         elif isinstance(rule, Deduction):
             self.add(("count",), cell, type="whole", operator="greaterThanOrEqual", formula1="0", errorStyle="stop",
                      errorTitle="次数", error="请填写发生的次数：0 或正整数", promptTitle="次数", prompt="填写发生的次数（0、1、2 …）")
+        elif isinstance(rule, Deadline):
+            self.add(("date",), cell, promptTitle="实际完成", prompt="填写完成日期，如 2026-07-15")
         elif rule.computing and rule.percent:
             self.add(("percent",), cell, promptTitle="实际完成", prompt="填写百分数，如 96%")
         elif rule.computing:
-            self.add(("number",), cell, promptTitle="实际完成", prompt="填写数字，金额可带「万」，如 45万")
+            example = "45万" if rule.wan else "45"
+            self.add(("number", example), cell, promptTitle="实际完成",
+                     prompt=f"填写数字，单位与计分方式相同，如 {example}")
 
 
 def _title_of(number: int, indicators: IndicatorSet, section_index: int) -> str | None:
