@@ -48,11 +48,11 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize(("command", "checklist", "scorecard"), [
-    ("score", {"--year", "--quarter", "--allow-blank", "--catalog", "--per-team"}, {"--per-person"}),
-    ("rank", {"--year", "--quarter", "--allow-blank", "--catalog"}, set()),
-    ("check", {"--year", "--quarter", "--allow-blank", "--catalog"}, set()),
+    ("score", {"--year", "--quarter", "--allow-blank", "--catalog", "--per-team"}, {"--per-person", "--indicators"}),
+    ("rank", {"--year", "--quarter", "--allow-blank", "--catalog"}, {"--indicators"}),
+    ("check", {"--year", "--quarter", "--allow-blank", "--catalog"}, {"--indicators"}),
     ("explain", {"--project", "--function", "--year", "--quarter", "--allow-blank", "--catalog"},
-     {"--person", "--department"}),
+     {"--person", "--department", "--indicators"}),
     ("annual", {"--allow-blank"}, set()),
     ("template", {"--year", "--quarter", "--project", "--catalog", "--roster"},
      {"--period", "--indicators", "--people", "--person", "--split"}),

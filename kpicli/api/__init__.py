@@ -51,15 +51,18 @@ class Scored(NamedTuple):
 
 
 def _options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool,
-             period: Period | None = None, catalog: Path | None = None) -> dict[str, Any]:
+             period: Period | None = None, catalog: Path | None = None,
+             indicators: Sequence[str | Path] | None = None) -> dict[str, Any]:
     """The options of a reading command. period (a kpicli.core.period.Period) is the typed way to give year and
     quarter together: a quarter, a month (its quarter) or a whole year (the year alone). catalog: a touchpoint
-    catalogue a checklist's rows are checked against (accepting a deliberate change)."""
+    catalogue a checklist's rows are checked against (accepting a deliberate change). indicators: indicator sets
+    (packaged names or files) scorecard forms are checked against instead of the recorded ones (the same)."""
     if period is not None:
         if year is not None or quarter is not None:
             raise KpiError("period 与 year、quarter 只能给一种")
         year, quarter = period.year, period.in_quarter
-    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog}
+    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog,
+            "indicators": list(indicators) if indicators else None}
 
 
 def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options: dict[str, Any]) -> Result:
@@ -72,23 +75,24 @@ def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options
 
 def check(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
           quarter: int | None = None, allow_blank: bool = False, period: Period | None = None,
-          catalog: Path | None = None) -> Result:
+          catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Result:
     """Read and validate a workbook of any kind; the problems are in the result (nothing raised for data errors;
     DataError only for a workbook holding two kinds).
 
     company overrides 基本信息 (every kind); year, quarter (override 基本信息 and the file name) and allow_blank
     (score a project whose sheets are all blank as not done) are a checklist's: given for another kind they are
     refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value."""
-    options = _options(company, year, quarter, allow_blank, period, catalog)
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
     return _assess(Path(path), start_read(path), rules_path, options)
 
 
 def rank(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
          quarter: int | None = None, allow_blank: bool = False, period: Period | None = None,
-         catalog: Path | None = None) -> Result:
+         catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Result:
     """Score and rank; DataError (a KindDataError, with the problems) when the workbook has errors."""
     return kinds.require_clean(check(path, rules_path=rules_path, company=company, year=year, quarter=quarter,
-                                     allow_blank=allow_blank, period=period, catalog=catalog))
+                                     allow_blank=allow_blank, period=period, catalog=catalog,
+                                     indicators=indicators))
 
 
 def _target(path: Path, out: Path | None, *, force: bool, in_place: bool) -> Path:
@@ -128,6 +132,7 @@ def score(
     allow_blank: bool = False,
     period: Period | None = None,
     catalog: Path | None = None,
+    indicators: Sequence[str | Path] | None = None,
     per_person: Path | None = None,
     per_team: Path | None = None,
 ) -> Scored:
@@ -141,7 +146,7 @@ def score(
     """
     path = Path(path)
     target = _target(path, out, force=force, in_place=in_place)
-    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person,
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "per_person": per_person,
                "per_team": per_team}
     kinds.prepare(options)
     result = kinds.require_clean(_assess(path, start_read(path), rules_path, options))
@@ -184,11 +189,11 @@ class Explained(NamedTuple):
 def explain(path: Path, *, project: str | None = None, function: str | None = None, person: str | None = None,
             department: str | None = None, rules_path: Path | None = None, company: str | None = None,
             year: int | None = None, quarter: int | None = None, allow_blank: bool = False,
-            period: Period | None = None, catalog: Path | None = None) -> Explained:
+            period: Period | None = None, catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Explained:
     """A checklist unit's score item by item (project and/or function), or a scorecard person's (person, and
     department when two people share the name); the total equals the score. DataError when the workbook has
     errors; KpiError for an unknown unit or person, or options of the other kind of workbook."""
-    options = {**_options(company, year, quarter, allow_blank, period, catalog), "project": project, "function": function,
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "project": project, "function": function,
                "person": person, "department": department}
     result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
     kind = kinds.kind_of(result)
@@ -295,10 +300,10 @@ def find_workbooks(paths: Sequence[Path], *, exclude: Iterable[Path] = ()) -> In
 def check_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
                company: str | None = None, year: int | None = None, quarter: int | None = None,
                allow_blank: bool = False, period: Period | None = None,
-               catalog: Path | None = None) -> Iterator[Outcome[Result]]:
+               catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Result]]:
     """`check` on each file in turn, lazily, and on the files of a kind that groups them (scorecards) as one group
     (last); an unreadable file is an Outcome with its error."""
-    options = _options(company, year, quarter, allow_blank, period, catalog)
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
     return each_kind(files, lambda p, raw: kinds.assess(p, raw, rules_path, options),
                      lambda kind, raws: _group(kind, raws, rules_path, options), progress)
 
@@ -311,9 +316,9 @@ def _group(kind: Kind, raws: list[RawWorkbook], rules_path: Path | None, options
 def rank_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
               company: str | None = None, year: int | None = None, quarter: int | None = None,
               allow_blank: bool = False, period: Period | None = None,
-              catalog: Path | None = None) -> Iterator[Outcome[Result]]:
+              catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Result]]:
     """`rank` on each file in turn and on a group as one; errors are an Outcome's DataError."""
-    options = _options(company, year, quarter, allow_blank, period, catalog)
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
     return each_kind(files, lambda p, raw: kinds.require_clean(kinds.assess(p, raw, rules_path, options)),
                      lambda kind, raws: kinds.require_clean(_group(kind, raws, rules_path, options)), progress)
 
@@ -323,7 +328,7 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
                group_output: Path | None = None, per_person: Path | None = None, per_team: Path | None = None,
                company: str | None = None, year: int | None = None, quarter: int | None = None,
                allow_blank: bool = False, period: Period | None = None,
-               catalog: Path | None = None) -> Iterator[Outcome[Scored]]:
+               catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Scored]]:
     """`score` on each file in turn, each into its own result workbook: the default name beside the input, or
     that name inside output_dir (an existing folder). The files of a kind that groups them (scorecards) are one
     group and one result workbook: group_output (a file), else <folder name>_评分结果.xlsx inside output_dir or
@@ -334,7 +339,7 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
     if output_dir is not None and not Path(output_dir).is_dir():
         raise KpiError(f"给了多个文件或文件夹时，-o/--output 只能是一个已存在的文件夹（结果按各自的文件名写入其中），"
                        f"不能是一个文件：{output_dir}")
-    options = {**_options(company, year, quarter, allow_blank, period, catalog), "per_person": per_person,
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "per_person": per_person,
                "per_team": per_team}
     kinds.prepare(options)
     grouping = "、".join(k.label for k in kinds.KINDS if k.groups)

@@ -9,6 +9,7 @@ from kpicli.cli.common import (
     ChineseCommand,
     CompanyOpt,
     FilesArg,
+    IndicatorsCheckOpt,
     QuarterOpt,
     RulesOpt,
     YearOpt,
@@ -26,6 +27,7 @@ def check(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
     catalog: CatalogCheckOpt = None,
+    indicators: IndicatorsCheckOpt = None,
 ) -> int:
     """只校验工作簿（触点检查表或绩效考核表）：列出每个问题所在的工作表和单元格。没有错误时退出码为 0，有错误为 1。
 
@@ -38,7 +40,7 @@ def check(
     from kpicli.cli.common import check_heading
     from kpicli.render.terminal import print_problems
 
-    period = period_options(company, year, quarter, allow_blank, catalog)
+    period = period_options(company, year, quarter, allow_blank, catalog, indicators)
     if several_paths(files):
         return check_files(expand_inputs(files), rules=rules, period=period)
     file = files[0]

@@ -160,6 +160,9 @@ CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称�
 AllowBlankOpt = Annotated[bool, kind_option("--allow-blank")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的、或生成后有人改动过的同名文件（原文件先备份为 <文件名>_备份_<时间>）")]
 CatalogCheckOpt = Annotated[Path | None, kind_option("--catalog", key="catalog")]
+IndicatorsCheckOpt = Annotated[list[str] | None, kind_option(
+    "--indicators", key="indicators", help="考核负责人有意修改了指标套时：按这份指标套（内置名称或 .csv/.xlsx 文件，文件名同原指标套）"
+    "核对 kpicli 生成的考核表，代替生成时的记录；可重复")]
 
 
 def _version(value: bool) -> None:
@@ -206,9 +209,10 @@ def check_format(fmt: str) -> str:
 
 
 def period_options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool = False,
-                   catalog: Path | None = None) -> dict:
+                   catalog: Path | None = None, indicators: list[str] | None = None) -> dict:
     """The options every reading command shares, as keyword arguments of api.check/rank/score."""
-    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog}
+    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog,
+            "indicators": indicators or None}
 
 
 def blocked(exc: DataError, path: Path, fmt: str) -> int:

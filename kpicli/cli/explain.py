@@ -13,6 +13,7 @@ from kpicli.cli.common import (
     DataError,
     FileArg,
     FormatOpt,
+    IndicatorsCheckOpt,
     QuarterOpt,
     RulesOpt,
     YearOpt,
@@ -38,6 +39,7 @@ def explain(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
     catalog: CatalogCheckOpt = None,
+    indicators: IndicatorsCheckOpt = None,
 ) -> int:
     """逐项解释一个单位的得分（触点检查表）或一个人的得分（绩效考核表），合计等于得分。
 
@@ -51,7 +53,7 @@ def explain(
     check_format(fmt)
     try:
         explained = api.explain(file, project=project, function=function, person=person, department=department,
-                                rules_path=rules, **period_options(company, year, quarter, allow_blank, catalog))
+                                rules_path=rules, **period_options(company, year, quarter, allow_blank, catalog, indicators))
     except DataError as exc:
         return blocked(exc, file, fmt)
     result = explained.result

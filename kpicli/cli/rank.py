@@ -10,6 +10,7 @@ from kpicli.cli.common import (
     DataError,
     FilesArg,
     FormatOpt,
+    IndicatorsCheckOpt,
     QuarterOpt,
     RulesOpt,
     YearOpt,
@@ -30,6 +31,7 @@ def rank(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
     catalog: CatalogCheckOpt = None,
+    indicators: IndicatorsCheckOpt = None,
 ) -> int:
     """只计算并显示排名和奖惩（绩效考核表：总分、等级、绩效系数和绩效奖金），不写任何文件。--format json 输出机器可读结果。
 
@@ -43,7 +45,7 @@ def rank(
     from kpicli.render.terminal import print_json
 
     check_format(fmt)
-    period = period_options(company, year, quarter, allow_blank, catalog)
+    period = period_options(company, year, quarter, allow_blank, catalog, indicators)
     if several_paths(files):
         return rank_files(expand_inputs(files), fmt=fmt, rules=rules, period=period)
     file = files[0]

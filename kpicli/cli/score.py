@@ -16,6 +16,7 @@ from kpicli.cli.common import (
     FilesArg,
     ForceOpt,
     FormatOpt,
+    IndicatorsCheckOpt,
     QuarterOpt,
     RulesOpt,
     YearOpt,
@@ -40,6 +41,7 @@ def score(
     company: CompanyOpt = None,
     allow_blank: AllowBlankOpt = False,
     catalog: CatalogCheckOpt = None,
+    indicators: IndicatorsCheckOpt = None,
     per_team: Annotated[Path | None, kind_option("--per-team")] = None,
     per_person: Annotated[Path | None, kind_option("--per-person")] = None,
     open_result: Annotated[bool, typer.Option("--open", help="写完后打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（规则文件 kpicli.toml 的 output 一节写 open_result = true 则每次都打开）")] = False,
@@ -57,7 +59,7 @@ def score(
     from kpicli.render.terminal import console, print_json
 
     check_format(fmt)
-    period = period_options(company, year, quarter, allow_blank, catalog)
+    period = period_options(company, year, quarter, allow_blank, catalog, indicators)
     if several_paths(files):
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
                            in_place=in_place, period=period, per_person=per_person, open_result=open_result, per_team=per_team)

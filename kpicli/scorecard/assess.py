@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from kpicli.io.workbook import RawWorkbook
 
 from .book import ScorecardBook, read_book
@@ -9,12 +12,17 @@ from .result import ScorecardResult
 from .scoring import EMPTY_FORM, grade_people, score_items, sheet_totals
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
+if TYPE_CHECKING:
+    from .indicators import IndicatorSet
+
 __all__ = ["score_book", "score_workbook"]
 
 
-def score_workbook(raw: RawWorkbook, settings: ScorecardSettings = DEFAULT_SETTINGS) -> ScorecardResult:
-    """Read every scorecard sheet of a workbook and score it; problems (errors included) are in the result."""
-    book = read_book(raw)
+def score_workbook(raw: RawWorkbook, settings: ScorecardSettings = DEFAULT_SETTINGS,
+                   sets: Sequence[IndicatorSet] = ()) -> ScorecardResult:
+    """Read every scorecard sheet of a workbook and score it; problems (errors included) are in the result.
+    sets: indicator sets given with --indicators (the forms are checked against them instead of the record)."""
+    book = read_book(raw, sets=sets, settings=settings)
     return score_book(book, settings)
 
 
@@ -30,4 +38,5 @@ def score_book(book: ScorecardBook, settings: ScorecardSettings = DEFAULT_SETTIN
     found = [p for p in [*book.problems, *problems] if p.level == "error" or p.sheet not in blank]
     return ScorecardResult(indicators=items, people=people, sections=sections, red_lines=book.red_lines,
                            company=book.company, period=book.period,
-                           problems=[*found, *total_problems], settings=settings, absent=book.absent)
+                           problems=[*found, *total_problems], settings=settings, absent=book.absent,
+                           handed_out=book.handed_out)

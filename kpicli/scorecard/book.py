@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -12,10 +14,15 @@ from kpicli.core.vocab import normalize
 from kpicli.io.workbook import Grid, RawWorkbook
 
 from .detect import REVIEW_SHEET, SheetKind, mixed_kinds_problem, sheet_kind, sheet_kinds
+from .integrity import check_sheets, coefficient_change, handed_out
 from .layout import HEADERS, person_label
 from .person import assessment_status
 from .reader import INDICATOR_COLUMNS, SheetRead, read_sheet, resolve_maxima
 from .values import display, is_blank
+
+if TYPE_CHECKING:
+    from .indicators import IndicatorSet
+    from .settings import ScorecardSettings
 
 ABSENT_COLUMNS = ["sheet", "person", "department", "period", "reason", "cell"]
 
@@ -38,6 +45,8 @@ class ScorecardBook:
     problems: list[Problem] = field(default_factory=list)
     # people not assessed this period (考核状态 不参加考核): left out of every frame above, one line each
     absent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ABSENT_COLUMNS, dtype=object))
+    # the record of what kpicli handed out, as the forms were checked against it (integrity.HandedOut.effective)
+    handed_out: dict | None = None
 
 
 def _covered(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
@@ -60,8 +69,11 @@ def _company(grid: Grid) -> str | None:
     return None
 
 
-def read_book(raw: RawWorkbook) -> ScorecardBook:
-    """Every scorecard sheet of a workbook, read and checked; problems for everything that is wrong."""
+def read_book(raw: RawWorkbook, *, sets: Sequence[IndicatorSet] = (), settings: ScorecardSettings | None = None
+              ) -> ScorecardBook:
+    """Every scorecard sheet of a workbook, read and checked; problems for everything that is wrong. The forms
+    are checked against the indicator sets kpicli handed out (integrity; `sets`: those given with --indicators,
+    replacing the recorded ones) and, with settings, the coefficient table against the recorded one."""
     problems: list[Problem] = []
     kinds = sheet_kinds(raw)
     scorecards = [n for n, k in kinds.items() if k == "scorecard"]
@@ -92,6 +104,10 @@ def read_book(raw: RawWorkbook) -> ScorecardBook:
         reads.append(sheet)
         problems.extend(sheet.problems)
     problems.extend(_cross_checks(reads))
+    reference = handed_out(raw.path, sets)
+    if reference is not None:
+        problems.extend(check_sheets(reads, reference))
+        problems.extend(coefficient_change(reference, settings) if settings is not None else [])
     problems.extend(_period_from_name(reads, raw.path.name))
     periods = {s.person.get("period") for s in reads} - {None}
     return ScorecardBook(
@@ -107,6 +123,7 @@ def read_book(raw: RawWorkbook) -> ScorecardBook:
         period=next(iter(periods)) if len(periods) == 1 else None,
         problems=problems,
         absent=pd.DataFrame(absent, columns=ABSENT_COLUMNS, dtype=object),
+        handed_out=reference.effective() if reference is not None and reference.data else None,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -24,6 +25,9 @@ from .book import ScorecardBook, read_book
 from .detect import workbook_kind
 from .result import ScorecardResult
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
+
+if TYPE_CHECKING:
+    from .indicators import IndicatorSet
 
 __all__ = ["group_key", "score_books"]
 
@@ -129,7 +133,8 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), None)
 
 
-def score_books(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAULT_SETTINGS) -> ScorecardResult:
+def score_books(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAULT_SETTINGS,
+                sets: Sequence[IndicatorSet] = ()) -> ScorecardResult:
     """Score several scorecard workbooks of one period as one group: one result, ranks over everyone.
 
     Raises DataError (naming the files) for checklists among them or files of different periods. Every other
@@ -139,7 +144,7 @@ def score_books(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAU
         raise DataError("没有要评分的绩效考核表文件")
     files = _file_names(raws)
     _refuse_kinds(raws, files)
-    books = [read_book(raw) for raw in raws]
+    books = [read_book(raw, sets=sets, settings=settings) for raw in raws]
     if len(raws) == 1:
         return _with_file(score_book(books[0], settings), {}, files[0])
     _refuse_periods(books, files)

@@ -26,7 +26,7 @@ from .layout import INDICATOR, header_field, is_redline_title
 from .rule import Rule, parse_rule
 from .values import Amount, ScorecardValueError, display, fmt, is_blank, parse_amount
 
-__all__ = ["Indicator", "IndicatorSet", "SetSection", "form_period", "indicator_set", "load_indicator_set",
+__all__ = ["Indicator", "IndicatorSet", "SetSection", "checking_sets", "form_period", "indicator_set", "load_indicator_set",
            "packaged_sets", "read_rows", "sets_dir"]  # TableRows: kpicli.io.tables
 
 SET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -136,6 +136,12 @@ def load_indicator_set(spec: str | Path) -> IndicatorSet:
             return indicator_set(TableRows(f"{name}.csv", read_csv(sets_dir() / f"{name}.csv")), name)
     known = "、".join(packaged_sets()) or "（无）"
     raise KpiError(f"没有名为「{spec}」的指标套；内置指标套有：{known}。自己的指标套请给出 .csv 或 .xlsx 文件的路径")
+
+
+def checking_sets(options: dict) -> list[IndicatorSet]:
+    """The sets given with --indicators to a reading command (score, check, rank, explain, annual): the forms kpicli
+    made are checked against them instead of the recorded ones (scorecard.integrity)."""
+    return [load_indicator_set(spec) for spec in options.get("indicators") or ()]
 
 
 def indicator_set(table: TableRows, name: str) -> IndicatorSet:

@@ -74,10 +74,13 @@ class ScorecardKind:
         from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.assess import score_workbook
         from kpicli.scorecard.group import score_books
+        from kpicli.scorecard.indicators import checking_sets
 
         rules, _source = resolve_rules(rules_path, raws[0].path)
+        sets = checking_sets(options)
         try:
-            result = score_books(raws, rules.scorecard) if group else score_workbook(raws[0], rules.scorecard)
+            result = (score_books(raws, rules.scorecard, sets) if group
+                      else score_workbook(raws[0], rules.scorecard, sets))
         except DataError as exc:  # files of two periods: a scorecard refusal, its message (which names them) first
             problems = [Problem("error", None, None, exc.message), *exc.problems]
             raise KindDataError(self.name, exc.message, problems) from exc
@@ -170,6 +173,7 @@ class ScorecardKind:
         names, or the one set given), per name in --person, or one form with an empty person block; --indicators
         are packaged set names (客服专员) or paths of a user's .csv/.xlsx set. With --split, one workbook per person
         in the folder `out`. Everything is read and checked before anything is written."""
+        from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.indicators import form_period, load_indicator_set
         from kpicli.scorecard.render.template import Form, default_output, write_forms
         from kpicli.scorecard.roster import Person, assign_sets, load_people
@@ -194,8 +198,9 @@ class ScorecardKind:
                 raise KpiError("--person 的姓名不能为空，也不能重复")
             forms = [Form(Person(n, where=f"--person {n}"), sets[0]) for n in names] or [Form(None, sets[0])]
         target = Path(out) if out is not None else default_output(forms, short, split=split)
+        rules, _source = resolve_rules(None, target / "form.xlsx" if split else target)  # K as recorded
         written = write_forms(target, forms, period=label, short_period=short, company=company, split=split,
-                              force=force)
+                              force=force, settings=rules.scorecard)
         return list(written), []
 
     # --- the year --------------------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ class ScorecardResult:
     settings: ScorecardSettings = DEFAULT_SETTINGS  # what it was scored with: the result workbook and explain show it
     # people not assessed this period (考核状态 不参加考核): sheet, person, department, period, reason, cell
     absent: pd.DataFrame | None = None
+    # the record of the forms' indicator sets as checked (one file; scorecard.handout), carried into the result
+    handed_out: dict | None = None
 
     kind: ClassVar[str] = "scorecard"
 

@@ -49,6 +49,7 @@ from kpicli.render.style import (
 )
 from kpicli.rules.text import AUDIT_HEADERS, audit_rows
 from kpicli.scorecard.apply import actual_text
+from kpicli.scorecard.handout import carried
 from kpicli.scorecard.result import ScorecardResult, differences, ordered_items, ranked_people  # moved there (issue 13)
 from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardSettings
 from kpicli.scorecard.settings_text import coefficient_text, grade_bands_text, settings_rows
@@ -93,7 +94,8 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
         finally:
             results.unlink(missing_ok=True)
 
-    return atomic_write(out, write)
+    carry = carried(result.handed_out) if len(sources) == 1 and result.handed_out else None
+    return atomic_write(out, write, record=carry)  # forms given back (payout, annual) are checked as handed out
 
 
 def _round_trip(result: ScorecardResult, sources: list[Path], settings: ScorecardSettings, tmp: Path) -> None:

@@ -390,16 +390,25 @@ def form_file_name(form: Form, short_period: str) -> str:
 
 
 def write_forms(out: Path, forms: Sequence[Form], *, period: str, short_period: str, company: str | None = None,
-                split: bool = False, force: bool = False) -> list[Path]:
+                split: bool = False, force: bool = False, settings: object = None) -> list[Path]:
     """Write the forms: one workbook at `out`, or with split one workbook per person inside the folder `out`
-    (created when missing). Every target is checked before anything is written."""
+    (created when missing). Every target is checked before anything is written. Each workbook records its forms'
+    indicator sets and the coefficient table of `settings` (scorecard.handout; default: the built-in one)."""
+    from kpicli.scorecard.handout import template_record
+    from kpicli.scorecard.settings import DEFAULT_SETTINGS
+
+    settings = settings or DEFAULT_SETTINGS
+
+    def record(chosen: Sequence[Form]) -> dict:
+        return template_record(chosen, sheet_names(chosen), period=period, company=company, settings=settings)
+
     out = Path(out)
     if not split:
         require_xlsx(out, "绩效考核表模板")
         ensure_writable(out, force=force)
         wb = build_forms(forms, period=period, company=company)
         mark_workbook(wb, "模板")
-        return [save_workbook(wb, out)]
+        return [save_workbook(wb, out, record=record(forms))]
     if out.exists() and not out.is_dir():
         raise KpiError(f"--split 时 -o/--output 应为文件夹（每人一个文件写在其中），而 {out} 是一个文件")
     if not out.parent.exists():
@@ -414,5 +423,5 @@ def write_forms(out: Path, forms: Sequence[Form], *, period: str, short_period: 
     for form, target in zip(forms, targets):
         wb = build_forms([form], period=period, company=company, guide=False)
         mark_workbook(wb, "模板")
-        written.append(save_workbook(wb, target))
+        written.append(save_workbook(wb, target, record=record([form])))
     return written
