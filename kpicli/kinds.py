@@ -35,6 +35,11 @@ def by_name(name: str) -> Kind:
     return next(k for k in KINDS if k.name == name)
 
 
+def year_result(book: object) -> bool:
+    """Whether a kpicli result workbook whose record names `book` (a kind's name) is an input of `annual`."""
+    return any(k.name == book and k.year_results for k in KINDS)
+
+
 def kind_of(result: KindResult) -> Kind:
     """The kind that made a result (check, rank, score) or a year."""
     return by_name(result.kind) if result.kind in {k.name for k in KINDS} else FALLBACK

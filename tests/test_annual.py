@@ -130,8 +130,11 @@ def test_mixed_inputs_in_any_order_give_the_same_year(year, tmp_path):
         assert scored.exit_code == 0, scored.output
     mixed = annual_json(year[3], q1, q3, year[1])
     assert mixed["files"] == {"1": q1.name, "2": year[1].name, "3": q3.name, "4": year[3].name}
-    expected.pop("files")
-    mixed.pop("files")
+    assert mixed["rules"] == {"1": "评分时记录的规则", "2": "内置默认规则", "3": "评分时记录的规则", "4": "内置默认规则"}
+    assert mixed["notes"][0].startswith("第1、3季度按其工作簿中记录的评分时规则计分")
+    for key in ("files", "rules", "notes"):
+        expected.pop(key)
+        mixed.pop(key)
     assert mixed == expected
 
 

@@ -83,3 +83,47 @@ def build_quarter(folder: Path, quarter: int, *, year: int = YEAR, company: str 
 def build_year(folder: Path, quarters: tuple[int, ...] = (1, 2, 3, 4)) -> list[Path]:
     Path(folder).mkdir(parents=True, exist_ok=True)
     return [build_quarter(folder, q) for q in quarters]
+
+
+# --- a year built from real `kpicli template` output -------------------------------------------------------------------
+
+
+def template_quarter(folder: Path, quarter: int, projects: tuple[str, ...], roster: list[tuple[str, str, str]],
+                     misses: dict[str, int] | None = None, *, year: int = YEAR, company: str = COMPANY) -> Path:
+    """`kpicli template` for the quarter (its 人员名单 from `roster`: unit, function or role, name), then every 检查
+    kpicli left blank filled: 完成, except the first misses[group] touchpoint rows of each function sheet, 未完成."""
+    import csv
+
+    import openpyxl
+    from builders import edit, run
+
+    from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    roster_file = folder / f"_人员名单_{quarter}.csv"
+    with roster_file.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("单位", "职能", "姓名"), *roster])
+    path = folder / f"{year}Q{quarter}_客户触点检查表.xlsx"
+    made = run("template", "检查表", "-o", path, "--year", year, "--quarter", quarter, "--company", company,
+               "--roster", roster_file, *[a for p in projects for a in ("-p", p)])
+    assert made.exit_code == 0, made.output
+    roster_file.unlink()
+
+    def fill(wb: openpyxl.Workbook) -> None:
+        for ws in wb.worksheets:
+            if ws.cell(HEADER_ROW + 1, 11).value != "检查":
+                continue
+            group = None
+            for c in range(1, ws.max_column + 1):
+                group = ws.cell(HEADER_ROW, c).value or group
+                if ws.cell(HEADER_ROW + 1, c).value != "检查":
+                    continue
+                missed = 0
+                for r in range(FIRST_ITEM_ROW, ws.max_row + 1):
+                    if ws.cell(r, c).value is None and ws.cell(r, 4).value:
+                        miss = missed < (misses or {}).get(group, 0)
+                        ws.cell(r, c).value = "未完成" if miss else "完成"
+                        missed += miss
+
+    return edit(path, fill)

@@ -8,7 +8,7 @@ Pure data: reading and scoring happen through assess(); rendering lives in repor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +48,11 @@ class AnnualResult:
     people: pd.DataFrame  # name, role, unit, function, quarter, basis, capped, reason
     has_roster: bool = False
     assessments: dict[int, Assessment] = field(default_factory=dict, repr=False)
+    notes: list[str] = field(default_factory=list)  # published rules used, renamed projects, what differs now
+
+    def key(self, project: object) -> str:
+        """A project's key across the year's spellings (the [projects] aliases of the rules, then normalize)."""
+        return normalize(self.rules.projects.canonical(str(project)))
 
     @property
     def missing_quarters(self) -> list[int]:
@@ -63,6 +68,8 @@ class AnnualResult:
             "company": self.company,
             "year": self.year,
             "files": {str(q): p.name for q, p in sorted(self.files.items())},
+            "rules": {str(q): _rules_label(a) for q, a in sorted(self.assessments.items())},
+            "notes": list(self.notes),
             "functions": [_entry({"function": r["function"]}, r, rewarded=True) for _, r in self.functions.iterrows()],
             "projects": [_entry({"project": r["project"]}, r, rewarded=True) for _, r in self.projects.iterrows()],
             "units": [_entry({"function": r["function"], "project": r["project"]}, r, rewarded=False)
@@ -74,6 +81,10 @@ class AnnualResult:
                 for p in self.people.itertuples(index=False)
             ],
         }
+
+
+def _rules_label(a: Assessment) -> str:
+    return a.rules_source
 
 
 def _entry(head: dict, row: pd.Series, *, rewarded: bool) -> dict:
@@ -96,14 +107,26 @@ def _entry(head: dict, row: pd.Series, *, rewarded: bool) -> dict:
 # --- reading the year ------------------------------------------------------------------------------------------------
 
 
-def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_blank: bool = False) -> AnnualResult:
+def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_blank: bool = False,
+                catalog: Path | None = None, company: str | None = None) -> AnnualResult:
     """Assess each workbook once (checklists and kpicli result workbooks alike), check they form one
-    company's year, and combine them. KpiError / DataError (exit 1) name the offending files."""
+    company's year, and combine them. KpiError / DataError (exit 1) name the offending files.
+
+    Each quarter is scored with the rules recorded in it when it has them (a result workbook: the rules it was
+    published with; checklist.annual_published), else with the rules in force (--rules, kpicli.toml beside the
+    first file, the defaults); where the rules in force would give another grade, reward or cap, a note says so.
+    catalog and company: as for score (the catalogue the rows are checked against; the company name)."""
+    from kpicli.checklist.annual_published import RECORDED, compare_with_current, recorded_rules, year_rules
+
     paths = [Path(p) for p in paths]
     if not paths:
         raise KpiError("没有给出工作簿；请给出同一年度的季度检查表，如 2026Q1_客户触点检查表.xlsx …")
-    rules, source = resolve_rules(rules_path, paths[0])
-    assessments = [assess(p, rules=rules, allow_blank=allow_blank) for p in paths]
+    current, source = resolve_rules(rules_path, paths[0])
+    recorded = {p: recorded_rules(p) for p in paths}
+    assessments = [assess(p, rules=recorded[p].rules or current, allow_blank=allow_blank, catalog=catalog,
+                          company=company) for p in paths]
+    for a in assessments:
+        a.rules_source = RECORDED if recorded[a.checklist.path].rules is not None else source
     by_quarter = check_same_year(assessments)
     broken = [a for a in assessments if a.has_errors]
     if broken:
@@ -115,7 +138,11 @@ def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_
         first = broken[0].checklist.path.name
         raise DataError("以下工作簿有错误，未做年度汇总:\n" + "\n".join(lines)
                         + f"\n请先用 kpicli check 查看并修正，例如：kpicli check {first}")
-    return combine(by_quarter, rules, source)
+    published = {q: recorded[a.checklist.path] for q, a in by_quarter.items()}
+    rules, label, notes = year_rules(published, current, source)
+    year = combine(by_quarter, rules, label, quarter_rules={q: a.rules for q, a in by_quarter.items()})
+    year.notes = notes + year.notes + compare_with_current(year, current, source, allow_blank=allow_blank)
+    return year
 
 
 def check_same_year(assessments: Sequence[Assessment]) -> dict[int, Assessment]:
@@ -169,10 +196,13 @@ def at_or_below(grade: object, rules: Rules) -> bool:
     return isinstance(grade, str) and grade in names and names.index(grade) >= names.index(rules.annual.cap_grade)
 
 
-def cap_reason(statuses: dict[int, str], grades: dict[int, object], rules: Rules) -> tuple[int, bool, str]:
+def cap_reason(statuses: dict[int, str], grades: dict[int, object], rules: Rules,
+               quarter_rules: dict[int, Rules] | None = None) -> tuple[int, bool, str]:
     """(quarters at or below the cap grade, capped, why) for one unit's year. Runs are over calendar
-    quarters: a quarter not assessed or without a workbook ends a run."""
-    low = [q for q in QUARTERS if statuses.get(q) == ASSESSED and at_or_below(grades.get(q), rules)]
+    quarters: a quarter not assessed or without a workbook ends a run. A quarter's grade is judged on the grade
+    scale it was given under (quarter_rules, default `rules`); the runs and counts are the year's `rules`."""
+    by = quarter_rules or {}
+    low = [q for q in QUARTERS if statuses.get(q) == ASSESSED and at_or_below(grades.get(q), by.get(q, rules))]
     annual, cap = rules.annual, rules.annual.cap_grade
     runs: list[list[int]] = []
     for q in low:
@@ -201,30 +231,40 @@ def _count(n: int) -> str:
     return _COUNT_WORDS.get(n, str(n))
 
 
-def combine(by_quarter: dict[int, Assessment], rules: Rules, rules_source: str) -> AnnualResult:
-    """The year from the quarters present (quarter → assessment of one company's one year)."""
+def combine(by_quarter: dict[int, Assessment], rules: Rules, rules_source: str, *,
+            quarter_rules: dict[int, Rules] | None = None) -> AnnualResult:
+    """The year from the quarters present (quarter → assessment of one company's one year). Projects are joined
+    across spellings by the rules' [projects] aliases; quarter_rules: the rules each quarter's grades were given
+    under (default: `rules` for all)."""
+    from kpicli.checklist.annual_names import joined_notes, rename_warnings
+
     latest = by_quarter[max(by_quarter)]
     company = next((a.company for _, a in sorted(by_quarter.items(), reverse=True) if a.company), None)
-    functions = _wide(by_quarter, rules, "function", list(FUNCTIONS))
-    projects = _wide(by_quarter, rules, "project", _all_projects(by_quarter))
-    units = _wide(by_quarter, rules, "unit", [(f, p) for p in _all_projects(by_quarter) for f in FUNCTIONS])
-    people, has_roster = _people(by_quarter, functions, projects, units)
-    return AnnualResult(company=company, year=int(latest.year), rules=rules, rules_source=rules_source,
-                        files={q: a.checklist.path for q, a in by_quarter.items()}, functions=functions,
-                        projects=projects, units=units, people=people, has_roster=has_roster,
-                        assessments=dict(by_quarter))
+    files = {q: a.checklist.path for q, a in by_quarter.items()}
+    year = AnnualResult(company=company, year=int(latest.year), rules=rules, rules_source=rules_source, files=files,
+                        functions=pd.DataFrame(), projects=pd.DataFrame(), units=pd.DataFrame(),
+                        people=pd.DataFrame(), assessments=dict(by_quarter))
+    every = _all_projects(by_quarter, year)
+    year.functions = _wide(by_quarter, year, "function", list(FUNCTIONS), quarter_rules)
+    year.projects = _wide(by_quarter, year, "project", every, quarter_rules)
+    year.units = _wide(by_quarter, year, "unit", [(f, p) for p in every for f in FUNCTIONS], quarter_rules)
+    year.people, year.has_roster = _people(by_quarter, year)
+    year.notes = joined_notes(year) + rename_warnings(year)
+    return year
 
 
-def _all_projects(by_quarter: dict[int, Assessment]) -> list[str]:
-    """Every project of the year by its latest spelling, in order of first appearance."""
+def _all_projects(by_quarter: dict[int, Assessment], year: AnnualResult) -> list[str]:
+    """Every project of the year by its name now (an alias's target, else the latest spelling), in order of first
+    appearance."""
     latest: dict[str, str] = {}
     for _, a in sorted(by_quarter.items()):
         for p in a.projects["project"]:
-            latest[normalize(p)] = p  # re-assigning keeps the first position
-    return list(latest.values())
+            latest[year.key(p)] = p  # re-assigning keeps the first position
+    targets = {normalize(t): t for t in year.rules.projects.aliases.values()}
+    return [targets.get(k, name) for k, name in latest.items()]
 
 
-def _quarter_rows(a: Assessment, kind: str) -> dict[object, dict]:
+def _quarter_rows(a: Assessment, kind: str, key: Callable[[object], str]) -> dict[object, dict]:
     """key → {assessed, score, grade, reward, method} of one quarter; keys normalised for matching."""
     rows: dict[object, dict] = {}
     if kind == "function":
@@ -233,25 +273,27 @@ def _quarter_rows(a: Assessment, kind: str) -> dict[object, dict]:
                                 "reward": Decimal(r.reward), "method": r.method}
     elif kind == "project":
         for r in a.projects.itertuples(index=False):
-            rows[normalize(r.project)] = {"assessed": bool(r.assessed), "score": r.score, "grade": r.grade,
+            rows[key(r.project)] = {"assessed": bool(r.assessed), "score": r.score, "grade": r.grade,
                                           "reward": Decimal(r.reward), "method": r.method}
     else:
         for r in a.units[~a.units["is_company"]].itertuples(index=False):
-            rows[(r.function, normalize(r.group))] = {"assessed": bool(r.assessed), "score": r.score,
+            rows[(r.function, key(r.group))] = {"assessed": bool(r.assessed), "score": r.score,
                                                       "grade": r.grade, "reward": Decimal(0), "method": ""}
     return rows
 
 
-def _wide(by_quarter: dict[int, Assessment], rules: Rules, kind: str, keys: list) -> pd.DataFrame:
-    per_quarter = {q: _quarter_rows(a, kind) for q, a in by_quarter.items()}
+def _wide(by_quarter: dict[int, Assessment], year: AnnualResult, kind: str, keys: list,
+          quarter_rules: dict[int, Rules] | None) -> pd.DataFrame:
+    rules = year.rules
+    per_quarter = {q: _quarter_rows(a, kind, year.key) for q, a in by_quarter.items()}
     records = []
     for key in keys:
         if kind == "function":
             record, lookup = {"function": key}, key
         elif kind == "project":
-            record, lookup = {"project": key}, normalize(key)
+            record, lookup = {"project": key}, year.key(key)
         else:
-            record, lookup = {"function": key[0], "project": key[1]}, (key[0], normalize(key[1]))
+            record, lookup = {"function": key[0], "project": key[1]}, (key[0], year.key(key[1]))
         statuses, grades, total = {}, {}, Decimal(0)
         method = SERVICE_FEE if kind == "function" and key == "物业" else (TEAM_BONUS if kind != "unit" else "")
         for q in QUARTERS:
@@ -269,7 +311,7 @@ def _wide(by_quarter: dict[int, Assessment], rules: Rules, kind: str, keys: list
                 reward = row["reward"] if row is not None else Decimal(0)
                 record[f"reward_{q}"] = reward
                 total += reward
-        count, capped, reason = cap_reason(statuses, grades, rules)
+        count, capped, reason = cap_reason(statuses, grades, rules, quarter_rules)
         record.update(at_or_below=count, capped=capped, reason=reason, rewards=total, method=method)
         records.append(record)
     return pd.DataFrame(records)
@@ -280,17 +322,18 @@ def _wide(by_quarter: dict[int, Assessment], rules: Rules, kind: str, keys: list
 PEOPLE_COLUMNS = ["name", "role", "unit", "function", "quarter", "basis", "unit_key", "capped", "reason"]
 
 
-def unit_key(kind: str, function: str | None = None, project: str | None = None) -> str:
-    """One string naming an assessed unit across spellings: function:工程, project:甲, unit:工程:甲."""
+def unit_key(kind: str, function: str | None = None, project: str | None = None,
+             key: Callable[[object], str] = normalize) -> str:
+    """One string naming an assessed unit across spellings: function:工程, project:甲, unit:工程:甲 (key: how a
+    project's spellings are joined, AnnualResult.key)."""
     if kind == "function":
         return f"function:{function}"
     if kind == "project":
-        return f"project:{normalize(project)}"
-    return f"unit:{function}:{normalize(project)}"
+        return f"project:{key(project)}"
+    return f"unit:{function}:{key(project)}"
 
 
-def _people(by_quarter: dict[int, Assessment], functions: pd.DataFrame, projects: pd.DataFrame,
-            units: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+def _people(by_quarter: dict[int, Assessment], year: AnnualResult) -> tuple[pd.DataFrame, bool]:
     """Everyone on any quarter's 人员名单, with the posts of the last quarter they appear in; a person is
     capped when a unit they are assessed in is capped."""
     last: dict[str, int] = {}
@@ -300,33 +343,34 @@ def _people(by_quarter: dict[int, Assessment], functions: pd.DataFrame, projects
             last.setdefault(name, q)
             order.setdefault(name, None)
     has_roster = any(not a.checklist.roster.empty for a in by_quarter.values())
+    functions, projects, key = year.functions, year.projects, year.key
     f_rows = {r["function"]: r for _, r in functions.iterrows()}
-    p_rows = {normalize(r["project"]): r for _, r in projects.iterrows()}
-    u_rows = {(r["function"], normalize(r["project"])): r for _, r in units.iterrows()}
+    p_rows = {key(r["project"]): r for _, r in projects.iterrows()}
+    u_rows = {(r["function"], key(r["project"])): r for _, r in year.units.iterrows()}
     records = []
     for name in order:
         roster = by_quarter[last[name]].checklist.roster
         for post in roster[roster["name"] == name].itertuples(index=False):
             function = post.function if isinstance(post.function, str) else None
             if post.role == FUNCTION_HEAD:
-                row, basis, key = f_rows.get(function), f"{function}职能", unit_key("function", function)
+                row, basis, ukey = f_rows.get(function), f"{function}职能", unit_key("function", function)
             elif post.role == DIRECTOR_ROLE:
-                row, basis, key = p_rows.get(normalize(post.unit)), f"{post.unit}项目", unit_key("project",
-                                                                                              project=post.unit)
+                row, basis = p_rows.get(key(post.unit)), f"{post.unit}项目"
+                ukey = unit_key("project", project=post.unit, key=key)
             else:
-                row, basis = u_rows.get((function, normalize(post.unit))), f"{post.unit}·{function}"
-                key = unit_key("unit", function, post.unit)
+                row, basis = u_rows.get((function, key(post.unit))), f"{post.unit}·{function}"
+                ukey = unit_key("unit", function, post.unit, key=key)
             if row is None:
                 capped, reason = False, f"人员名单中的单位「{post.unit}」不在检查表中，无法判断"
             else:
                 capped, reason = bool(row["capped"]), (f"{basis}:{row['reason']}" if row["capped"] else "")
             records.append({"name": name, "role": post.role, "unit": post.unit, "function": function,
-                            "quarter": last[name], "basis": basis, "unit_key": key, "capped": capped,
+                            "quarter": last[name], "basis": basis, "unit_key": ukey, "capped": capped,
                             "reason": reason})
     people = pd.DataFrame(records, columns=PEOPLE_COLUMNS)
     if not people.empty:  # function heads first, then each project's team, in the order of the year's tables
-        rank = {COMPANY_GROUP: -1, **{normalize(p): i for i, p in enumerate(projects["project"])}}
-        people["_u"] = [rank.get(normalize(u), len(rank)) for u in people["unit"]]
+        rank = {normalize(COMPANY_GROUP): -1, **{key(p): i for i, p in enumerate(projects["project"])}}
+        people["_u"] = [rank.get(key(u), len(rank)) for u in people["unit"]]
         people["_r"] = [0 if r in (FUNCTION_HEAD, DIRECTOR_ROLE) else 1 for r in people["role"]]
         people["_f"] = [FUNCTIONS.index(f) if f in FUNCTIONS else -1 for f in people["function"]]
         people = people.sort_values(["_u", "_r", "_f"], kind="stable").drop(columns=["_u", "_r", "_f"])

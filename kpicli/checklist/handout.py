@@ -107,22 +107,7 @@ def handout_record(assessment: Any, team: Any, teams: Sequence[Any], source: str
 
 
 def rules_summary(rules: Any) -> dict[str, Any]:
-    """The rules' fingerprint and the settings that decide grades and money, as plain JSON."""
-    import dataclasses
-    import hashlib
-    import json
+    """The rules' fingerprint and the settings that decide grades and money, as plain JSON (rules.recorded)."""
+    from kpicli.rules.recorded import summary
 
-    def plain(value: Any) -> Any:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, dict):
-            return {str(k): plain(v) for k, v in value.items()}
-        if isinstance(value, list | tuple | set | frozenset):
-            return [plain(v) for v in value]
-        if value is None or isinstance(value, bool | int | float | str):
-            return value
-        return str(value)
-
-    settings = plain(rules)
-    text = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str)
-    return {"fingerprint": hashlib.sha256(text.encode()).hexdigest()[:16], "settings": settings}
+    return summary(rules)

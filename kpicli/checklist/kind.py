@@ -44,6 +44,7 @@ class ChecklistKind:
     label = "触点检查表"
     aliases = ("检查表", "触点检查表", "checklist")
     groups = False
+    year_results = True  # a quarter's result workbook holds the published figures and rules
     not_this = "不是触点检查表：没有「触点名称」表头"
     options = (
         KindOption("year", "--year", "考核年度（覆盖「基本信息」和文件名）", _PERIOD_WHY),
@@ -229,7 +230,8 @@ class ChecklistKind:
                options: dict[str, Any]) -> Any:
         from kpicli.checklist.annual import assess_year
 
-        return assess_year(paths, rules_path=rules_path, allow_blank=bool(options.get("allow_blank")))
+        return assess_year(paths, rules_path=rules_path, allow_blank=bool(options.get("allow_blank")),
+                           catalog=options.get("catalog"), company=options.get("company"))
 
     def write_annual(self, year: Any, out: Path) -> Path:
         from kpicli.checklist.render.annual import write_annual

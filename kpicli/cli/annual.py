@@ -11,7 +11,9 @@ import typer
 from kpicli.cli.common import (
     EXIT_DATA,
     AllowBlankOpt,
+    CatalogCheckOpt,
     ChineseCommand,
+    CompanyOpt,
     DataError,
     ForceOpt,
     FormatOpt,
@@ -21,7 +23,7 @@ from kpicli.cli.common import (
 )
 
 FilesArg = Annotated[list[Path], typer.Argument(
-    help="同一公司同一年度的季度工作簿：检查表或 kpicli 评分结果均可，顺序不限，每个季度一个；"
+    help="同一公司同一年度的季度工作簿（或其所在的文件夹）：检查表或 kpicli 评分结果均可，顺序不限，每个季度一个；"
          "或同一年度的绩效考核表：月度（或季度）考核表、年终考核表和含「民主评议」表的工作簿，每个期间一个",
     metavar="文件…", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
@@ -38,6 +40,8 @@ def annual(
     rules: RulesOpt = None,
     force: ForceOpt = False,
     allow_blank: AllowBlankOpt = False,
+    catalog: CatalogCheckOpt = None,
+    company: CompanyOpt = None,
 ) -> int:
     """年度汇总：每个职能、项目的四个季度得分和等级、年度绩效是否封顶及原因、全年奖惩，以及每个人是否封顶。
 
@@ -54,7 +58,8 @@ def annual(
 
     check_format(fmt)
     try:
-        result, written = api.annual(files, output=output, rules_path=rules, force=force, allow_blank=allow_blank)
+        result, written = api.annual(files, output=output, rules_path=rules, force=force, allow_blank=allow_blank,
+                                     catalog=catalog, company=company)
     except DataError as exc:
         refused = kinds.annual_refused_json(exc) if fmt == "json" else None
         if refused is None:

@@ -65,13 +65,15 @@ class Kind(Protocol):
 
     Attributes: name (identifier, the "kind" of its results' JSON), label (what a user calls it: 触点检查表),
     aliases (what `kpicli template` accepts for it), options (the options only this kind has), groups (whether
-    several files of this kind are scored together as one group, rather than each on its own)."""
+    several files of this kind are scored together as one group, rather than each on its own), year_results
+    (whether kpicli's result workbooks of this kind found in a folder are inputs of `annual`: what was published)."""
 
     name: str
     label: str
     aliases: tuple[str, ...]
     options: tuple[KindOption, ...]
     groups: bool
+    year_results: bool
 
     # --- detect and read -------------------------------------------------------------------------------------
     def sheets(self, raw: RawWorkbook) -> list[str]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Literal
 
 from kpicli.core.errors import KpiError
-from kpicli.core.vocab import FUNCTIONS
+from kpicli.core.vocab import FUNCTIONS, normalize
 from kpicli.rules.bands import Band, Grades, as_decimal, check_choice, check_keys, set_frozen
 from kpicli.rules.scorecard import ScorecardSettings
 
@@ -94,6 +94,31 @@ class Output:
 
 
 @dataclass(frozen=True)
+class ProjectNames:
+    """[projects]: aliases maps an old spelling of a project to the name used now (a project renamed between
+    quarters: {"云栖府一期" = "云栖府"}); `annual` joins the two into one row. Names only: no score depends on it."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        aliases = {str(k).strip(): str(v).strip() for k, v in self.aliases.items()}
+        bad = [k for k, v in aliases.items() if not k or not v or k == v]
+        if bad:
+            raise ValueError(f"projects.aliases：「{'、'.join(bad) or '（空）'}」应写成 \"原名称\" = \"现名称\"，两者都不能为空，"
+                             "也不能相同")
+        chained = [k for k, v in aliases.items() if v in aliases]
+        if chained:
+            raise ValueError(f"projects.aliases：「{aliases[chained[0]]}」本身又是别名；请把「{chained[0]}」直接写成"
+                             f"现名称「{aliases[aliases[chained[0]]]}」")
+        set_frozen(self, "aliases", aliases)
+
+    def canonical(self, name: str) -> str:
+        """The name used now for a project spelled `name` (compared after normalize: spaces, full-width)."""
+        key = normalize(name)
+        return next((v for k, v in self.aliases.items() if normalize(k) == key), name)
+
+
+@dataclass(frozen=True)
 class Rules:
     scoring: Scoring = field(default_factory=Scoring)
     grades: Grades = field(default_factory=Grades)
@@ -101,6 +126,7 @@ class Rules:
     annual: Annual = field(default_factory=Annual)
     scorecard: ScorecardSettings = field(default_factory=ScorecardSettings)
     output: Output = field(default_factory=Output)
+    projects: ProjectNames = field(default_factory=ProjectNames)
 
     def __post_init__(self) -> None:
         if self.annual.cap_grade is None or self.annual.cap_derived:  # derived: follows the bands, even after replace()
@@ -118,5 +144,5 @@ class RulesError(KpiError):
     """A rules file that cannot be used (exit 2)."""
 
 
-__all__ = ["DEFAULT_RULES", "Annual", "Band", "Grades", "Output", "Rewards", "Rules", "RulesError", "Scoring",
+__all__ = ["DEFAULT_RULES", "Annual", "Band", "Grades", "Output", "ProjectNames", "Rewards", "Rules", "RulesError", "Scoring",
            "ScorecardSettings", "derived_cap_grade"]

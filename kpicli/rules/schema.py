@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from kpicli.core.vocab import FUNCTIONS, LEVELS
 from kpicli.rules.bands import Band, Grades, as_decimal
-from kpicli.rules.model import Annual, Blank, Output, ProjectAggregation, Ranking, Rewards, Scoring
+from kpicli.rules.model import Annual, Blank, Output, ProjectAggregation, ProjectNames, Ranking, Rewards, Scoring
 
 Number = Annotated[Decimal, Field(allow_inf_nan=False)]
 
@@ -158,3 +158,22 @@ class OutputSchema(StrictModel):
 
     def build(self) -> Output:
         return Output(**self.given())
+
+
+class ProjectsSchema(StrictModel):
+    """[projects]: aliases = { "原名称" = "现名称" } (a project renamed between quarters)."""
+
+    aliases: dict[Annotated[str, Field(min_length=1)], Annotated[str, Field(min_length=1)]] | None = None
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, v: dict[str, str] | None) -> dict[str, str] | None:
+        if v is not None:
+            try:
+                ProjectNames(aliases=v)  # its checks (same name, an alias of an alias) say what to write
+            except ValueError as exc:
+                raise ValueError(str(exc).removeprefix("projects.aliases：")) from None
+        return v
+
+    def build(self) -> ProjectNames:
+        return ProjectNames(**self.given())

@@ -24,6 +24,10 @@ def _table(mapping: dict[str, Decimal]) -> str:
     return "{ " + ", ".join(f"{_str(k)} = {_num(v)}" for k, v in mapping.items()) + " }"
 
 
+def _aliases(mapping: dict[str, str]) -> str:
+    return "{ " + ", ".join(f"{_str(k)} = {_str(v)}" for k, v in mapping.items()) + " }" if mapping else "{}"
+
+
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -89,6 +93,11 @@ cap_grade = {_str(a.cap_grade)}
 consecutive = {a.consecutive}
 # 全年累计几个季度处于封顶等级及以下即封顶
 cumulative = {a.cumulative}
+
+[projects]
+# 季度之间改过名称的项目：「旧名称」 = 「现名称」，年度汇总（kpicli annual）把两者算作同一个项目，
+# 例如 aliases = {{ "云栖府一期" = "云栖府" }}
+aliases = {_aliases(rules.projects.aliases)}
 
 [output]
 # 评分后自动打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（等同每次加 --open）

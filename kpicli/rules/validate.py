@@ -10,6 +10,7 @@ from kpicli.rules.schema import (
     AnnualSchema,
     GradesSchema,
     OutputSchema,
+    ProjectsSchema,
     RewardsSchema,
     ScoringSchema,
     StrictModel,
@@ -51,6 +52,7 @@ class RulesSchema(StrictModel):
     annual: AnnualSchema = Field(default_factory=AnnualSchema)
     scorecard: ScorecardSchema = Field(default_factory=ScorecardSchema)
     output: OutputSchema = Field(default_factory=OutputSchema)
+    projects: ProjectsSchema = Field(default_factory=ProjectsSchema)
 
     @model_validator(mode="after")
     def _cap_is_grade(self) -> RulesSchema:
@@ -65,7 +67,8 @@ class RulesSchema(StrictModel):
 
     def build(self) -> Rules:
         return Rules(scoring=self.scoring.build(), grades=self.grades.build(), rewards=self.rewards.build(),
-                     annual=self.annual.build(), scorecard=self.scorecard.build(), output=self.output.build())
+                     annual=self.annual.build(), scorecard=self.scorecard.build(), output=self.output.build(),
+                     projects=self.projects.build())
 
 
 def _describe(error: dict) -> str:

@@ -30,6 +30,7 @@ from .result import ScorecardResult
 from .review import Key, Review, match_reviews, person_key, read_reviews
 from .scoring import grade_people
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
+from .year_names import check_names, sightings
 
 YEAR_END = "年终"
 ERRORS_LISTED = 5  # per file, in the refusal's message; every error is in DataError.problems
@@ -252,8 +253,10 @@ def _reasons(person: YearPerson, has_year_end: bool, has_periodic: bool, has_rev
     return "；".join(reasons) or None
 
 
-def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAULT_SETTINGS) -> ScorecardYear:
-    """Score every workbook, check they form one year, and compute each person's 年度总得分.
+def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAULT_SETTINGS, *,
+               company: str | None = None) -> ScorecardYear:
+    """Score every workbook, check they form one year, and compute each person's 年度总得分. company (--company)
+    names the company instead of the forms' 公司名称.
 
     Raises YearRefused (a DataError) naming the files for checklists among them, unknown or different years,
     two workbooks of one period, months mixed with quarters, and any error in any workbook or 民主评议 sheet."""
@@ -301,6 +304,12 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
     if match_problems:
         raise YearRefused("民主评议表有错误，未做年度汇总：\n" + "\n".join(f"  {p.file} {p.where}：{p.message}"
                                                                   for p in match_problems), match_problems)
+    seen = sightings(results, lambda f: in_year(periods[f]))
+    name_problems, refusals = check_names(people, red, seen, lambda k: k in people and _payable(people[k]))
+    if refusals:
+        raise YearRefused("红线事项不能确定属于谁，未做年度汇总：\n" + "\n".join(
+            f"  {p.file} {p.where}：{p.message}" for p in refusals), refusals)
+    problems += name_problems
     has_year_end = any(p.kind == "year" for p in periods.values())
     weights = settings.annual
     for key, person in people.items():
@@ -321,11 +330,16 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
                             + person.review * Fraction(weights.review)) / 100
     _grade(people, settings)
     ordered = sorted(people.values(), key=lambda p: p.rank if p.rank is not None else len(people) + 1)
-    company, company_problems = _company(results)
+    company, company_problems = (company, []) if company else _company(results)
     file_of = {in_year(periods[f]): f for f in results}
     return ScorecardYear(year=next(iter(periods.values())).year, company=company, unit=unit, periods=labels,
                          files={label: file_of[label] for label in [*labels, YEAR_END] if label in file_of},
                          people=ordered, settings=settings, problems=[*problems, *company_problems])
+
+
+def _payable(person: YearPerson) -> bool:
+    """Whether the person's year would be computed (graded and paid): a year-end, a periodic and a review score."""
+    return person.year_end is not None and bool(person.periods) and person.review is not None
 
 
 def _grade(people: dict[Key, YearPerson], settings: ScorecardSettings) -> None:

@@ -29,6 +29,7 @@ class ScorecardKind:
     label = "绩效考核表"
     aliases = ("考核表", "绩效考核表", "scorecard")
     groups = True
+    year_results = False  # a group's result is not one period's form
     not_this = "也不是绩效考核表：没有一行同时有「考核指标」和「权重」或「标准分」的表头"
     options = (
         KindOption("per_person", "--per-person",
@@ -216,7 +217,7 @@ class ScorecardKind:
         from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.annual import score_year
 
-        return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard)
+        return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard, company=options.get("company"))
 
     def write_annual(self, year: Any, out: Path) -> Path:
         from kpicli.scorecard.render.annual import write_scorecard_year

@@ -100,7 +100,7 @@ def year_lines(path: Path, sheet: str, rows: list[list[object]], missing_rows: l
                             "表头；请给出 kpicli annual 写出的绩效考核年度汇总", file=path.name)]
     header, cols = found
     title = str(rows[0][0]) if rows and rows[0] else ""
-    match = re.search(r"——(.*?)\s*(\d{4})年$", title)
+    match = re.search(r"——(.*?)\s*(\d{4})年度?$", title)
     company, period = (match.group(1).strip(), f"{match.group(2)}年度") if match else ("", "年度")
     reasons = {}
     missing = _columns(missing_rows, REASON_HEADER)

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpicli.checklist.annual import ASSESSED, MISSING, QUARTERS, STATUS_LABELS, AnnualResult, unit_key
 from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD
 from kpicli.core.exact import format_score
+from kpicli.core.period import Period
 from kpicli.io.outputs import mark_workbook, save_workbook
 from kpicli.render.chart import colour_series
 from kpicli.render.style import (
@@ -47,7 +48,7 @@ REASON_FONT = Font(name=FONT_NAME, color="9C0006")
 
 
 def heading(result: AnnualResult) -> str:
-    return f"{result.company or ''} {result.year}年度".strip()
+    return f"{result.company or ''} {Period(result.year).label}".strip()
 
 
 def rule_text(result: AnnualResult) -> str:
@@ -197,8 +198,15 @@ def _trend(ws: Worksheet, result: AnnualResult) -> None:
             _capped_cell(ws, r, width, bool(row["capped"]), cap)
     legend = "等级：" + "，".join(f"{b.grade} ≥ {b.min}" for b in result.rules.grades.bands)
     put(ws, r + 1, 1, legend + f"，其余为 {result.rules.grades.lowest}；封顶原因见「年度封顶名单」").font = MUTED_FONT
+    r += 1
+    for note in result.notes:  # published rules used, renamed projects, what the rules in force now would change
+        r += 1
+        cell = put(ws, r, 1, note.strip())
+        cell.font, cell.alignment = (MUTED_FONT if note.startswith(" ") else WARN_FONT), WRAP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+        ws.row_dimensions[r].height = 15 * _lines(note.strip(), sum(widths)) + 3
     set_widths(ws, widths)
-    chart_top = r + 3
+    chart_top = r + 2
     last = _trend_chart(ws, result, chart_top, data_col=width + 2, width_cm=sum(widths) * 0.21)
     # the header spans two rows; print_setup freezes below the row it is given
     print_setup(ws, header_row=top + 1, last_row=last, last_col=width, landscape=True)
@@ -243,7 +251,7 @@ def _trend_chart(ws: Worksheet, result: AnnualResult, top: int, *, data_col: int
     if projects.empty:
         return top - 2
     chart = LineChart()
-    chart.title = f"{result.year}年各项目季度得分"
+    chart.title = f"{Period(result.year).label}各项目季度得分"
     chart.style = 2
     chart.y_axis.title = "得分"
     chart.y_axis.scaling.min = 0
@@ -288,7 +296,7 @@ def capped_rows(result: AnnualResult) -> list[tuple[str, str, pd.Series, list[st
                                   ("unit", result.units, "项目职能")):
         for _, row in table[table["capped"]].iterrows():
             label = unit_label(kind, row)
-            key = unit_key(kind, row.get("function"), row.get("project"))
+            key = unit_key(kind, row.get("function"), row.get("project"), key=result.key)
             names = [f"{p.name}({post_text(p)})" for p in people.itertuples(index=False) if p.capped and p.unit_key == key]
             out.append((category, label, row, names))
     return out

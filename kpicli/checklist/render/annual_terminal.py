@@ -11,6 +11,7 @@ from rich.text import Text
 from kpicli.checklist.annual import ABSENT, ASSESSED, MISSING, QUARTERS, AnnualResult
 from kpicli.checklist.render.annual import capped_rows, missing_text, post_text, unit_label
 from kpicli.core.exact import format_score
+from kpicli.core.period import Period
 from kpicli.render.terminal import amount_text, console, grade_text
 
 MARKS = {MISSING: "缺少", ABSENT: "无"}  # a quarter without a score: no workbook, no such project, not assessed
@@ -29,7 +30,7 @@ def print_annual(result: AnnualResult, out: Console | None = None) -> None:
     marker; then the capped units with reasons and the capped people. Fits 80 columns."""
     out = out or console()
     names, cap = result.rules.grades.names, result.cap_grade
-    out.print(Text.assemble((result.company or "（未填写公司名称）", "bold"), f" · {result.year}年度",
+    out.print(Text.assemble((result.company or "（未填写公司名称）", "bold"), f" · {Period(result.year).label}",
                             (f" · 规则：{result.rules_source}", "dim")))
     if missing_text(result):
         out.print(missing_text(result), style="yellow")
@@ -71,6 +72,8 @@ def print_annual(result: AnnualResult, out: Console | None = None) -> None:
     else:
         out.print(f"年度封顶：没有职能或项目达到{cap}及以下的封顶条件", style="green")
     _print_people(result, out)
+    for note in result.notes:  # published rules used, renamed projects, what the rules in force now would change
+        out.print(note, style="dim" if note.startswith(" ") else "yellow")
 
 
 def _print_people(result: AnnualResult, out: Console) -> None:

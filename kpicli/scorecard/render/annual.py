@@ -25,6 +25,7 @@ from rich.text import Text
 
 from kpicli.core.errors import LEVEL_NAMES, by_level
 from kpicli.core.exact import format_score, half_up
+from kpicli.core.period import Period
 from kpicli.io.outputs import mark_workbook, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.chart import colour_series
@@ -60,7 +61,7 @@ WIDE = 10_000  # measuring a table without the console's width as limit
 
 
 def heading(year: ScorecardYear) -> str:
-    return " ".join(x for x in (year.company, f"{year.year}年") if x)
+    return " ".join(x for x in (year.company, Period(year.year).label) if x)
 
 
 def formula_text(year: ScorecardYear) -> str:
@@ -147,7 +148,7 @@ def periods_table(year: ScorecardYear) -> Table:
 def print_scorecard_year(year: ScorecardYear, console: Console | None = None) -> None:
     """The formula, the table, who is not computed and why, missing periods, red lines, then the problems."""
     out = console or default_console()
-    out.print(Text.assemble((year.company or "（未填写公司名称）", "bold"), f" · {year.year}年 年度综合得分"))
+    out.print(Text.assemble((year.company or "（未填写公司名称）", "bold"), f" · {Period(year.year).label} · 年度综合得分"))
     out.print(formula_text(year), style="dim", soft_wrap=True, markup=False)
     table = year_table(year)
     if out.measure(table, options=out.options.update(max_width=WIDE)).maximum > out.width:
@@ -260,7 +261,7 @@ def _trend_chart(ws: Worksheet, year: ScorecardYear, top: int, first_col: int, d
                  width_cm: float) -> None:
     """One line per person over the periods, read from the table itself (blank cells are gaps)."""
     chart = LineChart()
-    chart.title = f"{year.year}年个人{'季度' if year.unit == 'quarter' else '月度'}得分趋势"
+    chart.title = f"{Period(year.year).label}个人{'季度' if year.unit == 'quarter' else '月度'}得分趋势"
     chart.style = 2
     chart.y_axis.title = "得分"
     chart.y_axis.scaling.min = 0

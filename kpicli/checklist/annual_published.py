@@ -1,0 +1,131 @@
+"""The year uses what was published: each quarter's rules as recorded in its workbook, and what the rules in force
+now would change (issue 19 case 6).
+
+A result workbook records the rules it was scored with (io.provenance, rules.recorded). `annual` scores such a
+quarter with those rules, so a quarter's score, grade and reward are the ones published even when the folder holding
+the copies has another kpicli.toml, or none. A workbook without recorded rules (a checklist nobody scored, a
+hand-made one) is scored with the rules in force. The year's cap settings ([annual]) are those of the latest
+quarter with recorded rules, else the rules in force; the [projects] aliases of the rules in force are added to the
+recorded ones (a rename is often written down after the quarter was published). Where the rules in force now would
+give another grade, reward or cap, a note says which quarter and unit; the published figure stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from kpicli.checklist.annual import QUARTERS, AnnualResult, combine
+from kpicli.checklist.assessment import assess_checklist
+from kpicli.core.exact import format_amount, format_score
+from kpicli.rules.model import ProjectNames, Rules
+
+RECORDED = "评分时记录的规则"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a workbook records of its rules: the Rules (None without a record of them), and whether a record of
+    rules was there but could not be rebuilt."""
+
+    rules: Rules | None = None
+    unreadable: bool = False
+
+
+def recorded_rules(path: Path) -> Published:
+    from kpicli.io.provenance import read
+    from kpicli.rules.recorded import from_summary
+
+    record = read(Path(path))
+    if record is None or record.get("rules") is None:
+        return Published()
+    rules = from_summary(record.get("rules"))
+    return Published(rules, unreadable=rules is None)
+
+
+def _quarters(qs: list[int]) -> str:
+    return "、".join(str(q) for q in qs)
+
+
+def year_rules(published: dict[int, Published], current: Rules, source: str) -> tuple[Rules, str, list[str]]:
+    """The year's rules (its [annual] and grade names), how to name where each quarter's rules come from, and the
+    notes saying so."""
+    recorded = [q for q, p in sorted(published.items()) if p.rules is not None]
+    unreadable = [q for q, p in sorted(published.items()) if p.unreadable]
+    others = [q for q in sorted(published) if q not in recorded]
+    base = published[recorded[-1]].rules if recorded else current
+    aliases: dict[str, str] = {}
+    for q in recorded:
+        aliases.update(published[q].rules.projects.aliases)  # type: ignore[union-attr]
+    aliases.update(current.projects.aliases)
+    try:
+        names = ProjectNames(aliases=aliases)
+    except ValueError:  # recorded and current aliases chain into each other: the current ones decide
+        names = current.projects
+    rules = replace(base, projects=names)
+    notes = []
+    if unreadable:
+        notes.append(f"第{_quarters(unreadable)}季度的工作簿记录了评分规则，但无法还原（可能由其他版本的 kpicli 写出）；"
+                     f"这些季度按{source}计分")
+    if not recorded:
+        return rules, source, notes
+    label = RECORDED if not others else f"第{_quarters(recorded)}季度：{RECORDED}；第{_quarters(others)}季度：{source}"
+    notes.insert(0, f"第{_quarters(recorded)}季度按其工作簿中记录的评分时规则计分，得分、等级和奖惩与当时公布的一致；"
+                    f"年度封顶条件按第{recorded[-1]}季度记录的规则")
+    return rules, label, notes
+
+
+def _rows(year: AnnualResult) -> dict[tuple[str, object], tuple[str, pd.Series]]:
+    rows: dict[tuple[str, object], tuple[str, pd.Series]] = {}
+    for _, r in year.functions.iterrows():
+        rows[("function", r["function"])] = (f"{r['function']}职能", r)
+    for _, r in year.projects.iterrows():
+        rows[("project", year.key(r["project"]))] = (f"{r['project']}项目", r)
+    for _, r in year.units.iterrows():
+        rows[("unit", (r["function"], year.key(r["project"])))] = (f"{r['project']}·{r['function']}", r)
+    return rows
+
+
+def _figure(row: pd.Series, q: int) -> str:
+    text = f"{format_score(row[f'score_{q}'])} {row[f'grade_{q}']}" if row[f"grade_{q}"] else "不列入考核"
+    reward = row.get(f"reward_{q}")
+    if reward is not None and not pd.isna(reward) and reward != 0:
+        text += f"（奖惩 {format_amount(reward)} 元）"
+    return text
+
+
+def compare_with_current(year: AnnualResult, current: Rules, source: str, *, allow_blank: bool = False) -> list[str]:
+    """Notes naming each quarter and unit whose grade or reward, and each unit whose annual cap, the rules in force
+    now would change; [] when every quarter was scored with rules equal to them."""
+    from kpicli.rules.recorded import summary
+
+    now = summary(current)["fingerprint"]
+    differing = [q for q, a in sorted(year.assessments.items()) if summary(a.rules)["fingerprint"] != now]
+    if not differing:
+        return []
+    current = replace(current, projects=year.rules.projects)
+    shadow = combine({q: assess_checklist(a.checklist, current, source, allow_blank=allow_blank)
+                      for q, a in year.assessments.items()}, current, source)
+    published, other = _rows(year), _rows(shadow)
+    lines = []
+    for key, (label, row) in published.items():
+        if key not in other:
+            continue
+        alt = other[key][1]
+        for q in QUARTERS:
+            if q not in differing or row[f"status_{q}"] != alt[f"status_{q}"]:
+                continue
+            same_reward = row.get(f"reward_{q}") == alt.get(f"reward_{q}")
+            if row[f"grade_{q}"] != alt[f"grade_{q}"] or not same_reward:
+                lines.append(f"第{q}季度 {label}：公布为 {_figure(row, q)}，按现行规则为 {_figure(alt, q)}")
+        if bool(row["capped"]) != bool(alt["capped"]):
+            lines.append(f"{label}：按公布的等级{'封顶' if row['capped'] else '不封顶'}，按现行规则"
+                         f"{'会封顶（' + alt['reason'] + '）' if alt['capped'] else '不会封顶'}")
+    head = (f"现行规则（{source}）与第{_quarters(differing)}季度评分时的规则不同；年度汇总仍用公布的结果"
+            + ("，按现行规则会不同的地方：" if lines else "，按现行规则各季度的等级、奖惩和年度封顶都不变"))
+    return [head, *("  " + line for line in lines)]
+
+
+__all__ = ["RECORDED", "Published", "compare_with_current", "recorded_rules", "year_rules"]
