@@ -415,6 +415,7 @@ def test_period_unknown_is_a_warning(tmp_path):
     assert a.to_json()["year"] is None
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.39 s measured)
 def test_period_from_options_overrides_info_and_file_name(tmp_path):
     spec = SheetSpec(items=[Item("甲", "一级", {"项目甲": (None, "完成")})])
     no_info = build_checklist(tmp_path / "2026Q1.xlsx", {"营销篇": spec}, info=None)
