@@ -30,6 +30,7 @@ from .result import ScorecardResult
 from .review import Key, Review, match_reviews, person_key, read_reviews
 from .scoring import grade_people
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
+from .year_names import check_names, sightings
 
 YEAR_END = "年终"
 ERRORS_LISTED = 5  # per file, in the refusal's message; every error is in DataError.problems
@@ -303,6 +304,12 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
     if match_problems:
         raise YearRefused("民主评议表有错误，未做年度汇总：\n" + "\n".join(f"  {p.file} {p.where}：{p.message}"
                                                                   for p in match_problems), match_problems)
+    seen = sightings(results, lambda f: in_year(periods[f]))
+    name_problems, refusals = check_names(people, red, seen, lambda k: k in people and _payable(people[k]))
+    if refusals:
+        raise YearRefused("红线事项不能确定属于谁，未做年度汇总：\n" + "\n".join(
+            f"  {p.file} {p.where}：{p.message}" for p in refusals), refusals)
+    problems += name_problems
     has_year_end = any(p.kind == "year" for p in periods.values())
     weights = settings.annual
     for key, person in people.items():
@@ -328,6 +335,11 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
     return ScorecardYear(year=next(iter(periods.values())).year, company=company, unit=unit, periods=labels,
                          files={label: file_of[label] for label in [*labels, YEAR_END] if label in file_of},
                          people=ordered, settings=settings, problems=[*problems, *company_problems])
+
+
+def _payable(person: YearPerson) -> bool:
+    """Whether the person's year would be computed (graded and paid): a year-end, a periodic and a review score."""
+    return person.year_end is not None and bool(person.periods) and person.review is not None
 
 
 def _grade(people: dict[Key, YearPerson], settings: ScorecardSettings) -> None:
