@@ -4,7 +4,8 @@ python-calamine allocates the whole used range at once: a single stray cell at X
 for hundreds of gigabytes. This scan finds the real extent from the cells' own references (a
 <dimension> element can lie) and the cells holding Excel error values (#N/A, #DIV/0! …), which
 calamine reads as empty text. It also notes, as cheaply, the formula cells saved without a calculated value
-(written by a program that does not calculate: calamine reads them as empty) and the hidden rows.
+(written by a program that does not calculate: calamine reads them as empty), the hidden rows, and the cells whose
+number format shows a percentage or fixed decimals (numfmt.py; calamine gives values only).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpicli.core.errors import InputError
+from kpicli.io.numfmt import NumberShape, number_shapes, styled_cells_pattern
 from kpicli.io.xmltext import unescape
 
 MAX_CELLS = 20_000_000  # rows × columns of the used range; ~1 GB of cells in memory at most
@@ -42,6 +44,7 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # zero-based (row, col) → '#N/A'
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # zero-based (row, col) → formula text
     hidden_rows: set[int] = field(default_factory=set)  # zero-based
+    shapes: dict[tuple[int, int], NumberShape] = field(default_factory=dict)  # zero-based (row, col) → its format
 
 
 def _column_index(letters: bytes) -> int:
@@ -76,7 +79,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_part(archive: zipfile.ZipFile, part: str) -> SheetScan:
+def _scan_part(archive: zipfile.ZipFile, part: str, styled: re.Pattern[bytes] | None = None,
+               shapes: dict[int, NumberShape] | None = None) -> SheetScan:
     """Regex over the raw XML in chunks: no Python-level loop per cell (only per error cell)."""
     scan = SheetScan()
     letters: set[bytes] = set()
@@ -101,6 +105,9 @@ def _scan_part(archive: zipfile.ZipFile, part: str) -> SheetScan:
                     scan.errors[position] = value.group(1).decode("utf-8", "replace") if value else "#错误"
             if b"<f" in view:
                 _scan_formulas(view, scan)
+            if styled is not None and shapes is not None:
+                for letters_, row, style in styled.findall(view):
+                    scan.shapes[(int(row) - 1, _column_index(letters_) - 1)] = shapes[int(style)]
             if b'hidden="' in view:
                 for match in _HIDDEN_ROW.finditer(view):
                     number = _ROW_NUMBER.search(match.group(0))
@@ -138,10 +145,12 @@ def scan_sheets(path: Path, sheets: set[str] | None = None, *, optional: Callabl
 
     scans = {}
     with zipfile.ZipFile(path) as archive:
+        shapes = number_shapes(archive)
+        styled = styled_cells_pattern(shapes)
         for name, part in _sheet_parts(archive).items():
             if sheets is not None and name not in sheets:
                 continue
-            scan = _scan_part(archive, part)
+            scan = _scan_part(archive, part, styled, shapes)
             if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
                 if optional is not None and optional(name):
                     if skipped is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpicli.core.errors import InputError
+from kpicli.io.numfmt import NumberShape
 from kpicli.io.safety import check_input_file, read_errors, translate_library_error
 from kpicli.io.sheetscan import scan_sheets
 
@@ -34,6 +35,8 @@ class Grid:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)  # zero-based absolute rows hidden in Excel
     hidden: bool = False  # the sheet itself is hidden
+    # zero-based absolute (row, col) → how the cell's number is shown (percent, decimals), where its format says
+    shapes: dict[tuple[int, int], NumberShape] = field(default_factory=dict)
 
     def cell(self, r: int, c: int) -> object:
         """Value at zero-based absolute (r, c); '' outside the used range."""
@@ -130,6 +133,7 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
                     if grid.cell(r, c) == "":  # calamine found no value there
                         grid.put(r, c, NoFormulaValue(formula))
                 grid.hidden_rows = scans[name].hidden_rows
+                grid.shapes = scans[name].shapes
             grids[name] = grid
         book.close()
     except InputError:

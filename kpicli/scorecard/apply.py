@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from decimal import Decimal
 from fractions import Fraction
 
 from .deadline import add_months, completion, date_text, days_late, months_late
 from .rule import Deadline, Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
-from .values import Actual, ScorecardValueError, fmt
+from .values import Actual, Amount, ScorecardValueError, cell_number, fmt
 
-__all__ = ["actual_text", "apply_rule", "check_rule", "lateness"]
+__all__ = ["actual_text", "apply_rule", "check_rule", "display_trap", "lateness"]
+
+# a number in a General cell is shown with at most this many significant digits (Excel, standard column width)
+GENERAL_DIGITS = 10
 
 
 def check_rule(rule: Rule, max_points: Fraction) -> list[str]:
@@ -34,8 +39,19 @@ def actual_number(rule: Rule, actual: Actual) -> Fraction:
     if actual.amount is None:
         raise ScorecardValueError(f"实际完成「{shown}」不是数字，{rule.kind}计分需要数字")
     value = actual.amount
+    if actual.percent_cell:
+        if rule.percent:
+            return value.value * 100
+        bounds = list(dict.fromkeys(str(a) for a in rule.amounts() if a.value))
+        if not bounds:
+            raise ScorecardValueError(f"实际完成单元格是百分比格式（显示为 {shown}），而{rule.kind}计分需要普通数字；"
+                                      "请把这一格改成常规格式后填写")
+        raise ScorecardValueError(f"实际完成单元格是百分比格式（显示为 {shown}），而计分方式的数字（{'、'.join(bounds)}）"
+                                  f"没有写 %；单位不一致：请在计分方式的数字后加 %（如 {bounds[0]}%），"
+                                  "或把这一格改成常规格式并填写计分方式所用的数字")
     if not value.percent and rule.wan != value.wan and (value.value != 0 or not rule.wan):
-        written = "、".join(fmt(a.value / 10000) + "万" if a.wan else fmt(a.value) for a in rule.amounts() if a.value)
+        written = "、".join(dict.fromkeys(fmt(a.value / 10000) + "万" if a.wan else fmt(a.value)
+                                          for a in rule.amounts() if a.value))
         if rule.wan:
             n = fmt(value.value)
             raise ScorecardValueError(f"实际完成「{shown}」没有写「万」，而计分方式的金额写了「万」（{written}）；单位不一致："
@@ -151,6 +167,57 @@ def apply_rule(rule: Rule, actual: Actual, max_points: Fraction) -> Fraction | N
         n = math.trunc((a - rule.target.value) / rule.step.value)
         return _clamp(max_points + n * rule.amount, cap)
     raise ScorecardValueError(f"计分方式「{rule.kind}」无法计算")  # pragma: no cover - every kind is handled
+
+
+def _round_half_away(value: Fraction, places: int) -> Fraction:
+    """value rounded to `places` decimals, halves away from zero (as Excel shows a number)."""
+    scale = Fraction(10) ** places
+    rounded = math.floor(abs(value) * scale + Fraction(1, 2)) / scale
+    return rounded if value >= 0 else -rounded
+
+
+def _shown_value(actual: Actual) -> tuple[Fraction, str] | None:
+    """The value a number cell shows (in its own unit: 0.95 for 95.0%), and the text shown; None for text cells."""
+    held = cell_number(actual.raw)
+    if held is None or held == 0:
+        return None
+    shape = actual.shape
+    if shape is not None:
+        scale = 100 if shape.percent else 1
+        shown = _round_half_away(held * scale, shape.decimals)
+        text = format(Decimal(shown.numerator) / Decimal(shown.denominator), f".{shape.decimals}f")
+        return shown / scale, text + ("%" if shape.percent else "")
+    digits = len(str(math.floor(abs(held)))) if abs(held) >= 1 else -_leading_zeros(abs(held))
+    shown = _round_half_away(held, max(GENERAL_DIGITS - digits, 0))
+    return shown, fmt(shown)
+
+
+def _leading_zeros(value: Fraction) -> int:
+    """0.0123 → 1: the zeros after the point before the first significant digit."""
+    zeros = 0
+    while value < Fraction(1, 10):
+        value *= 10
+        zeros += 1
+    return zeros
+
+
+def display_trap(rule: Rule, actual: Actual, max_points: Fraction, points: Fraction) -> str | None:
+    """A warning when a number cell shows a value that would score differently from the value it holds (a cell
+    showing 95.0% that holds 0.9499999999 under ≥95%): the held value counts, but the user reads the other."""
+    if not isinstance(rule, (Tiered, Threshold, Step)) or actual.amount is None or actual.amount.percent:
+        return None
+    found = _shown_value(actual)
+    if found is None or found[0] == cell_number(actual.raw):
+        return None
+    shown, text = found
+    try:
+        other = apply_rule(rule, replace(actual, raw=float(shown), amount=Amount(shown)), max_points)
+    except ScorecardValueError:
+        return None
+    if other is None or other == points:
+        return None
+    return (f"实际完成显示为 {text}，单元格里存的是 {actual.shown()}，正好在计分方式的分界处：按存的值计 {fmt(points)} 分，"
+            f"按显示的值会是 {fmt(other)} 分。kpicli 按存的值计分；如果应为 {text}，请在这一格直接输入 {text}")
 
 
 def _level_points(rule: Levels, actual: Actual) -> Fraction:

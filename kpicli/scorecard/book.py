@@ -90,7 +90,7 @@ def read_book(raw: RawWorkbook, *, sets: Sequence[IndicatorSet] = (), settings: 
     absent = []
     for name in scorecards:
         grid = raw.grids[name]
-        sheet = read_sheet(name, grid.dense(), _covered(grid))
+        sheet = read_sheet(name, grid.dense(), _covered(grid), grid.shapes)
         resolve_maxima(sheet)
         _person_defaults(sheet)
         company = company or sheet.person.get("company")  # type: ignore[assignment]

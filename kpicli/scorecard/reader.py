@@ -8,9 +8,10 @@ section rows by their 序号 numeral (一 | 经营指标 | 60), reviewer titles 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kpicli.core.vocab import normalize
+from kpicli.io.numfmt import NumberShape
 from kpicli.io.workbook import NoFormulaValue
 
 from .columns import suspect_message, table_columns
@@ -76,9 +77,11 @@ def _title_row(rows: list[list[object]], r: int, scan: _Scan) -> str | None:
     return cells[0] if scan.following[r] in scan.headers else None
 
 
-def read_sheet(name: str, rows: list[list[object]], covered: dict[tuple[int, int], tuple[int, int]]) -> SheetRead:
-    """One scorecard sheet. covered: each cell inside a merged range (not its top-left) → that top-left cell."""
-    out = SheetRead(name)
+def read_sheet(name: str, rows: list[list[object]], covered: dict[tuple[int, int], tuple[int, int]],
+               shapes: dict[tuple[int, int], NumberShape] | None = None) -> SheetRead:
+    """One scorecard sheet. covered: each cell inside a merged range (not its top-left) → that top-left cell;
+    shapes: the cells whose number format shows a percentage or fixed decimals."""
+    out = SheetRead(name, shapes=shapes or {})
     scan = _Scan.of(rows)
     headers = scan.headers
     first = min(headers)
@@ -302,7 +305,10 @@ def _item(row: list[object], r: int, cols: dict[str, int], section: Section, tex
         item["rule"] = None
         out.problem("error", item["rule_cell"], exc.message)
     item["actual_raw"] = raw = _get(row, cols, "actual")
-    item["actual"] = parse_actual(None if isinstance(raw, NoFormulaValue) else raw)  # said once, here
+    item["actual"] = actual = parse_actual(None if isinstance(raw, NoFormulaValue) else raw)  # said once, here
+    shape = out.shapes.get((r, cols["actual"])) if "actual" in cols and out.shapes else None
+    if shape is not None and actual.amount is not None:
+        item["actual"] = replace(actual, shape=shape)
     if isinstance(raw, NoFormulaValue):
         out.problem("error", item["actual_cell"], f"实际完成是{UNSAVED_FORMULA}")
     for key, raw_key, cell_key in _POINT_KEYS:

@@ -11,7 +11,7 @@ from kpicli.core.errors import Problem
 from kpicli.core.exact import cents_to_decimal, fraction_cents, half_up
 from kpicli.grading.ranking import competition_rank, grade_of
 
-from .apply import apply_rule
+from .apply import apply_rule, display_trap
 from .book import ScorecardBook
 from .rule import Rule
 from .settings import REVIEWER_NAMES, REVIEWERS, ScorecardSettings
@@ -32,12 +32,17 @@ def score_items(frame: pd.DataFrame, settings: ScorecardSettings) -> tuple[pd.Da
         # cap None: 上不封顶 (no highest score) for a valid rule, else the item's maximum
         uncapped = isinstance(row.rule, Rule) and row.rule.uncapped
         m, cap = row.max_points, row.cap if row.cap is not None or uncapped else row.max_points
-        value = None
+        value, failed = None, False
         if isinstance(row.rule, Rule) and m is not None:
             try:
                 value = apply_rule(row.rule, row.actual, m)
             except ScorecardValueError as exc:
                 say("error", row.actual_cell, exc.message)
+                failed = True
+            else:
+                trap = display_trap(row.rule, row.actual, m, value) if value is not None else None
+                if trap is not None:
+                    say("warning", row.actual_cell, trap)
         computed.append(value)
         points = {k: getattr(row, k) for k in REVIEWERS}
         if m is not None:
@@ -45,7 +50,7 @@ def score_items(frame: pd.DataFrame, settings: ScorecardSettings) -> tuple[pd.Da
                 if p is not None and (p < ZERO or (cap is not None and p > cap)):
                     span = f"0–{fmt(cap)}" if cap is not None else "不低于 0（上不封顶）"
                     say("error", getattr(row, f"{key}_cell"), f"{REVIEWER_NAMES[key]} {fmt(p)} 超出本项分数范围 {span}")
-        score, basis = _counted(row, points, value, settings, say)
+        score, basis = _counted(row, points, value, settings, say, failed)
         scores.append(score if m is not None else None)
         bases.append(basis)
         typed = cell_number(row.typed_score_raw)
@@ -57,8 +62,9 @@ def score_items(frame: pd.DataFrame, settings: ScorecardSettings) -> tuple[pd.Da
 
 
 def _counted(row: object, points: dict[str, Fraction | None], computed: Fraction | None,
-             settings: ScorecardSettings, say) -> tuple[Fraction, str]:
-    """The score that counts for one row and where it came from (contract §3, 'which score counts')."""
+             settings: ScorecardSettings, say, failed: bool = False) -> tuple[Fraction, str]:
+    """The score that counts for one row and where it came from (contract §3, 'which score counts'); failed: the
+    actual value was refused (said at its cell), so no second line says the row is not scored."""
     r1, r2 = points["reviewer1"], points["reviewer2"]
     if r1 is not None and r2 is not None and r1 != r2:
         say("info", row.reviewer2_cell, f"上级评分 {fmt(r1)} 与二级评分 {fmt(r2)} 不同（上级评分在 {row.reviewer1_cell}）")
@@ -82,7 +88,8 @@ def _counted(row: object, points: dict[str, Fraction | None], computed: Fraction
     if points["self"] is not None and settings.self_fallback:
         say("warning", row.self_cell, "未经上级评分，采用自评")
         return points["self"], "自评"
-    say("warning", row.indicator_cell, f"「{row.indicator}」未评分，按 0 分计")
+    if not failed:
+        say("warning", row.indicator_cell, f"「{row.indicator}」未评分，按 0 分计")
     return ZERO, "未评分"
 
 

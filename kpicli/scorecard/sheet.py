@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import column_letter
+from kpicli.io.numfmt import NumberShape
 
 from .layout import Title
 from .values import Amount
@@ -40,6 +41,7 @@ class SheetRead:
     typed_totals: list[tuple[int, Amount, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     hidden: bool = False
+    shapes: dict[tuple[int, int], NumberShape] = field(default_factory=dict)  # number formats of the cells
 
     def problem(self, level: str, cell: str | None, message: str) -> None:
         self.problems.append(Problem(level, self.sheet, cell, message))  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from kpicli.core.vocab import normalize
+from kpicli.io.numfmt import NumberShape
 
 
 class ScorecardValueError(ValueError):
@@ -63,12 +64,20 @@ class Actual:
     amount: Amount | None = None
     level: int | None = None
     flag: bool | None = None
+    shape: NumberShape | None = None  # the cell's number format, when it shows a percentage or fixed decimals
 
     @property
     def blank(self) -> bool:
         return self.text == ""
 
+    @property
+    def percent_cell(self) -> bool:
+        """A number in a cell formatted as a percentage (it holds 0.98 for the 98% its user sees)."""
+        return self.shape is not None and self.shape.percent and cell_number(self.raw) is not None
+
     def shown(self) -> str:
+        if self.percent_cell and self.amount is not None:
+            return fmt(self.amount.value * 100) + "%"
         return display(self.raw)
 
 
