@@ -53,7 +53,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     ("check", {"--year", "--quarter", "--allow-blank", "--catalog"}, {"--indicators"}),
     ("explain", {"--project", "--function", "--year", "--quarter", "--allow-blank", "--catalog"},
      {"--person", "--department", "--indicators"}),
-    ("annual", {"--allow-blank", "--catalog"}, set()),
+    ("annual", {"--allow-blank", "--catalog"}, {"--indicators"}),
     ("template", {"--year", "--quarter", "--project", "--catalog", "--roster"},
      {"--period", "--indicators", "--people", "--person", "--split"}),
 ])

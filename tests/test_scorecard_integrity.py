@@ -215,3 +215,43 @@ def test_a_libreoffice_round_trip_of_a_filled_form_keeps_the_record(tmp_path):
     result = run("check", saved)
     assert_handled(result, 1)
     assert f"张三!{cell(saved, '张三', '热线接通率', '权重')}" in flat(result.output)
+
+
+def test_payout_over_a_result_whose_form_was_changed_afterwards_is_refused(tmp_path):
+    path = template(tmp_path, "张三")
+    fill(path)
+    result = tmp_path / "r.xlsx"
+    assert_handled(run("score", path, "-o", result), 0)
+    assert_handled(run("payout", result), 0)
+    put(result, "张三", {("热线接通率", "权重"): 0.3, ("服务礼仪", "权重"): 0.2})
+    refused = run("payout", result)
+    assert_handled(refused, 1)
+    assert f"张三!{cell(result, '张三', '热线接通率', '权重')}" in flat(refused.output)
+
+
+@pytest.mark.slow
+def test_annual_checks_each_form_and_accepts_the_changed_set_with_indicators(tmp_path):
+    files = []
+    for period in ("2026年1月", "2026"):
+        folder = tmp_path / period
+        folder.mkdir()
+        out = folder / f"{period}.xlsx"
+        assert_handled(run("template", "考核表", "--period", period, "--indicators", "客服专员", "--person", "张三",
+                           "-o", out), 0)
+        fill(out, share=0.5)
+        files.append(out)
+    wb = openpyxl.load_workbook(files[1])
+    wb.create_sheet("民主评议").append(["姓名", "得分"])
+    wb["民主评议"].append(["张三", 90])
+    wb.save(files[1])
+    assert_handled(run("annual", *files), 0)
+    put(files[0], "张三", {("热线接通率", "权重"): 0.25, ("工单按时办结率", "权重"): 0.15})
+    refused = run("annual", *files)
+    assert_handled(refused, 1)
+    assert "2026年1月.xlsx" in flat(refused.output) and "热线接通率" in flat(refused.output)
+    new = changed_set(tmp_path, "客服专员", {"热线接通率": "25%", "工单按时办结率": "15%"})
+    refused_year_end = run("annual", *files, "--indicators", new)  # the year-end form still has the old weights
+    assert_handled(refused_year_end, 1)
+    assert "2026.xlsx" in flat(refused_year_end.output)
+    put(files[1], "张三", {("热线接通率", "权重"): 0.25, ("工单按时办结率", "权重"): 0.15})
+    assert_handled(run("annual", *files, "--indicators", new), 0)

@@ -209,7 +209,8 @@ class Annual(NamedTuple):
 
 
 def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Path | None = None, force: bool = False,
-           allow_blank: bool = False, catalog: Path | None = None, company: str | None = None) -> Annual:
+           allow_blank: bool = False, catalog: Path | None = None, company: str | None = None,
+           indicators: Sequence[str | Path] | None = None) -> Annual:
     """One company's quarterly workbooks of one year (checklists or result workbooks, any order; a folder: the
     workbooks directly inside it) → the annual caps per unit and person; or scorecards of one year (monthly or
     quarterly forms, the year-end form, 民主评议) → each person's 年度总得分 (contract scorecard.md §6; refusals
@@ -218,7 +219,8 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
 
     A checklist's quarter is scored with the rules its workbook records (a published result), else with the rules
     in force (checklist.annual_published). catalog: the touchpoint catalogue the checklists' rows are checked
-    against (as for score); company: the company name, overriding 基本信息."""
+    against (as for score); company: the company name, overriding 基本信息; indicators: the indicator sets scorecard
+    forms are checked against instead of the recorded ones (as for score)."""
     from kpicli.io.outputs import ensure_writable, require_xlsx
 
     files = year_files(paths, output)
@@ -229,7 +231,8 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
         ensure_writable(output, force=force, source=same)
     raws = [read_any(p) for p in files]  # a calamine read: milliseconds, and it tells the kinds apart
     kind: Kind = kinds.year_kind(raws) if raws else kinds.FALLBACK
-    options = {"allow_blank": allow_blank, "catalog": catalog, "company": company}
+    options = {"allow_blank": allow_blank, "catalog": catalog, "company": company,
+               "indicators": list(indicators) if indicators else None}
     kinds.refuse_foreign_options(kind, options, "、".join(p.name for p in files) + " ")
     year = kind.annual(files, raws, rules_path, kinds.own_options(kind, options))
     if output is None:

@@ -3,6 +3,7 @@ directors returned, check it, and give HR one list of who gets what. Nothing is 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -10,6 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from kpicli import kinds
 from kpicli.api.read import read_any
 from kpicli.core.errors import DataError, KpiError, Problem
+
+ERRORS_SHOWN = 10  # of a result that cannot be scored again: the first errors, each by sheet and cell
 
 if TYPE_CHECKING:
     from kpicli.payout.model import Allocation, Line, Payout, Team
@@ -115,7 +118,9 @@ class _Gather:
             self.error(path, f"{path.name} 无法重新评分（{exc.message}）；请先用 kpicli check 查看并改正")
             return
         if result.has_errors:
-            self.error(path, f"{path.name} 中的工作表有错误，无法重新评分核对；请先用 kpicli check 查看并改正")
+            self.error(path, f"{path.name} 中的工作表有错误，无法重新评分核对；请改正下列错误（kpicli check 可查看全部）")
+            errors = [p for p in result.problems if p.level == "error"]
+            self.problems.extend(dataclasses.replace(p, file=p.file or path.name) for p in errors[:ERRORS_SHOWN])
             return
         teams, lines, problems = kinds.kind_of(result).payout_part(result, path, lambda sheet: _rows(path, sheet))
         self.lines.extend(lines)

@@ -17,6 +17,7 @@ from kpicli.cli.common import (
     DataError,
     ForceOpt,
     FormatOpt,
+    IndicatorsCheckOpt,
     RulesOpt,
     app,
     check_format,
@@ -42,6 +43,7 @@ def annual(
     allow_blank: AllowBlankOpt = False,
     catalog: CatalogCheckOpt = None,
     company: CompanyOpt = None,
+    indicators: IndicatorsCheckOpt = None,
 ) -> int:
     """年度汇总：每个职能、项目的四个季度得分和等级、年度绩效是否封顶及原因、全年奖惩，以及每个人是否封顶。
 
@@ -59,7 +61,7 @@ def annual(
     check_format(fmt)
     try:
         result, written = api.annual(files, output=output, rules_path=rules, force=force, allow_blank=allow_blank,
-                                     catalog=catalog, company=company)
+                                     catalog=catalog, company=company, indicators=indicators)
     except DataError as exc:
         refused = kinds.annual_refused_json(exc) if fmt == "json" else None
         if refused is None:

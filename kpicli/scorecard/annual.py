@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import pandas as pd
 
@@ -30,6 +30,9 @@ from .result import ScorecardResult
 from .review import Key, Review, match_reviews, person_key, read_reviews
 from .scoring import grade_people
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
+
+if TYPE_CHECKING:
+    from .indicators import IndicatorSet
 from .year_names import check_names, sightings
 
 YEAR_END = "年终"
@@ -254,9 +257,10 @@ def _reasons(person: YearPerson, has_year_end: bool, has_periodic: bool, has_rev
 
 
 def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAULT_SETTINGS, *,
-               company: str | None = None) -> ScorecardYear:
+               company: str | None = None, sets: Sequence[IndicatorSet] = ()) -> ScorecardYear:
     """Score every workbook, check they form one year, and compute each person's 年度总得分. company (--company)
-    names the company instead of the forms' 公司名称.
+    names the company instead of the forms' 公司名称; sets (--indicators): the indicator sets the forms kpicli
+    made are checked against instead of the recorded ones.
 
     Raises YearRefused (a DataError) naming the files for checklists among them, unknown or different years,
     two workbooks of one period, months mixed with quarters, and any error in any workbook or 民主评议 sheet."""
@@ -268,7 +272,7 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
         _refuse(f"同一个文件给了不止一次：{'、'.join(twice)}；每个文件只能给一次", twice, "这个文件给了不止一次")
     kinds = [set(sheet_kinds(raw).values()) for raw in raws]
     _check_kinds(kinds, files)
-    results = {f: score_books([raw], settings) for f, raw, k in zip(files, raws, kinds) if "scorecard" in k}
+    results = {f: score_books([raw], settings, sets) for f, raw, k in zip(files, raws, kinds) if "scorecard" in k}
     reviews: list[Review] = []
     review_problems: list[Problem] = []
     review_sheets = 0

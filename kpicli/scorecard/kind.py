@@ -216,8 +216,10 @@ class ScorecardKind:
                options: dict[str, Any]) -> Any:
         from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.annual import score_year
+        from kpicli.scorecard.indicators import checking_sets
 
-        return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard, company=options.get("company"))
+        return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard, company=options.get("company"),
+                          sets=checking_sets(options))
 
     def write_annual(self, year: Any, out: Path) -> Path:
         from kpicli.scorecard.render.annual import write_scorecard_year
