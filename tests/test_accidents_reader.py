@@ -394,11 +394,11 @@ def test_an_error_in_a_hidden_function_sheet_says_it_is_hidden(tmp_path):
 
 
 def test_a_bad_self_check_value_is_called_self_check(tmp_path):
-    spec = SheetSpec(items=[Item("案场接待", "一级", {"云栖府": ("进行中", "完成")}),
+    spec = SheetSpec(items=[Item("案场接待", "一级", {"云栖府": ("进行中", None)}),
                             Item("签约提醒", "一级", {"云栖府": ("完成", "进行中")})])
     a = api.check(build_checklist(tmp_path / "自查.xlsx", {"营销篇": spec}))
     errors = {p.cell: p.message for p in a.problems if p.level == "error"}
-    assert "不是有效的自查结果" in errors["I5"] and "检查结果" not in errors["I5"]
+    assert "不是有效的自查结果" in errors["I5"] and "检查结果" not in errors["I5"]  # the self-check stands in: an error
     assert "不是有效的检查结果" in errors["J6"]
 
 

@@ -229,7 +229,7 @@ def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
             if t.reward == 0:
                 continue
             unit = getattr(t, key)
-            members = team_members(roster, "function" if kind == "职能" else "project", unit)
+            members = team_members(roster, "function" if kind == "职能" else "project", unit, a.rules)
             rows.append([kind, unit, int(t.rank), t.score, t.grade, t.reward, method_label(t.reward, t.method),
                          reward_reason(t.score, t.rank, t.reward, a.rules), "、".join(members)])
     if not rows:
