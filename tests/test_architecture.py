@@ -107,6 +107,10 @@ def test_imports_point_down_and_names_stay_private(module: str, path: Path):
 KIND_UNITS = {"checklist", "scorecard"}  # the packages that are kinds of workbook (kpicli/kinds.py lists them)
 REGISTRY = "kinds"  # kpicli/kinds.py: the one module besides the kinds that names them
 DISPATCHERS = {"api", "cli"}  # the layers that reach every kind through the registry alone
+# The rules file kpicli.toml is one document for every kind; its sections are named by kind ([scorecard]), so the
+# rules layer, which owns the file's model, reading and text, names them too (rules.scorecard: the [scorecard]
+# section). It is the one shared layer that may; it imports no kind package all the same.
+FILE_FORMAT = "rules"
 
 
 def _is_module(name: str) -> bool:
@@ -184,14 +188,16 @@ def _mentions(tree: ast.AST) -> list[tuple[int, str]]:
 @pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
 def test_only_the_kinds_and_the_registry_name_a_kind(module: str, path: Path):
     """"Mentions a kind" is measured two ways. Everywhere outside the kind packages and the registry: no import
-    of a kind package (any form, in a function or under TYPE_CHECKING too). In the layers that dispatch (api, cli):
-    moreover no identifier or string (docstrings and comments aside) naming a kind — they ask the registry."""
+    of a kind package (any form, in a function or under TYPE_CHECKING too), and no identifier or string (docstrings
+    and comments aside) naming a kind — the dispatching layers (api, cli) ask the registry, the shared layers below
+    the kinds (core, io, grading, payout, render) know none. The one exception is the rules file's own layer, whose
+    sections are named by kind (FILE_FORMAT)."""
     unit = _unit(module)
     if unit in KIND_UNITS or unit == REGISTRY:
         return
     wrong = [f"{path.name}:{line} imports {target}" for target, _names, line in _imports(module, path)
              if _unit(target) in KIND_UNITS]
-    if unit in DISPATCHERS:
+    if unit != FILE_FORMAT:
         wrong += [f"{path.name}:{line} names a kind: {text!r}"
                   for line, text in _mentions(ast.parse(path.read_text(encoding="utf-8")))]
     assert not wrong, "\n".join(wrong)
@@ -215,3 +221,95 @@ def test_the_checker_sees_a_kind_loaded_through_a_shared_module(tmp_path):
         del GRAPH["kpicli.render.__probe"], GRAPH["kpicli.scorecard.__probe"]
     mention = ast.parse('if result.kind == "scorecard":\n    pass\n')
     assert _mentions(mention) == [(1, "scorecard")]
+
+
+# --- no import cycles between modules --------------------------------------------------------------------------------
+
+
+def _typing_only(path: Path) -> set[int]:
+    """The lines of imports under `if TYPE_CHECKING:`, which never run."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.lineno for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for statement in block.body for node in ast.walk(statement)
+            if isinstance(node, (ast.Import, ast.ImportFrom))}
+
+
+def _direct(module: str, path: Path) -> set[str]:
+    """The kpicli modules `module`'s own code imports (in functions too; under TYPE_CHECKING not: a type named back
+    is no import): `from pkg import sub` is an import of the submodule alone, and a module's parent packages, which
+    Python loads first anyway, are no import of its code (so a package __init__ that imports its submodules makes no
+    cycle with them)."""
+    found: set[str] = set()
+    typing_only = _typing_only(path)
+    for target, names, line in _imports(module, path):
+        if line in typing_only:
+            continue
+        subs = {f"{target}.{n}" for n in names if _is_module(f"{target}.{n}")}
+        found |= subs
+        if len(subs) < len(names) or not names:
+            found.add(target)
+    return {m for m in found if _is_module(m) and m != module}
+
+
+DIRECT = {module: _direct(module, path) for module, path in MODULES}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(sorted(group))
+    return groups
+
+
+def test_no_import_cycle_between_modules():
+    """No module imports, through however many others, a module that imports it back — not even in a function:
+    what two modules share lives in a third below both (io.opc for io.graft and io.provenance; checklist.handout's
+    catalogue rows apart from checklist.result_record, which needs the assessment; checklist.annual_model for the
+    year's modules), or the caller passes it in (annual.combine to annual_published)."""
+    found = _cycles(DIRECT)
+    assert not found, "\n".join(" ↔ ".join(group) for group in found)
+
+
+def test_the_cycle_checker_finds_a_cycle_through_a_function_level_import(tmp_path: Path):
+    probe = tmp_path / "opc.py"
+    probe.write_text("def f():\n    from kpicli.io.graft import graft\n", encoding="utf-8")
+    graph = {m: set(edges) for m, edges in DIRECT.items()}
+    graph["kpicli.io.opc"] = _direct("kpicli.io.opc", probe)  # io.graft imports io.opc; now opc imports graft back
+    assert graph["kpicli.io.opc"] == {"kpicli.io.graft"}
+    assert any({"kpicli.io.graft", "kpicli.io.opc"} <= set(group) for group in _cycles(graph))

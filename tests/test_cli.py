@@ -509,8 +509,8 @@ def test_problem_and_detail_sheets_point_at_the_cells(tmp_path):
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(result_path(path))
     problems = list(wb["问题清单"].iter_rows(min_row=5, values_only=True))
-    assert [r[:3] for r in problems if r[0] == "警告"] == [("警告", "营销篇", "M6")]
-    assert "采用自查结果" in next(r[3] for r in problems if r[0] == "警告")
+    assert [r[:4] for r in problems if r[0] == "警告"] == [("警告", None, "营销篇", "M6")]
+    assert "采用自查结果" in next(r[4] for r in problems if r[0] == "警告")
     details = [r for r in wb["明细"].iter_rows(min_row=5, values_only=True) if r[1] == "示例项目甲"]
     assert [(r[2], r[9], r[12]) for r in details] == [
         ("YX-01", "检查", "营销篇!M5"), ("YX-02", "自查", "营销篇!L6"), ("YX-03", "检查", "营销篇!M7"),

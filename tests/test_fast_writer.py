@@ -16,6 +16,7 @@ from kpicli.checklist.render import result_book
 from kpicli.io.graft import GraftUnsupported, graft
 from kpicli.io.workbook import read_workbook
 from kpicli.io.zipparts import Package, read_raw, write_zip
+from kpicli.render import book as writer
 from kpicli.render.fast_table import fast_table
 from kpicli.render.style import set_widths, write_table
 from kpicli.scorecard import score_workbook, workbook_kind
@@ -52,8 +53,7 @@ QUICK_SAMPLES = (CHECKLIST_SAMPLES[-1], SCORECARD_SAMPLES[2])  # messy_…2026Q2
 @pytest.mark.parametrize("sample", [pytest.param(s, marks=() if s in QUICK_SAMPLES else pytest.mark.slow)
                                     for s in SAMPLES], ids=[s.stem for s in SAMPLES])
 def test_every_bundled_sample_takes_the_fast_path(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(result_book, "_round_trip", _no_round_trip)
-    monkeypatch.setattr(scorecard_book, "_round_trip", _no_round_trip)
+    monkeypatch.setattr(writer, "_round_trip", _no_round_trip)  # the one write-with-fallback helper, both kinds
     out = tmp_path / "结果.xlsx"
     result = run("--debug", "score", sample, "-o", out)
     assert_handled(result, 0)
@@ -71,7 +71,7 @@ def test_the_quick_samples_are_one_of_each_kind():
 
 
 def test_scorecard_result_takes_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(scorecard_book, "_round_trip", _no_round_trip)
+    monkeypatch.setattr(writer, "_round_trip", _no_round_trip)
     source = build_scorecard(tmp_path / "考核.xlsx", {"张三": weighted_card(), "李四": points_card()})
     out = write_scorecard_result(score_workbook(read_workbook(source)), source, tmp_path / "结果.xlsx")
     wb = openpyxl.load_workbook(out)
@@ -91,7 +91,7 @@ def test_graft_unsupported_takes_the_slow_path_with_the_same_values(tmp_path: Pa
     def unsupported(*args: object, **kwargs: object) -> None:
         raise GraftUnsupported("测试：不支持的输入")
 
-    monkeypatch.setattr(result_book, "graft", unsupported)
+    monkeypatch.setattr(writer, "graft", unsupported)
     slow = run("--debug", "score", source, "-o", tmp_path / "慢.xlsx")
     assert_handled(slow, 0)
     assert f"{SLOW}（测试：不支持的输入" in slow.stderr and FAST not in slow.stderr
@@ -108,7 +108,7 @@ def test_scorecard_graft_unsupported_writes_the_same_values(tmp_path: Path, monk
     def unsupported(*args: object, **kwargs: object) -> None:
         raise GraftUnsupported("测试")
 
-    monkeypatch.setattr(scorecard_book, "graft", unsupported)
+    monkeypatch.setattr(writer, "graft", unsupported)
     slow = write_scorecard_result(result, source, tmp_path / "慢.xlsx")
     assert _values(slow) == _values(fast)
 
@@ -119,8 +119,8 @@ def test_any_other_failure_of_the_graft_is_a_bug_not_a_slow_path(tmp_path: Path,
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("xl/styles.xml")
 
-    monkeypatch.setattr(result_book, "graft", broken)
-    monkeypatch.setattr(result_book, "_round_trip", _no_round_trip)
+    monkeypatch.setattr(writer, "graft", broken)
+    monkeypatch.setattr(writer, "_round_trip", _no_round_trip)
     result = run("score", source, "-o", tmp_path / "结果.xlsx")
     assert result.exit_code != 0 and "KeyError" in result.output  # said, not hidden behind the slow path
     assert not (tmp_path / "结果.xlsx").exists()
@@ -284,7 +284,7 @@ def test_fast_table_looks_exactly_like_write_table(tmp_path: Path):
     splice, last = fast_table(ws, 4, headers, rows, widths, formats)
     assert last == 4 + len(rows)
     fast.save(tmp_path / "fast.xlsx")
-    splice.apply(tmp_path / "fast.xlsx")
+    writer.apply_splices(tmp_path / "fast.xlsx", [splice])
 
     a, b = openpyxl.load_workbook(tmp_path / "slow.xlsx")["表"], openpyxl.load_workbook(tmp_path / "fast.xlsx")["表"]
     assert b.max_row == a.max_row == last

@@ -42,10 +42,10 @@ def _sheet_levels(sample: Path, out: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_the_problem_sheets_of_both_kinds_use_the_one_names(tmp_path):
-    """Both kinds name levels alike; the scorecard sheet lists them in the one order (the checklist sheet keeps
-    the order the workbook was read in, which its golden outputs fix)."""
+    """Both kinds name levels alike and list them in the one order (one problems-sheet writer, issue 18)."""
     order = [LEVEL_NAMES[level] for level in LEVELS]
     checklist = _sheet_levels(next(SAMPLES.glob("*/messy_*.xlsx")), tmp_path / "检查表结果.xlsx")
     assert {"警告", "提示"} <= set(checklist)
+    assert checklist == sorted(checklist, key=order.index)
     scorecard = _sheet_levels(next(SAMPLES.glob("绩效考核表/2026Q1_*.xlsx")), tmp_path / "考核表结果.xlsx")
     assert scorecard and scorecard == sorted(scorecard, key=order.index)

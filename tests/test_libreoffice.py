@@ -30,6 +30,7 @@ from lo import (
 from samples import CHECKLIST_SAMPLES
 
 from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, RESULT_CHOICES
+from kpicli.render.problems_sheet import PROBLEM_HEADERS
 
 pytestmark = pytest.mark.slow  # every test here goes through soffice (seconds per start)
 
@@ -53,7 +54,7 @@ RESULT_PAGES = {
     "奖惩分配表": ("奖惩分配表——", ["姓名", "岗位", "分配金额（元）", "备注"]),
     "岗位得分": ("岗位得分——", ["岗位", "单位", "职能", "姓名", "得分", "等级", "依据"]),
     "自查偏差": ("自查偏差——", ["职能", "项目", "触点编号", "触点名称", "自查", "检查", "自查单元格", "检查单元格"]),
-    "问题清单": ("问题清单——", ["级别", "工作表", "单元格", "说明"]),
+    "问题清单": ("问题清单——", list(PROBLEM_HEADERS)),
     "明细": ("评分明细——", ["职能", "单位", "触点编号", "阶段", "触点名称", "等级", "权重", "自查", "检查", "采用",
                         "结果", "完成度", "单元格"]),
     "评分规则": ("评分规则与审计信息", ["项目", "值", "规则文件中的写法"]),

@@ -14,10 +14,11 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from kpicli.core.errors import KpiError
+from kpicli.io.graft import GraftUnsupported
 from kpicli.io.workbook import read_workbook
+from kpicli.render import book as result_book_writer
 from kpicli.scorecard import score_workbook
 from kpicli.scorecard.explain import explain_person
-from kpicli.scorecard.render import book as scorecard_book
 from kpicli.scorecard.render.book import RESULT_SHEETS, write_scorecard_result
 from kpicli.scorecard.render.terminal import print_person_explain, print_scorecard
 from tests.scorecard_builders import Ind, Part, RedLine, build_scorecard, points_card, weighted_card
@@ -120,7 +121,7 @@ def test_details_differences_problems_audit(scored):
             d["差额"].value, d["是否采用"].value) == ("王五", "回访率", 60, 50, "上级评分", -10, "是")
     assert re.fullmatch(r"王五!H\d+", d["单元格"].value)
     problems = table(wb["问题清单"])
-    assert any(p["级别"].value == "警告" and p["位置"].value == d["单元格"].value for p in problems)
+    assert any(p["级别"].value == "警告" and f'{p["工作表"].value}!{p["单元格"].value}' == d["单元格"].value for p in problems)
     audit = {r[0]: r[1] for r in wb["评分规则"].iter_rows(min_row=4, values_only=True)}
     assert audit["输入文件 SHA-256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert audit["输入文件"] == "考核.xlsx" and audit["考核期间"] == "2026年第1季度"
@@ -144,9 +145,9 @@ def test_round_trip_when_the_graft_fails(scored, tmp_path, monkeypatch):
     source, result, _ = scored
 
     def broken(*args, **kwargs):
-        raise scorecard_book.GraftUnsupported("cannot graft")  # only this takes the slow path (issue 12)
+        raise GraftUnsupported("cannot graft")  # only this takes the slow path (issue 12)
 
-    monkeypatch.setattr(scorecard_book, "graft", broken)
+    monkeypatch.setattr(result_book_writer, "graft", broken)
     wb = openpyxl.load_workbook(write_scorecard_result(result, source, tmp_path / "慢.xlsx"))
     assert wb.sheetnames == [*RESULT_SHEETS, "张三", "李四", "王五"]
     assert table(wb["考核汇总"])[0]["总分"].value == 92.8

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PayoutRun", "payout"]
 
-PER_TEAM = "--per-team"
 YEAR_KIND = "年度汇总"  # kpicli annual's workbook: for scorecards, the year's 绩效奖金
 PERSON_FILE = "_考核结果.xlsx"  # score --per-person files: the result's own people, never read twice
 

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import pandas as pd
 
+from kpicli.checklist.annual_model import ABSENT, ASSESSED, MISSING, NOT_ASSESSED, QUARTERS
 from kpicli.checklist.assessment import Assessment, assess
 from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
 from kpicli.core.errors import DataError, KpiError
@@ -24,10 +25,6 @@ from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, FUNCTIONS, normalize
 from kpicli.rules.files import resolve_rules
 from kpicli.rules.model import Rules
 
-QUARTERS = (1, 2, 3, 4)
-ASSESSED, NOT_ASSESSED, MISSING = "assessed", "not_assessed", "missing"
-ABSENT = "absent"  # the quarter's checklist has no such project (or function group)
-STATUS_LABELS = {NOT_ASSESSED: "不列入考核", MISSING: "缺少该季度", ABSENT: "该季度没有此项目"}
 _COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四"}
 
 
@@ -141,7 +138,8 @@ def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_
     published = {q: recorded[a.checklist.path] for q, a in by_quarter.items()}
     rules, label, notes = year_rules(published, current, source)
     year = combine(by_quarter, rules, label, quarter_rules={q: a.rules for q, a in by_quarter.items()})
-    year.notes = notes + year.notes + compare_with_current(year, current, source, allow_blank=allow_blank)
+    year.notes = notes + year.notes + compare_with_current(year, current, source, combine,
+                                                           allow_blank=allow_blank)
     return year
 
 

@@ -12,15 +12,20 @@ give another grade, reward or cap, a note says which quarter and unit; the publi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpicli.checklist.annual import QUARTERS, AnnualResult, combine
+from kpicli.checklist.annual_model import QUARTERS
 from kpicli.checklist.assessment import assess_checklist
 from kpicli.core.exact import format_amount, format_score
 from kpicli.rules.model import ProjectNames, Rules
+
+if TYPE_CHECKING:  # annual calls this module; the type alone comes back
+    from kpicli.checklist.annual import AnnualResult
 
 RECORDED = "评分时记录的规则"
 
@@ -96,9 +101,11 @@ def _figure(row: pd.Series, q: int) -> str:
     return text
 
 
-def compare_with_current(year: AnnualResult, current: Rules, source: str, *, allow_blank: bool = False) -> list[str]:
+def compare_with_current(year: AnnualResult, current: Rules, source: str, combine: Callable[..., AnnualResult], *,
+                         allow_blank: bool = False) -> list[str]:
     """Notes naming each quarter and unit whose grade or reward, and each unit whose annual cap, the rules in force
-    now would change; [] when every quarter was scored with rules equal to them."""
+    now would change; [] when every quarter was scored with rules equal to them. combine: annual.combine, which
+    builds the year the rules in force would give (passed in: annual calls this module)."""
     from kpicli.rules.recorded import summary
 
     now = summary(current)["fingerprint"]

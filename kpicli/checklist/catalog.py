@@ -27,7 +27,6 @@ CATALOG_COLUMNS = [
     "function", "item_id", "stage", "name", "level", "action", "deliverable", "method", "department", "scope",
 ]
 PROJECT_SCOPE = "项目"
-SCOPES = (PROJECT_SCOPE, COMPANY_GROUP)
 HEADER_SEARCH_ROWS = 10
 MAX_LISTED_PROBLEMS = 20
 

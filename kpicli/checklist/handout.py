@@ -3,7 +3,7 @@
 The record itself (where it lives, fingerprints, reading it back) is io.provenance's; this module only says what a
 checklist's record holds: the period, the projects and one entry per touchpoint row written — sheet, row, code,
 name, level, scope and the groups whose 自查/检查 cells kpicli pre-filled with 不适用. checklist.integrity checks
-a returned workbook against it.
+a returned workbook against it. A result's record (its rules and teams besides) is checklist.result_record's.
 """
 
 from __future__ import annotations
@@ -64,48 +64,3 @@ def template_record(catalog: pd.DataFrame, projects: Sequence[str], *, first_row
                     company: str | None) -> dict[str, Any]:
     return {"book": BOOK, "period": {"year": int(year), "quarter": int(quarter)}, "company": company or "",
             "projects": list(projects), "catalog": catalog_rows(catalog, projects, first_row)}
-
-
-def result_record(assessment: Any, handed_out: dict[str, Any] | None) -> dict[str, Any]:
-    """A result workbook's record: the period, projects and rules it was scored with, and the catalogue rows of the
-    workbook it was scored from (so a result given back as input is still checked against what was handed out)."""
-    checklist = assessment.checklist
-    period = checklist.period
-    record: dict[str, Any] = {
-        "book": BOOK,
-        "period": {"year": period.year, "quarter": period.quarter},
-        "company": assessment.company or "",
-        "projects": list(checklist.projects),
-        "rules": rules_summary(assessment.rules),
-        "teams": teams_record(assessment),
-    }
-    if handed_out and handed_out.get("catalog"):
-        record["catalog"] = handed_out["catalog"]
-        record["handed_out"] = {k: handed_out.get(k) for k in ("kind", "version", "period", "projects")}
-    return record
-
-
-def teams_record(assessment: Any) -> list[dict[str, Any]]:
-    """The teams with money to share, as published in the result (payout checks the 奖惩分配表 against them)."""
-    from kpicli.checklist.payout import teams_of
-    from kpicli.payout.model import team_to_dict
-
-    return [team_to_dict(t) for t in teams_of(assessment)]
-
-
-def handout_record(assessment: Any, team: Any, teams: Sequence[Any], source: str) -> dict[str, Any]:
-    """An allocation file's record (score --per-team): the team handed out, every team of the period (so that the
-    returned files alone tell which teams are missing), and the result it came from."""
-    from kpicli.payout.model import team_to_dict
-
-    period = assessment.checklist.period
-    return {"book": BOOK, "period": {"year": period.year, "quarter": period.quarter},
-            "company": assessment.company or "", "source": source, "team": team_to_dict(team),
-            "period_teams": [team_to_dict(t) for t in teams]}
-
-
-def rules_summary(rules: Any) -> dict[str, Any]:
-    """The rules' fingerprint and the settings that decide grades and money, as plain JSON (rules.recorded)."""
-    from kpicli.rules.recorded import summary
-
-    return summary(rules)

@@ -176,12 +176,7 @@ def project_scores(units: pd.DataFrame, scale: Scale, rules: Rules, projects: li
     return _round(table)
 
 
-def contribution_cents(weight_int: int, credit_int: int, total_w: int, scale: Scale) -> Fraction:
-    """An item's exact share of its unit's score, in points out of 100."""
-    return Fraction(100 * weight_int * credit_int, total_w * scale.credit_scale)
-
-
 __all__ = [
     "BLANK", "CHECK", "SELF", "Scale", "resolve_items", "deviations", "unit_scores", "function_scores",
-    "project_scores", "contribution_cents", "percent_cents",
+    "project_scores", "percent_cents",
 ]

@@ -60,10 +60,6 @@ def json_number(value: object, *, whole_as_int: bool = True) -> int | float | No
     return value
 
 
-def to_fraction(value: Decimal) -> Fraction:
-    return Fraction(value)
-
-
 def format_score(score: Decimal | None) -> str:
     """'87.50', or '—' for a unit not assessed."""
     return "—" if score is None else f"{score:.2f}"

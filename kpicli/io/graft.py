@@ -18,10 +18,21 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from kpicli.io.opc import (
+    attr,
+    content_types,
+    read_rels,
+    relative,
+    rels_name,
+    resolve,
+    workbook_part,
+    write_content_types,
+    write_rels,
+)
 from kpicli.io.provenance import MARK_PROPERTY
 from kpicli.io.stylesheet import merge_styles
 from kpicli.io.xlfast import insert_rows
-from kpicli.io.xmltext import escape, unescape
+from kpicli.io.xmltext import unescape
 from kpicli.io.zipparts import Package, PartsUnreadable
 
 # Deflate level 1: a result workbook ~10% larger, written several times faster than at the default 6.
@@ -38,76 +49,6 @@ SHEET_HEAD = 1 << 16
 
 class GraftUnsupported(Exception):
     """An input package the graft does not handle; the message (Chinese) says why, for --debug."""
-
-
-# ---------------------------------------------------------------- relationships and content types
-
-_REL = re.compile(r"<Relationship\b[^>]*?/>", re.S)
-
-
-def _attr(element: str, name: str) -> str | None:
-    match = re.search(r'\b' + re.escape(name) + r'="([^"]*)"', element)
-    return match.group(1) if match else None
-
-
-def rels_name(part: str) -> str:
-    folder, base = posixpath.split(part)
-    return posixpath.join(folder, "_rels", base + ".rels")
-
-
-def read_rels(pkg: Package, part: str) -> list[dict[str, str]]:
-    name = rels_name(part)
-    if name not in pkg.parts:
-        return []
-    rels = []
-    for element in _REL.findall(pkg.text(name)):
-        rels.append({"Id": _attr(element, "Id") or "", "Type": _attr(element, "Type") or "",
-                     "Target": unescape(_attr(element, "Target") or ""), "TargetMode": _attr(element, "TargetMode") or "",
-                     "xml": element})
-    return rels
-
-
-def resolve(part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
-
-
-def relative(source_part: str, target_part: str) -> str:
-    return posixpath.relpath(target_part, posixpath.dirname(source_part))
-
-
-def write_rels(pkg: Package, part: str, rels: list[dict[str, str]]) -> None:
-    body = "".join(
-        f'<Relationship Id="{r["Id"]}" Type="{r["Type"]}" Target="{escape(r["Target"], quote=True)}"'
-        + (f' TargetMode="{r["TargetMode"]}"' if r.get("TargetMode") else "") + "/>"
-        for r in rels
-    )
-    pkg.put(rels_name(part), '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{body}</Relationships>')
-
-
-def content_types(pkg: Package) -> tuple[dict[str, str], dict[str, str]]:
-    text = pkg.text("[Content_Types].xml")
-    defaults = {(_attr(e, "Extension") or "").lower(): _attr(e, "ContentType") or ""
-                for e in re.findall(r"<Default\b[^>]*/>", text)}
-    overrides = {(_attr(e, "PartName") or "").lstrip("/"): _attr(e, "ContentType") or ""
-                 for e in re.findall(r"<Override\b[^>]*/>", text)}
-    return defaults, overrides
-
-
-def write_content_types(pkg: Package, defaults: dict[str, str], overrides: dict[str, str]) -> None:
-    body = "".join(f'<Default Extension="{k}" ContentType="{v}"/>' for k, v in defaults.items())
-    body += "".join(f'<Override PartName="/{k}" ContentType="{v}"/>' for k, v in overrides.items() if k in pkg.parts)
-    pkg.put("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">{body}</Types>')
-
-
-def workbook_part(pkg: Package) -> str:
-    for rel in read_rels(pkg, ""):
-        if rel["Type"].endswith("/officeDocument"):
-            return resolve("", rel["Target"])
-    return "xl/workbook.xml"
 
 
 # ---------------------------------------------------------------- sheets
@@ -140,7 +81,7 @@ def _sheets(workbook_xml: str) -> list[dict[str, str]]:
     out = []
     for element in re.findall(r"<sheet\b[^>]*/>", workbook_xml):
         rid = re.search(r'\b[\w]+:id="([^"]*)"', element)
-        out.append({"name": _attr(element, "name") or "", "sheetId": _attr(element, "sheetId") or "0",
+        out.append({"name": attr(element, "name") or "", "sheetId": attr(element, "sheetId") or "0",
                     "rid": rid.group(1) if rid else "", "xml": element})
     return out
 
@@ -320,7 +261,7 @@ def _rebuild_workbook_xml(wb_xml: str, res_wb_xml: str, kept: list[dict], new_sh
     names = re.findall(r"<definedName\b[^>]*>.*?</definedName>", wb_xml, re.S)
     kept_names = []
     for element in names:
-        local = _attr(element, "localSheetId")
+        local = attr(element, "localSheetId")
         if local is not None and int(local) in removed:
             continue
         kept_names.append(re.sub(r'localSheetId="(\d+)"', shift_local, element, count=1))

@@ -124,7 +124,7 @@ def set_properties(pkg: Any, overrides: dict[str, str], props: Mapping[str, str]
     """Set kpicli's custom properties (text values) in a package (io.zipparts.Package), keeping the user's other ones
     as they are; properties whose names start with drop_prefix are removed first. `overrides` is the package's
     content-type overrides, written by the caller."""
-    from kpicli.io.graft import read_rels, resolve, write_rels
+    from kpicli.io.opc import read_rels, resolve, write_rels
 
     root = read_rels(pkg, "")
     existing = next((r for r in root if r["Type"] == CUSTOM_PROPS_REL), None)
@@ -184,7 +184,7 @@ _FORMULA = re.compile(rb"<f[\s>/]")
 
 def _formula_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
     """sheet name → zero-based (row, column) of its formula cells, from the sheet XML."""
-    from kpicli.io.graft import read_rels, resolve, workbook_part
+    from kpicli.io.opc import read_rels, resolve, workbook_part
     from kpicli.io.zipparts import Package
 
     pkg = Package.read(path)
@@ -268,7 +268,7 @@ def stamp(path: Path, record: Mapping[str, Any] | None = None, *, kind: str | No
     parts are copied as they are). kind: the workbook's kind when `record` does not say it (else the one already
     marked). Returns the record as written."""
     from kpicli import __version__
-    from kpicli.io.graft import content_types, write_content_types
+    from kpicli.io.opc import content_types, write_content_types
     from kpicli.io.zipparts import Package
 
     props = custom_properties(path) or {}

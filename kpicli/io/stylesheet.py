@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import re
 
-
-def _attr(element: str, name: str) -> str | None:
-    match = re.search(r'\b' + re.escape(name) + r'="([^"]*)"', element)
-    return match.group(1) if match else None
+from kpicli.io.opc import attr
 
 
 def _section(xml: str, tag: str) -> tuple[int, int, list[str]] | None:
@@ -64,12 +61,12 @@ def merge_styles(target: str, source: str) -> tuple[str, dict[int, int], int]:
                               _ORDER[_ORDER.index(tag) + 1:])
     own_fmts = _section(merged, "numFmts")
     own_fmt_children = own_fmts[2] if own_fmts else []
-    next_id = max([163] + [int(_attr(f, "numFmtId") or 0) for f in own_fmt_children]) + 1
+    next_id = max([163] + [int(attr(f, "numFmtId") or 0) for f in own_fmt_children]) + 1
     fmt_map: dict[int, int] = {}
     theirs_fmts = _section(source, "numFmts")
     new_fmts = []
     for element in theirs_fmts[2] if theirs_fmts else []:
-        old = int(_attr(element, "numFmtId") or 0)
+        old = int(attr(element, "numFmtId") or 0)
         fmt_map[old] = next_id
         new_fmts.append(re.sub(r'numFmtId="\d+"', f'numFmtId="{next_id}"', element, count=1))
         next_id += 1

@@ -15,7 +15,6 @@ from kpicli.core.errors import KpiError
 from kpicli.core.vocab import column_letter, normalize
 
 HEADER_SEARCH_ROWS = 10
-TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.core.vocab import column_letter
-from kpicli.io.xlfast import rows_xml, splice_rows, style_array, style_id
+from kpicli.io.xlfast import rows_xml, style_array, style_id
 from kpicli.render.style import BORDER, LINE_HEIGHT, WRAP, display_width, set_widths, write_table
 
 VCENTER = Alignment(vertical="center")  # what fit_rows gives the other cells of a row it makes taller
@@ -48,10 +47,6 @@ class Splice:
                 styles.append([lookup[k] for k in style])
         xml = rows_xml(self.table, self.first_row, styles, self.numeric, heights=self.heights, blanks=self.blanks)
         return xml, f"A1:{column_letter(len(self.styles) - 1)}{max(self.last_row, self.first_row - 1)}"
-
-    def apply(self, path: Path) -> None:
-        """Add the rows to a workbook saved by openpyxl (the slow path)."""
-        splice_rows(path, {self.sheet: self.rows()})
 
 
 def fast_table(ws: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Sequence[object]] | pd.DataFrame,

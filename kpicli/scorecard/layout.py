@@ -81,10 +81,6 @@ def _header_text(value: str) -> str | None:
     return HEADERS.get(text) or HEADERS.get(_BRACKETED.sub("", text).rstrip(":"))
 
 
-def header_fields(row: list[object]) -> set[str]:
-    return {f for f in map(header_field, row) if f}
-
-
 def is_header_row(row: list[object]) -> bool:
     return any(header_field(v) == INDICATOR for v in row)
 

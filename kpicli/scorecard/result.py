@@ -47,12 +47,8 @@ class ScorecardResult:
     def has_errors(self) -> bool:
         return any(p.level == "error" for p in self.problems)
 
-    def person_sections(self, sheet: str) -> list[dict[str, object]]:
-        part = self.sections[self.sections["sheet"] == sheet]
-        return [_section(s, w, v) for s, w, v in zip(part["section"], part["weight"], part["score"])]
-
     def _sections_by_sheet(self) -> dict[object, list[dict[str, object]]]:
-        """person_sections of every sheet in one pass (one filter per person is slow for a department)."""
+        """Each sheet's sections, in one pass (one filter per person is slow for a department)."""
         found: dict[object, list[dict[str, object]]] = {}
         for sheet, s, w, v in zip(self.sections["sheet"], self.sections["section"], self.sections["weight"],
                                   self.sections["score"]):

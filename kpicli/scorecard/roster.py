@@ -23,8 +23,6 @@ from .values import display, is_blank
 __all__ = ["Person", "assign_sets", "load_people"]
 
 SET_HEADERS = frozenset(normalize(h) for h in ("指标套", "考核指标套", "指标集"))
-_LABELS = {"name": "姓名", "department": "部门", "position": "岗位", "base": "绩效奖金基数", "set": "指标套",
-           "status": "考核状态"}
 
 
 @dataclass(frozen=True)

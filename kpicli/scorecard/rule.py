@@ -21,7 +21,6 @@ from .deadline import NO_POINTS, parse_deadline
 from .values import NUMBER_IN_TEXT, Amount, ScorecardValueError, fmt, parse_amount_text, parse_level_text
 
 KINDS: tuple[str, ...] = ("直接", "分档", "达标", "比例", "扣分", "步进", "等级", "期限")
-OPERATORS = ("≥", ">", "≤", "<")
 _NUM = rf"({NUMBER_IN_TEXT})"
 # a comma between a digit and exactly three digits is a thousands separator (≥1,500:10), not a separator of tiers
 _SEPARATORS = re.compile(r"\s*(?:[;、\n]|(?<!\d),|,(?!\d{3}(?!\d)))\s*")
@@ -394,6 +393,3 @@ def level_name(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
-def describe(rule: Rule) -> str:
-    """A short normalised form of the rule, for reports."""
-    return _normalise(rule.text) or rule.kind

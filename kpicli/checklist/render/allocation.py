@@ -12,7 +12,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.assessment import Assessment
-from kpicli.checklist.handout import handout_record
 from kpicli.checklist.payout import (
     AMOUNT_LABEL,
     NAME_LABEL,
@@ -22,6 +21,7 @@ from kpicli.checklist.payout import (
     teams_of,
     units_with_money,
 )
+from kpicli.checklist.result_record import handout_record
 from kpicli.checklist.rewards import SERVICE_FEE, method_label
 from kpicli.core.errors import KpiError
 from kpicli.render.style import (

@@ -13,7 +13,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpicli.checklist.annual import ASSESSED, MISSING, QUARTERS, STATUS_LABELS, AnnualResult, unit_key
+from kpicli.checklist.annual import AnnualResult, unit_key
+from kpicli.checklist.annual_model import ASSESSED, MISSING, QUARTERS, STATUS_LABELS
 from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD
 from kpicli.core.exact import format_score
 from kpicli.core.period import Period

@@ -17,16 +17,14 @@ from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
 from kpicli.checklist.rewards import method_label, reward_reason, team_members
-from kpicli.core.errors import LEVEL_NAMES
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
-from kpicli.io.graft import GraftUnsupported, graft, verify_graft
-from kpicli.io.openpyxl_compat import load_input
-from kpicli.io.outputs import atomic_write, default_output, mark_workbook
-from kpicli.io.xlfast import apply_style, cached_style, splice_rows, style_array, style_id
-from kpicli.render.book import FAST_PATH, SLOW_PATH, log
+from kpicli.io.outputs import atomic_write, default_output
+from kpicli.io.xlfast import apply_style, cached_style, style_array, style_id
+from kpicli.render.book import write_result_book
 from kpicli.render.chart import ranking_chart
 from kpicli.render.fast_table import Splice, fast_table
+from kpicli.render.problems_sheet import PROBLEMS_SHEET, write_problems
 from kpicli.render.style import (
     AMOUNT_FORMAT,
     BORDER,
@@ -36,7 +34,6 @@ from kpicli.render.style import (
     MUTED_FONT,
     SCORE_FORMAT,
     grade_style,
-    new_workbook,
     print_setup,
     put,
     set_widths,
@@ -52,44 +49,18 @@ NOT_ASSESSED = "不列入考核"
 
 
 def write_result(assessment: Assessment, out: Path) -> Path:
-    """The input's package with the result sheets grafted in front (an earlier run's results replaced),
-    written atomically. An input the graft does not handle (GraftUnsupported) is written by an openpyxl round
-    trip instead; any other failure is a bug and is raised, not hidden behind the slow path."""
+    """The input's package with the result sheets in front (an earlier run's results replaced), written
+    atomically by the shared result-book writer (render.book: grafted, or an openpyxl round trip)."""
     source = assessment.checklist.path
 
     def write(tmp: Path) -> None:
-        results = tmp.with_name(tmp.name + ".results.xlsx")
-        try:
-            wb = new_workbook()
-            wb.remove(wb.active)
-            splices = build_result_sheets(wb, assessment)
-            wb.save(results)
-            graft(source, results, tmp, RESULT_SHEETS, "评分结果", {s.sheet: s.rows for s in splices})
-            verify_graft(tmp, wb.sheetnames)
-            log.debug(FAST_PATH)
-        except GraftUnsupported as exc:
-            log.debug(SLOW_PATH.format(reason=exc))
-            _round_trip(assessment, tmp)
-        finally:
-            results.unlink(missing_ok=True)
+        write_result_book(source, tmp, RESULT_SHEETS, lambda wb: build_result_sheets(wb, assessment))
 
-    from kpicli.checklist.handout import result_record
+    from kpicli.checklist.result_record import result_record
     from kpicli.io.provenance import read
 
     handed_out = read(source)
     return atomic_write(out, write, record=result_record(assessment, handed_out.data if handed_out else None))
-
-
-def _round_trip(assessment: Assessment, tmp: Path) -> None:
-    """The slow path: openpyxl loads the whole input, gains the result sheets, and saves it again."""
-    wb = load_input(assessment.checklist.path)
-    for name in RESULT_SHEETS:
-        if name in wb.sheetnames:
-            del wb[name]
-    splices = build_result_sheets(wb, assessment)
-    mark_workbook(wb, "评分结果")
-    wb.save(tmp)
-    splice_rows(tmp, {s.sheet: s.rows() for s in splices})
 
 
 def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
@@ -101,7 +72,7 @@ def build_result_sheets(wb: Workbook, a: Assessment) -> list[Splice]:
     _rewards(wb.create_sheet("奖惩明细", 3), a, heading)
     _roles(wb.create_sheet("岗位得分", 4), a, names, heading)
     splices = [_deviations(wb.create_sheet("自查偏差", 5), a, heading),
-               _problems(wb.create_sheet("问题清单", 6), a, heading),
+               write_problems(wb.create_sheet(PROBLEMS_SHEET, 6), a.problems, heading),
                _details(wb.create_sheet("明细", 7), a, heading)]
     _audit(wb.create_sheet("评分规则", 8), a)
     from kpicli.checklist.render.allocation import add_allocation_sheet
@@ -292,19 +263,6 @@ def _deviations(ws: Worksheet, a: Assessment, heading: str) -> Splice:
         rows = [["—", "本季度无自查偏差", "", "", "", "", "", ""]]
     splice, last = fast_table(ws, 4, headers, rows, [7, 16, 10, 26, 9, 9, 16, 16])  # 客户关系篇!AB13 on one line
     print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=True)
-    return splice
-
-
-def _problems(ws: Worksheet, a: Assessment, heading: str) -> Splice:
-    """A cell-by-cell problem per touchpoint can run to thousands of rows: written as XML rows (fast_table)."""
-    headers = ["级别", "工作表", "单元格", "说明"]
-    title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分；警告和提示不影响评分，但请核对")
-    rows = [[LEVEL_NAMES[p.level], p.sheet or "", p.cell or "", p.message] for p in a.problems]
-    if not rows:
-        rows.append(["—", "", "", "没有发现问题"])
-    splice, last = fast_table(ws, 4, headers, rows, [7, 14, 9, 80])
-    print_setup(ws, header_row=4, last_row=last, last_col=len(headers), landscape=False)
-    ws.auto_filter.ref = f"A4:D{last}"
     return splice
 
 

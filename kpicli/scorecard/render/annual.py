@@ -23,12 +23,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpicli.core.errors import LEVEL_NAMES, by_level
 from kpicli.core.exact import format_score, half_up
 from kpicli.core.period import Period
 from kpicli.io.outputs import mark_workbook, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
+from kpicli.render.book import apply_splices
 from kpicli.render.chart import colour_series
+from kpicli.render.fast_table import Splice
+from kpicli.render.problems_sheet import SUMMARY_NOTE, write_problems
 from kpicli.render.style import (
     BORDER,
     CENTER,
@@ -181,17 +183,17 @@ def _dept(p: YearPerson) -> str:
 
 def write_scorecard_year(year: ScorecardYear, out: Path) -> Path:
     """The annual workbook, saved atomically; the caller has checked the target (outputs.ensure_writable)."""
-    wb = build_year_workbook(year)
+    wb, splices = build_year_workbook(year)
     mark_workbook(wb, "年度汇总")
-    return save_workbook(wb, out)
+    return save_workbook(wb, out, [lambda tmp: apply_splices(tmp, splices)])
 
 
-def build_year_workbook(year: ScorecardYear) -> Workbook:
+def build_year_workbook(year: ScorecardYear) -> tuple[Workbook, list[Splice]]:
+    """The annual workbook and the rows of its problems sheet, to splice in after saving (render.book)."""
     wb = new_workbook()
     _summary(wb.active, year)
     _not_computed(wb.create_sheet(YEAR_SHEETS[1]), year)
-    _problems(wb.create_sheet(YEAR_SHEETS[2]), year)
-    return wb
+    return wb, [write_problems(wb.create_sheet(YEAR_SHEETS[2]), year.problems, heading(year), SUMMARY_NOTE)]
 
 
 def _cell(ws: Worksheet, row: int, col: int, value: object, number_format: str | None = SCORE_FORMAT,
@@ -308,19 +310,6 @@ def _not_computed(ws: Worksheet, year: ScorecardYear) -> None:
     last = write_table(ws, TOP, headers, rows, {3: SCORE_FORMAT, 4: SCORE_FORMAT})
     set_widths(ws, [9, 13, 22, 9, 9, 60])
     print_setup(ws, header_row=TOP, last_row=last, last_col=len(headers), landscape=True)
-
-
-def _problems(ws: Worksheet, year: ScorecardYear) -> None:
-    headers = ["级别", "文件", "位置", "说明"]
-    title(ws, f"问题清单——{heading(year)}", len(headers), "警告和提示不影响计算，但请核对")
-    ordered = by_level(year.problems)
-    rows = [[LEVEL_NAMES[p.level], p.file or "", p.where, p.message] for p in ordered]
-    if not rows:
-        rows.append(["—", "", "", "没有发现问题"])
-    last = write_table(ws, TOP, headers, rows)
-    set_widths(ws, [7, 34, 16, 76])
-    print_setup(ws, header_row=TOP, last_row=last, last_col=len(headers), landscape=True)
-    ws.auto_filter.ref = f"A{TOP}:D{last}"
 
 
 __all__ = ["YEAR_SHEETS", "build_year_workbook", "formula_text", "periods_table", "print_scorecard_year",

@@ -6,7 +6,7 @@
     问题清单   every problem with sheet!cell
     评分规则   the scorecard settings and each input file's SHA-256
 
-The input's sheets follow byte for byte through the checklist's zip-level graft (kpicli.io.graft.graft).
+The input's sheets follow byte for byte through the shared result-book writer (kpicli.render.book).
 """
 
 from __future__ import annotations
@@ -24,15 +24,13 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli import __version__
-from kpicli.core.errors import LEVEL_NAMES, by_level
 from kpicli.core.exact import half_up
-from kpicli.io.graft import GraftUnsupported, graft, verify_graft
-from kpicli.io.openpyxl_compat import load_input
-from kpicli.io.outputs import atomic_write, mark_workbook
-from kpicli.io.xlfast import apply_style, cached_style, splice_rows
-from kpicli.render.book import FAST_PATH, SLOW_PATH, log
+from kpicli.io.outputs import atomic_write
+from kpicli.io.xlfast import apply_style, cached_style
+from kpicli.render.book import write_result_book, write_sheets_only
 from kpicli.render.chart import ranking_chart
 from kpicli.render.fast_table import Splice, fast_table
+from kpicli.render.problems_sheet import write_problems
 from kpicli.render.style import (
     BORDER,
     CENTER,
@@ -40,7 +38,6 @@ from kpicli.render.style import (
     SCORE_FORMAT,
     WRAP,
     grade_style,
-    new_workbook,
     print_setup,
     put,
     set_widths,
@@ -74,51 +71,28 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
     sources = [Path(source_paths)] if isinstance(source_paths, (str, Path)) else [Path(p) for p in source_paths]
 
     def write(tmp: Path) -> None:
-        wb = new_workbook()
-        wb.remove(wb.active)
-        splices = build_scorecard_sheets(wb, result, sources, settings)
-        if len(sources) != 1:
-            mark_workbook(wb, "评分结果")
-            wb.save(tmp)
-            splice_rows(tmp, {s.sheet: s.rows() for s in splices})
-            return
-        results = tmp.with_name(tmp.name + ".results.xlsx")
-        try:
-            wb.save(results)
-            graft(sources[0], results, tmp, RESULT_SHEETS, "评分结果", {s.sheet: s.rows for s in splices})
-            verify_graft(tmp, wb.sheetnames)
-            log.debug(FAST_PATH)
-        except GraftUnsupported as exc:  # only that: any other failure is a bug, not a reason for the slow path
-            log.debug(SLOW_PATH.format(reason=exc))
-            _round_trip(result, sources, settings, tmp)
-        finally:
-            results.unlink(missing_ok=True)
+        def build(wb: Workbook) -> list[Splice]:
+            return build_scorecard_sheets(wb, result, sources, settings)
+
+        if len(sources) == 1:
+            write_result_book(sources[0], tmp, RESULT_SHEETS, build)
+        else:
+            write_sheets_only(tmp, build)
 
     carry = carried(result.handed_out) if len(sources) == 1 and result.handed_out else None
     return atomic_write(out, write, record=carry)  # forms given back (payout, annual) are checked as handed out
 
 
-def _round_trip(result: ScorecardResult, sources: list[Path], settings: ScorecardSettings, tmp: Path) -> None:
-    wb = load_input(sources[0])
-    for name in RESULT_SHEETS:
-        if name in wb.sheetnames:
-            del wb[name]
-    splices = build_scorecard_sheets(wb, result, sources, settings)
-    mark_workbook(wb, "评分结果")
-    wb.save(tmp)
-    splice_rows(tmp, {s.sheet: s.rows() for s in splices})
-
-
 def build_scorecard_sheets(wb: Workbook, result: ScorecardResult, sources: Sequence[Path],
                            settings: ScorecardSettings = DEFAULT_SETTINGS) -> list[Splice]:
     """The result sheets, in front of whatever sheets wb already has; the first one selected. Returns the rows
-    of the large table (指标明细), to be added to the saved package (see fast_table)."""
+    of the large tables (指标明细, 问题清单), to be added to the saved package (see fast_table)."""
     heading = " ".join(x for x in (result.company, result.period) if x) or "考核结果"
     people = ranked_people(result)
     _summary(wb.create_sheet(RESULT_SHEETS[0], 0), result, people, settings, heading)
     splices = [_details(wb.create_sheet(RESULT_SHEETS[1], 1), result, people, heading)]
     _differences(wb.create_sheet(RESULT_SHEETS[2], 2), result, people, heading)
-    _problems(wb.create_sheet(RESULT_SHEETS[3], 3), result, heading)
+    splices.append(write_problems(wb.create_sheet(RESULT_SHEETS[3], 3), result.problems, heading))
     _audit(wb.create_sheet(RESULT_SHEETS[4], 4), result, sources, settings)
     wb.active = 0
     for ws in wb.worksheets:
@@ -256,19 +230,6 @@ def _differences(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, h
     last = write_table(ws, TOP, headers, rows, {4: SCORE_FORMAT, 6: SCORE_FORMAT, 7: "+0.00;-0.00;0.00"})
     set_widths(ws, [13, 8, 18, 10, 9, 9, 8, 8, 9, 12])
     print_setup(ws, header_row=TOP, last_row=last, last_col=len(headers), landscape=True)
-
-
-def _problems(ws: Worksheet, result: ScorecardResult, heading: str) -> None:
-    headers = ["级别", "位置", "说明"]
-    title(ws, f"问题清单——{heading}", len(headers), "错误必须修正后才能评分；警告和提示不影响评分，但请核对")
-    ordered = by_level(result.problems)
-    rows = [[LEVEL_NAMES[p.level], "：".join(x for x in (p.file, p.where) if x), p.message] for p in ordered]
-    if not rows:
-        rows.append(["—", "", "没有发现问题"])
-    last = write_table(ws, TOP, headers, rows)
-    set_widths(ws, [7, 16, 90])
-    print_setup(ws, header_row=TOP, last_row=last, last_col=len(headers), landscape=True)
-    ws.auto_filter.ref = f"A{TOP}:C{last}"
 
 
 def _audit(ws: Worksheet, result: ScorecardResult, sources: Sequence[Path], settings: ScorecardSettings) -> None:
