@@ -81,6 +81,7 @@ def test_reports_show_project_names_as_typed(tmp_path):
     assert api.check(path).checklist.projects == [FULL, PAREN_FULL]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.29 s measured)
 def test_one_project_spelled_two_ways_in_two_sheets_is_one_project(tmp_path):
     # workbook order 工程篇 before 营销篇: the 工程篇 spelling is shown (the first function sheet of the workbook)
     path = build_checklist(tmp_path / "2026Q1_检查表.xlsx", {
@@ -139,6 +140,7 @@ def test_explain_finds_a_project_by_the_name_rule(tmp_path):
     assert explain(api.rank(path), project=HALF).title.endswith(FULL)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.40 s measured)
 def test_collect_joins_spellings_of_one_project_across_files_and_sheets(tmp_path):
     folder = tmp_path / "提交"
     folder.mkdir()
@@ -162,6 +164,7 @@ def test_collect_joins_spellings_of_one_project_across_files_and_sheets(tmp_path
     assert [(p["project"], p["score"]) for p in data["projects"]] == [(PAREN_FULL, 66.67)]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.28 s measured)
 def test_annual_matches_a_project_across_quarters_by_the_name_rule(tmp_path):
     files = []
     for q, name in ((1, FULL), (2, "ABC 未来城")):
@@ -175,6 +178,7 @@ def test_annual_matches_a_project_across_quarters_by_the_name_rule(tmp_path):
     assert abc["quarters"]["1"]["score"] == 75.0 and abc["quarters"]["2"]["score"] == 75.0
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.30 s measured)
 def test_template_roster_matches_units_by_the_name_rule(tmp_path):
     source = build_checklist(tmp_path / "2025Q4_检查表.xlsx", standard_sheets(),
                              roster=[("ＡＢＣ 未来城", "项目总监", "李总监"), ("城市公司", "营销", "张营销"),
@@ -215,6 +219,7 @@ def test_a_date_in_the_quarter_cell_gives_its_quarter_with_an_info_line(tmp_path
     assert "2026-09-30" in info["message"] and "第3季度" in info["message"]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.25 s measured)
 def test_a_quarter_cell_with_its_year_fills_a_missing_year(tmp_path):
     path = period_book(tmp_path, {"公司名称": "测试公司", "季度": "2026年第二季度"})
     assert as_json("rank", path)["quarter"] == 2 and as_json("rank", path)["year"] == 2026
@@ -255,6 +260,7 @@ def test_the_quarter_option_overrides_an_unreadable_cell_with_a_warning(tmp_path
     assert api.check(path, quarter=3).quarter == 3 and not api.check(path, quarter=3).has_errors
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_the_year_option_overrides_an_unreadable_year_cell_with_a_warning(tmp_path):
     path = period_book(tmp_path, {"公司名称": "测试公司", "年度": date(1900, 7, 18), "季度": 1})
     assert run("check", path).exit_code == 1

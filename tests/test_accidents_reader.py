@@ -50,6 +50,7 @@ def rd_sheet(n: int = 4) -> SheetSpec:
                             for i in range(1, n + 1)])
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.30 s measured)
 def test_value_merged_down_a_check_column_applies_to_every_cell(tmp_path):
     # 研发篇: header row 3, items in rows 5–8; 云栖府 = I(自查) J(检查) K(备注), 望江台 = L M N
     path = build_checklist(tmp_path / "合并.xlsx", {"研发篇": rd_sheet()})
@@ -158,6 +159,7 @@ def test_project_missing_from_one_sheet_is_said_and_not_assessed_there(tmp_path)
     assert explained.exit_code == 0 and "不列入考核（工作表中没有该单位的列组）" in flat(explained.output)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.34 s measured)
 def test_result_workbook_says_why_a_unit_is_not_assessed(tmp_path):
     path = without_wangjiangtai_in_property(tmp_path)
     out = tmp_path / "结果.xlsx"
@@ -213,6 +215,7 @@ def test_allow_blank_scores_the_blank_project_as_today_and_keeps_the_line(tmp_pa
     assert run("check", path, "--allow-blank").exit_code == 0
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.24 s measured)
 def test_a_template_with_prefilled_na_but_nothing_typed_is_a_blank_project(tmp_path):
     path = tmp_path / "2026Q1_模板.xlsx"
     write_template(path, year=2026, quarter=1, projects=["云栖府"])
@@ -220,6 +223,7 @@ def test_a_template_with_prefilled_na_but_nothing_typed_is_a_blank_project(tmp_p
     assert [p.level for p in problems] == ["error"] and "表格尚未填写" in problems[0].message  # blank as a whole
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.33 s measured)
 def test_a_wholly_blank_group_in_one_sheet_is_a_lead_warning_and_scored_as_today(tmp_path):
     sheets = standard_sheets()
     for item in sheets["工程篇"].items:
@@ -284,6 +288,7 @@ def formula_workbook(tmp_path: Path) -> Path:
     return edit(path, formulas)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.21 s measured)
 def test_formula_without_value_is_an_error_never_a_silent_fallback(tmp_path):
     path = formula_workbook(tmp_path)
     a = api.check(path)
@@ -336,6 +341,7 @@ def test_formulas_with_stored_results_are_read_as_their_results(tmp_path):
 # --- 5. check lists every accident first, grouped by project -----------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.23 s measured)
 def test_check_lists_all_accidents_first_grouped_by_project(tmp_path):
     sheets = standard_sheets()
     for spec in sheets.values():
@@ -388,14 +394,15 @@ def test_an_error_in_a_hidden_function_sheet_says_it_is_hidden(tmp_path):
 
 
 def test_a_bad_self_check_value_is_called_self_check(tmp_path):
-    spec = SheetSpec(items=[Item("案场接待", "一级", {"云栖府": ("进行中", "完成")}),
+    spec = SheetSpec(items=[Item("案场接待", "一级", {"云栖府": ("进行中", None)}),
                             Item("签约提醒", "一级", {"云栖府": ("完成", "进行中")})])
     a = api.check(build_checklist(tmp_path / "自查.xlsx", {"营销篇": spec}))
     errors = {p.cell: p.message for p in a.problems if p.level == "error"}
-    assert "不是有效的自查结果" in errors["I5"] and "检查结果" not in errors["I5"]
+    assert "不是有效的自查结果" in errors["I5"] and "检查结果" not in errors["I5"]  # the self-check stands in: an error
     assert "不是有效的检查结果" in errors["J6"]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.30 s measured)
 def test_a_note_under_the_table_is_an_info_line_not_an_error(tmp_path):
     spec = SheetSpec(items=[Item("案场接待", "一级", {"云栖府": ("完成", "完成")}),
                             Item("签约提醒", "二级", {"云栖府": ("完成", "未完成")})])
@@ -417,6 +424,7 @@ def test_a_name_only_row_inside_the_table_is_still_an_error(tmp_path):
     assert any(p.level == "error" and p.cell == "E5" for p in a.problems)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.30 s measured)
 def test_hidden_item_rows_get_an_info_line_and_are_still_scored(tmp_path):
     spec = SheetSpec(items=[Item("案场接待", "一级", {"云栖府": ("完成", "完成")}),
                             Item("签约提醒", "一级", {"云栖府": ("完成", "未完成")}),

@@ -216,6 +216,7 @@ def test_scoring_the_result_workbook_itself(scored, tmp_path):
     assert result_path(out).exists() is False
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.45 s measured)
 def test_score_to_a_chosen_output(workbook, tmp_path):
     out = tmp_path / "结果" / "一季度评分.xlsx"
     out.parent.mkdir()
@@ -289,6 +290,7 @@ def check_contract(data: dict) -> None:
 
 
 @pytest.mark.parametrize("command", ["rank", "score"])
+@pytest.mark.slow  # over 0.2 s of CPU (0.49 s measured)
 def test_json_is_exactly_the_contract_object(workbook, command):
     result = run(command, workbook, "--format", "json")
     assert result.exit_code == 0, result.output
@@ -362,6 +364,7 @@ def test_check_names_the_cell_of_a_missing_touchpoint_name(tmp_path):
     assert "工程篇!D6" in result.output
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.41 s measured)
 def test_score_with_errors_exits_1_writes_nothing_and_lists_the_problems(broken):
     before = listing(broken.parent)
     result = run("score", broken)
@@ -462,6 +465,7 @@ def test_the_input_is_byte_identical_after_every_command(workbook, tmp_path):
     assert workbook.stat().st_mtime_ns == stat.st_mtime_ns
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.51 s measured)
 def test_a_broken_input_is_untouched_too(broken):
     before = sha256(broken)
     for command in ("check", "rank", "score"):
@@ -503,6 +507,7 @@ def test_console_script_reports_a_missing_file_without_traceback(tmp_path):
     assert "Traceback" not in err and CJK.search(err)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.32 s measured)
 def test_problem_and_detail_sheets_point_at_the_cells(tmp_path):
     path = build_checklist(tmp_path / "例.xlsx", {"营销篇": example_sheet()})  # 示例项目甲 YX-02: no 检查 (M6)
     result = run("score", path)
@@ -519,6 +524,7 @@ def test_problem_and_detail_sheets_point_at_the_cells(tmp_path):
     assert deviation == [("营销", "示例项目乙", "YX-01", "阳光销售宣言讲解", "完成", "未完成", "营销篇!O5", "营销篇!P5")]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.53 s measured)
 def test_an_xlsm_input_is_scored_into_an_xlsx(tmp_path):
     path = standard_workbook(tmp_path / "宏.xlsm")
     result = run("score", path)
@@ -526,6 +532,7 @@ def test_an_xlsm_input_is_scored_into_an_xlsx(tmp_path):
     assert (tmp_path / "宏_评分结果.xlsx").is_file()
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.30 s measured)
 def test_decimal_scores_survive_the_result_workbook(tmp_path):
     spec = SheetSpec(items=[Item("唯一触点", "一级", {"项目甲": (None, 0.59995)})])
     path = build_checklist(tmp_path / "r.xlsx", {"营销篇": spec})
@@ -542,6 +549,7 @@ def test_all_five_sheets_are_in_the_standard_workbook():
 # --- option values and the process around a command (issue #6: no pydantic, no interpreter teardown) ------------
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.26 s measured)
 def test_option_values_are_converted_and_refused_in_chinese(workbook):
     result = run("rank", workbook, "--year", "2026", "--quarter", "1", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -587,6 +595,7 @@ def test_a_real_run_writes_everything_and_keeps_the_exit_code(workbook, broken, 
 
 
 @pytest.mark.parametrize("change", ["no hook", "hook of another shape"])
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_options_still_work_when_typer_converts_them_itself(workbook, monkeypatch, change):
     """kpicli's own converters plug into a typer internal; without it typer's conversion takes over."""
     from kpicli.cli import compat

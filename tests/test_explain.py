@@ -92,6 +92,7 @@ def test_every_unit_of_the_samples_explains_to_its_score(samples, quarter):
         check_explanation(ex, expected)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.41 s measured)
 def test_the_samples_have_not_assessed_units_and_they_explain_as_such(samples):
     found = 0
     for _, a in samples.values():
@@ -128,6 +129,7 @@ def test_a_function_includes_the_city_company_group_and_a_project_does_not(sampl
 
 
 @pytest.mark.parametrize("quarter", list(QUARTERS))
+@pytest.mark.slow  # over 0.2 s of CPU (0.32 s measured)
 def test_function_weights_explanations_add_up_too(samples, quarter):
     path, _ = samples[quarter]
     weights = {"营销": Decimal(3), "研发": Decimal("1.5"), "工程": Decimal(2), "客服": Decimal(1), "物业": Decimal("0.5")}
@@ -154,6 +156,7 @@ def rank_data(path: Path, *extra: object) -> dict:
     return json.loads(out.stdout)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.41 s measured)
 def test_cli_explain_json_for_a_unit(q1):
     ranked = rank_data(q1)
     u = next(u for u in ranked["units"] if u["assessed"])
@@ -214,6 +217,7 @@ def test_cli_explain_a_not_assessed_unit(samples):
     assert table.exit_code == 0 and "不列入考核" in table.output
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_cli_explain_unknown_project_lists_the_known_ones(samples):
     path, a = samples["Q1"]
     out = cli("explain", path, "--project", "不存在的项目")
@@ -224,6 +228,7 @@ def test_cli_explain_unknown_project_lists_the_known_ones(samples):
     assert_handled(out)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.38 s measured)
 def test_cli_explain_unknown_function_or_no_unit(q1):
     out = cli("explain", q1, "--function", "财务")
     assert out.exit_code == 2 and "财务" in out.stderr and "营销" in out.stderr
@@ -272,6 +277,7 @@ def test_cli_explain_pooled_project_by_hand(functions_book):
         ("客服", "X-1", 13.6364), ("物业", "X-1", None)])
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.32 s measured)
 def test_cli_explain_with_function_weights_by_hand(functions_book, tmp_path):
     rules = tmp_path / "fw.toml"
     rules.write_text('[scoring]\nproject_aggregation = "function_weights"\n'
@@ -291,6 +297,7 @@ def test_cli_explain_with_function_weights_by_hand(functions_book, tmp_path):
     assert table.exit_code == 0 and "合计" in table.output and "68.7500 → 68.75" in table.output
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.25 s measured)
 def test_explain_shows_which_check_counted_and_its_cell(tmp_path):
     spec = SheetSpec(items=[
         Item("案场接待", "一级", {"项目甲": ("未完成", "完成")}, item_id="A"),

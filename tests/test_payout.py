@@ -64,8 +64,9 @@ def fill(path: Path, amounts: list[object], *, names: dict[int, str] | None = No
 
 
 def fill_right(folder: Path) -> None:
-    fill(folder / "分配" / REWARDED, [1000, 500, 500, 500, 250.5, 249.5])
-    fill(folder / "分配" / PENALISED, [-1000, -400, -400, -400, -400, -400])
+    # five members each: the project director and the 营销/研发/工程/客服 managers (the 物业经理 shares no project money)
+    fill(folder / "分配" / REWARDED, [1000, 500, 500, 749.5, 250.5])
+    fill(folder / "分配" / PENALISED, [-1000, -500, -500, -500, -500])
 
 
 def errors(result: object) -> str:
@@ -77,7 +78,9 @@ def test_handout_files_carry_team_amount_reason_and_roster(quarter: Path):
     assert sorted(p.name for p in (quarter / "分配").iterdir()) == sorted([REWARDED, PENALISED])
     a = api.rank(quarter / Q2)
     roster = a.checklist.roster
-    assert members(rewarded) == list(dict.fromkeys(roster[roster["unit"] == "云栖府"]["name"]))
+    team = roster[(roster["unit"] == "云栖府") & roster["function"].ne("物业")]
+    assert members(rewarded) == list(dict.fromkeys(team["name"]))
+    assert not set(roster.loc[(roster["unit"] == "云栖府") & roster["function"].eq("物业"), "name"]) & set(members(rewarded))
     ws = openpyxl.load_workbook(rewarded)["奖惩分配表"]
     reward = a.projects.set_index("project").loc["云栖府", "reward"]
     assert Decimal(ws["C4"].value) == reward
@@ -98,7 +101,7 @@ def test_right_allocations_become_the_hr_list(quarter: Path):
     ws = openpyxl.load_workbook(out)["发放清单"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
     people = [r for r in rows if r[3] and r[4] and r[4] != "小计" and r[0] != "合计"]
-    assert len(people) == 12
+    assert len(people) == 10
     a = api.rank(quarter / Q2)
     for project in ("云栖府", "澜湾壹号"):
         listed = sum(Decimal(str(r[5])) for r in people if r[2] == f"{project}项目")
@@ -114,23 +117,23 @@ def test_right_allocations_become_the_hr_list(quarter: Path):
 
 def test_wrong_sum_names_the_total_cell_and_writes_nothing(quarter: Path):
     fill_right(quarter)
-    fill(quarter / "分配" / REWARDED, [1000, 500, 500, 500, 250, 200])
+    fill(quarter / "分配" / REWARDED, [1000, 500, 500, 749.5, 200.5])
     out = quarter / "清单.xlsx"
     result = run("payout", quarter / "分配", "-o", out)
     assert_handled(result, 1)
-    assert f"{REWARDED}" in errors(result) and "奖惩分配表!C12" in errors(result)
+    assert f"{REWARDED}" in errors(result) and "奖惩分配表!C11" in errors(result)
     assert "2,950.00" in errors(result) and "50.00" in errors(result)
     assert not out.exists()
     run_ = api.payout([quarter / "分配"])
     assert run_.payout.has_errors and run_.path is None
-    assert [(p.file, p.cell) for p in run_.payout.problems] == [(REWARDED, "C12")]
+    assert [(p.file, p.cell) for p in run_.payout.problems] == [(REWARDED, "C11")]
 
 
 def test_a_fen_off_is_an_error(quarter: Path):
     fill_right(quarter)
-    fill(quarter / "分配" / REWARDED, [1000, 500, 500, 500, 250.5, 249.49])
+    fill(quarter / "分配" / REWARDED, [1000, 500, 500, 749.5, 250.49])
     problems = api.payout([quarter / "分配"]).payout.problems
-    assert [(p.cell, "0.01" in p.message) for p in problems] == [("C12", True)]
+    assert [(p.cell, "0.01" in p.message) for p in problems] == [("C11", True)]
 
 
 def test_unknown_and_misspelt_names(quarter: Path):
@@ -162,7 +165,7 @@ def test_an_amount_that_is_not_a_number(quarter: Path, value: object, said: str)
 
 def test_a_penalty_entered_as_positive(quarter: Path):
     fill_right(quarter)
-    fill(quarter / "分配" / PENALISED, [600, -600, -600, -600, -600, -1200])  # the sum is right
+    fill(quarter / "分配" / PENALISED, [600, -600, -600, -600, -1800])  # the sum is right
     problems = api.payout([quarter / "分配"]).payout.problems
     assert [(p.file, p.cell) for p in problems] == [(PENALISED, "C6")]
     assert "正负号不对" in problems[0].message
@@ -190,11 +193,11 @@ def test_edited_team_amount_and_membership(quarter: Path):
     fill_right(quarter)
     wb = openpyxl.load_workbook(quarter / "分配" / REWARDED)
     wb["奖惩分配表"]["C4"].value = 2500
-    wb["奖惩分配表"].delete_rows(11)  # the last member's row
+    wb["奖惩分配表"].delete_rows(10)  # the last member's row
     wb.save(quarter / "分配" / REWARDED)
     problems = api.payout([quarter / "分配"]).payout.problems
     assert any(p.cell == "C4" and "改成了 2,500.00" in p.message and "3,000.00" in p.message for p in problems)
-    assert any("成员被改动" in p.message and "丁欣静" in p.message for p in problems)
+    assert any("成员被改动" in p.message and "唐兰英" in p.message for p in problems)
 
 
 def test_a_copy_without_kpicli_record_is_refused(quarter: Path, tmp_path: Path):
@@ -215,7 +218,7 @@ def test_a_copy_without_kpicli_record_is_refused(quarter: Path, tmp_path: Path):
 
 @pytest.mark.slow
 def test_pending_teams_are_listed_and_the_others_paid(quarter: Path):
-    fill(quarter / "分配" / REWARDED, [1000, 500, 500, 500, 250, 250])
+    fill(quarter / "分配" / REWARDED, [1000, 500, 500, 500, 500])
     out = quarter / "清单.xlsx"
     result = run("payout", result_of(quarter), quarter / "分配", "-o", out)
     assert_handled(result, 0)
@@ -228,7 +231,7 @@ def test_pending_teams_are_listed_and_the_others_paid(quarter: Path):
 @pytest.mark.slow
 def test_filled_in_the_result_and_returned_too_is_twice(quarter: Path):
     fill_right(quarter)
-    fill(result_of(quarter), [1000, 500, 500, 500, 250, 250])  # 云栖府's block of the result's own sheet
+    fill(result_of(quarter), [1000, 500, 500, 500, 500])  # 云栖府's block of the result's own sheet
     result = run("payout", result_of(quarter), quarter / "分配")
     assert_handled(result, 1)
     assert "分配交回了2份" in errors(result)

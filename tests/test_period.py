@@ -119,6 +119,7 @@ def test_the_checklist_quarter_cell_takes_a_quarter_without_its_year(tmp_path, w
     assert (a.year, a.quarter) == (2026, quarter) and not [p for p in a.problems if p.level == "error"]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.25 s measured)
 def test_the_checklist_quarter_cell_and_file_name_take_the_forms_only_the_scorecard_took(tmp_path):
     """2026年3月 (a month) and 2026_Q1 / 2026年第1季 (once checklist-only) in both kinds' cells."""
     a = api.check(period_book(tmp_path, {"公司名称": "测试公司", "季度": "2026年3月"}))

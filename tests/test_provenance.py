@@ -66,6 +66,110 @@ def test_an_unchanged_save_is_no_change_and_typing_is(tmp_path):
     assert provenance.changed_sheets(path) == ["工程篇", "我的备注", "填写说明"]
 
 
+@pytest.mark.slow
+def test_parts_as_stamped_are_not_read_again_and_a_changed_part_is(tmp_path, monkeypatch):
+    """The record keeps each part's checksum: a sheet whose part (and the parts its values depend on) is as
+    stamped keeps its recorded fingerprint unread; one whose XML changed is read, with the same verdict as a full
+    read of every sheet."""
+    import python_calamine
+
+    from kpicli.io.zipparts import Package
+
+    path = make_template(tmp_path)
+    record = provenance.read(path)
+    assert set(record.get("sums")["sheets"]) == set(record.sheets)
+    opened = []
+    real_open = python_calamine.CalamineWorkbook.from_path
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path",
+                        lambda p: opened.append(p) or real_open(p))
+    assert provenance.changed_sheets(path) == [] and opened == []  # as stamped: no cell read at all
+    pkg = Package.read(path)
+    parts = provenance.sheet_parts(pkg)
+    pkg.parts[parts["工程篇"]] = pkg.parts[parts["研发篇"]]  # 工程篇 now shows 研发篇's cells; nothing else moves
+    pkg.write(path, 6)
+    full = provenance.sheet_fingerprints(path)  # every sheet read, nothing taken from the record
+    assert provenance.changed_sheets(path) == ["工程篇"] == [n for n, v in full.items() if record.sheets[n] != v]
+    assert len(opened) == 2
+
+
+def test_a_fingerprint_is_one_hash_update_per_cell_as_written_by_earlier_versions(tmp_path):
+    """Fingerprints are compared with records written by earlier kpicli versions: the digest must stay that of
+    one update "row,column,token\\0" per non-empty cell that is no formula (every kind of value here)."""
+    import hashlib
+    from datetime import date, datetime, time
+
+    import openpyxl
+    import python_calamine
+
+    path = tmp_path / "混合.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "值"
+    values = ["完成", 1, 1.0, 2.5, True, False, 0, -0.0, 1e-30, date(2026, 3, 31), datetime(2026, 1, 2, 8, 30),
+              time(9, 15), " 前后空格 ", "1", "=不是公式"]
+    for i, value in enumerate(values):
+        ws.cell(i + 2, 2 + i % 3, value)
+    ws["E20"] = "=B2&C3"
+    wb.create_sheet("空")
+    wb.save(path)
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    expected = {}
+    for name in book.sheet_names:
+        digest = hashlib.sha256()
+        for r, row in enumerate(book.get_sheet_by_name(name).to_python(skip_empty_area=False)):
+            for c, value in enumerate(row):
+                if value in ("", None) or (name, r, c) == ("值", 19, 4):  # E20 holds a formula
+                    continue
+                if isinstance(value, bool):
+                    token = "b1" if value else "b0"
+                elif isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+                    token = f"n{int(value)}"
+                elif isinstance(value, float):
+                    token = f"n{value!r}"
+                elif isinstance(value, (datetime, date, time)):
+                    token = "d" + value.isoformat()
+                else:
+                    token = "s" + str(value)
+                digest.update(f"{r},{c},{token}\x00".encode())
+        expected[name] = digest.hexdigest()[:16]
+    book.close()
+    assert provenance.sheet_fingerprints(path) == expected
+
+
+@pytest.mark.slow  # two scorings
+def test_large_tables_fingerprinted_in_memory_read_back_the_same(tmp_path, monkeypatch):
+    """The result's 明细, 自查偏差 and 问题清单 are fingerprinted from the values in memory, not read back once
+    written: each must equal what a later read of the written file computes, also for texts that read back
+    otherwise (an escaped character, a line end, spaces around them), whose sheets are read instead."""
+    import pandas as pd
+    from builders import FUNCTION_SHEET_NAMES, STANDARD_ROSTER, Item, build_checklist, standard_sheets
+
+    from kpicli.io.xlfast import rows_prints
+
+    calls = []
+    real = provenance.fingerprints_with_rows
+    monkeypatch.setattr(provenance, "fingerprints_with_rows", lambda path, rows: calls.append(real(path, rows)) or calls[-1])
+    for name, tricky in (("plain", None), ("tricky", ("  前后有空格 ", "含_x0041_转义", "两行\r\n文字", "制表\t符"))):
+        sheets = standard_sheets()
+        if tricky:
+            items = [row for row in sheets[FUNCTION_SHEET_NAMES["营销"]].items if isinstance(row, Item)]
+            for item, text in zip(items, tricky):
+                item.name = text
+        book = tmp_path / name / "2026Q1_客户触点检查表.xlsx"
+        book.parent.mkdir()
+        build_checklist(book, sheets, roster=STANDARD_ROSTER)
+        out = book.with_name("结果.xlsx")
+        result = run("score", book, "-o", out)
+        assert result.exit_code == 0, result.output
+        record = provenance.read(out)
+        assert record.sheets == provenance.sheet_fingerprints(out)  # a full read of every sheet
+        assert {"明细", "自查偏差", "问题清单"} <= set(calls[-1])  # taken from memory, not read back
+    # a text that a reader would get otherwise (an escaped character, a line end) is not certain: its sheet is read
+    for text in ("含_x0041_转义", "两行\r\n文字"):
+        assert rows_prints(pd.DataFrame({0: ["完成", text]}), 5, [False]) is None
+    assert rows_prints(pd.DataFrame({0: ["完成", 1.5]}), 5, [True]) == "4,0,s完成\x005,0,n1.5\x00".encode()
+
+
 def test_a_foreign_workbook_has_no_record(tmp_path):
     import openpyxl
 

@@ -324,10 +324,11 @@ def test_unknown_values_are_errors_naming_sheet_and_cell(tmp_path):
         assert f"「{value}」" in error.message
 
 
-def test_unknown_self_check_value_is_an_error_too(tmp_path):
-    spec = SheetSpec(items=[Item("甲", "一级", {"项目甲": ("还行", "完成")})])
-    errors = problems_of(assess(build_checklist(tmp_path / "u.xlsx", {"工程篇": spec})), "error")
-    assert [(p.sheet, p.cell) for p in errors] == [("工程篇", "I5")]
+def test_unknown_self_check_value_is_an_error_too_unless_the_check_is_filled(tmp_path):
+    spec = SheetSpec(items=[Item("甲", "一级", {"项目甲": ("还行", None)}), Item("乙", "一级", {"项目甲": ("还行", "完成")})])
+    a = assess(build_checklist(tmp_path / "u.xlsx", {"工程篇": spec}))
+    assert [(p.sheet, p.cell) for p in problems_of(a, "error")] == [("工程篇", "I5")]
+    assert ("工程篇", "I6") in [(p.sheet, p.cell) for p in problems_of(a, "warning")]  # the 检查 counts: a warning
 
 
 # --- levels and points -------------------------------------------------------------------------------------------
@@ -415,6 +416,7 @@ def test_period_unknown_is_a_warning(tmp_path):
     assert a.to_json()["year"] is None
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.39 s measured)
 def test_period_from_options_overrides_info_and_file_name(tmp_path):
     spec = SheetSpec(items=[Item("甲", "一级", {"项目甲": (None, "完成")})])
     no_info = build_checklist(tmp_path / "2026Q1.xlsx", {"营销篇": spec}, info=None)

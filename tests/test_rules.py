@@ -101,6 +101,7 @@ def levels_book(tmp_path):
     ])
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.23 s measured)
 def test_level_weights_change_the_score_by_the_hand_computed_amount(levels_book, tmp_path):
     assert unit(rank_json(levels_book), "营销", "项目甲")["score"] == 75.0
     rules = write_rules(tmp_path / "r.toml", """
@@ -127,6 +128,7 @@ def test_level_weights_may_be_decimals(levels_book, tmp_path):
     assert unit(rank_json(levels_book, rules), "营销", "项目甲")["score"] == 83.33
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.33 s measured)
 def test_level_aliases_follow_the_weight_of_their_level(tmp_path):
     book = one_sheet(tmp_path / "alias.xlsx", [
         Item("案场接待", "A", {"项目甲": (None, "完成")}),
@@ -143,6 +145,7 @@ def test_level_aliases_follow_the_weight_of_their_level(tmp_path):
     assert unit(rank_json(book, rules), "营销", "项目甲")["score"] == 50.0
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.24 s measured)
 def test_level_weights_do_not_override_a_positive_points_column(tmp_path):
     book = build_checklist(tmp_path / "points.xlsx", {"营销篇": SheetSpec(columns=POINTS_COLUMNS, items=[
         Item("案场接待", "一级", {"项目甲": (None, "完成")}, points=4, item_id="YX-01"),
@@ -179,6 +182,7 @@ def test_partial_credit(tmp_path, credit, score, grade):
 # --- scoring.self_check_fallback ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.29 s measured)
 def test_self_check_fallback_false_counts_a_self_check_only_item_as_not_done(tmp_path):
     spec = SheetSpec(items=[
         Item("案场接待", "一级", {"项目甲": (None, "完成")}),
@@ -224,6 +228,7 @@ def test_blank_defaults_to_not_done_with_a_warning(blank_book):
     assert [w["cell"] for w in problems(data, "warning") if "未填写" in w["message"]] == [cell]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.42 s measured)
 def test_blank_error_blocks_scoring_and_names_the_cell(blank_book, tmp_path):
     book, cell = blank_book
     rules = write_rules(tmp_path / "r.toml", '[scoring]\nblank = "error"\n')
@@ -266,6 +271,7 @@ FUNCTION_WEIGHTS = """
 """
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.33 s measured)
 def test_pooled_project_score_ignores_function_weights(functions_book, tmp_path):
     # pooled: (3 + 2 + 0 + 1.5) / (3 + 4 + 1 + 3) = 6.5 / 11 = 59.0909… → 59.09
     assert entries(rank_json(functions_book), "projects")["项目甲"]["score"] == 59.09
@@ -273,6 +279,7 @@ def test_pooled_project_score_ignores_function_weights(functions_book, tmp_path)
     assert entries(rank_json(functions_book, rules), "projects")["项目甲"]["score"] == 59.09
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.27 s measured)
 def test_function_weights_give_the_weighted_mean_renormalised_over_assessed_functions(functions_book, tmp_path):
     rules = write_rules(tmp_path / "r.toml", FUNCTION_WEIGHTS)
     data = rank_json(functions_book, rules)
@@ -312,6 +319,7 @@ CUSTOM_GRADES = """
 """
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.37 s measured)
 def test_custom_grade_names_appear_in_the_json(tmp_path):
     book = exact_book(tmp_path / "grades.xlsx", {"项目甲": "95", "项目乙": "75", "项目丙": "60", "项目丁": "59.99"})
     default = entries(rank_json(book), "projects")
@@ -366,6 +374,7 @@ def test_reward_and_penalty_settings(rewards_book, tmp_path, toml, rewards):
     assert project_rewards(rank_json(rewards_book, rules)) == rewards
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_rank_one_above_a_lowered_threshold_is_rewarded_and_a_raised_penalty_threshold_bites_the_function(tmp_path):
     # 营销 pooled over 项目甲 95 (19/20) and 项目乙 50 (1/2): 20 / 22 = 90.909… → 90.91, rank 1 among functions
     book = exact_book(tmp_path / "f.xlsx", {"项目甲": "95", "项目乙": "50"})
@@ -386,6 +395,7 @@ def project_rewards_two(data: dict) -> list[object]:
 # --- rewards.ranking ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.27 s measured)
 def test_combined_ranking_puts_functions_and_projects_in_one_list(tmp_path):
     # 营销篇: 城市公司 20 points done, 项目甲 3 done, 项目乙 1 not done → 营销 = 23/24 = 95.83
     book = build_checklist(tmp_path / "combined.xlsx", {"营销篇": SheetSpec(columns=POINTS_COLUMNS, items=[
@@ -461,6 +471,7 @@ def discovery(tmp_path):
     return book, beside, other
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.34 s measured)
 def test_rules_option_beats_the_file_beside_the_workbook_which_beats_the_defaults(discovery, tmp_path):
     book, beside, other = discovery
     assert entries(rank_json(book), "projects")["项目甲"]["reward"] == 5000
@@ -469,6 +480,7 @@ def test_rules_option_beats_the_file_beside_the_workbook_which_beats_the_default
     assert entries(rank_json(book), "projects")["项目甲"]["reward"] == 3000
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.36 s measured)
 def test_rank_names_the_rules_source(discovery):
     book, beside, other = discovery
     out = cli("rank", book)
@@ -526,6 +538,7 @@ def test_a_bad_kpicli_toml_beside_the_workbook_is_refused_unless_rules_is_given(
 # --- a company that only writes kpicli.toml ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.26 s measured)
 def test_a_company_with_its_own_policy_only_writes_kpicli_toml(tmp_path):
     folder = tmp_path / "某公司"
     folder.mkdir()
@@ -597,6 +610,7 @@ def test_rules_init_refuses_to_overwrite_without_force(tmp_path):
     assert load_rules(target) == DEFAULT_RULES
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.43 s measured)
 def test_rules_init_output_is_a_working_rules_file(levels_book, tmp_path):
     target = tmp_path / "init.toml"
     assert cli("rules", "init", "-o", target).exit_code == 0
@@ -736,6 +750,7 @@ def audit_rows(path: Path) -> dict[str, object]:
         wb.close()
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.27 s measured)
 def test_the_audit_sheet_records_input_hash_version_time_and_rules(levels_book, tmp_path):
     rules = write_rules(tmp_path / "r.toml", "[scoring]\npartial_credit = 0.6\n[rewards]\nreward_amount = 4321\n")
     digest = hashlib.sha256(levels_book.read_bytes()).hexdigest()

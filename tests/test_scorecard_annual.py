@@ -131,6 +131,7 @@ def test_without_a_year_end_form_or_a_review_nobody_is_computed(tmp_path):
     assert by_name(only_year_end)["张三"]["reason"] == "没有月度考核表"
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.21 s measured)
 def test_a_red_line_of_any_period_applies_to_the_year(tmp_path):
     files = the_year(tmp_path)
     build_scorecard(files[0], {"张三": card("weighted", "张三", "2026年1月", red_line=True),
@@ -164,6 +165,7 @@ def test_quarters_are_averaged_as_quarters(tmp_path):
 # ---------------------------------------------------------------- refusals
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.23 s measured)
 def test_two_workbooks_of_one_period_are_refused_naming_both(tmp_path):
     files = the_year(tmp_path)
     again = shutil.copy(files[0], tmp_path / "1月_重复.xlsx")
@@ -175,6 +177,7 @@ def test_two_workbooks_of_one_period_are_refused_naming_both(tmp_path):
     assert "给了不止一次" in twice.output
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.24 s measured)
 def test_different_years_are_refused_naming_the_files(tmp_path):
     files = the_year(tmp_path)
     build_scorecard(files[2], {"张三": card("weighted", "张三", "2025年3月")})
@@ -198,6 +201,7 @@ def test_months_mixed_with_quarters_and_checklists_are_refused(tmp_path):
     assert refused["problems"][0]["file"] == "2026Q1_客户触点检查表.xlsx"
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.28 s measured)
 def test_errors_in_a_workbook_or_the_review_refuse_the_year(tmp_path):
     bad_review = review_rows(("张三", "客服部", 120), ("李四", None, "良好"))
     result = run("annual", *the_year(tmp_path, review=bad_review))
@@ -225,6 +229,7 @@ def test_a_review_without_department_for_two_people_of_that_name_is_an_error(tmp
 # ---------------------------------------------------------------- the two kinds, the workbook
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.31 s measured)
 def test_score_ignores_the_review_sheet_and_checklist_years_are_unchanged(tmp_path):
     files = the_year(tmp_path)
     scored = run("rank", files[3], "--format", "json")
@@ -236,6 +241,7 @@ def test_score_ignores_the_review_sheet_and_checklist_years_are_unchanged(tmp_pa
     assert "functions" in json.loads(year.stdout) and "kind" not in json.loads(year.stdout)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.30 s measured)
 def test_the_annual_workbook_has_its_sheets_and_a_coloured_line_chart(tmp_path):
     out = tmp_path / "年度汇总.xlsx"
     result = run("annual", *the_year(tmp_path), "-o", out)

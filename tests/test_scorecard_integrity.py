@@ -101,6 +101,7 @@ def test_the_template_records_each_form_and_its_set(tmp_path):
     assert kept["red_lines"] and record.get("coefficients")[0] == ["95", "1.2"]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.72 s measured)
 def test_a_raised_weight_is_refused_naming_the_cell_the_handed_out_and_the_value_now(tmp_path):
     path = template(tmp_path, "张三", "李四")
     fill(path, share=0.5)  # reviewers' scores alone: nothing to say (test_reviewers_and_the_employee_…)
@@ -116,6 +117,7 @@ def test_a_raised_weight_is_refused_naming_the_cell_the_handed_out_and_the_value
     assert {(p.sheet, p.cell) for p in errors} == {("张三", where), ("张三", cell(path, "张三", "工单按时办结率", "权重"))}
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.30 s measured)
 def test_reviewers_and_the_employee_fill_their_columns_freely(tmp_path):
     path = template(tmp_path, "张三")
     fill(path, share=0.5)
@@ -127,7 +129,7 @@ def test_reviewers_and_the_employee_fill_their_columns_freely(tmp_path):
     assert people.iloc[0]["score"] is not None
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # over 0.2 s of CPU (0.37 s measured)
 def test_a_rewritten_rule_is_refused_but_the_same_rule_spelled_differently_is_not(tmp_path):
     path = template(tmp_path, "张三")
     fill(path)
@@ -140,7 +142,7 @@ def test_a_rewritten_rule_is_refused_but_the_same_rule_spelled_differently_is_no
     assert "分档≥95%:20" in flat(result.output)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # over 0.2 s of CPU (0.26 s measured)
 def test_a_deleted_red_line_and_an_added_indicator_are_refused(tmp_path):
     path = template(tmp_path, "张三")
     fill(path)
@@ -159,7 +161,7 @@ def test_a_deleted_red_line_and_an_added_indicator_are_refused(tmp_path):
     assert any("「服务礼仪」不在表中了" in m for m in messages)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # over 0.2 s of CPU (0.60 s measured)
 def test_the_officer_changes_the_set_with_indicators(tmp_path):
     path = template(tmp_path, "张三")
     fill(path, share=1)
@@ -179,7 +181,7 @@ def test_the_officer_changes_the_set_with_indicators(tmp_path):
     assert_handled(run("check", tmp_path / "r.xlsx"), 0)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # over 0.2 s of CPU (0.42 s measured)
 def test_a_result_given_back_is_checked_against_what_was_handed_out(tmp_path):
     path = template(tmp_path, "张三")
     fill(path)

@@ -131,6 +131,7 @@ def test_details_differences_problems_audit(scored):
     assert not any("." in str(r[0]) and str(r[0]).isascii() for r in wb["评分规则"].iter_rows(min_row=4, values_only=True))
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.23 s measured)
 def test_several_sources_give_result_sheets_only(scored, tmp_path):
     source, result, _ = scored
     other = build_scorecard(tmp_path / "另一个.xlsx", {"赵六": weighted_card("赵六")})

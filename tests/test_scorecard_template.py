@@ -168,6 +168,7 @@ def test_an_unknown_set_name_lists_the_packaged_ones(tmp_path):
 # ------------------------------------------------------------------------------------------- the forms
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.25 s measured)
 def test_blank_template_check_says_only_that_the_forms_are_not_filled(tmp_path):
     out = make(tmp_path, "--people", roster(tmp_path / "人员.csv"))
     result = run("check", out)
@@ -209,6 +210,7 @@ def test_a_form_filled_only_in_its_value_cells_scores_as_computed_by_hand(tmp_pa
     assert zhang["red_lines"] == []
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.30 s measured)
 def test_the_sum_rows_are_formulas_and_kpicli_never_uses_them(tmp_path):
     out = make(tmp_path, "--indicators", "客服经理", "--person", "王五")
     ws = openpyxl.load_workbook(out)["王五"]
@@ -302,6 +304,7 @@ def test_split_writes_one_file_per_person_that_check_reads_as_a_group(tmp_path):
     assert flat(checked.output).count("表格尚未填写") == 4 and "[警告]" not in checked.output
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.28 s measured)
 def test_one_blank_form_without_people_and_the_default_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("template", "考核表", "--period", "2026Q2", "--indicators", "客服专员")
@@ -336,6 +339,7 @@ def test_usage_mistakes_exit_2_in_chinese(tmp_path, args, words):
     assert words in flat(result.output), result.output
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_the_checklist_template_is_unchanged(tmp_path):
     out = tmp_path / "检查表.xlsx"
     result = run("template", "检查表", "--year", "2026", "--quarter", "2", "-p", "云栖府", "-o", out)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
+import pytest
 from builders import (
     FUNCTION_SHEET_NAMES,
     Item,
@@ -93,6 +94,7 @@ def test_project_score_is_pooled_over_five_functions_without_the_city_company(tm
     assert list(a.projects["project"]) == ["项目甲"]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.34 s measured)
 def test_function_weights_setting_renormalises_over_assessed_functions(tmp_path):
     sheets = {
         "营销篇": SheetSpec(items=[Item("a", "一级", {"项目甲": (None, "完成")})]),
@@ -313,6 +315,7 @@ def test_grades_at_every_band_edge(tmp_path):
     assert list(a.projects["rank"]) == [1, 2, 3, 4, 5, 6, 7, 8, 8, 10, 10, 12]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.25 s measured)
 def test_penalty_applies_to_functions_below_60_and_property_is_settled_as_service_fee(tmp_path):
     a = assess(functions_workbook(tmp_path / "m.xlsx", {"营销": "50", "物业": "40", "工程": "95"}))
     table = a.functions.set_index("function")

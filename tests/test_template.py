@@ -136,6 +136,7 @@ def test_blank_template_checks_without_errors(blank):
     assert warnings and all("未填写" in p.message or "没有填写任何结果" in p.message for p in warnings)  # only blanks
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.29 s measured)
 def test_blank_template_period_comes_from_the_template(blank):
     a = api.check(blank)
     assert (a.year, a.quarter) == (2026, 1)
@@ -200,6 +201,7 @@ def test_sheets_in_order_and_info_filled(tmp_path):
     assert api.check(out, allow_blank=True).company == "江城置业"
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.24 s measured)
 def test_info_sheet_without_company(blank_wb):
     info = {row[0]: row[1] for row in blank_wb["基本信息"].iter_rows(values_only=True) if row[0]}
     assert "公司名称" in info
@@ -280,6 +282,7 @@ def test_prefilled_not_applicable_follows_scope(blank_wb, function):
 # --- --catalog ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.33 s measured)
 def test_catalog_one_sheet_per_function(tmp_path):
     cat = write_catalog(tmp_path / "目录.xlsx", {
         "营销篇": [
@@ -314,6 +317,7 @@ def test_catalog_one_sheet_per_function(tmp_path):
     assert assessed == {"营销": True, "研发": False, "工程": True, "客服": False, "物业": False}
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.21 s measured)
 def test_catalog_one_sheet_with_function_column(tmp_path):
     cat = write_catalog(tmp_path / "目录.xlsx", {"触点目录": [
         ["职能", *CATALOG_HEADERS],
@@ -386,8 +390,6 @@ def test_missing_catalog_file_is_refused(tmp_path):
     (("ABC", "ａｂｃ"), ("项目名称重复",)),
     (("",), ("项目名称为空",)),
     (("云栖府", "   "), ("第 2 个项目名称为空",)),
-    (("城市公司",), ("城市公司",)),
-    (("云栖府", " 城市公司 "), ("城市公司",)),
     (("检查",), ("表头文字",)),
     (("触点名称",), ("表头文字",)),
 ])
@@ -473,6 +475,7 @@ def test_output_folder_must_exist(tmp_path):
     assert_refused(result, "文件夹不存在")
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.34 s measured)
 def test_project_name_starting_with_equals_is_text_or_refused(tmp_path):
     out = tmp_path / "T.xlsx"
     result = run("template", "检查表", "--year", 2026, "--quarter", 1, "-p", "=甲", "-p", "乙", "-o", out)

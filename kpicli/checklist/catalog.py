@@ -86,12 +86,26 @@ def load_catalog(path: Path | None = None) -> pd.DataFrame:
 
 
 def _load_packaged() -> pd.DataFrame:
+    """The packaged catalogue, parsed once per process for the same files (a score needs it twice: to check the
+    rows against it and for the result's record); each caller gets its own copy."""
     folder = catalog_dir()
-    frames, problems = [], []
-    for function in FUNCTIONS:
-        csv = folder / f"{function}.csv"
+    csvs = [folder / f"{function}.csv" for function in FUNCTIONS]
+    for csv in csvs:
         if not csv.is_file():
             raise KpiError(f"找不到内置触点目录文件 {csv}；安装可能不完整，请重新安装 kpicli")
+    key = tuple((str(csv), csv.stat().st_mtime_ns, csv.stat().st_size) for csv in csvs)
+    if key not in _PACKAGED:
+        _PACKAGED.clear()
+        _PACKAGED[key] = _parse_packaged(csvs)
+    return _PACKAGED[key].copy()
+
+
+_PACKAGED: dict[tuple, pd.DataFrame] = {}
+
+
+def _parse_packaged(csvs: list[Path]) -> pd.DataFrame:
+    frames, problems = [], []
+    for function, csv in zip(FUNCTIONS, csvs):
         table = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         # a CSV row n is spreadsheet row n + 1 (the header is row 1)
         rows = [list(table.columns), *table.to_numpy().tolist()]

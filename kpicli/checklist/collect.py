@@ -32,9 +32,9 @@ from kpicli.checklist.collect_model import (
     shown,
     unfilled_projects,
 )
-from kpicli.checklist.function_sheet import find_layout
 from kpicli.checklist.meta import ROSTER_COLUMNS
 from kpicli.checklist.reader import Checklist, read_checklist
+from kpicli.checklist.sheet_layout import find_layout
 from kpicli.checklist.which_sheets import read_checklist_sheets
 from kpicli.core.errors import InputError, Problem
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, INFO_SHEET, column_letter, name_key, normalize

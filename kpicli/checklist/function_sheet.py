@@ -6,30 +6,23 @@ vocabulary are judged here; which check counts and what it earns depend on the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
 
+from kpicli.checklist.sheet_layout import Layout, find_layout, group_label
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import (
-    COMPANY_GROUP,
-    ITEM_COLUMNS,
-    NAME_HEADER,
-    SUBHEADERS,
     SUMMARY_NAMES,
     clean_label,
     column_letter,
-    display_name,
     exact_decimal,
     normalize,
     parse_level,
     parse_result,
 )
 from kpicli.io.workbook import ExcelError, Grid, NoFormulaValue
-
-HEADER_SEARCH_ROWS = 15
 
 ITEM_FRAME_COLUMNS = [
     "function", "sheet", "group", "is_company", "order", "row", "item_id", "seq", "stage", "name",
@@ -38,114 +31,8 @@ ITEM_FRAME_COLUMNS = [
 ]
 
 
-@dataclass
-class Group:
-    name: str
-    header_col: int
-    self_col: int | None = None
-    check_col: int | None = None
-    remark_col: int | None = None
-
-    @property
-    def is_company(self) -> bool:
-        return normalize(self.name) == COMPANY_GROUP
-
-
-@dataclass
-class Layout:
-    """Where things are in one function sheet (zero-based rows and columns)."""
-
-    sheet: str
-    function: str
-    header_row: int
-    item_cols: dict[str, int] = field(default_factory=dict)
-    groups: list[Group] = field(default_factory=list)
-
-    @property
-    def first_item_row(self) -> int:
-        return self.header_row + 2
-
-
-def group_label(text: object) -> str:
-    """A project name as the user typed it (vocab.display_name); sheets join on vocab.name_key, not on this."""
-    return display_name(text)
-
-
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def find_layout(grid: Grid, function: str) -> tuple[Layout | None, list[Problem]]:
-    """Locate the header, the item columns and the project groups of a function sheet."""
-    sheet = grid.name
-    problems: list[Problem] = []
-    header_row = next(
-        (
-            r
-            for r in range(min(HEADER_SEARCH_ROWS, grid.n_rows))
-            for c in range(grid.n_cols)
-            if normalize(grid.cell(r, c)) == NAME_HEADER
-        ),
-        None,
-    )
-    if header_row is None:
-        problems.append(Problem("error", sheet, None, f"前 {HEADER_SEARCH_ROWS} 行中找不到「触点名称」表头；"
-                                "请确认表头行有一个单元格写着「触点名称」"))
-        return None, problems
-    layout = Layout(sheet=sheet, function=function, header_row=header_row)
-    sub_row = header_row + 1
-    current: Group | None = None
-    seen: dict[str, Group] = {}
-    for c in range(grid.n_cols):
-        head, sub = grid.cell(header_row, c), grid.cell(sub_row, c)
-        head_key, kind = normalize(head), SUBHEADERS.get(normalize(sub))
-        head_cell = f"{column_letter(c)}{header_row + 1}"
-        sub_cell = f"{column_letter(c)}{sub_row + 1}"
-        if kind is None:
-            current = None
-            if head_key in ITEM_COLUMNS:
-                layout.item_cols.setdefault(ITEM_COLUMNS[head_key], c)
-            elif head_key:
-                problems.append(Problem("info", sheet, head_cell, f"「{clean_label(head)}」列不是已知的检查表列，"
-                                        "已忽略；如果它是项目，请在下一行填写 自查、检查 子表头"))
-            continue
-        if head_key and head_key not in ITEM_COLUMNS:
-            name = group_label(head)
-            if normalize(name) in seen:
-                problems.append(Problem("error", sheet, head_cell, f"项目「{name}」在本表出现了两次；"
-                                        "请合并为一组列或改名"))
-                current = Group(name=name, header_col=c)  # swallows the duplicate's columns, not kept
-                continue
-            current = Group(name=name, header_col=c)
-            seen[normalize(name)] = current
-            layout.groups.append(current)
-        elif current is None:
-            problems.append(Problem("error", sheet, sub_cell, f"「{clean_label(sub)}」列上方没有项目名称；"
-                                    f"请在第 {header_row + 1} 行填写项目名称（或合并单元格）"))
-            continue
-        slot = f"{kind}_col"
-        if getattr(current, slot) is not None:
-            if kind == "remark":
-                continue
-            label = "检查" if kind == "check" else "自查"
-            problems.append(Problem("error", sheet, sub_cell, f"项目「{current.name}」有两列「{label}」；"
-                                    "每个项目只能有一列自查和一列检查"))
-            continue
-        setattr(current, slot, c)
-    for g in list(layout.groups):
-        if g.self_col is None and g.check_col is None:
-            layout.groups.remove(g)
-            problems.append(Problem("info", sheet, f"{column_letter(g.header_col)}{header_row + 1}",
-                                    f"「{g.name}」只有备注列，没有自查或检查列，已忽略"))
-    if "level" not in layout.item_cols and "points" not in layout.item_cols:
-        problems.append(Problem("error", sheet, f"A{header_row + 1}", "缺少「触点等级」列（或「分值」列）；"
-                                "请在表头行加一列「触点等级」并填写 一级/二级/三级"))
-    if not layout.groups:
-        problems.append(Problem("error", sheet, f"A{sub_row + 1}", f"没有找到项目列组：第 {sub_row + 1} 行应在"
-                                "每个项目下写「自查」「检查」（可加「备注」）"))
-    return layout, problems
-
-
 
 
 def _blank_mask(values: np.ndarray) -> np.ndarray:
@@ -165,7 +52,7 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     sheet = grid.name
     first = layout.first_item_row
     dense = grid.dense()
-    problems += _expand_merges(grid, layout, dense)
+    problems += _expand_merges(grid, layout, dense) + _merged_levels(grid, layout, dense)
     dense = dense[first:]
     if not dense:
         return empty_items(), problems
@@ -263,6 +150,32 @@ def _expand_merges(grid: Grid, layout: Layout, dense: list[list[object]]) -> lis
     return problems
 
 
+def _merged_levels(grid: Grid, layout: Layout, dense: list[list[object]]) -> list[Problem]:
+    """A 触点等级 (or 分值) cell merged down over several touchpoint rows: each row takes the merge's value (Excel
+    keeps it in the first cell only), said in an info line naming the range."""
+    labels = {"level": "触点等级", "points": "分值"}
+    name_col = layout.item_cols.get("name")
+    problems: list[Problem] = []
+    for key, label in labels.items():
+        col = layout.item_cols.get(key)
+        if col is None:
+            continue
+        for (r0, c0), (r1, c1) in grid.merged:
+            value = grid.cell(r0, c0)
+            if c0 != col or c1 != col or r1 == r0 or r0 < layout.first_item_row or _is_blank(value):
+                continue
+            rows = [r for r in range(r0 + 1, min(r1 + 1, len(dense)))
+                    if name_col is None or not _is_blank(dense[r][name_col])]
+            for r in rows:
+                dense[r][col] = value
+            if rows:
+                where = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+                problems.append(Problem("info", grid.name, where,
+                                        f"合并单元格 {where} 的{label}「{display_value(value)}」已用于其中每一行的触点"
+                                        f"（共 {len(rows) + 1} 行）；如果各行的{label}不同，请取消合并后逐行填写"))
+    return problems
+
+
 def _summary_rows(descriptive: np.ndarray) -> np.ndarray:
     """Rows whose item columns hold a 合计/小计… label: each distinct text is normalised once."""
     texts = pd.unique(descriptive[pd.notna(descriptive)].ravel())
@@ -336,7 +249,8 @@ def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
 
 
 def _classify_values(frame: pd.DataFrame) -> list[Problem]:
-    """Map every distinct result spelling once, then flag the cells no spelling matched."""
+    """Map every distinct result spelling once, then flag the cells no spelling matched. A 自查 cell that is no
+    result (a note typed into it) where the 检查 is filled changes nothing — the 检查 counts —: a warning."""
     problems: list[Problem] = []
     for kind in ("self", "check"):
         raw = frame[f"{kind}_raw"]
@@ -347,9 +261,15 @@ def _classify_values(frame: pd.DataFrame) -> list[Problem]:
         frame[f"{kind}_value"], frame[f"{kind}_fraction"] = value, fraction
         unknown = (codes >= 0) & pd.isna(value)
         if unknown.any():
-            for sheet, cell, raw_value, group in frame.loc[
-                    unknown, ["sheet", f"{kind}_cell", f"{kind}_raw", "group"]].itertuples(index=False):
+            columns = ["sheet", f"{kind}_cell", f"{kind}_raw", "group", "check_raw", "check_cell"]
+            for sheet, cell, raw_value, group, check, check_cell in frame.loc[unknown, columns].itertuples(index=False):
                 formula = isinstance(raw_value, NoFormulaValue)  # an accident listed first, by project (issue #11)
+                if kind == "self" and not formula and check is not None and not pd.isna(check):
+                    problems.append(Problem("warning", sheet, cell, (
+                        f"自查结果「{display_value(raw_value)}」不是有效的结果，但这一行已有检查结果"
+                        f"（{check_cell}「{display_value(check)}」），评分以检查为准，不受影响；文字说明请写在备注列，"
+                        "自查请填 完成、部分完成、未完成 或 不适用"), project=group))
+                    continue
                 problems.append(Problem("error", sheet, cell, unknown_value_message(raw_value, kind),
                                         project=group if formula else None, lead=formula))
     return problems

@@ -33,6 +33,7 @@ class PeriodInfo:
     source: str = ""
     # 基本信息 cells that could not be read: key → the problem, an error unless an option overrides the value
     invalid: dict[str, Problem] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)  # "year"/"quarter" → the 基本信息 cell it was read from
 
 
 def read_year(value: object) -> tuple[int | None, date | None]:
@@ -87,6 +88,7 @@ def read_info(grid: Grid) -> tuple[PeriodInfo, list[Problem]]:
                 period.company = clean_label(value)
             elif label == "年度":
                 period.year, day = read_year(value)
+                period.cells["year"] = cell
                 year_cell = cell, value
                 if period.year is None:
                     period.invalid["year"] = Problem("error", grid.name, cell, f"年度「{_shown(value)}」无法识别；"
@@ -96,6 +98,7 @@ def read_info(grid: Grid) -> tuple[PeriodInfo, list[Problem]]:
                                             f"按 {period.year} 年计"))
             else:
                 year, period.quarter, when = read_quarter(value)
+                period.cells["quarter"] = cell
                 if period.quarter is None:
                     period.invalid["quarter"] = Problem(
                         "error", grid.name, cell, f"季度「{_shown(value)}」无法识别；请填写 1–4、Q3、第三季度、"

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from kpicli.checklist.function_sheet import find_layout
+from kpicli.checklist.sheet_layout import find_layout
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, ROSTER_SHEET, column_letter, name_key, normalize
 from kpicli.io.workbook import Grid

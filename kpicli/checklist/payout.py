@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from kpicli.checklist.assessment import Assessment
-from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS, reward_reason, team_members
-from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, column_letter, normalize
+from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS, reward_reason, team_members, team_rows
+from kpicli.core.vocab import DIRECTOR_ROLE, column_letter, normalize
 from kpicli.payout.model import Allocation, Entry, Member, Team
+from kpicli.rules.model import Rules
 
 AMOUNT_LABEL, NAME_LABEL, TOTAL_LABEL = "团队金额（元）", "姓名", "合计"
 
@@ -29,12 +30,12 @@ def _post(row: object) -> str:
     return f"{row.function}{row.role}"
 
 
-def members(roster: pd.DataFrame | None, kind: str, unit: str) -> list[Member]:
-    """The people who share a unit's amount (grading.team_members), each with their posts in that team."""
-    names = team_members(roster, kind, unit)
+def members(roster: pd.DataFrame | None, kind: str, unit: str, rules: Rules) -> list[Member]:
+    """The people who share a unit's amount (rewards.team_members), each with their posts in that team."""
+    names = team_members(roster, kind, unit, rules)
     if not names:
         return []
-    in_team = roster[roster["unit"] == COMPANY_GROUP] if kind == "function" else roster[roster["unit"] == unit]
+    in_team = team_rows(roster, kind, unit, rules)
     out = []
     for name in names:
         posts = dict.fromkeys(_post(p) for p in in_team[in_team["name"] == name].itertuples(index=False)
@@ -65,7 +66,7 @@ def teams_of(a: Assessment) -> list[Team]:
         what = "奖励" if amount > 0 else "处罚"
         reason = f"{what}：第{int(row.rank)}名，得分 {row.score:.2f}，{why}"
         teams.append(Team(period=a.period_label, company=a.company or "", label=team_label(kind, unit),
-                          amount=amount, reason=reason, members=tuple(members(roster, kind, unit)),
+                          amount=amount, reason=reason, members=tuple(members(roster, kind, unit, a.rules)),
                           payable=method != SERVICE_FEE, method=method if method != TEAM_BONUS or amount > 0
                           else "团队处罚"))
     return teams

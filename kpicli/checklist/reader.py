@@ -59,7 +59,7 @@ def read_checklist(
         raw = raw.result()
     elif raw is None:
         raw = read_checklist_sheets(path)
-    function_sheets, problems = classify_sheets(raw.sheet_names, raw.hidden_sheets)
+    function_sheets, problems = classify_sheets(raw.sheet_names, raw.hidden_sheets, raw.grids)
     problems += [Problem("info", name, None, f"工作表「{name}」的使用范围太大（远处的单元格留有内容或格式），"
                          "它不是检查表的工作表，已跳过，不影响评分") for name in raw.skipped_large]
     if not function_sheets:
@@ -139,6 +139,24 @@ def _say_hidden(problems: list[Problem], hidden: set[str]) -> list[Problem]:
     ]
 
 
+def _name_disagrees(period: PeriodInfo, path: Path) -> list[Problem]:
+    """A file named for one period whose 基本信息 states another (last quarter's file copied and renamed, or the
+    other way round): a warning naming both; 基本信息 counts."""
+    named = find_period(path.stem)
+    if named is None or period.source != INFO_SHEET or period.year is None or period.quarter is None:
+        return []
+    year_differs = named.year is not None and named.year != period.year
+    quarter_differs = named.in_quarter is not None and named.in_quarter != period.quarter
+    if not (year_differs or quarter_differs):
+        return []
+    said = f"{named.year}年" + (f"第{named.in_quarter}季度" if named.in_quarter is not None else "")
+    cell = period.cells.get("quarter" if quarter_differs else "year")
+    return [Problem("warning", INFO_SHEET, cell, (
+        f"文件名「{path.name}」写的是{said}，但基本信息写的是{period.year}年第{period.quarter}季度；"
+        f"按基本信息的{period.year}年第{period.quarter}季度评分。如果文件名是对的，请改正基本信息的年度、季度"
+        "（或运行时加 --year/--quarter 指定）；如果基本信息是对的，请改正文件名"))]
+
+
 def _apply_period_options(period: PeriodInfo, path: Path, company: str | None, year: int | None,
                           quarter: int | None) -> list[Problem]:
     """Options override 基本信息 (with a warning when they differ); the file name fills what is left."""
@@ -156,6 +174,8 @@ def _apply_period_options(period: PeriodInfo, path: Path, company: str | None, y
             problems.append(Problem("warning", INFO_SHEET, None,
                                     f"{label}：基本信息中为「{current}」，命令行指定为「{option}」，采用命令行的值"))
         setattr(period, key, option)
+    if year is None and quarter is None:
+        problems += _name_disagrees(period, path)
     if period.year is None or period.quarter is None:
         guessed = find_period(path.stem)
         if guessed and (guessed.in_quarter or period.year is None):

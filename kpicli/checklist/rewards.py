@@ -24,6 +24,7 @@ def method_label(amount: object, method: str) -> str:
 
 
 FUNCTION_HEAD, FUNCTION_MANAGER = "职能负责人", "职能经理"
+PROPERTY = "物业"  # the function whose money is a 服务费 adjustment, never paid to people
 
 
 def add_grades(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -46,7 +47,7 @@ def add_rewards(functions: pd.DataFrame, projects: pd.DataFrame, rules: Rules) -
     for table in (functions, projects):
         table["rank"] = table["rank"].astype("Int64")
         table["reward"] = [_amount(s, r, rules) for s, r in zip(table["score"], table["rank"])]
-    functions["method"] = [SERVICE_FEE if f == "物业" else TEAM_BONUS for f in functions["function"]]
+    functions["method"] = [SERVICE_FEE if f == PROPERTY else TEAM_BONUS for f in functions["function"]]
     projects["method"] = TEAM_BONUS
     return functions, projects
 
@@ -111,12 +112,18 @@ def _names(roster: pd.DataFrame | None, roles: pd.DataFrame) -> list[str]:
     return wanted.map(joined).fillna("").tolist()
 
 
-def team_members(roster: pd.DataFrame | None, unit_kind: str, unit: str) -> list[str]:
-    """Everyone who shares a unit's reward: a function's head and its managers; a project's whole team."""
+def team_rows(roster: pd.DataFrame, unit_kind: str, unit: str, rules: Rules) -> pd.DataFrame:
+    """The roster rows (posts) that share a unit's reward or penalty: a function's head and its managers; a
+    project's director and function managers — its 物业经理 only with rewards.property_in_project_team (物业 settles
+    through its 服务费)."""
+    if unit_kind == "function":
+        return roster[(roster["unit"] == COMPANY_GROUP) & (roster["function"] == unit)]
+    hit = roster[roster["unit"] == unit]
+    return hit if rules.rewards.property_in_project_team else hit[hit["function"].ne(PROPERTY)]
+
+
+def team_members(roster: pd.DataFrame | None, unit_kind: str, unit: str, rules: Rules) -> list[str]:
+    """Everyone who shares a unit's reward or penalty (team_rows), each once, in roster order."""
     if roster is None or roster.empty:
         return []
-    if unit_kind == "function":
-        hit = roster[(roster["unit"] == COMPANY_GROUP) & (roster["function"] == unit)]
-    else:
-        hit = roster[roster["unit"] == unit]
-    return list(dict.fromkeys(hit["name"]))
+    return list(dict.fromkeys(team_rows(roster, unit_kind, unit, rules)["name"]))

@@ -142,8 +142,10 @@ def needs_backup(path: Path) -> bool:
     return changed_since_written(path) != []
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], *, record: dict | None = None) -> Path:
-    """Call write(tmp) on a temporary file beside `path`, then move it into place.
+def atomic_write(path: Path, write: Callable[[Path], dict[str, str] | None], *,
+                 record: dict | None = None) -> Path:
+    """Call write(tmp) on a temporary file beside `path`, then move it into place. write may return fingerprints
+    of sheets it knows from the values in memory (io.provenance.fingerprints_with_rows) for the stamp.
 
     A workbook kpicli marked (mark_workbook, or record given) gets its record and fingerprints first
     (io.provenance.stamp). An existing file that could hold a person's work (needs_backup) is copied to a
@@ -159,11 +161,12 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, record: dict | No
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        write(tmp)
+        known = write(tmp)
+        known = known if isinstance(known, dict) else None  # most writers return nothing
         if tmp.suffix.lower() in (".xlsx", ".xlsm") and (record is not None or written_by_kpicli(tmp)):
             from kpicli.io.provenance import stamp
 
-            stamp(tmp, record)
+            stamp(tmp, record, known=known)
         if needs_backup(path):
             backup(path)
         os.chmod(tmp, _target_mode(path))  # mkstemp makes 0600; the result should be shareable like any file

@@ -9,6 +9,7 @@ kpicli.io.openpyxl_compat (style_array, apply_style and style_id are re-exported
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from numbers import Integral, Real
@@ -42,14 +43,13 @@ def cached_style(wb: Workbook, key: Hashable, **parts: object) -> StyleArray:
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _tail(value: object, style: int, numeric: bool, blank: bool) -> str:
-    """One cell's XML after its row number (`<c r="A` + row + tail); "" for no cell at all. An empty value is no
-    cell, or with `blank` a styled empty cell (a bordered table keeps its borders)."""
+def _cell(value: object, numeric: bool) -> tuple[str, str] | None:
+    """What a cell of the table holds as written: ("n", the number's text) or ("s", the text); None when empty."""
     if value is None or (isinstance(value, float) and value != value) or value == "":
-        return f'" s="{style}"/>' if blank else ""
+        return None
     if numeric and not isinstance(value, (str, bool)):
         if isinstance(value, Integral):
-            return f'" s="{style}"><v>{int(value)}</v></c>'  # as openpyxl writes an int
+            return "n", str(int(value))  # as openpyxl writes an int
         number = None
         if isinstance(value, Real) or hasattr(value, "__float__"):
             try:
@@ -57,13 +57,69 @@ def _tail(value: object, style: int, numeric: bool, blank: bool) -> str:
             except (TypeError, ValueError):
                 number = None
         if number is not None and number == number:
-            return f'" s="{style}"><v>{number!r}</v></c>'
-    text = escape(_ILLEGAL_XML.sub("", str(value)))
+            return "n", repr(number)
+    return "s", _ILLEGAL_XML.sub("", str(value))
+
+
+def _tail(value: object, style: int, numeric: bool, blank: bool) -> str:
+    """One cell's XML after its row number (`<c r="A` + row + tail); "" for no cell at all. An empty value is no
+    cell, or with `blank` a styled empty cell (a bordered table keeps its borders)."""
+    cell = _cell(value, numeric)
+    if cell is None:
+        return f'" s="{style}"/>' if blank else ""
+    if cell[0] == "n":
+        return f'" s="{style}"><v>{cell[1]}</v></c>'
+    text = escape(cell[1])
     # xml:space only where whitespace would otherwise be dropped: most cells are short words, and the attribute
     # alone made a large 明细 sheet a fifth longer
     space = (' xml:space="preserve"' if text != text.strip() or any(w in text for w in ("\n", "\t", "  "))
              else "")
     return f'" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+_NOT_PLAIN = re.compile(r"\r|_x[0-9A-Fa-f]{4}_")  # read back otherwise: an XML line end, an escaped character
+
+
+def _token_as_read(value: object, numeric: bool) -> str | bool | None:
+    """The value's fingerprint token (io.provenance.token) as a reader of the written cell gets it; None for an
+    empty cell; False when that is not certain without reading (the caller then reads the sheet)."""
+    from kpicli.io.provenance import token
+
+    cell = _cell(value, numeric)
+    if cell is None:
+        return None
+    if cell[0] == "n":
+        number = float(cell[1])
+        return token(number) if math.isfinite(number) else False
+    if _NOT_PLAIN.search(cell[1]):
+        return False
+    return token(cell[1])
+
+
+def rows_prints(table: pd.DataFrame, first_row: int, numeric: list[bool]) -> bytes | None:
+    """The fingerprint text (io.provenance) of the rows rows_xml writes for the table from Excel row first_row,
+    from the values in memory; None when a value's reading is not certain. Distinct values are factorized as in
+    rows_xml, so each is what rows_xml rendered. Number formats are not looked at: the caller makes sure no
+    column has a date format (a reader turns those numbers into dates)."""
+    count = len(table)
+    if count == 0:
+        return b""
+    starts = np.array([f"{r}," .encode() for r in range(first_row - 1, first_row - 1 + count)], dtype=object)
+    columns = []
+    for i, column in enumerate(table.columns):
+        codes, uniques = pd.factorize(table[column], use_na_sentinel=True)
+        pieces = []
+        for value in [*uniques, None]:  # code -1 picks the last one
+            token = _token_as_read(value, numeric[i])
+            if token is False:
+                return None
+            pieces.append(b"" if token is None else f"{i},{token}\x00".encode())
+        cells = np.array(pieces, dtype=object)[codes]
+        filled = cells != b""
+        out = np.full(count, b"", dtype=object)
+        out[filled] = starts[filled] + cells[filled]
+        columns.append(out.tolist())
+    return b"".join(b"".join(cells) for cells in zip(*columns))
 
 
 ROWS_PER_CHUNK = 2000

@@ -163,6 +163,14 @@ class Parts(MutableMapping[str, bytes]):
         except zlib.error as exc:
             raise PartsUnreadable(f"{name}: {exc}") from exc
 
+    def checksum(self, name: str) -> str | None:
+        """CRC-32 and size of an unchanged part as the archive's directory gives them (nothing decompressed);
+        None for a part set since reading or not in the archive."""
+        info = self._infos.get(name)
+        if info is None or name in self._changed:
+            return None
+        return f"{info.CRC:08x}.{info.file_size:x}"
+
     def raw(self, name: str) -> RawMember | None:
         """The part's compressed bytes when it is unchanged since reading and can be copied as they are."""
         if name in self._changed or name not in self._infos or not can_copy_raw(self._infos[name]):

@@ -13,6 +13,7 @@ from openpyxl.workbook import Workbook
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import mark_workbook
+from kpicli.io.provenance import fingerprints_with_rows
 from kpicli.io.xlfast import splice_rows
 from kpicli.render.fast_table import Splice
 from kpicli.render.style import new_workbook
@@ -26,13 +27,17 @@ RESULT_MARK = "评分结果"  # what kpicli's mark says a result workbook is (io
 SheetBuilder = Callable[[Workbook], list[Splice]]
 
 
-def write_result_book(source: Path, tmp: Path, result_sheets: Sequence[str], build: SheetBuilder) -> None:
+def write_result_book(source: Path, tmp: Path, result_sheets: Sequence[str],
+                      build: SheetBuilder) -> dict[str, str] | None:
     """Write to tmp the input `source` with the result sheets `build(wb)` adds in front of wb's sheets (an earlier
     run's copies of `result_sheets` replaced); `build` returns the large tables' rows to splice in after saving.
 
     The fast way builds the result sheets in a new workbook and grafts them into a byte-for-byte copy of the
     input's package. Only GraftUnsupported sends it the slow way (openpyxl loads, extends and saves the whole
-    input); any other failure is a bug and is raised, not hidden behind the slow path."""
+    input); any other failure is a bug and is raised, not hidden behind the slow path.
+
+    Returns, the fast way, the fingerprints of the sheets with large tables from the values in memory
+    (io.provenance.fingerprints_with_rows), for outputs.atomic_write's stamp: it need not read them back."""
     results = tmp.with_name(tmp.name + ".results.xlsx")
     try:
         wb = new_workbook()
@@ -42,9 +47,11 @@ def write_result_book(source: Path, tmp: Path, result_sheets: Sequence[str], bui
         graft(source, results, tmp, tuple(result_sheets), RESULT_MARK, {s.sheet: s.rows for s in splices})
         verify_graft(tmp, wb.sheetnames)
         log.debug(FAST_PATH)
+        return fingerprints_with_rows(results, {s.sheet: (s.first_row, s.last_row, s.prints()) for s in splices})
     except GraftUnsupported as exc:
         log.debug(SLOW_PATH.format(reason=exc))
         _round_trip(source, tmp, result_sheets, build)
+        return None
     finally:
         results.unlink(missing_ok=True)
 

@@ -8,6 +8,7 @@ sheet's XML after saving: by the zip-level graft on the fast path, by splice_row
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -17,9 +18,10 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.core.vocab import column_letter
-from kpicli.io.xlfast import rows_xml, style_array, style_id
+from kpicli.io.xlfast import rows_prints, rows_xml, style_array, style_id
 from kpicli.render.style import BORDER, LINE_HEIGHT, WRAP, display_width, set_widths, write_table
 
+_DATE_FORMAT = re.compile(r"[dmyhsDMYHS]")  # in a number format, outside quotes and brackets
 VCENTER = Alignment(vertical="center")  # what fit_rows gives the other cells of a row it makes taller
 
 
@@ -35,6 +37,15 @@ class Splice:
     last_row: int
     heights: list[float | None] | None = None
     blanks: bool = False
+    formats: dict[int, str] | None = None  # per column: its number format, where not General
+
+    def prints(self) -> bytes | None:
+        """The rows' fingerprint text from the values in memory (io.provenance.fingerprints_with_rows); None when
+        a numeric column has a date format, whose numbers read back as dates, or a value is not certain."""
+        if any(self.numeric[c] and _DATE_FORMAT.search(re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", f))
+               for c, f in (self.formats or {}).items()):
+            return None
+        return rows_prints(self.table, self.first_row, self.numeric)
 
     def rows(self, style_map: Callable[[int], int] = lambda k: k) -> tuple[list[bytes], str]:
         """The row XML (style indices passed through style_map) and the sheet's new dimension."""
@@ -92,7 +103,7 @@ def fast_table(ws: Worksheet, top: int, headers: Sequence[str], rows: Sequence[S
     heights = [LINE_HEIGHT * int(n) + 3 if n > 1 else None for n in lines] if tall.any() else None
     last = top + len(table)
     numeric = [True] * count  # as put(): numbers stay numbers, text stays text
-    return Splice(ws.title, table, top + 1, styles, numeric, last, heights, blanks=True), last
+    return Splice(ws.title, table, top + 1, styles, numeric, last, heights, blanks=True, formats=formats), last
 
 
 def _measure(value: object, room: float | None) -> tuple[int, bool]:

@@ -134,10 +134,21 @@ def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
     fit_rows(ws, widths)
 
 
+# Latin-side characters that print much wider than a digit in LibreOffice's fallback (DejaVu Sans: % is 0.95 em,
+# ≤ ≥ < > = + 0.84 em, a digit 0.64 em) and the East Asian "ambiguous" ones (→ × · …) it also takes from there.
+WIDE_SYMBOLS = frozenset("%@WMmw≤≥<>=+~≈×÷±→…")
+
+
 def display_width(text: str, narrow: float = 1.0) -> float:
     """Width in Excel column units: CJK and full-width characters take about two, the others `narrow` (a little
-    more than one leaves room where a row must not come out too short)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else narrow for ch in text)
+    more than one leaves room where a row must not come out too short), wide symbols half as much again."""
+    def width(ch: str) -> float:
+        kind = unicodedata.east_asian_width(ch)
+        if kind in "WF":
+            return 2
+        return narrow * 1.5 if kind == "A" or ch in WIDE_SYMBOLS else narrow
+
+    return sum(width(ch) for ch in text)
 
 
 def fit_rows(ws: Worksheet, widths: Sequence[float], first_row: int = 2) -> None:
@@ -186,9 +197,38 @@ def fit_to_page_width(ws: Worksheet, *, landscape: bool) -> None:
     ws.oddFooter.center.text = f"&A  {PAGE_FOOTER}"
 
 
+# A4 printable area in points with fit_to_page_width's margins (0.4" left and right, 0.7" top and bottom)
+PRINTABLE = {True: (842 - 0.8 * 72, 595 - 1.4 * 72), False: (595 - 0.8 * 72, 842 - 1.4 * 72)}
+MIN_SCALE = 0.7  # below this a page is shrunk past easy reading (11-point text printed under 8 points)
+
+
+def sheet_points(ws: Worksheet, last_row: int, last_col: int) -> tuple[float, float]:
+    """(width, height) in points of A1 to the last cell as printed at 100%: a column of width w takes about
+    7w + 5 pixels (0.75 points each), a row without a stored height one line."""
+    width = sum(((ws.column_dimensions[get_column_letter(c)].width or 8.43) * 7 + 5) * 0.75
+                for c in range(1, last_col + 1))
+    height = sum(ws.row_dimensions[r].height or LINE_HEIGHT for r in range(1, last_row + 1))
+    return width, height
+
+
+def one_page_if_readable(ws: Worksheet, *, last_row: int, last_col: int, landscape: bool) -> bool:
+    """Print on one page (fit to width and height) when that needs a scale of MIN_SCALE or more: a table whose
+    notes run a few lines past the page then prints whole on page 1, instead of a second page that holds only
+    the repeated header and the notes. Returns whether the sheet now prints on one page."""
+    page_width, page_height = PRINTABLE[landscape]
+    width, height = sheet_points(ws, last_row, last_col)
+    scale = min(1.0, page_width / width, page_height / height)
+    if scale < MIN_SCALE:
+        return False
+    ws.page_setup.fitToHeight = 1
+    return True
+
+
 def print_setup(ws: Worksheet, *, header_row: int, last_row: int, last_col: int, landscape: bool) -> None:
     """Fit to one page wide, repeat the header row, print the table only, page numbers in the footer."""
     fit_to_page_width(ws, landscape=landscape)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_area = f"A1:{get_column_letter(max(last_col, 1))}{max(last_row, header_row)}"
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    # a coordinate, not ws.cell(): that would create an empty row the fast writer's rows then duplicate (two
+    # <row r="5">: LibreOffice keeps the empty one's height, so the first row's wrapped text overprints the next)
+    ws.freeze_panes = f"A{header_row + 1}"

@@ -57,11 +57,16 @@ class Rewards:
     penalty_threshold: Decimal = Decimal(60)
     penalty_amount: Decimal = Decimal(3000)
     ranking: Ranking = "separate"
+    # the project's 物业经理 shares the project's reward or penalty: not by default (the regulation names 项目总监
+    # and the project's 研发/营销/工程/客服 职能经理; 物业 settles through its 服务费)
+    property_in_project_team: bool = False
 
     def __post_init__(self) -> None:
         for name in ("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount"):
             set_frozen(self, name, as_decimal(getattr(self, name)))
         check_choice("rewards", "ranking", self.ranking, Ranking)
+        if not isinstance(self.property_in_project_team, bool):
+            raise ValueError(f"rewards.property_in_project_team「{self.property_in_project_team}」应为 true 或 false")
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ class RewardsSchema(StrictModel):
     penalty_threshold: Number | None = None
     penalty_amount: Number | None = None
     ranking: Ranking | None = None
+    property_in_project_team: bool | None = None
 
     @field_validator("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount", mode="before")
     @classmethod

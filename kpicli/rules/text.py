@@ -85,6 +85,8 @@ penalty_threshold = {_num(r.penalty_threshold)}
 penalty_amount = {_num(r.penalty_amount)}
 # 排名方式："separate" 职能与项目分别排名；"combined" 职能与项目一起排名
 ranking = "{r.ranking}"
+# 项目的物业经理是否参与项目奖惩的分配：默认 false（奖惩由项目总监和项目的营销、研发、工程、客服职能经理分配；物业以服务费结算）
+property_in_project_team = {_bool(r.property_in_project_team)}
 
 [annual]
 # 年度绩效封顶等级（省略时自动取最低的及格等级，即 bands 的最后一档）{_derived_note(rules, show_derived)}
@@ -181,6 +183,9 @@ def rules_rows(rules: Rules) -> list[tuple[str, str]]:
         ("rewards.reward 奖励", f"排名第一且得分 > {_num(r.reward_threshold)}：+{_num(r.reward_amount)} 元"),
         ("rewards.penalty 处罚", f"得分 < {_num(r.penalty_threshold)}：-{_num(r.penalty_amount)} 元"),
         ("rewards.ranking 排名方式", "职能与项目分别排名" if r.ranking == "separate" else "职能与项目一起排名"),
+        ("rewards.property_in_project_team 项目奖惩的分配人员",
+         "项目总监和项目的全部职能经理（含物业经理）" if r.property_in_project_team
+         else "项目总监和项目的营销、研发、工程、客服职能经理（物业经理不参与，物业以服务费结算）"),
         ("annual 年度封顶", f"连续 {a.consecutive} 个季度或累计 {a.cumulative} 个季度 ≤ {a.cap_grade}，"
                            f"年度绩效不高于 {a.cap_grade}" + ("（封顶等级未设置，自动取最低的及格等级）"
                                                            if a.cap_derived else "")),

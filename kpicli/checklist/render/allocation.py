@@ -104,7 +104,7 @@ def _block(ws: Worksheet, a: Assessment, r: int, kind: str, unit: str, amount: i
         note.font = MUTED_FONT
         ws.merge_cells(start_row=r + 1, start_column=1, end_row=r + 1, end_column=len(WIDTHS))
         return r + 1
-    people = members(a.checklist.roster, kind, unit)
+    people = members(a.checklist.roster, kind, unit, a.rules)
     if not people:
         note = put(ws, r + 1, 1, f"{NO_MEMBERS}（请在检查表的「人员名单」中补充 {label} 的成员后重新评分）")
         note.font = MUTED_FONT

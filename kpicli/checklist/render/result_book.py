@@ -34,6 +34,7 @@ from kpicli.render.style import (
     MUTED_FONT,
     SCORE_FORMAT,
     grade_style,
+    one_page_if_readable,
     print_setup,
     put,
     set_widths,
@@ -53,8 +54,8 @@ def write_result(assessment: Assessment, out: Path) -> Path:
     atomically by the shared result-book writer (render.book: grafted, or an openpyxl round trip)."""
     source = assessment.checklist.path
 
-    def write(tmp: Path) -> None:
-        write_result_book(source, tmp, RESULT_SHEETS, lambda wb: build_result_sheets(wb, assessment))
+    def write(tmp: Path) -> dict[str, str] | None:
+        return write_result_book(source, tmp, RESULT_SHEETS, lambda wb: build_result_sheets(wb, assessment))
 
     from kpicli.checklist.result_record import result_record
     from kpicli.io.provenance import read
@@ -157,9 +158,13 @@ def _summary(ws: Worksheet, a: Assessment, names: list[str], heading: str) -> No
     r += 2
     for line in _unassessed_reasons(a):  # why a unit shows 不列入考核, so nobody reads it as a zero
         r += 1
-        put(ws, r, 1, line).font = MUTED_FONT
+        note = put(ws, r, 1, line)
+        note.font, note.alignment = MUTED_FONT, Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))  # wraps, never cut
     set_widths(ws, [22, 11, 11, 11, 11, 11, 11, 8, 8, 13])  # 奖惩（元） on one line
     print_setup(ws, header_row=top, last_row=r, last_col=len(headers), landscape=True)
+    # notes a few lines past the page print on page 1 (a little smaller), not on a page of their own
+    one_page_if_readable(ws, last_row=r, last_col=len(headers), landscape=True)
     ws.freeze_panes = "B5"
 
 
@@ -224,7 +229,7 @@ def _rewards(ws: Worksheet, a: Assessment, heading: str) -> None:
             if t.reward == 0:
                 continue
             unit = getattr(t, key)
-            members = team_members(roster, "function" if kind == "职能" else "project", unit)
+            members = team_members(roster, "function" if kind == "职能" else "project", unit, a.rules)
             rows.append([kind, unit, int(t.rank), t.score, t.grade, t.reward, method_label(t.reward, t.method),
                          reward_reason(t.score, t.rank, t.reward, a.rules), "、".join(members)])
     if not rows:
@@ -300,7 +305,7 @@ def _details(ws: Worksheet, a: Assessment, heading: str) -> Splice:
     wb = ws.parent
     styles = [style_id(wb, style_array(wb, border=BORDER, number_format=DETAIL_FORMATS.get(i)))
               for i in range(len(DETAIL_HEADERS))]
-    return Splice(ws.title, table, DETAIL_TOP + 1, styles, DETAIL_NUMERIC, last)
+    return Splice(ws.title, table, DETAIL_TOP + 1, styles, DETAIL_NUMERIC, last, formats=DETAIL_FORMATS)
 
 
 def _audit(ws: Worksheet, a: Assessment) -> None:

@@ -70,14 +70,14 @@ def write_scorecard_result(result: ScorecardResult, source_paths: Path | str | S
     """
     sources = [Path(source_paths)] if isinstance(source_paths, (str, Path)) else [Path(p) for p in source_paths]
 
-    def write(tmp: Path) -> None:
+    def write(tmp: Path) -> dict[str, str] | None:
         def build(wb: Workbook) -> list[Splice]:
             return build_scorecard_sheets(wb, result, sources, settings)
 
         if len(sources) == 1:
-            write_result_book(sources[0], tmp, RESULT_SHEETS, build)
-        else:
-            write_sheets_only(tmp, build)
+            return write_result_book(sources[0], tmp, RESULT_SHEETS, build)
+        write_sheets_only(tmp, build)
+        return None
 
     carry = carried(result.handed_out) if len(sources) == 1 and result.handed_out else None
     return atomic_write(out, write, record=carry)  # forms given back (payout, annual) are checked as handed out
@@ -165,7 +165,9 @@ def _summary(ws: Worksheet, result: ScorecardResult, people: pd.DataFrame, setti
     note = put(ws, r + 2, 1, legend)
     note.font, note.alignment = MUTED_FONT, WRAP
     ws.merge_cells(start_row=r + 2, start_column=1, end_row=r + 2, end_column=len(headers))  # wrapped, not cut
-    set_widths(ws, [14, 13, 9, *(11 for _ in sections), 9, 6, 9, 11, 11, 6, 9, 22])  # 物业服务中心, 400热线专员
+    # a section header breaks before its （…）: 服务品质指标 / （35分） on two lines in 等线 and in LibreOffice's
+    # fallback (at 11 the bold name broke inside and its 「）」 fell to a third line the row had no room for)
+    set_widths(ws, [14, 13, 9, *(13 for _ in sections), 9, 6, 9, 11, 11, 6, 9, 22])  # 物业服务中心, 400热线专员
     print_setup(ws, header_row=TOP, last_row=r + 2, last_col=len(headers), landscape=True)
     ws.freeze_panes = f"D{TOP + 1}"
     scored = [s for s in people["score"] if s is not None]

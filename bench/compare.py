@@ -1,0 +1,95 @@
+"""kpicli against an earlier checkout of itself: the same commands, run in turns, medians and ratios.
+
+    python bench/compare.py --before /path/to/earlier/checkout/.venv/bin/python [--repeat 7]
+
+Every measurement is a fresh process, as a user runs kpicli (imports included). The commands of both versions
+take turns (A B A B …), so a slower spell of a shared machine weighs on both alike; each run's CPU time (user +
+system of the finished child, which a busy machine changes much less than the wall time) is printed beside the
+wall time. Measured: `kpicli --help`; `score` of a bundled checklist sample; `score` and `rank` at group scale
+(50 projects × 1,000 touchpoints, bench/make_workbook.py); and group-scale `rank` against a bare calamine read of
+the same workbook (target ≤ 1.3×). Prints figures, never fails on a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SAMPLE = HERE.parent / "sample_workbooks" / "触点检查表" / "2026Q1_客户触点检查表.xlsx"
+CALAMINE_READ = (
+    "import sys, pandas; pandas.read_excel(sys.argv[1], sheet_name=None, header=None, engine='calamine')"
+)
+# As on a user's machine: compiled bytecode is cached (some sandboxes disable that for every process).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{args} failed")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def pair(a: list[str], b: list[str], repeat: int) -> dict[str, float]:
+    """Medians of A and B (wall and CPU) and of the pairwise ratios A/B, A and B run in turns."""
+    run(a), run(b)  # warm-up: bytecode caches and the file system cache, as for a user's second run
+    rows = []
+    for _ in range(repeat):
+        wall_a, cpu_a = run(a)
+        wall_b, cpu_b = run(b)
+        rows.append((wall_a, cpu_a, wall_b, cpu_b))
+    med = statistics.median
+    return {"wall_a": med(r[0] for r in rows), "cpu_a": med(r[1] for r in rows),
+            "wall_b": med(r[2] for r in rows), "cpu_b": med(r[3] for r in rows),
+            "wall_ratio": med(r[0] / r[2] for r in rows), "cpu_ratio": med(r[1] / r[3] for r in rows)}
+
+
+def kpicli(python: str, *args: str) -> list[str]:
+    return [python, "-c", "from kpicli.cli import main; main()", *args]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--before", required=True, help="the Python of an environment with the earlier kpicli")
+    parser.add_argument("--repeat", type=int, default=7, help="pairs of runs per measurement (median)")
+    options = parser.parse_args()
+    now, before = sys.executable, options.before
+    with tempfile.TemporaryDirectory(prefix="kpicli-compare-") as tmp:
+        folder = Path(tmp)
+        sample = shutil.copy(SAMPLE, folder / SAMPLE.name)
+        group = folder / "group.xlsx"
+        subprocess.run([now, str(HERE / "make_workbook.py"), str(group), "50", "1000"], check=True, env=ENV,
+                       capture_output=True)
+        cases = {
+            "kpicli --help": ("--help",),
+            "score, checklist sample": ("score", str(sample), "-o", str(folder / "s_{v}.xlsx"), "--force"),
+            "score, group scale": ("score", str(group), "-o", str(folder / "g_{v}.xlsx"), "--force"),
+            "rank, group scale": ("rank", str(group)),
+        }
+        print(f"median of {options.repeat} pairs; A = this checkout, B = --before; seconds")
+        print(f"{'measurement':26} {'A wall':>7} {'B wall':>7} {'A/B':>5}   {'A cpu':>6} {'B cpu':>6} {'A/B':>5}")
+        for name, args in cases.items():
+            a = kpicli(now, *(x.replace("{v}", "now") for x in args))
+            b = kpicli(before, *(x.replace("{v}", "before") for x in args))
+            r = pair(a, b, options.repeat)
+            print(f"{name:26} {r['wall_a']:7.2f} {r['wall_b']:7.2f} {r['wall_ratio']:5.2f}   "
+                  f"{r['cpu_a']:6.2f} {r['cpu_b']:6.2f} {r['cpu_ratio']:5.2f}")
+        r = pair(kpicli(now, "rank", str(group)), [now, "-c", CALAMINE_READ, str(group)], options.repeat)
+        print(f"{'rank ÷ calamine read':26} {r['wall_a']:7.2f} {r['wall_b']:7.2f} {r['wall_ratio']:5.2f}   "
+              f"{r['cpu_a']:6.2f} {r['cpu_b']:6.2f} {r['cpu_ratio']:5.2f}   (target: wall ≤ 1.3)")
+
+
+if __name__ == "__main__":
+    main()
