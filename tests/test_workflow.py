@@ -168,3 +168,44 @@ def test_a_pre_filled_not_applicable_is_not_an_answer(tmp_path):
     assert NOT_APPLICABLE in {ws.cell(r, company_col).value for r in range(FIRST_ITEM_ROW, ws.max_row + 1)}
     fill(path, "云栖府")
     assert warnings_of(path) == []
+
+
+# --- collect: the order handed out, each hint once -------------------------------------------------------------------
+
+
+def collected_projects(path: Path) -> list[str]:
+    return list(api.rank(path).projects.sort_index()["project"])
+
+
+def test_collect_keeps_the_template_order_not_the_file_names(tmp_path):
+    """One company template, copied to each project (file names sort 云栖府, 星河湾, 望江台)."""
+    shared = template(tmp_path / "公司模板.xlsx", "望江台", "云栖府", "星河湾")
+    folder = tmp_path / "提交"
+    folder.mkdir()
+    for i, project in enumerate(("云栖府", "星河湾", "望江台"), start=1):
+        target = folder / f"{i:02d}_{project}.xlsx"
+        target.write_bytes(shared.read_bytes())
+        fill(target, project)
+    merged = tmp_path / "汇总.xlsx"
+    assert_handled(run("collect", folder, "-o", merged), 0)
+    assert collected_projects(merged) == ["望江台", "云栖府", "星河湾"]
+    headers = groups_of(openpyxl.load_workbook(merged)["营销篇"])
+    assert headers == [COMPANY_GROUP, "望江台", "云栖府", "星河湾"]
+
+
+def test_collect_of_one_project_files_follows_the_roster_order(tmp_path):
+    roster = tmp_path / "人员名单.csv"
+    roster.write_text("单位,职能,姓名\n城市公司,营销,王一\n星河湾,项目总监,李二\n望江台,项目总监,张三\n云栖府,项目总监,赵四\n",
+                      encoding="utf-8")
+    folder = tmp_path / "提交"
+    folder.mkdir()
+    for project in ("云栖府", "望江台", "星河湾"):
+        fill(template(folder / f"{project}.xlsx", project, extra=("--roster", str(roster))), project, check=False)
+    merged = tmp_path / "汇总.xlsx"
+    done = run("collect", folder, "-o", merged, columns=200)
+    assert_handled(done, 0)
+    assert collected_projects(merged) == ["星河湾", "望江台", "云栖府"]
+    # the blank 城市公司 group of every file: one hint naming the files, not one per file
+    hints = [line for line in done.output.splitlines() if "「城市公司」列组" in line and "已忽略" in line]
+    assert len(hints) == 1, done.output
+    assert all(name in hints[0] for name in ("望江台.xlsx", "星河湾.xlsx"))
