@@ -29,7 +29,7 @@ from kpicli.core.vocab import (
     SUBHEADERS,
     normalize,
 )
-from kpicli.io.outputs import mark_workbook, require_xlsx, save_workbook
+from kpicli.io.outputs import TEMPLATE_KIND, mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.style import (
     BORDER,
@@ -166,7 +166,7 @@ def write_template(
         raise KpiError(f"输出文件夹不存在：{out.parent}；请先创建它")
     wb = build_template(year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
                         roster=roster)
-    mark_workbook(wb, "模板")
+    mark_workbook(wb, TEMPLATE_KIND)
     from kpicli.checklist.handout import template_record
 
     record = template_record(load_catalog() if catalog is None else catalog, check_project_names(projects),
