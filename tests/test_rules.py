@@ -220,6 +220,7 @@ def blank_book(tmp_path):
     return build_checklist(tmp_path / "blank.xlsx", {"营销篇": spec}), cell_of(spec, 1, "项目甲", 1)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_blank_defaults_to_not_done_with_a_warning(blank_book):
     book, cell = blank_book
     data = rank_json(book)
@@ -298,6 +299,7 @@ def test_function_weights_give_the_weighted_mean_renormalised_over_assessed_func
     assert unit(data, "研发", "项目甲")["score"] == 50.0
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.28 s measured)
 def test_function_weights_may_name_only_some_functions(functions_book, tmp_path):
     rules = write_rules(tmp_path / "r.toml", """
         [scoring]
@@ -421,6 +423,7 @@ def test_combined_ranking_puts_functions_and_projects_in_one_list(tmp_path):
     assert all(f[x]["rank"] is None for x in ("研发", "工程", "客服", "物业"))
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.24 s measured)
 def test_combined_ranking_ties_across_functions_and_projects(tmp_path):
     def sheet(company: str | None, project: str, value: str) -> SheetSpec:
         results = {project: (None, value)}
@@ -442,6 +445,7 @@ def test_combined_ranking_ties_across_functions_and_projects(tmp_path):
 # --- annual ------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_annual_keys_parse_and_are_shown(levels_book, tmp_path):
     rules = write_rules(tmp_path / "r.toml", '[annual]\ncap_grade = "B"\nconsecutive = 3\ncumulative = 4\n')
     assert unit(rank_json(levels_book, rules), "营销", "项目甲")["score"] == 75.0
@@ -836,6 +840,13 @@ def test_the_scorecard_settings_are_importable_where_the_scorecard_code_looks():
     ("coefficients = [{ min = 90, k = 1.5 }, { min = 60, k = 0.35 }]",
      {"coefficients": ((Decimal(90), Decimal("1.5")), (Decimal(60), Decimal("0.35")))}),
     ("below_coefficient = 0.1", {"below_coefficient": Decimal("0.1")}),
+    # the company's own K table: ranges; a boundary shared by two bands belongs to the higher one
+    ('coefficients = [{ band = "95分以上", k = 1.2 }, { band = "90-95", k = 1.0 }, { band = "60 - 90分", k = 0.5 }, '
+     '{ band = "60分以下", k = 0.1 }]',
+     {"coefficients": ((Decimal(95), Decimal("1.2")), (Decimal(90), Decimal("1.0")), (Decimal(60), Decimal("0.5"))),
+      "below_coefficient": Decimal("0.1")}),
+    ('coefficients = [{ band = "≥90", k = 1 }, { band = "80~90", k = 0.8 }]',
+     {"coefficients": ((Decimal(90), Decimal(1)), (Decimal(80), Decimal("0.8")))}),
     ("pay_places = 0", {"pay_places": 0}),
     ('[scorecard.annual]\nweights = { "月度平均" = 40, "年终考核" = 55.5, "民主评议" = 4.5 }',
      {"annual": ScorecardAnnual(periodic=Decimal(40), year_end=Decimal("55.5"), review=Decimal("4.5"))}),
@@ -895,6 +906,22 @@ def test_to_toml_round_trips_non_default_scorecard_settings():
     ("[scorecard]\ncoefficients = [{ min = 95, k = -1 }]", ["scorecard.coefficients.0.k", "不能为负数"]),
     ("[scorecard]\ncoefficients = [{ min = 95, k = 1, max = 100 }]", ["scorecard.coefficients.0.max", "不是已知的设置项"]),
     ("[scorecard]\ncoefficients = []", ["scorecard.coefficients", "不能为空"]),
+    # 004's table: 95分以上 / 90-94 / … leaves 94–95 (a total of 94.5) without a coefficient
+    ('[scorecard]\ncoefficients = [{ band = "95分以上", k = 1.2 }, { band = "90-94", k = 1.0 }, '
+     '{ band = "85-89", k = 0.9 }, { band = "60分以下", k = 0 }]',
+     ["scorecard.coefficients", "绩效系数档「60分以下」与「85-89」之间有空档：总分在 60 与 85 之间（如 72.5）"]),
+    ('[scorecard]\ncoefficients = [{ band = "95分以上", k = 1.2 }, { band = "90-94", k = 1.0 }]',
+     ["绩效系数档「90-94」与「95分以上」之间有空档：总分在 94 与 95 之间（如 94.5）时没有系数", "{ min = 90, k = … }"]),
+    ('[scorecard]\ncoefficients = [{ band = "95分以上", k = 1.2 }, { band = "90-96", k = 1.0 }]',
+     ["「90-96」与「95分以上」重叠（95 到 96 在两档中）"]),
+    ('[scorecard]\ncoefficients = [{ band = "95分以上", k = 1.2 }, { band = "90分以上", k = 1.0 }]',
+     ["「90分以上」没有上限", "只有最高一档可以写「以上」"]),
+    ('[scorecard]\ncoefficients = [{ band = "95分以上", k = 1.2 }, { min = 90, k = 1.0 }]', ["不要混用"]),
+    ('[scorecard]\ncoefficients = [{ band = "九十五以上", k = 1.2 }]', ["「九十五以上」无法识别", '"90-94"']),
+    ('[scorecard]\ncoefficients = [{ band = "95-90", k = 1.2 }]', ["写反了"]),
+    ('[scorecard]\ncoefficients = [{ band = "90-95", min = 90, k = 1.2 }]', ["其中一个"]),
+    ('[scorecard]\nbelow_coefficient = 0\ncoefficients = [{ band = "60以上", k = 1 }, { band = "60以下", k = 0 }]',
+     ["只写其中一个"]),
     ("[scorecard]\nbelow_coefficient = -0.1", ["scorecard.below_coefficient", "不能为负数"]),
     ("[scorecard]\npay_places = 5", ["scorecard.pay_places", "最大为 4"]),
     ("[scorecard]\npay_places = -1", ["scorecard.pay_places", "最小为 0"]),
