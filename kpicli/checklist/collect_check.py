@@ -4,7 +4,9 @@ A per-project file handed out by `kpicli template -p 项目` carries kpicli's re
 projects and every touchpoint row. The rows are checked by checklist.integrity, the one checker `score` uses (rows
 deleted, added or moved, levels and codes changed, pre-filled 不适用 overwritten); here, besides, a project group
 the file was not handed out for and a period other than the record's are errors naming the file, sheet and cell.
-A file without a record is checked as `score` checks one (the packaged catalogue); `--catalog` replaces both.
+A file without a record (an old template, a hand-made one) is merged as before: `score` checks the collected
+workbook. With `--catalog` the touchpoints are the catalogue's (collect matches them), the projects and period
+are still checked against the record.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpicli.checklist.handout import catalog_entries
-from kpicli.checklist.integrity import CATALOG_FILE, RECORD, Reference, check_against, reference_for
+from kpicli.checklist.integrity import RECORD, check_against, reference_for
 from kpicli.checklist.reader import Checklist
 from kpicli.checklist.sheet_layout import find_layout
 from kpicli.core.errors import Problem
@@ -24,21 +25,21 @@ from kpicli.io.workbook import Grid
 
 def check_submission(path: Path, checklist: Checklist, grids: dict[str, Grid],
                      catalog: pd.DataFrame | None = None, *, period_given: bool = False) -> list[Problem]:
-    """The problems of one submission against what kpicli handed out in it (or against `catalog`). period_given:
-    --year/--quarter set the period of the collection (rather than the file's 基本信息)."""
-    if catalog is not None:
-        reference = Reference(catalog_entries(catalog), CATALOG_FILE, "指定的触点目录（--catalog）")
-    else:
-        reference = reference_for(Path(path))
-    problems = check_against(checklist.items, reference)
-    if reference.source != RECORD:
-        return problems
+    """The problems of one submission against the record kpicli wrote into it; [] for a file without one.
+    With `catalog` (collect --catalog: the touchpoints are the catalogue's, deliberate changes accepted) only the
+    projects and the period are checked. period_given: --year/--quarter set the collection's period."""
     from kpicli.io.provenance import read
 
     record = read(Path(path))
     if record is None:
-        return problems
-    return _projects(checklist, grids, record.get("projects")) + _period(checklist, record.get("period"), period_given) + problems
+        return []
+    problems = _projects(checklist, grids, record.get("projects"))
+    problems += _period(checklist, record.get("period"), period_given)
+    if catalog is None:
+        reference = reference_for(Path(path))
+        if reference.source == RECORD:
+            problems += check_against(checklist.items, reference)
+    return problems
 
 
 def _projects(checklist: Checklist, grids: dict[str, Grid], handed: object) -> list[Problem]:
