@@ -5,7 +5,8 @@ checklist, the checklist year, a team's 奖惩分配表, the scorecard result, a
 forms, the scorecard year and the payout list — are converted to PDF in one soffice start, then every sheet kpicli
 wrote is checked as printed:
 
-- no cell prints as ### (a number wider than its column);
+- no cell prints as ### (a number wider than its column), in LibreOffice (the PDF) nor by Excel's measure (a digit
+  one unit of column width);
 - every text and every number of the sheet (as its number format shows it) is found whole in the PDF's text:
   LibreOffice leaves out what a cell cuts off at its right edge, so a cut header or amount is missing there;
 - no page of a sheet holds only the repeated header row (with notes under it): every later page prints a table row;
@@ -31,6 +32,8 @@ from builders import run
 from lo import PROFILE, convert, require_soffice
 from openpyxl.utils import range_boundaries
 from samples import CHECKLISTS, MESSY_NAME, QUARTER_NAMES, SCORECARD_NAME, SCORECARDS
+
+from kpicli.render.style import display_width
 
 pytestmark = pytest.mark.slow  # one soffice start converting every output kind (about 20 s)
 
@@ -304,11 +307,18 @@ def test_every_output_kind_prints_without_hashes_cuts_lone_headers_or_overprint(
             if not pages:
                 failures.append(f"{output.path.name}：{name} 没有打印（找不到它的页脚或页眉）")
                 continue
+            merged = {cell for span in ws.merged_cells.ranges for cell in span.cells}
             for cell in sheet_cells(ws):
                 if isinstance(cell.value, str):
                     wanted = {flat(cell.value)} if cell.data_type != "f" else set()
                 else:
                     wanted = shown(cell.value, cell.number_format)
+                    # Excel cannot be run here: its ### comes when a number is wider than its column, a digit
+                    # being one unit of column width in 等线 (wide symbols such as % measured as display_width does)
+                    width = ws.column_dimensions[cell.column_letter].width or 8.43
+                    if (cell.row, cell.column) not in merged and any(display_width(w) > width - 0.5 for w in wanted):
+                        failures.append(f"{output.path.name}：{name}!{cell.coordinate} 的「{sorted(wanted)[0]}」"
+                                        f"比列宽 {width} 宽，Excel 会显示 ###")
                 if wanted and not any(w in text for w in wanted):
                     failures.append(f"{output.path.name}：{name}!{cell.coordinate} 的「{sorted(wanted)[0]}」"
                                     "没有完整印出（被截断或缺失）")

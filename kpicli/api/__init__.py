@@ -244,21 +244,21 @@ def year_files(paths: Sequence[Path], output: Path | None = None) -> list[Path]:
     """The workbooks `annual` reads: files as given; a folder's .xlsx/.xlsm directly inside it, where kpicli's
     checklist results count (they are what was published) and a checklist whose result <名称>_评分结果.xlsx lies
     beside it is left for that result; kpicli's other outputs (年度汇总, 奖惩分配表 …) are passed over."""
-    from kpicli.io.outputs import OWN_OUTPUTS, default_output
+    from kpicli.io.outputs import OWN_OUTPUTS, RESULT_KIND, default_output
     from kpicli.io.provenance import read
 
     paths = [Path(p) for p in paths]
     if not any(p.is_dir() for p in paths):
         return paths
-    found = expand_inputs(paths, skip_kinds=OWN_OUTPUTS - {"评分结果"},
+    found = expand_inputs(paths, skip_kinds=OWN_OUTPUTS - {RESULT_KIND},
                           exclude=[Path(output)] if output is not None else [])
     records = {f: read(f) for f in found.files if f not in paths}  # the files a folder gave
     results = {f.resolve() for f, r in records.items()
-               if r is not None and r.kind == "评分结果" and kinds.year_result(r.get("book"))}
+               if r is not None and r.kind == RESULT_KIND and kinds.year_result(r.get("book"))}
     kept = []
     for f in found.files:
         record = records.get(f)
-        if record is not None and record.kind == "评分结果" and f.resolve() not in results:
+        if record is not None and record.kind == RESULT_KIND and f.resolve() not in results:
             continue  # a scorecard group's result: not an input of the year
         if f in records and default_output(f).resolve() in results:
             continue  # its result, the published figures, is read instead

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PayoutRun", "payout"]
 
-YEAR_KIND = "年度汇总"  # kpicli annual's workbook: for scorecards, the year's 绩效奖金
 PERSON_FILE = "_考核结果.xlsx"  # score --per-person files: the result's own people, never read twice
 
 
@@ -35,7 +34,7 @@ class PayoutRun(NamedTuple):
 
 def _inputs(paths: Sequence[Path], output: Path | None) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The files to read: named files as given; in a folder, the result workbooks and allocation files."""
-    from kpicli.io.outputs import HANDOUT_KIND, kpicli_kind
+    from kpicli.io.outputs import HANDOUT_KIND, RESULT_KIND, YEAR_KIND, kpicli_kind
 
     files: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -56,7 +55,7 @@ def _inputs(paths: Sequence[Path], output: Path | None) -> tuple[list[Path], lis
                 skipped.append((entry, "kpicli 覆盖前留下的备份"))
             elif entry.name.endswith(PERSON_FILE):
                 skipped.append((entry, "个人考核结果（其中的人员已在评分结果中）"))
-            elif kpicli_kind(entry) in ("评分结果", HANDOUT_KIND, YEAR_KIND):
+            elif kpicli_kind(entry) in (RESULT_KIND, HANDOUT_KIND, YEAR_KIND):
                 files.append(entry)
             else:
                 skipped.append((entry, "不是 kpicli 的评分结果或奖惩分配表"))
@@ -83,10 +82,10 @@ class _Gather:
         self.problems.append(Problem("error", sheet, None, message, file=path.name))
 
     def read(self, path: Path) -> None:
-        from kpicli.io.outputs import HANDOUT_KIND, kpicli_kind
+        from kpicli.io.outputs import HANDOUT_KIND, RESULT_KIND, YEAR_KIND, kpicli_kind
 
         kind = kpicli_kind(path)
-        if kind == "评分结果":
+        if kind == RESULT_KIND:
             self.result(path)
         elif kind == YEAR_KIND:
             self.year(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,7 +14,7 @@ from kpicli.checklist.rewards import add_grades, add_rewards, role_scores
 from kpicli.checklist.scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
 from kpicli.core.errors import Problem
 from kpicli.core.exact import format_amount, json_number
-from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
+from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
 from kpicli.io.workbook import PendingRead, RawWorkbook
 from kpicli.rules.files import resolve_rules
 from kpicli.rules.model import Rules
@@ -93,6 +93,7 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
 
     A project nobody filled (every group blank) is an error unless allow_blank: scored, it would get 0 and a
     penalty for not having submitted."""
+    checklist, own_file = one_unit_file(checklist)
     projects = checklist.projects
     items, count_problems, scale = resolve_items(checklist.items, rules)
     units = add_grades(unit_scores(items, scale, projects), rules)
@@ -108,7 +109,7 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
     else:
         problems = (blank_groups(checklist.items, checklist.function_sheets, allow_blank=allow_blank)
                     + list(checklist.problems) + count_problems + _missing_functions(checklist))
-    problems += roster_problems(checklist.roster, projects, checklist.sheet_names)
+    problems += own_file + roster_problems(checklist.roster, projects, checklist.sheet_names)
     problems += lone_money(checklist, projects_table)
     if "奖惩分配表" in checklist.sheet_names:
         # scoring a result workbook again: the new result gets a fresh, empty allocation sheet
@@ -119,6 +120,37 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
         functions=functions, projects=projects_table, roles=roles, deviations=deviations(items, rules),
         problems=problems,
     )
+
+
+def _answered(items: pd.DataFrame) -> pd.Series:
+    """Rows with a result in 自查 or 检查 other than 不适用 (a template's pre-fill or not, 不适用 answers nothing)."""
+    return ((items["check_raw"].notna() & items["check_value"].ne(NOT_APPLICABLE))
+            | (items["self_raw"].notna() & items["self_value"].ne(NOT_APPLICABLE)))
+
+
+def one_unit_file(checklist: Checklist) -> tuple[Checklist, list[Problem]]:
+    """A file of one unit, judged as that unit's own (one info line instead of warnings about others' columns).
+
+    A project's file (`kpicli template 检查表 -p 云栖府`: one project group, and the 城市公司 group the template
+    adds) whose 城市公司 cells are all blank (or the template's 不适用): those columns are not the project's to
+    fill, so they are left out of the scoring rather than scored 0 with a warning per sheet. A file with the
+    城市公司 group only (`-p 城市公司`) has no project to rank: said once, so an empty 项目排名 is not read as zero."""
+    items = checklist.items
+    if items.empty:
+        return checklist, []
+    company = items["is_company"].astype(bool)
+    projects = checklist.projects
+    answered = _answered(items)
+    if not projects and answered.any():
+        return checklist, [Problem("info", None, None, f"本文件只有「{COMPANY_GROUP}」列组（城市公司自己的检查表）："
+                                   "职能得分只含城市公司级触点，没有项目得分和项目排名；与各项目提交的检查表一起汇总"
+                                   "（kpicli collect）后评分，才是全公司的结果")]
+    if len(projects) != 1 or not company.any() or answered[company].any() or not answered[~company].any():
+        return checklist, []
+    own = replace(checklist, items=items[~company].reset_index(drop=True))
+    return own, [Problem("info", None, None, f"本文件只有项目「{projects[0]}」的列组（项目自己提交的检查表），"
+                         f"「{COMPANY_GROUP}」列组全部空白：那是城市公司填写的列，不计入本文件的得分；与其他文件一起汇总"
+                         "（kpicli collect）后评分，才是全公司的结果", project=projects[0])]
 
 
 def lone_money(checklist: Checklist, projects: pd.DataFrame) -> list[Problem]:
@@ -164,9 +196,7 @@ def nothing_filled(items: pd.DataFrame) -> bool:
     """No result anywhere in the workbook: every 自查 and 检查 blank, or the template's prefilled 不适用."""
     if items.empty:
         return False
-    answered = ((items["check_raw"].notna() & items["check_value"].ne(NOT_APPLICABLE))
-                | (items["self_raw"].notna() & items["self_value"].ne(NOT_APPLICABLE)))
-    return not bool(answered.any())
+    return not bool(_answered(items).any())
 
 
 def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_blank: bool = False
@@ -176,8 +206,7 @@ def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_
     if items.empty:
         return []
     row_blank = items["self_raw"].isna() & items["check_raw"].isna()
-    answered = ((items["check_raw"].notna() & items["check_value"].ne(NOT_APPLICABLE))
-                | (items["self_raw"].notna() & items["self_value"].ne(NOT_APPLICABLE)))
+    answered = _answered(items)
     keys = [items["group"], items["function"]]
     # nothing answered but blanks (and maybe a template's prefilled 不适用): nobody filled it
     per_unit = row_blank.groupby(keys, sort=False).any() & ~answered.groupby(keys, sort=False).any()

@@ -240,17 +240,46 @@ def _choose(found: dict[tuple[str, str], list[GroupSource]], refs: Reference,
             if len(diffs) > MAX_DIFFS_LISTED:
                 problems.append(Problem("error", first.sheet, None, f"{first.unit}在 {first.file} 和 {other.file} 中"
                                         f"另有 {len(diffs) - MAX_DIFFS_LISTED} 处结果不同", file=first.file))
+    said: dict[tuple[str, str], tuple[list[str], list[str]]] = {}  # (unit, outcome) → files, sheets
     for (file, _key), groups in ignored.items():
-        g = groups[0]
         taken = [chosen[(x.function, x.key)] for x in groups]
-        sheets = "、".join(dict.fromkeys(x.sheet for x in groups))
         if all(t.filled for t in taken):
             outcome = f"采用 {'、'.join(dict.fromkeys(t.file for t in taken))} 中的填写"
         else:
             outcome = f"各文件都没有填写，汇总表采用 {'、'.join(dict.fromkeys(t.file for t in taken))} 的"
-        problems.append(Problem("info", None, None, f"{g.unit}没有填写或只有「不适用」（{sheets}），已忽略；{outcome}",
-                                file=file))
+        files, sheets = said.setdefault((groups[0].unit, outcome), ([], []))
+        files.append(file)
+        sheets += [x.sheet for x in groups if x.sheet not in sheets]
+    for (unit, outcome), (files, sheets) in said.items():  # the same hint once, naming every file it concerns
+        where = "" if len(files) == 1 else f"在 {_names(files)} 中"
+        problems.append(Problem("info", None, None, f"{unit}{where}没有填写或只有「不适用」（{'、'.join(sheets)}），"
+                                f"已忽略；{outcome}", file=files[0] if len(files) == 1 else None))
     return chosen
+
+
+def _names(files: list[str]) -> str:
+    shown = "、".join(files[:MAX_NAMES_LISTED])
+    return shown + (f" 等 {len(files)} 个文件" if len(files) > MAX_NAMES_LISTED else "")
+
+
+def handed_out_order(keys: list[str], subs: Sequence[_Submission]) -> list[str]:
+    """The projects (name keys, first seen first) in the order they were handed out: the projects of the files'
+    records (kpicli template's -p order; the longest list first), then the units of their 人员名单, then the rest
+    as first seen. File names do not decide it (01_云栖府.xlsx or 云栖府.xlsx sort differently)."""
+    from kpicli.io.provenance import read
+
+    lists = []
+    for sub in subs:
+        record = read(sub.path)
+        projects = record.get("projects") if record is not None else None
+        if isinstance(projects, list) and len(projects) > 1:
+            lists.append([name_key(str(p)) for p in projects])
+    lists.sort(key=len, reverse=True)  # stable: of two equally long, the first file's
+    lists += [[name_key(str(u)) for u in sub.checklist.roster["unit"]] for sub in subs if not sub.checklist.roster.empty]
+    wanted = list(dict.fromkeys(k for keys_ in lists for k in keys_))
+    known = set(keys)
+    ordered = [k for k in wanted if k in known]
+    return ordered + [k for k in keys if k not in set(ordered)]
 
 
 # --- period, company, roster ---------------------------------------------------------------------------------------
@@ -365,7 +394,7 @@ def collect(
     for (function, key), g in chosen.items():
         g.name = names.setdefault(key, g.name)
         groups[function].append(g)
-    order = [k for k in names if k != normalize(COMPANY_GROUP)]
+    order = handed_out_order([k for k in names if k != normalize(COMPANY_GROUP)], subs)
     projects = [names[k] for k in order]
     for function in FUNCTIONS:
         groups[function].sort(key=lambda g: -1 if g.is_company else order.index(g.key))

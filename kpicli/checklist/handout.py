@@ -34,6 +34,8 @@ def catalog_rows(catalog: pd.DataFrame, projects: Sequence[str], first_row: int)
             continue
         has_company = bool((items["scope"] == COMPANY_GROUP).any())
         groups = ([COMPANY_GROUP] if has_company else []) + list(projects)
+        if not groups:
+            continue  # the city company's own template (no project) has no sheet for it
         for i, item in enumerate(items.itertuples(index=False)):
             company_item = item.scope == COMPANY_GROUP
             rows.append(entry(function, first_row + i, item.item_id, item.name, item.level, item.scope,

@@ -56,7 +56,7 @@ class ChecklistKind:
                    "填写，交回后用 kpicli payout 核对", "绩效奖金由 kpicli payout 直接从评分结果列出"),
         KindOption("project", "--project", "项目名称", _BY_PERSON),
         KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", _BY_PERSON),
-        KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）"),
+        KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）；城市公司自己的检查表写 -p 城市公司"),
         KindOption("catalog", "--catalog", "按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli "
                    "发出时的记录，没有记录按内置目录）"),
         KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表",
@@ -257,8 +257,9 @@ def _roster(path: Path, projects: list[str]) -> tuple[Any, list[str]]:
     roster = unify_roster(roster, names)  # ＡＢＣ未来城 in the roster is the project ABC未来城: spelled as -p gives it
     for unit in unknown_units(roster, names):
         count = int((roster["unit"] == unit).sum())
+        listed = f"（{'、'.join(names)}）" if names else "（本模板只有城市公司列组）"
         warnings.append(f"人员名单中的单位「{unit}」（{count} 人）既不是城市公司，也不是本模板的项目"
-                        f"({'、'.join(names)})；已照样复制，请核对单位名称或用 -p 增加该项目")
+                        f"{listed}；已照样复制，请核对单位名称或用 -p 增加该项目")
     return roster, warnings
 
 

@@ -17,11 +17,12 @@ from kpicli.core.errors import EXIT_DATA, KpiError
 from kpicli.io.oserror import path_problem
 from kpicli.io.provenance import MARK_PROPERTY
 
-__all__ = ["COLLECTED_KIND", "MARK_PROPERTY", "RESULT_KINDS", "atomic_write", "backup", "changed_since_written",
-           "default_output", "ensure_not_input", "ensure_writable", "kpicli_kind", "mark_workbook", "require_xlsx",
-           "save_workbook", "written_by_kpicli"]
+__all__ = ["COLLECTED_KIND", "MARK_PROPERTY", "RESULT_KIND", "RESULT_KINDS", "TEMPLATE_KIND", "YEAR_KIND",
+           "atomic_write", "backup", "changed_since_written", "default_output", "ensure_not_input", "ensure_writable",
+           "kpicli_kind", "mark_workbook", "require_xlsx", "save_workbook", "written_by_kpicli"]
 # Its value says which kind of workbook kpicli wrote; folder runs skip kpicli's own outputs by it.
-RESULT_KINDS = frozenset({"评分结果", "年度汇总"})
+RESULT_KIND, YEAR_KIND, TEMPLATE_KIND = "评分结果", "年度汇总", "模板"  # score; annual; template
+RESULT_KINDS = frozenset({RESULT_KIND, YEAR_KIND})
 COLLECTED_KIND = "汇总检查表"
 HANDOUT_KIND, PAYOUT_KIND = "奖惩分配表", "发放清单"  # score --per-team files; the payout list
 OWN_OUTPUTS = RESULT_KINDS | {HANDOUT_KIND, PAYOUT_KIND}  # skipped in folders by the commands that score

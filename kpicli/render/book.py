@@ -12,7 +12,7 @@ from openpyxl.workbook import Workbook
 
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
-from kpicli.io.outputs import mark_workbook
+from kpicli.io.outputs import RESULT_KIND, mark_workbook
 from kpicli.io.provenance import fingerprints_with_rows
 from kpicli.io.xlfast import splice_rows
 from kpicli.render.fast_table import Splice
@@ -22,7 +22,6 @@ from kpicli.render.style import new_workbook
 log = logging.getLogger("kpicli")
 FAST_PATH = "结果工作簿：快速写入（输入的工作表原样复制）"
 SLOW_PATH = "结果工作簿：兼容写入（{reason}；改用 openpyxl 整体读写，较慢）"
-RESULT_MARK = "评分结果"  # what kpicli's mark says a result workbook is (io.provenance)
 
 SheetBuilder = Callable[[Workbook], list[Splice]]
 
@@ -44,7 +43,7 @@ def write_result_book(source: Path, tmp: Path, result_sheets: Sequence[str],
         wb.remove(wb.active)
         splices = build(wb)
         wb.save(results)
-        graft(source, results, tmp, tuple(result_sheets), RESULT_MARK, {s.sheet: s.rows for s in splices})
+        graft(source, results, tmp, tuple(result_sheets), RESULT_KIND, {s.sheet: s.rows for s in splices})
         verify_graft(tmp, wb.sheetnames)
         log.debug(FAST_PATH)
         return fingerprints_with_rows(results, {s.sheet: (s.first_row, s.last_row, s.prints()) for s in splices})
@@ -61,7 +60,7 @@ def write_sheets_only(tmp: Path, build: SheetBuilder) -> None:
     wb = new_workbook()
     wb.remove(wb.active)
     splices = build(wb)
-    mark_workbook(wb, RESULT_MARK)
+    mark_workbook(wb, RESULT_KIND)
     wb.save(tmp)
     apply_splices(tmp, splices)
 
@@ -78,6 +77,6 @@ def _round_trip(source: Path, tmp: Path, result_sheets: Sequence[str], build: Sh
         if name in wb.sheetnames:
             del wb[name]
     splices = build(wb)
-    mark_workbook(wb, RESULT_MARK)
+    mark_workbook(wb, RESULT_KIND)
     wb.save(tmp)
     apply_splices(tmp, splices)

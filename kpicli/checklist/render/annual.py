@@ -18,7 +18,7 @@ from kpicli.checklist.annual_model import ASSESSED, MISSING, QUARTERS, STATUS_LA
 from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD
 from kpicli.core.exact import format_score
 from kpicli.core.period import Period
-from kpicli.io.outputs import mark_workbook, save_workbook
+from kpicli.io.outputs import YEAR_KIND, mark_workbook, save_workbook
 from kpicli.render.chart import colour_series
 from kpicli.render.style import (
     AMOUNT_FORMAT,
@@ -103,7 +103,7 @@ def write_annual(result: AnnualResult, out: Path) -> Path:
     """The annual workbook (trend with a line chart, capped list, rewards ledger, people), saved atomically.
     The caller has checked the target with outputs.ensure_writable."""
     wb = build_annual_workbook(result)
-    mark_workbook(wb, "年度汇总")
+    mark_workbook(wb, YEAR_KIND)
     return save_workbook(wb, out)
 
 

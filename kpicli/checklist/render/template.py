@@ -29,7 +29,7 @@ from kpicli.core.vocab import (
     SUBHEADERS,
     normalize,
 )
-from kpicli.io.outputs import mark_workbook, require_xlsx, save_workbook
+from kpicli.io.outputs import TEMPLATE_KIND, mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.style import (
     BORDER,
@@ -85,8 +85,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def check_project_names(projects: list[str]) -> list[str]:
     """Project names as they will be written (trimmed, inner spaces folded); KpiError for an empty
-    name, a duplicate, 城市公司, or a name the reader would take for a header."""
+    name, a duplicate or a name the reader would take for a header. 城市公司 is no project: its column group comes
+    with the catalogue's company-level items anyway, so it is dropped here; alone (`-p 城市公司`, the city
+    company's own file) it leaves no project, and the template holds the 城市公司 group only."""
     names: list[str] = []
+    company = False
     seen: dict[str, str] = {}
     for position, raw in enumerate(projects, start=1):
         name = " ".join(str(raw if raw is not None else "").split())
@@ -96,15 +99,16 @@ def check_project_names(projects: list[str]) -> list[str]:
         if _CONTROL.search(name):
             raise KpiError(f"第 {position} 个项目名称含有不可见的控制字符（常见于从别处粘贴的文字）；请重新输入该名称")
         if key == normalize(COMPANY_GROUP):
-            raise KpiError(f"项目名称不能是「{COMPANY_GROUP}」：城市公司列组由模板按触点目录自动生成")
+            company = True
+            continue
         if key in _RESERVED:
             raise KpiError(f"项目名称「{name}」与检查表的表头文字相同，读取时会混淆；请换一个名称")
         if key in seen:
             raise KpiError(f"项目名称重复：「{seen[key]}」和「{name}」；每个项目只能出现一次")
         seen[key] = name
         names.append(name)
-    if not names:
-        raise KpiError("没有给出项目；请至少给出一个项目名称")
+    if not names and not company:
+        raise KpiError("没有给出项目；请至少给出一个项目名称（城市公司自己的检查表用 -p 城市公司）")
     return names
 
 
@@ -136,8 +140,8 @@ def build_template(
     _guide_sheet(wb.create_sheet(GUIDE_SHEET), year=year, quarter=quarter)
     for function in FUNCTIONS if function_sheets else ():
         items = catalog[catalog["function"] == function]
-        if items.empty:
-            continue  # no sheet: the function is not assessed rather than scored on nothing
+        if items.empty or not (names or (items["scope"] == COMPANY_GROUP).any()):
+            continue  # no sheet: the function is not assessed rather than scored on nothing (or by nobody)
         ws = wb.create_sheet(FUNCTION_SHEETS[function])
         function_sheet(ws, function, items, names, year=year, quarter=quarter, company=company)
     if roster is not None:
@@ -162,7 +166,7 @@ def write_template(
         raise KpiError(f"输出文件夹不存在：{out.parent}；请先创建它")
     wb = build_template(year=year, quarter=quarter, projects=projects, company=company, catalog=catalog,
                         roster=roster)
-    mark_workbook(wb, "模板")
+    mark_workbook(wb, TEMPLATE_KIND)
     from kpicli.checklist.handout import template_record
 
     record = template_record(load_catalog() if catalog is None else catalog, check_project_names(projects),

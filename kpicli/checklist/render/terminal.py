@@ -47,7 +47,10 @@ def print_rankings(a: Assessment, out: Console | None = None, *, book: bool = Tr
     out.print(Text.assemble((company, "bold"), f" · {a.period_label}", (f" · 规则：{a.rules_source}", "dim")))
     print_lead(a.problems, out)
     out.print(_ranking_table(a, "function"))
-    out.print(_ranking_table(a, "project"))
+    if a.projects.empty:  # the city company's own file (-p 城市公司): no table that would read as nobody scored
+        out.print("项目排名：本文件没有项目列组（城市公司自己的检查表），汇总后评分才有项目排名", style="dim")
+    else:
+        out.print(_ranking_table(a, "project"))
     rewards = [(t.function, t.reward, t.method) for t in a.functions.itertuples() if t.reward != 0]
     rewards += [(t.project, t.reward, t.method) for t in a.projects.itertuples() if t.reward != 0]
     if rewards:

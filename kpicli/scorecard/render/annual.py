@@ -25,7 +25,7 @@ from rich.text import Text
 
 from kpicli.core.exact import format_score, half_up
 from kpicli.core.period import Period
-from kpicli.io.outputs import mark_workbook, save_workbook
+from kpicli.io.outputs import YEAR_KIND, mark_workbook, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.book import apply_splices
 from kpicli.render.chart import colour_series
@@ -184,7 +184,7 @@ def _dept(p: YearPerson) -> str:
 def write_scorecard_year(year: ScorecardYear, out: Path) -> Path:
     """The annual workbook, saved atomically; the caller has checked the target (outputs.ensure_writable)."""
     wb, splices = build_year_workbook(year)
-    mark_workbook(wb, "年度汇总")
+    mark_workbook(wb, YEAR_KIND)
     return save_workbook(wb, out, [lambda tmp: apply_splices(tmp, splices)])
 
 

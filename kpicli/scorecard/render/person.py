@@ -40,7 +40,7 @@ from kpicli.io.openpyxl_compat import (
     load_input,
     only_sheets,
 )
-from kpicli.io.outputs import atomic_write, ensure_writable, mark_workbook
+from kpicli.io.outputs import RESULT_KIND, atomic_write, ensure_writable, mark_workbook
 from kpicli.io.workbook import Grid, NoFormulaValue, RawWorkbook, read_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.style import (
@@ -71,7 +71,6 @@ from kpicli.scorecard.values import fmt
 
 RESULT_SHEET = "考核结果"
 SUFFIX = "_考核结果.xlsx"
-MARK_KIND = "评分结果"  # folder runs skip it like any result workbook (io.outputs.RESULT_KINDS)
 WIDTHS = [14, 24, 11, 13, 13, 11]  # portrait A4 at 100 %: 考核部分 | 考核指标 | 满分 …
 PART_LIMIT = 40  # characters per part of a file name: three parts stay far below 255 bytes
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
@@ -194,7 +193,7 @@ def _load(source: Path) -> Workbook:
     drop_external_links(wb)
     wb.properties = DocumentProperties(creator="kpicli")  # author, title, company of the input: not ours to pass on
     wb.custom_doc_props = CustomPropertyList()
-    mark_workbook(wb, MARK_KIND)
+    mark_workbook(wb, RESULT_KIND)  # folder runs skip it like any result workbook
     return wb
 
 

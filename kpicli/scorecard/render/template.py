@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.core.errors import KpiError
-from kpicli.io.outputs import ensure_writable, mark_workbook, require_xlsx, save_workbook
+from kpicli.io.outputs import TEMPLATE_KIND, ensure_writable, mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.style import (
     BORDER,
@@ -407,7 +407,7 @@ def write_forms(out: Path, forms: Sequence[Form], *, period: str, short_period: 
         require_xlsx(out, "绩效考核表模板")
         ensure_writable(out, force=force)
         wb = build_forms(forms, period=period, company=company)
-        mark_workbook(wb, "模板")
+        mark_workbook(wb, TEMPLATE_KIND)
         return [save_workbook(wb, out, record=record(forms))]
     if out.exists() and not out.is_dir():
         raise KpiError(f"--split 时 -o/--output 应为文件夹（每人一个文件写在其中），而 {out} 是一个文件")
@@ -422,6 +422,6 @@ def write_forms(out: Path, forms: Sequence[Form], *, period: str, short_period: 
     written = []
     for form, target in zip(forms, targets):
         wb = build_forms([form], period=period, company=company, guide=False)
-        mark_workbook(wb, "模板")
+        mark_workbook(wb, TEMPLATE_KIND)
         written.append(save_workbook(wb, target, record=record([form])))
     return written

@@ -1,0 +1,211 @@
+"""The quarter's workflow from `kpicli template` on: the city company's own file, a project's own file, collecting
+them in the template's order (issue #21, workflow gaps)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from builders import assert_handled, flat, run
+
+from kpicli import api
+from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW
+from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, NOT_APPLICABLE
+
+pytestmark = pytest.mark.slow  # templates written, filled and read back through the CLI
+
+PERIOD = ("--year", "2026", "--quarter", "2", "--company", "江城置业")
+ANSWERS = ("完成", "部分完成", "完成", "未完成", "不适用")
+
+
+def template(path: Path, *projects: str, extra: tuple[str, ...] = ()) -> Path:
+    result = run("template", "检查表", *PERIOD, *(x for p in projects for x in ("-p", p)), "-o", path, *extra)
+    assert_handled(result, 0)
+    return path
+
+
+def groups_of(ws) -> list[str]:
+    return [ws.cell(HEADER_ROW, c).value for c in range(10, ws.max_column + 1, 3)]
+
+
+def fill(path: Path, group: str, *, check: bool = True, answer=None) -> Path:
+    """What a person does: every 自查 (and 检查) cell of `group` that the template did not pre-fill, and a remark."""
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        cols = [c for c in range(1, ws.max_column + 1) if ws.cell(HEADER_ROW, c).value == group]
+        for col in cols:
+            for r in range(FIRST_ITEM_ROW, ws.max_row + 1):
+                if ws.cell(r, col).value is not None or ws.cell(r, 4).value is None:
+                    continue
+                value = answer or ANSWERS[r % len(ANSWERS)]
+                ws.cell(r, col, value=value)
+                if check:
+                    ws.cell(r, col + 1, value=value)
+                if value != "完成":
+                    ws.cell(r, col + 2, value="整改中")
+    wb.save(path)
+    return path
+
+
+def warnings_of(path: Path) -> list[dict]:
+    """The warnings and errors `kpicli check` lists (kpicli.api.check: the same problems)."""
+    return [p.to_dict() for p in api.check(path).problems if p.level != "info"]
+
+
+# --- the city company makes its own file ---------------------------------------------------------------------------
+
+
+def test_the_city_company_makes_its_own_file_with_its_group_only(tmp_path):
+    path = template(tmp_path / "城市公司.xlsx", COMPANY_GROUP)
+    wb = openpyxl.load_workbook(path)
+    for sheet in FUNCTION_SHEETS.values():
+        assert groups_of(wb[sheet]) == [COMPANY_GROUP]
+    blank = run("check", path)
+    assert_handled(blank, 1)
+    assert "表格尚未填写" in blank.output and len(blank.output.splitlines()) <= 3
+
+    fill(path, COMPANY_GROUP, answer="完成")
+    checked = run("check", path, columns=200)
+    assert_handled(checked, 0)
+    assert "城市公司自己的检查表" in checked.output and "警告" not in checked.output.split("共")[0]
+    ranked = run("rank", path, "--format", "json")
+    assert_handled(ranked, 0)
+    data = json.loads(ranked.stdout)
+    assert data["projects"] == [] and data["units"] == []
+    assert [f["score"] for f in data["functions"]] == [100.0] * 5  # every company-level touchpoint 完成
+    shown = run("rank", path, columns=80)
+    assert "汇总后评分才有项目排名" in flat(shown.output)
+
+
+def test_the_company_and_a_project_name_together_make_the_usual_template(tmp_path):
+    both = openpyxl.load_workbook(template(tmp_path / "a.xlsx", COMPANY_GROUP, "云栖府"))
+    plain = openpyxl.load_workbook(template(tmp_path / "b.xlsx", "云栖府"))
+    for sheet in FUNCTION_SHEETS.values():
+        assert groups_of(both[sheet]) == groups_of(plain[sheet]) == [COMPANY_GROUP, "云栖府"]
+
+
+def test_the_company_file_collects_with_the_projects_and_scores_as_filled(tmp_path):
+    folder = tmp_path / "二季度提交"
+    folder.mkdir()
+    fill(template(folder / "城市公司.xlsx", COMPANY_GROUP), COMPANY_GROUP)
+    for project in ("云栖府", "望江台"):
+        fill(template(folder / f"{project}.xlsx", project), project, check=False)
+    merged = tmp_path / "汇总.xlsx"
+    collected = run("collect", folder, "-o", merged, columns=200)
+    assert_handled(collected, 0)
+    assert "另有城市公司列组" in collected.output
+
+    alone = api.rank(folder / "城市公司.xlsx")
+    together = api.rank(merged)
+    units = together.units
+    company = units[units["is_company"]].set_index("function")["score"]
+    assert company.to_dict() == alone.units.set_index("function")["score"].to_dict()  # the same cells, same scores
+    assert set(together.projects["project"]) == {"云栖府", "望江台"}
+    wb = openpyxl.load_workbook(merged)
+    source = openpyxl.load_workbook(folder / "城市公司.xlsx")
+    for sheet in FUNCTION_SHEETS.values():
+        ws, src = wb[sheet], source[sheet]
+        assert groups_of(ws)[0] == COMPANY_GROUP
+        got = [ws.cell(r, 10).value for r in range(FIRST_ITEM_ROW, ws.max_row + 1) if ws.cell(r, 4).value]
+        sent = [src.cell(r, 10).value for r in range(FIRST_ITEM_ROW, src.max_row + 1) if src.cell(r, 4).value]
+        assert got == sent
+
+
+# --- a project's own file is judged as one project ------------------------------------------------------------------
+
+
+def test_a_filled_project_file_has_no_warning_about_the_city_company_columns(tmp_path):
+    path = fill(template(tmp_path / "云栖府.xlsx", "云栖府"), "云栖府")
+    assert warnings_of(path) == []
+    checked = run("check", path, columns=200)
+    assert_handled(checked, 0)
+    assert "城市公司" not in checked.output.replace("「城市公司」列组全部空白", "").replace("城市公司填写的列", "")
+    assert "请先确认" not in checked.output
+    data = json.loads(run("rank", path, "--format", "json").stdout)
+    assert [p["project"] for p in data["projects"]] == ["云栖府"]
+    assert {u["project"] for u in data["units"]} == {"云栖府"}
+    # the five function scores are the project's own: its units, nothing of the blank 城市公司 pulls them to 0
+    assert {f["function"]: f["score"] for f in data["functions"]} == {u["function"]: u["score"] for u in data["units"]}
+
+
+def test_a_project_file_with_only_self_checks_says_only_what_concerns_its_own_columns(tmp_path):
+    path = fill(template(tmp_path / "云栖府.xlsx", "云栖府"), "云栖府", check=False)
+    messages = [p["message"] for p in warnings_of(path)]
+    assert messages and all("未经城市公司检查" in m for m in messages)  # its own 检查 columns: blank, said as such
+
+
+def test_a_project_file_scores_as_the_project_does_in_the_collected_checklist(tmp_path):
+    folder = tmp_path / "提交"
+    folder.mkdir()
+    for project in ("云栖府", "望江台"):
+        fill(template(folder / f"{project}.xlsx", project), project)
+    merged = tmp_path / "汇总.xlsx"
+    assert_handled(run("collect", folder, "-o", merged), 0)
+    together = api.rank(merged).units
+    for project in ("云栖府", "望江台"):
+        own = api.rank(folder / f"{project}.xlsx").units
+        assert not own["is_company"].any()
+        mine = together[together["group"] == project].set_index("function")["score"]
+        assert own.set_index("function")["score"].to_dict() == mine.to_dict()
+
+
+def test_the_city_company_columns_stay_its_business_in_a_company_checklist(tmp_path):
+    """Two projects, or the company's filled group: nothing is left out, the blank 城市公司 group is still warned."""
+    two = fill(fill(template(tmp_path / "两个.xlsx", "云栖府", "望江台"), "云栖府"), "望江台")
+    assert any(COMPANY_GROUP in p["message"] and "没有填写任何结果" in p["message"] for p in warnings_of(two))
+    one = fill(fill(template(tmp_path / "一个.xlsx", "云栖府"), "云栖府"), COMPANY_GROUP)
+    units = api.rank(one).units
+    assert units["is_company"].any() and warnings_of(one) == []
+
+
+def test_a_pre_filled_not_applicable_is_not_an_answer(tmp_path):
+    """The 城市公司 group of a project template holds the template's 不适用 only: still the company's blank group."""
+    path = template(tmp_path / "云栖府.xlsx", "云栖府")
+    ws = openpyxl.load_workbook(path)["营销篇"]
+    company_col = groups_of(ws).index(COMPANY_GROUP) * 3 + 10
+    assert NOT_APPLICABLE in {ws.cell(r, company_col).value for r in range(FIRST_ITEM_ROW, ws.max_row + 1)}
+    fill(path, "云栖府")
+    assert warnings_of(path) == []
+
+
+# --- collect: the order handed out, each hint once -------------------------------------------------------------------
+
+
+def collected_projects(path: Path) -> list[str]:
+    return list(api.rank(path).projects.sort_index()["project"])
+
+
+def test_collect_keeps_the_template_order_not_the_file_names(tmp_path):
+    """One company template, copied to each project (file names sort 云栖府, 星河湾, 望江台)."""
+    shared = template(tmp_path / "公司模板.xlsx", "望江台", "云栖府", "星河湾")
+    folder = tmp_path / "提交"
+    folder.mkdir()
+    for i, project in enumerate(("云栖府", "星河湾", "望江台"), start=1):
+        target = folder / f"{i:02d}_{project}.xlsx"
+        target.write_bytes(shared.read_bytes())
+        fill(target, project)
+    merged = tmp_path / "汇总.xlsx"
+    assert_handled(run("collect", folder, "-o", merged), 0)
+    assert collected_projects(merged) == ["望江台", "云栖府", "星河湾"]
+    headers = groups_of(openpyxl.load_workbook(merged)["营销篇"])
+    assert headers == [COMPANY_GROUP, "望江台", "云栖府", "星河湾"]
+
+
+def test_collect_of_one_project_files_follows_the_roster_order(tmp_path):
+    roster = tmp_path / "人员名单.csv"
+    roster.write_text("单位,职能,姓名\n城市公司,营销,王一\n星河湾,项目总监,李二\n望江台,项目总监,张三\n云栖府,项目总监,赵四\n",
+                      encoding="utf-8")
+    folder = tmp_path / "提交"
+    folder.mkdir()
+    for project in ("云栖府", "望江台", "星河湾"):
+        fill(template(folder / f"{project}.xlsx", project, extra=("--roster", str(roster))), project, check=False)
+    merged = tmp_path / "汇总.xlsx"
+    done = run("collect", folder, "-o", merged, columns=200)
+    assert_handled(done, 0)
+    assert collected_projects(merged) == ["星河湾", "望江台", "云栖府"]
+    # the blank 城市公司 group of every file: one hint naming the files, not one per file
+    hints = [line for line in done.output.splitlines() if "「城市公司」列组" in line and "已忽略" in line]
+    assert len(hints) == 1, done.output
+    assert all(name in hints[0] for name in ("望江台.xlsx", "星河湾.xlsx"))
