@@ -125,7 +125,9 @@ def write_form_inputs(out: Path = OUT) -> list[Path]:
         for i, (indicator, requirement, share, standard, rule) in enumerate(items):
             rows.append([section, weight if i == 0 else "", indicator, requirement, f"{round(share * 100)}%", standard, rule])
     rows.extend(["红线事项（一票否决）", "", item, "", "", "", ""] for item in CS_RED_LINES)
-    roster = [["姓名", "部门", "岗位", "绩效奖金基数"]] + [[name, CS, position, base] for name, position, base, _ in PEOPLE]
+    # 指标套 names the set file beside the roster, so `template --people` needs no --indicators (docs/commands/template.md)
+    roster = [["姓名", "部门", "岗位", "绩效奖金基数", "指标套"]] + [[name, CS, position, base, f"{CS}_指标套"]
+                                                          for name, position, base, _ in PEOPLE]
     paths = []
     for name, table in ((f"{CS}_指标套.csv", rows), (f"{CS}_人员名单.csv", roster)):
         path = out / name

@@ -4,6 +4,7 @@ them in the template's order (issue #21, workflow gaps)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -209,3 +210,39 @@ def test_collect_of_one_project_files_follows_the_roster_order(tmp_path):
     hints = [line for line in done.output.splitlines() if "「城市公司」列组" in line and "已忽略" in line]
     assert len(hints) == 1, done.output
     assert all(name in hints[0] for name in ("望江台.xlsx", "星河湾.xlsx"))
+
+
+# --- the bundled roster, as documented -----------------------------------------------------------------------------
+
+
+def sheet_values(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [row for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_the_bundled_roster_makes_forms_without_indicators_as_documented(tmp_path, monkeypatch):
+    """docs/commands/template.md: `--people sample_workbooks/绩效考核表/客服部_人员名单.csv`, no --indicators; each
+    person gets the set the roster's 指标套 column names (the CSV beside it), as if it were given."""
+    from samples import SCORECARDS
+
+    shutil.copytree(SCORECARDS, tmp_path / "sample_workbooks" / SCORECARDS.name)
+    monkeypatch.chdir(tmp_path)
+    roster = f"sample_workbooks/{SCORECARDS.name}/客服部_人员名单.csv"
+    plain = run("template", "考核表", "--period", "2026Q1", "--people", roster)
+    assert_handled(plain, 0)
+    given = run("template", "考核表", "--period", "2026Q1", "--people", roster, "--indicators",
+                f"sample_workbooks/{SCORECARDS.name}/客服部_指标套.csv", "-o", "给出指标套.xlsx")
+    assert_handled(given, 0)
+    made = sheet_values(tmp_path / "2026Q1_客服部绩效考核表.xlsx")
+    assert made == sheet_values(tmp_path / "给出指标套.xlsx")
+    people = [line.split(",")[0] for line in (SCORECARDS / "客服部_人员名单.csv").read_text("utf-8").splitlines()[1:]]
+    assert [name for name in made if name in people] == people  # 吴雨桐 (岗位 400热线专员) too
+    assert all(any("客户满意度" in str(v) for row in made[name] for v in row) for name in people)
+
+
+def test_a_set_named_in_the_roster_and_found_nowhere_is_an_error_naming_the_row(tmp_path):
+    roster = tmp_path / "名单.csv"
+    roster.write_text("姓名,岗位,指标套\n张三,客服专员,我司不存在的指标套\n", encoding="utf-8")
+    result = run("template", "考核表", "--period", "2026Q1", "--people", roster, "-o", tmp_path / "a.xlsx")
+    assert_handled(result, 2)
+    assert "第 2 行" in result.output and "我司不存在的指标套" in result.output and not (tmp_path / "a.xlsx").exists()

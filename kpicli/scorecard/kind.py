@@ -189,7 +189,8 @@ class ScorecardKind:
             raise KpiError("--people 与 --person 不能同时使用：人员请都写在人员名单里，或都用 --person 给出")
         sets = [load_indicator_set(spec) for spec in options.get("indicators") or ()]
         if people_path is not None:
-            forms = [Form(person, found) for person, found in assign_sets(load_people(Path(people_path)), sets)]
+            assigned = assign_sets(load_people(Path(people_path)), sets, beside=Path(people_path).parent)
+            forms = [Form(person, found) for person, found in assigned]
         elif len(sets) != 1:
             raise KpiError("没有人员名单时请用 --indicators 给出一个指标套（如 --indicators 客服专员）" if not sets else
                            "没有人员名单时只能给一个 --indicators；多个指标套请用人员名单的「指标套」列分配")

@@ -1,8 +1,9 @@
 """Who gets a blank scorecard: a roster (人员名单) CSV or workbook, and which indicator set each person is assessed on.
 
 Columns: 姓名 (required), 部门, 岗位, 绩效奖金基数, 指标套, 考核状态 (each also under the person-block names the reader
-accepts: 管理处, 职务, 奖金基数 …). A person's set is, in this order: the set their 指标套 cell names; the one
-set given with --indicators; the set named like their 岗位. Anything else is an error naming the row.
+accepts: 管理处, 职务, 奖金基数 …). A person's set is, in this order: the set their 指标套 cell names (a
+given or packaged set, or a set file of that name beside the roster); the one set given with --indicators; the set
+named like their 岗位. Anything else is an error naming the row.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from kpicli.core.errors import KpiError
 from kpicli.core.vocab import normalize
 from kpicli.io.tables import TableRows
 
-from .indicators import MAX_LISTED, IndicatorSet, load_indicator_set, packaged_sets, read_rows
+from .indicators import MAX_LISTED, SET_SUFFIXES, IndicatorSet, load_indicator_set, packaged_sets, read_rows
 from .layout import parse_base, person_label
 from .values import display, is_blank
 
@@ -93,8 +94,11 @@ def load_people(path: Path) -> list[Person]:
     return people
 
 
-def assign_sets(people: Sequence[Person], given: Sequence[IndicatorSet]) -> list[tuple[Person, IndicatorSet]]:
-    """Each person with their indicator set (see the module doc); KpiError listing everyone without one."""
+def assign_sets(people: Sequence[Person], given: Sequence[IndicatorSet], *,
+                beside: Path | None = None) -> list[tuple[Person, IndicatorSet]]:
+    """Each person with their indicator set (see the module doc); KpiError listing everyone without one. beside:
+    the roster's folder, where a 指标套 cell naming no given or packaged set finds its file (客服部_指标套 →
+    客服部_指标套.csv), so a roster and its set kept together need no --indicators."""
     by_name = {normalize(s.name): s for s in given}
     packaged = {normalize(n): n for n in packaged_sets()}
     loaded: dict[str, IndicatorSet] = {}
@@ -107,6 +111,10 @@ def assign_sets(people: Sequence[Person], given: Sequence[IndicatorSet]) -> list
             return by_name[key]
         if key in packaged:
             loaded.setdefault(key, load_indicator_set(packaged[key]))
+            return loaded[key]
+        file = _beside(beside, name) if beside is not None else None
+        if file is not None:
+            loaded.setdefault(key, load_indicator_set(file))
             return loaded[key]
         return None
 
@@ -132,6 +140,18 @@ def assign_sets(people: Sequence[Person], given: Sequence[IndicatorSet]) -> list
     if errors:
         _raise(None, errors)
     return out
+
+
+def _beside(folder: Path, name: str | None) -> Path | None:
+    """The set file a 指标套 cell names in the roster's folder: the name as written, or with .csv/.xlsx/.xlsm."""
+    text = str(name or "").strip()
+    if not text or any(sep in text for sep in "/\\"):
+        return None
+    for candidate in (text, *(text + suffix for suffix in SET_SUFFIXES)):
+        path = folder / candidate
+        if path.suffix.lower() in SET_SUFFIXES and path.is_file():
+            return path
+    return None
 
 
 def _raise(table: TableRows | None, errors: list[str]) -> None:
