@@ -428,3 +428,13 @@ def edit(path: Path, change: Callable[[openpyxl.Workbook], object]) -> Path:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_catalog(catalog: object, path: Path) -> None:
+    """A touchpoint catalogue workbook (kpicli template --catalog, check --catalog) from a catalogue frame."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["职能", "触点编号", "阶段", "触点名称", "触点等级", "适用单位"])
+    for item in catalog.itertuples(index=False):
+        ws.append([item.function, item.item_id, item.stage, item.name, item.level, item.scope])
+    wb.save(path)

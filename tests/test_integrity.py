@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import assert_handled, edit, result_path, run
+from builders import assert_handled, edit, result_path, run, write_catalog
 
 from kpicli import api
 from kpicli.checklist.catalog import load_catalog
@@ -129,15 +129,6 @@ def test_a_changed_level_is_an_error_with_both_levels_and_the_catalogue_accepts_
     assert units.loc[("营销", "云栖府"), "score"] == expected
     result = run("score", book, "--catalog", accepted)
     assert_handled(result, 0)
-
-
-def write_catalog(catalog, path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["职能", "触点编号", "阶段", "触点名称", "触点等级", "适用单位"])
-    for item in catalog.itertuples(index=False):
-        ws.append([item.function, item.item_id, item.stage, item.name, item.level, item.scope])
-    wb.save(path)
 
 
 @pytest.mark.slow

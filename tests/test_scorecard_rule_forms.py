@@ -215,3 +215,23 @@ def test_a_value_within_display_rounding_of_a_tier_boundary_is_warned(tmp_path):
                                                      "分界处：按存的值计 14 分，按显示的值会是 20 分。kpicli 按存的值计分；"
                                                      "如果应为 95.0%，请在这一格直接输入 95.0%")]
     assert item_scores(path / "2026年3月_张三.xlsx", "张三")[0] == "14"
+
+
+# ---------------------------------------------------------------- the K table as the company writes it
+
+def test_coefficient_bands_as_written_and_a_gap_refused(tmp_path):
+    def ten(ws):
+        ws["I11"] = 10  # 回访满意率 20 → 10 by the 上级: 业绩 90 → 63 + 30 = 93.00
+    path = forms(tmp_path, {"张三": {}}, each(张三=ten))
+    rules = tmp_path / "kpicli.toml"
+    rules.write_text('[scorecard]\ncoefficients = [{ band = "95分以上", k = 1.2 }, { band = "90-95", k = 1.0 }, '
+                     '{ band = "60-90", k = 0.5 }, { band = "60分以下", k = 0 }]\n', encoding="utf-8")
+    result = run("rank", path, "--format", "json", "--rules", rules)
+    assert_handled(result, 0)
+    assert money(json.loads(result.stdout))["张三"] == (93.0, 1.0, 5000.0)
+    # 004's table: 90-94 and 95分以上 leave a total of 94.5 without a coefficient
+    rules.write_text('[scorecard]\ncoefficients = [{ band = "95分以上", k = 1.2 }, { band = "90-94", k = 1.0 }, '
+                     '{ band = "60-89", k = 0.5 }, { band = "60分以下", k = 0 }]\n', encoding="utf-8")
+    result = run("rank", path, "--format", "json", "--rules", rules)
+    assert_handled(result, 2)
+    assert "绩效系数档「60-89」与「90-94」之间有空档：总分在89与90之间（如89.5）" in flat(result.output)

@@ -25,6 +25,7 @@ from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, FUNCTIONS, normalize
 from kpicli.rules.files import resolve_rules
 from kpicli.rules.model import Rules
 
+SHOWN_ERRORS = 3  # errors listed per workbook when the year is refused; `check` lists them all
 _COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四"}
 
 
@@ -129,11 +130,16 @@ def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_
     if broken:
         lines = []
         for a in broken:
-            lines.append(f"  {a.checklist.path.name}：{sum(p.level == 'error' for p in a.problems)} 个错误")
-            # the accidents that change a score (a project nobody filled …) are named, not just counted
-            lines.extend(f"    {p.message}" for p in a.problems if p.level == "error" and p.lead)
+            errors = [p for p in a.problems if p.level == "error"]
+            lines.append(f"  {a.checklist.path.name}：{len(errors)} 个错误")
+            # the accidents that change a score (a project nobody filled …) first, then the first others, each
+            # with its sheet and cell
+            shown = sorted(errors, key=lambda p: not p.lead)[:SHOWN_ERRORS]
+            lines.extend(f"    {p.where + '：' if p.where else ''}{p.message}" for p in shown)
+            if len(errors) > len(shown):
+                lines.append(f"    ……另有 {len(errors) - len(shown)} 个错误")
         first = broken[0].checklist.path.name
-        raise DataError("以下工作簿有错误，未做年度汇总:\n" + "\n".join(lines)
+        raise DataError("以下工作簿有错误，未做年度汇总：\n" + "\n".join(lines)
                         + f"\n请先用 kpicli check 查看并修正，例如：kpicli check {first}")
     published = {q: recorded[a.checklist.path] for q, a in by_quarter.items()}
     rules, label, notes = year_rules(published, current, source)

@@ -7,6 +7,8 @@ A rules file names reviewers and the parts of the year in Chinese, as the forms 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated
@@ -23,13 +25,24 @@ _ANNUAL_KEYS = {**{name: key for key, name in ANNUAL_PARTS.items()}, "季度平�
 
 
 class CoefficientSchema(StrictModel):
-    min: Number
+    """One band of the K table: its lower bound (min = 90), or the band as the company's table writes it
+    (band = "90-94", "95分以上", "60分以下"); bands are checked for gaps as a whole (coefficient_bands)."""
+
+    min: Number | None = None
+    band: str | None = None
     k: Number
 
     @field_validator("min", "k", mode="before")
     @classmethod
     def _number(cls, v: object) -> object:
         return to_number(v)
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> CoefficientSchema:
+        if (self.min is None) == (self.band is None):
+            raise ValueError('每一档写 min（下限，如 { min = 90, k = 1.0 }）或 band（如 { band = "90-94", k = 1.0 }）'
+                             "其中一个")
+        return self
 
     @field_validator("k")
     @classmethod
@@ -123,7 +136,12 @@ class ScorecardSchema(StrictModel):
     @field_validator("coefficients")
     @classmethod
     def _bands(cls, v: list[CoefficientSchema]) -> list[CoefficientSchema]:
-        if any(a.min <= b.min for a, b in pairwise(v)):
+        if any(c.band is not None for c in v):
+            if any(c.band is None for c in v):
+                raise ValueError("coefficients 的各档请统一用 min 或统一用 band 写，不要混用")
+            coefficient_bands([(c.band, c.k) for c in v])  # type: ignore[misc]
+            return v
+        if any(a.min <= b.min for a, b in pairwise(v)):  # type: ignore[operator]
             raise ValueError("coefficients 的 min 必须严格从高到低排列，例如 [{ min = 95, k = 1.2 }, { min = 90, k = 1.0 }]")
         return v
 
@@ -133,6 +151,13 @@ class ScorecardSchema(StrictModel):
         if v < 0:
             raise ValueError("绩效系数不能为负数")
         return v
+
+    @model_validator(mode="after")
+    def _one_below(self) -> ScorecardSchema:
+        bands = [c.band for c in self.coefficients or () if c.band is not None]
+        if self.below_coefficient is not None and any(_band(b)[0] is None for b in bands):
+            raise ValueError("coefficients 里已有「以下」一档，又写了 below_coefficient；请只写其中一个")
+        return self
 
     @model_validator(mode="after")
     def _one_way(self) -> ScorecardSchema:
@@ -149,8 +174,68 @@ class ScorecardSchema(StrictModel):
             given["reviewer_weights"] = {_REVIEWER_KEYS[name]: w for name, w in self.reviewer_weights.items()}
         if self.grades is not None:
             given["grades"] = self.grades.build()
-        if self.coefficients is not None:
+        if self.coefficients is not None and self.coefficients[0].band is not None:
+            mins, below = coefficient_bands([(c.band, c.k) for c in self.coefficients])  # type: ignore[misc]
+            given["coefficients"] = mins
+            if below is not None:
+                given["below_coefficient"] = below
+        elif self.coefficients is not None:
             given["coefficients"] = tuple((c.min, c.k) for c in self.coefficients)
         if self.annual is not None:
             given["annual"] = self.annual.build()
         return ScorecardSettings(**given)
+
+
+_RANGE = re.compile(r"^(\d+(?:\.\d+)?)分?(?:-|~|至|到)(\d+(?:\.\d+)?)分?$")
+_FROM = re.compile(r"^(?:≥|>=)(\d+(?:\.\d+)?)分?$|^(\d+(?:\.\d+)?)分?(?:及)?以上$")
+_BELOW = re.compile(r"^<(\d+(?:\.\d+)?)分?$|^(\d+(?:\.\d+)?)分?以下$")
+
+
+def _band(text: str) -> tuple[Decimal | None, Decimal | None]:
+    """ "90-94" → (90, 94) both inclusive; "95分以上" / "≥95" → (95, None); "60分以下" / "<60" → (None, 60), exclusive."""
+    clean = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("–", "-").replace("—", "-")
+    if match := _RANGE.match(clean):
+        low, high = Decimal(match.group(1)), Decimal(match.group(2))
+        if high < low:
+            raise ValueError(f"绩效系数档「{text}」的上下限写反了")
+        return low, high
+    if match := _FROM.match(clean):
+        return Decimal(match.group(1) or match.group(2)), None
+    if match := _BELOW.match(clean):
+        return None, Decimal(match.group(1) or match.group(2))
+    raise ValueError(f'绩效系数档「{text}」无法识别；请写成 "90-94"、"95分以上" 或 "60分以下"')
+
+
+def _text(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def coefficient_bands(bands: list[tuple[str, Decimal]]) -> tuple[tuple[tuple[Decimal, Decimal], ...], Decimal | None]:
+    """The K table written as the company writes it, checked for gaps and overlaps like the tiers of 分档, as
+    (lower bound, k) pairs from high to low and the k below the lowest band (None when no 以下 band).
+
+    A total has two decimals: "90-94" and "95分以上" leave 94.01–94.99 without a coefficient, which is refused naming
+    the gap. A boundary shared by two bands (90-95, 95分以上) belongs to the higher one (lower bounds are inclusive);
+    the highest band counts upward (a total above 100 under 上不封顶 keeps it)."""
+    parsed = sorted(((_band(text), text, k) for text, k in bands),
+                    key=lambda b: Decimal(-1) if b[0][0] is None else b[0][0])
+    below = [b for b in parsed if b[0][0] is None]
+    if len(below) > 1:
+        raise ValueError(f"绩效系数有两档「以下」：{below[0][1]}、{below[1][1]}；请只留一档")
+    for (bounds_a, text_a, _), (bounds_b, text_b, _) in pairwise(parsed):
+        (_, high), (low, _) = bounds_a, bounds_b
+        assert low is not None
+        if high is None:
+            raise ValueError(f"绩效系数档「{text_a}」没有上限，与「{text_b}」重叠；只有最高一档可以写「以上」")
+        if low > high:
+            lower = _text(bounds_a[0] if bounds_a[0] is not None else high)
+            raise ValueError(f"绩效系数档「{text_a}」与「{text_b}」之间有空档：总分在 {_text(high)} 与 {_text(low)} 之间"
+                             f"（如 {_text((high + low) / 2)}）时没有系数，而总分保留两位小数；请改用下限写法，如 "
+                             f"{{ min = {lower}, k = … }}（总分不低于下限、低于上一档的下限）")
+        if low < high:  # a shared boundary (90-95, 95分以上) belongs to the higher band: lower bounds are inclusive
+            raise ValueError(f"绩效系数档「{text_a}」与「{text_b}」重叠（{_text(low)} 到 {_text(high)} 在两档中）；请改正")
+    top = parsed[-1]
+    if top[0][0] is None:
+        raise ValueError(f"绩效系数只写了「{top[1]}」一档「以下」；请写出各档")
+    pairs = tuple((bounds[0], k) for bounds, _, k in reversed(parsed) if bounds[0] is not None)
+    return pairs, (below[0][2] if below else None)
