@@ -37,8 +37,9 @@ def run(args: list[str]) -> tuple[float, float]:
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise RuntimeError(f"{args} failed")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise RuntimeError(f"{args} failed with exit status {code}")
     return wall, usage.ru_utime + usage.ru_stime
 
 

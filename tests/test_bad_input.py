@@ -448,6 +448,7 @@ def test_duplicate_group_is_reported_once(tmp_path: Path) -> None:
     assert len(errors) == 1, errors
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.23 s measured)
 def test_negative_points_message_shows_the_value_as_typed(tmp_path: Path) -> None:
     sheets = _row2(Item("签约", "二级", {"项目甲": ("完成", "完成")}, points=-2), columns=POINTS_COLUMNS)
     path = build_checklist(tmp_path / "q.xlsx", sheets)
@@ -986,6 +987,7 @@ def test_in_place_backs_up_the_input_first(tmp_path: Path) -> None:
     assert len([p for p in tmp_path.iterdir() if "_备份_" in p.name]) == 2
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.24 s measured)
 def test_in_place_with_errors_touches_nothing(tmp_path: Path) -> None:
     path = build_checklist(tmp_path / "q.xlsx", _row2(Item("签约", "二级", {"项目甲": ("完成", "进行中")})))
     digest = sha256(path)

@@ -106,6 +106,7 @@ def test_the_samples_have_not_assessed_units_and_they_explain_as_such(samples):
     assert found >= 2  # Q1 and Q3 each have units whose items are all 不适用
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.41 s measured)
 def test_not_applicable_items_are_listed_with_no_contribution(samples):
     _, a = samples["Q1"]
     project = a.projects["project"].iloc[0]
@@ -265,6 +266,7 @@ def contributions(data: dict) -> list[tuple[str, str, object]]:
     return [(i["function"], i["item_id"], i["contribution"]) for i in data["items"]]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.21 s measured)
 def test_cli_explain_pooled_project_by_hand(functions_book):
     out = cli("explain", functions_book, "--project", "项目甲", "--format", "json")
     assert out.exit_code == 0, out.output
@@ -325,6 +327,7 @@ def test_explain_shows_which_check_counted_and_its_cell(tmp_path):
     assert data["score"] == 50.0  # 3 / 6
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.28 s measured)
 def test_explain_uses_custom_level_weights(tmp_path):
     book = build_checklist(tmp_path / "w.xlsx", {"营销篇": SheetSpec(items=[
         Item("案场接待", "A", {"项目甲": (None, "完成")}, item_id="A"),

@@ -220,6 +220,7 @@ def blank_book(tmp_path):
     return build_checklist(tmp_path / "blank.xlsx", {"营销篇": spec}), cell_of(spec, 1, "项目甲", 1)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_blank_defaults_to_not_done_with_a_warning(blank_book):
     book, cell = blank_book
     data = rank_json(book)
@@ -298,6 +299,7 @@ def test_function_weights_give_the_weighted_mean_renormalised_over_assessed_func
     assert unit(data, "研发", "项目甲")["score"] == 50.0
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.28 s measured)
 def test_function_weights_may_name_only_some_functions(functions_book, tmp_path):
     rules = write_rules(tmp_path / "r.toml", """
         [scoring]
@@ -421,6 +423,7 @@ def test_combined_ranking_puts_functions_and_projects_in_one_list(tmp_path):
     assert all(f[x]["rank"] is None for x in ("研发", "工程", "客服", "物业"))
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.24 s measured)
 def test_combined_ranking_ties_across_functions_and_projects(tmp_path):
     def sheet(company: str | None, project: str, value: str) -> SheetSpec:
         results = {project: (None, value)}
@@ -442,6 +445,7 @@ def test_combined_ranking_ties_across_functions_and_projects(tmp_path):
 # --- annual ------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.22 s measured)
 def test_annual_keys_parse_and_are_shown(levels_book, tmp_path):
     rules = write_rules(tmp_path / "r.toml", '[annual]\ncap_grade = "B"\nconsecutive = 3\ncumulative = 4\n')
     assert unit(rank_json(levels_book, rules), "营销", "项目甲")["score"] == 75.0

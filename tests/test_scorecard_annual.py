@@ -96,6 +96,7 @@ def test_hand_computed_composite_and_json_shape(tmp_path):
     assert exact == Fraction("85.71")
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.21 s measured)
 def test_missing_period_is_listed_and_not_counted(tmp_path):
     li = by_name(year_json(*the_year(tmp_path)))["李四"]
     assert li["periods"] == {"1月": 92.8, "3月": 84.0} and li["missing"] == ["2月"]
@@ -122,6 +123,7 @@ def test_not_computed_people_have_reasons_no_score_and_no_rank(tmp_path):
     assert "未计算（2 人，不参与排名）" in table.output and "赵六（客服部）：年终考核表中没有此人" in flat(table.output)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.26 s measured)
 def test_without_a_year_end_form_or_a_review_nobody_is_computed(tmp_path):
     files = the_year(tmp_path)
     data = year_json(*files[:3])
@@ -186,6 +188,7 @@ def test_different_years_are_refused_naming_the_files(tmp_path):
     assert "不属于同一年度" in result.output and "2025年：3月.xlsx" in flat(result.output)
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.25 s measured)
 def test_months_mixed_with_quarters_and_checklists_are_refused(tmp_path):
     files = the_year(tmp_path)
     quarter = build_scorecard(tmp_path / "q2.xlsx", {"张三": card("weighted", "张三", "2026年第2季度")})
@@ -274,6 +277,7 @@ def sample_year(tmp_path_factory) -> list[Path]:
     return [Path(shutil.copy(SAMPLES / name, folder / name)) for name in [*MONTHS, YEAR_END]]
 
 
+@pytest.mark.slow  # over 0.2 s of CPU (0.36 s measured)
 def test_the_sample_year(sample_year):
     people = by_name(year_json(*sample_year))
     zhou = people["周晓琳"]
