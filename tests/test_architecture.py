@@ -313,3 +313,38 @@ def test_the_cycle_checker_finds_a_cycle_through_a_function_level_import(tmp_pat
     graph["kpicli.io.opc"] = _direct("kpicli.io.opc", probe)  # io.graft imports io.opc; now opc imports graft back
     assert graph["kpicli.io.opc"] == {"kpicli.io.graft"}
     assert any({"kpicli.io.graft", "kpicli.io.opc"} <= set(group) for group in _cycles(graph))
+
+
+# --- one home for the shared result-book pieces ----------------------------------------------------------------------
+
+ONE_HOME = {
+    "kpicli.render.problems_sheet": "the problems sheet (问题清单) of every workbook",
+    "kpicli.render.book": "writing a result workbook: grafted, or an openpyxl round trip on GraftUnsupported",
+}
+
+
+def _writes_a_problems_sheet(tree: ast.AST) -> bool:
+    """A title 问题清单——… in a string or f-string: how a problems sheet is headed."""
+    return any(isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("问题清单——")
+               for node in ast.walk(tree))
+
+
+@pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
+def test_the_problems_sheet_and_the_result_write_have_one_home(module: str, path: Path):
+    """No second 问题清单 writer, no second graft-then-fall-back (each kind once had its own, and they drifted)."""
+    if module in ONE_HOME or module == "kpicli.io.graft":
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    wrong = []
+    if _writes_a_problems_sheet(tree):
+        wrong.append(f"{path.name} heads a 问题清单 sheet: use kpicli.render.problems_sheet.write_problems")
+    wrong += [f"{path.name}:{line} imports {names} from kpicli.io.graft: use kpicli.render.book.write_result_book"
+              for target, names, line in _imports(module, path)
+              if target == "kpicli.io.graft" and {"graft", "GraftUnsupported"} & set(names)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_one_home_check_sees_a_second_problems_writer():
+    tree = ast.parse('title(ws, f"问题清单——{heading}", 4)\n')
+    assert _writes_a_problems_sheet(tree)
+    assert not _writes_a_problems_sheet(ast.parse('wb.create_sheet("问题清单")\n'))

@@ -85,7 +85,7 @@ def test_every_written_form_is_found_in_a_file_name(written, period):
 
 def test_a_period_is_a_value_with_a_label_an_order_and_a_json_form():
     assert [p.label for p in (Q1, MARCH, YEAR)] == ["2026年第1季度", "2026年3月", "2026年度"]
-    assert [p.file_label for p in (Q1, MARCH, YEAR)] == ["2026Q1", "2026年3月", "2026年度"]
+    assert [p.file_label for p in (Q1, MARCH, YEAR)] == ["2026Q1", "2026年03月", "2026年度"]
     assert str(Q3) == "2026年第3季度" and MARCH.in_quarter == 1 and SEPTEMBER.in_quarter == 3 and YEAR.in_quarter is None
     assert sorted([Period(2027), SEPTEMBER, Q3, YEAR, MARCH, Q1]) == [YEAR, Q1, MARCH, Q3, SEPTEMBER, Period(2027)]
     assert Q1.to_json() == {"year": 2026, "quarter": 1, "month": None, "label": "2026年第1季度"}

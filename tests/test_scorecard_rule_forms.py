@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import assert_handled, flat, run
-from scorecard_builders import Ind, Part, build_scorecard, weighted_card
+from scorecard_builders import Ind, Laid, Part, build_scorecard, supervisor_form, weighted_card
 
 from kpicli import api
 
@@ -235,3 +235,50 @@ def test_coefficient_bands_as_written_and_a_gap_refused(tmp_path):
     result = run("rank", path, "--format", "json", "--rules", rules)
     assert_handled(result, 2)
     assert "绩效系数档「60-89」与「90-94」之间有空档：总分在89与90之间（如89.5）" in flat(result.output)
+
+
+# ---------------------------------------------------------------- messages that used to bury the cause (a 002 form)
+
+def supervisor(tmp_path: Path, change) -> Path:
+    """The 主管绩效考核表 (seed 002's layout, 权重 in %-formatted cells C4:C9, 92.00 by hand), changed by change(rows,
+    percent cells)."""
+    form = supervisor_form()
+    rows, percent = [list(r) for r in form.rows], list(form.percent)
+    change(rows, percent)
+    return build_scorecard(tmp_path / "主管.xlsx", {"李敏": Laid(rows, merges=form.merges, percent=percent)})
+
+
+def test_weights_adding_up_to_101_in_percent_cells_give_one_line(tmp_path):
+    def off(rows, percent):
+        rows[4][2] = 0.11  # C5: 11% instead of 10%
+    data = score_json(supervisor(tmp_path, off), 1)
+    assert lines(data, "error") == [("李敏", "B4", "各项权重之和为 101%，应为 100%")]
+    assert not any("普通数字" in m or "未评分" in m or "自评" in m for _, _, m in lines(data, "warning"))
+
+
+def test_a_weight_typed_as_text_among_percent_cells_is_the_one_line(tmp_path):
+    def text(rows, percent):
+        rows[4][2] = "10%"
+        percent.remove("C5")
+    data = score_json(supervisor(tmp_path, text), 1)
+    assert lines(data, "error") == [("李敏", "C5", "权重「10%」是以文字输入的百分数，而本表其他权重是百分比格式的数字；"
+                                                   "请把这一格改成与其他格同样的写法（百分比格式的数字）")]
+    assert not lines(data, "warning")  # never "未经上级评分，采用自评" on a row whose weight is not the cause
+
+
+def test_an_uncalculated_weight_formula_says_open_and_save(tmp_path):
+    def formula(rows, percent):
+        rows[4][2] = "=0.05*2"  # openpyxl saves no calculated value: as a file written by a script
+    data = score_json(supervisor(tmp_path, formula), 1)
+    assert lines(data, "error") == [("李敏", "C5", "权重是公式没有保存计算结果；请在 Excel/WPS 中打开并保存后再运行")]
+    assert not lines(data, "warning")
+
+
+def test_a_red_line_table_titled_gaoyaxian_is_one_table_not_nine_lines(tmp_path):
+    def red(rows, percent):
+        rows += [["高压线"], ["序号", "考核指标", "是否触及"]]
+        rows += [[i, f"事项{i}", "是" if i == 9 else "否"] for i in range(1, 10)]
+    data = score_json(supervisor(tmp_path, red))
+    p = data["people"][0]
+    assert (p["score"], p["red_lines"], p["coefficient"], p["bonus"]) == (92.0, ["事项9"], 0.0, 0.0)
+    assert not lines(data, "error") and not any("权重" in m for _, _, m in lines(data, "warning"))

@@ -296,8 +296,8 @@ def test_split_writes_one_file_per_person_that_check_reads_as_a_group(tmp_path):
     result = run("template", "考核表", "--period", "2026年3月", "--people", roster(tmp_path / "人员.csv"), "--split", "-o", folder)
     assert_handled(result, 0)
     files = sorted(p.name for p in folder.iterdir())
-    assert files == ["2026年3月_客服部_张三_绩效考核表.xlsx", "2026年3月_客服部_李四_绩效考核表.xlsx",
-                     "2026年3月_物业服务中心_王五_绩效考核表.xlsx", "2026年3月_物业服务中心_赵六_绩效考核表.xlsx"]
+    assert files == ["2026年03月_客服部_张三_绩效考核表.xlsx", "2026年03月_客服部_李四_绩效考核表.xlsx",
+                     "2026年03月_物业服务中心_王五_绩效考核表.xlsx", "2026年03月_物业服务中心_赵六_绩效考核表.xlsx"]
     assert openpyxl.load_workbook(folder / files[0]).sheetnames == ["张三"]
     checked = run("check", folder)
     assert_handled(checked, 1)

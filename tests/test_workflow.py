@@ -246,3 +246,22 @@ def test_a_set_named_in_the_roster_and_found_nowhere_is_an_error_naming_the_row(
     result = run("template", "考核表", "--period", "2026Q1", "--people", roster, "-o", tmp_path / "a.xlsx")
     assert_handled(result, 2)
     assert "第 2 行" in result.output and "我司不存在的指标套" in result.output and not (tmp_path / "a.xlsx").exists()
+
+
+# --- one way to name a period in file names ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sample", "period"), [("2026Q1_客服部绩效考核表.xlsx", "2026Q1"),
+                                                ("2026年03月_客服部绩效考核表.xlsx", "2026年3月")])
+def test_per_person_results_and_split_forms_name_the_period_alike(tmp_path, sample, period):
+    """docs/development.md (用词与标点): file names write 2026Q1, 2026年03月, 2026年度 — the sample's own names."""
+    from samples import SCORECARDS
+
+    people = tmp_path / "个人结果"
+    assert_handled(run("score", SCORECARDS / sample, "-o", tmp_path / "结果.xlsx", "--per-person", people), 0)
+    forms = tmp_path / "各人"
+    assert_handled(run("template", "考核表", "--period", period, "--people", SCORECARDS / "客服部_人员名单.csv",
+                       "--split", "-o", forms), 0)
+    prefix = sample.split("_")[0]
+    assert {p.name.split("_")[0] for p in people.iterdir()} == {prefix}
+    assert {p.name.split("_")[0] for p in forms.iterdir()} == {prefix}

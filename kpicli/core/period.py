@@ -67,8 +67,11 @@ class Period:
 
     @property
     def file_label(self) -> str:
-        """How a file name carries it: 2026Q1, 2026年3月, 2026年度."""
-        return f"{self.year}Q{self.quarter}" if self.quarter is not None else self.label
+        """How a file name carries it (docs/development.md, 用词与标点): 2026Q1, 2026年03月 (two digits, so that a
+        folder lists the months in order), 2026年度."""
+        if self.quarter is not None:
+            return f"{self.year}Q{self.quarter}"
+        return f"{self.year}年{self.month:02d}月" if self.month is not None else self.label
 
     @property
     def in_quarter(self) -> int | None:

@@ -32,7 +32,7 @@ def score_items(frame: pd.DataFrame, settings: ScorecardSettings) -> tuple[pd.Da
         # cap None: 上不封顶 (no highest score) for a valid rule, else the item's maximum
         uncapped = isinstance(row.rule, Rule) and row.rule.uncapped
         m, cap = row.max_points, row.cap if row.cap is not None or uncapped else row.max_points
-        value, failed = None, False
+        value, failed = None, m is None  # no maximum: its cell is already named, the row is not scored
         if isinstance(row.rule, Rule) and m is not None:
             try:
                 value = apply_rule(row.rule, row.actual, m)
@@ -86,7 +86,8 @@ def _counted(row: object, points: dict[str, Fraction | None], computed: Fraction
     if computed is not None and settings.use_computed:
         return computed, "计分方式"
     if points["self"] is not None and settings.self_fallback:
-        say("warning", row.self_cell, "未经上级评分，采用自评")
+        if not failed:
+            say("warning", row.self_cell, "未经上级评分，采用自评")
         return points["self"], "自评"
     if not failed:
         say("warning", row.indicator_cell, f"「{row.indicator}」未评分，按 0 分计")

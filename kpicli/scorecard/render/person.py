@@ -33,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.core.errors import InputError, KpiError
 from kpicli.core.exact import half_up
+from kpicli.core.period import parse_period
 from kpicli.io.openpyxl_compat import (
     conditional_rules,
     drop_charts_and_pivots,
@@ -98,7 +99,10 @@ def safe_file_part(text: object) -> str:
 
 
 def person_file_name(period: str | None, department: str | None, name: str) -> str:
-    """<期间>_<部门>_<姓名>_考核结果.xlsx; a part that is missing (or empty once made safe) is left out."""
+    """<期间>_<部门>_<姓名>_考核结果.xlsx, the period as file names write it (2026Q1, 2026年03月, 2026年度: the same
+    as `template --split`); a part that is missing (or empty once made safe) is left out."""
+    parsed = parse_period(period) if period else None
+    period = parsed.file_label if parsed is not None else period
     parts = [safe_file_part(x) for x in (period, department) if x] + [safe_file_part(name) or "未命名"]
     return "_".join(p for p in parts if p) + SUFFIX
 
