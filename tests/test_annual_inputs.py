@@ -102,3 +102,6 @@ def test_the_scorecard_year_is_written_2026年度_too(tmp_path):
     title = openpyxl.load_workbook(out)["年度汇总"]["A1"].value
     assert title.endswith(" 2026年度"), title
     assert_handled(run("payout", out), 0)  # payout still reads the year's company and period from the title
+    named = run("annual", *paths, "--company", "新城置业")
+    assert_handled(named, 0)
+    assert "新城置业 · 2026年度 · 年度综合得分" in named.output

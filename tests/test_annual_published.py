@@ -8,6 +8,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from builders import assert_handled, run
 from year_books import template_quarter
@@ -94,6 +95,11 @@ def test_annual_over_copied_results_agrees_with_the_published_quarters(published
     table = run("annual", year, columns=80)
     assert_handled(table, 0)
     assert "第1季度 云栖府项目：公布为 79.75 中" in table.output.replace("\n", "")
+
+    out = year.parent / f"{year.name}_汇总.xlsx"
+    assert_handled(run("annual", year, "-o", out), 0)
+    trend = [c for row in openpyxl.load_workbook(out)["年度趋势"].iter_rows(values_only=True) for c in row if c]
+    assert "第1季度 云栖府项目：公布为 79.75 中，按现行规则为 79.75 B" in trend  # under the legend, as in the terminal
 
     year_result = api.annual([year]).result  # the library gives the same year
     assert year_result.projects.set_index("project").loc["云栖府", "grade_1"] == "中"

@@ -148,7 +148,13 @@ def test_large_tables_fingerprinted_in_memory_read_back_the_same(tmp_path, monke
 
     calls = []
     real = provenance.fingerprints_with_rows
-    monkeypatch.setattr(provenance, "fingerprints_with_rows", lambda path, rows: calls.append(real(path, rows)) or calls[-1])
+    def spy(path, rows):
+        calls.append(real(path, rows))
+        return calls[-1]
+
+    monkeypatch.setattr(provenance, "fingerprints_with_rows", spy)
+    # render.book imported it by name: patched there too, whichever test imported it first
+    monkeypatch.setattr("kpicli.render.book.fingerprints_with_rows", spy)
     for name, tricky in (("plain", None), ("tricky", ("  前后有空格 ", "含_x0041_转义", "两行\r\n文字", "制表\t符"))):
         sheets = standard_sheets()
         if tricky:
