@@ -64,7 +64,9 @@ def test_annual_aligns_the_decimals_and_keeps_score_and_grade_apart(quarters):
     assert len(rows) >= 10
     points = {tuple(cell_len(line[:m.start()]) for m in re.finditer(r"\.\d{2}\b", line)) for line in rows}
     assert len(points) == 1, rows  # every quarter's decimal point in the same column on every row
-    assert any(line.startswith("—") and "无" in line and "缺少" in line for line in lines)  # the marks explained
+    at = next(i for i, line in enumerate(lines) if line.startswith("—"))
+    legend = "".join(lines[at:at + 3])  # the marks explained (wrapped at 80 columns)
+    assert "不列入考核" in legend and "未提交" in legend and "缺少" in legend
 
 
 def test_rank_and_check_fit_80_columns(quarters):

@@ -265,3 +265,31 @@ def test_per_person_results_and_split_forms_name_the_period_alike(tmp_path, samp
     prefix = sample.split("_")[0]
     assert {p.name.split("_")[0] for p in people.iterdir()} == {prefix}
     assert {p.name.split("_")[0] for p in forms.iterdir()} == {prefix}
+
+
+# --- a quarter without a score: 不列入考核, 未提交 and 缺少 are three words ------------------------------------------------
+
+
+def test_a_project_missing_from_a_quarter_is_not_called_not_assessed(tmp_path):
+    """乙: scored in Q1, absent from Q2's checklist (未提交), every touchpoint 不适用 in Q3 (不列入考核), no Q4 (缺少)."""
+    files = []
+    for quarter, projects in ((1, ("甲", "乙")), (2, ("甲",)), (3, ("甲", "乙"))):
+        path = tmp_path / f"2026Q{quarter}_客户触点检查表.xlsx"
+        args = ("--year", "2026", "--quarter", str(quarter), "--company", "江城置业")
+        assert_handled(run("template", "检查表", *args, *(x for p in projects for x in ("-p", p)), "-o", path), 0)
+        for group in (COMPANY_GROUP, *projects):
+            fill(path, group, answer="不适用" if (quarter, group) == (3, "乙") else "完成")
+        files.append(path)
+    out = tmp_path / "年度.xlsx"
+    shown = run("annual", *files, "-o", out, columns=80)
+    assert_handled(shown, 0)
+    lines = shown.output.splitlines()
+    row = next(line for line in lines if line.startswith("乙"))
+    assert row.split()[:6] == ["乙", "100.00", "A", "未提交", "—", "缺少"]
+    legend = flat(next(line for line in lines if line.startswith("—")) + "".join(lines))
+    assert "—不列入考核" in legend and "未提交该季度的检查表中没有此项目" in legend and "缺少没有该季度的工作簿" in legend
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    cells = {str(c.value) for r in ws.iter_rows() for c in r if c.value is not None}
+    row_b = next(r for r in ws.iter_rows(values_only=True) if r[0] == "乙")
+    assert [v for v in row_b[1:9] if v is not None] == [100, "A", "未提交", "不列入考核", "缺少该季度"]
+    assert any("未提交：该季度的检查表中没有此项目" in text and "不列入考核：" in text for text in cells)

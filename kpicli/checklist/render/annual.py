@@ -14,7 +14,15 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.annual import AnnualResult, unit_key
-from kpicli.checklist.annual_model import ASSESSED, MISSING, QUARTERS, STATUS_LABELS
+from kpicli.checklist.annual_model import (
+    ABSENT,
+    ASSESSED,
+    MISSING,
+    NOT_ASSESSED,
+    QUARTERS,
+    STATUS_LABELS,
+    STATUS_MEANINGS,
+)
 from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD
 from kpicli.core.exact import format_score
 from kpicli.core.period import Period
@@ -55,7 +63,12 @@ def heading(result: AnnualResult) -> str:
 def rule_text(result: AnnualResult) -> str:
     a = result.rules.annual
     return (f"连续{a.consecutive}个季度或全年累计{a.cumulative}个季度为{a.cap_grade}及以下的职能/项目，"
-            f"相关被考核人员年度绩效不得高于{a.cap_grade}；不列入考核或缺少工作簿的季度中断连续")
+            f"相关被考核人员年度绩效不得高于{a.cap_grade}；不列入考核、未提交或缺少工作簿的季度中断连续")
+
+
+def marks_text() -> str:
+    """What the words in a quarter without a score mean (the terminal says the same with its marks)."""
+    return "；".join(f"{STATUS_LABELS[s]}：{STATUS_MEANINGS[s]}" for s in (NOT_ASSESSED, ABSENT, MISSING))
 
 
 def missing_text(result: AnnualResult) -> str:
@@ -164,8 +177,8 @@ def _trend(ws: Worksheet, result: AnnualResult) -> None:
     names, cap = result.rules.grades.names, result.cap_grade
     width = 2 + 2 * len(QUARTERS) + 1
     widths = [16] + [8, 6] * len(QUARTERS) + [12, 11]
-    _heading(ws, f"客户触点考核年度趋势——{heading(result)}", f"{rule_text(result)}。规则：{result.rules_source}",
-             widths)
+    _heading(ws, f"客户触点考核年度趋势——{heading(result)}",
+             f"{rule_text(result)}。{marks_text()}。规则：{result.rules_source}", widths)
     if missing_text(result):
         put(ws, 3, 1, missing_text(result)).font = WARN_FONT
     top = 4
@@ -237,7 +250,7 @@ def _trend_chart(ws: Worksheet, result: AnnualResult, top: int, *, data_col: int
     """A native line chart of each project's quarterly scores, below the table. Its data block sits right of
     the print area (blank = no score, drawn as a gap). Returns the last printed row."""
     projects = result.projects
-    put(ws, 4, data_col, "折线图数据（各项目每季度得分；空白为不列入考核或缺少该季度；不打印）").font = MUTED_FONT
+    put(ws, 4, data_col, "折线图数据（各项目每季度得分；空白为不列入考核、未提交或缺少该季度；不打印）").font = MUTED_FONT
     header = 5
     for k, text in enumerate(["项目", *(f"第{q}季度" for q in QUARTERS)]):
         cell = put(ws, header, data_col + k, text)

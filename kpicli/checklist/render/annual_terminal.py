@@ -8,13 +8,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpicli.checklist.annual import ABSENT, ASSESSED, MISSING, QUARTERS, AnnualResult
+from kpicli.checklist.annual import AnnualResult
+from kpicli.checklist.annual_model import ABSENT, ASSESSED, MISSING, NOT_ASSESSED, QUARTERS, STATUS_MEANINGS
 from kpicli.checklist.render.annual import capped_rows, missing_text, post_text, unit_label
 from kpicli.core.exact import format_score
 from kpicli.core.period import Period
 from kpicli.render.terminal import amount_text, console, grade_text
 
-MARKS = {MISSING: "缺少", ABSENT: "无"}  # a quarter without a score: no workbook, no such project, not assessed
+# a quarter without a score: not assessed, no such project (not submitted), no workbook — three marks, three words
+MARKS = {NOT_ASSESSED: "—", ABSENT: "未提交", MISSING: "缺少"}
 
 
 def _quarter_cells(row: pd.Series, q: int, names: list[str]) -> tuple[Text, Text]:
@@ -51,12 +53,13 @@ def print_annual(result: AnnualResult, out: Console | None = None) -> None:
             shown += 1
             marker = Text(f"▲{cap}", style="bold red") if row["capped"] else Text("")
             table.add_row(unit_label(kind, row), *(c for q in QUARTERS for c in _quarter_cells(row, q, names)),
-                          amount_text(row["rewards"]), marker)
+                          amount_text(row["rewards"]) if row["rewards"] else Text(""), marker)  # "—" means 不列入考核
         if shown and kind == "project":
             table.rows[-1].end_section = True
     out.print(table)
-    out.print(f"— 不列入考核；无 该季度的检查表中没有此项目；缺少 没有该季度的工作簿；▲ 年度绩效不得高于{cap}",
-              style="dim")
+    marks = "；".join(f"{MARKS[s]} {'不列入考核（' + STATUS_MEANINGS[s] + '）' if s == NOT_ASSESSED else STATUS_MEANINGS[s]}"
+                     for s in (NOT_ASSESSED, ABSENT, MISSING))
+    out.print(f"{marks}；▲ 年度绩效不得高于{cap}", style="dim")
     if never:
         out.print(f"全年不列入考核：{'、'.join(never)}", style="dim")
     capped = capped_rows(result)
