@@ -31,7 +31,7 @@ import pytest
 from builders import run
 from lo import PROFILE, convert, require_soffice
 from openpyxl.utils import range_boundaries
-from samples import CHECKLISTS, MESSY_NAME, QUARTER_NAMES, SCORECARD_NAME, SCORECARDS
+from samples import CHECKLISTS, FORM_INPUT_NAMES, MESSY_NAME, QUARTER_NAMES, SCORECARD_NAME, SCORECARDS
 
 from kpicli.render.style import display_width
 
@@ -74,7 +74,7 @@ def outputs(tmp_path_factory) -> dict[str, Output]:
     for source in (CHECKLISTS / Q1, *(CHECKLISTS / n for n in QUARTER_NAMES[1:]), CHECKLISTS / MESSY_NAME):
         shutil.copy(source, work / source.name)
     for name in (SCORECARD_NAME, "2026年01月_客服部绩效考核表.xlsx", "2026年02月_客服部绩效考核表.xlsx",
-                 "2026年03月_客服部绩效考核表.xlsx", "2026年度_客服部年终考核表.xlsx", "客服部_人员名单.csv"):
+                 "2026年03月_客服部绩效考核表.xlsx", "2026年度_客服部年终考核表.xlsx", *FORM_INPUT_NAMES):
         shutil.copy(SCORECARDS / name, work / name)
     out = work / "out"
     out.mkdir()
@@ -84,8 +84,7 @@ def outputs(tmp_path_factory) -> dict[str, Output]:
     _ok("collect", work / Q1, "-o", out / "c_collected.xlsx")
     _ok("annual", *(work / n for n in QUARTER_NAMES), "-o", out / "c_annual.xlsx")
     _ok("score", work / SCORECARD_NAME, "-o", out / "s_result.xlsx", "--per-person", work / "people")
-    _ok("template", "考核表", "--period", "2026Q2", "--indicators", "客服专员", "--people", work / "客服部_人员名单.csv",
-        "-o", out / "s_template.xlsx")
+    _ok("template", "考核表", "--period", "2026Q2", "--people", work / "客服部_人员名单.csv", "-o", out / "s_template.xlsx")
     _ok("annual", *(work / f"2026年{m:02d}月_客服部绩效考核表.xlsx" for m in (1, 2, 3)),
         work / "2026年度_客服部年终考核表.xlsx", "-o", out / "s_annual.xlsx")
     _ok("payout", out / "s_result.xlsx", "-o", out / "payout.xlsx")
