@@ -164,7 +164,6 @@ def test_collect_joins_spellings_of_one_project_across_files_and_sheets(tmp_path
     assert [(p["project"], p["score"]) for p in data["projects"]] == [(PAREN_FULL, 66.67)]
 
 
-@pytest.mark.slow  # over 0.2 s of CPU (0.28 s measured)
 def test_annual_matches_a_project_across_quarters_by_the_name_rule(tmp_path):
     files = []
     for q, name in ((1, FULL), (2, "ABC 未来城")):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import assert_handled, run
+from builders import assert_handled, edit, run
 from year_books import template_quarter
 
 from kpicli import api
@@ -126,3 +126,19 @@ def test_the_record_rebuilds_the_rules_it_was_scored_with(published):
     assert from_summary(summary(DEFAULT_RULES)) == DEFAULT_RULES
     tampered = dict(record.get("rules"), fingerprint="0" * 16)
     assert from_summary(tampered) is None  # a record that does not rebuild exactly is not used
+
+
+def test_a_result_edited_after_publishing_is_named_a_filled_allocation_is_not(published, tmp_path):
+    year, _ = published
+    copies = Path(shutil.copytree(year, tmp_path / "年度"))
+
+    def retype(wb):  # one 检查 of 望江台 in the third quarter's 营销篇: 完成 → 未完成
+        ws = wb["营销篇"]
+        cell = next(c for row in ws.iter_rows(min_row=5) for c in row if c.value == "完成")
+        cell.value = "未完成"
+
+    edit(copies / "2026Q3_评分结果.xlsx", retype)
+    edit(copies / "2026Q1_评分结果.xlsx", lambda wb: wb["奖惩分配表"].cell(30, 1, "已分配"))
+    data = json.loads(run("annual", copies, "--format", "json").stdout)
+    edited = [n for n in data["notes"] if "改动过" in n]
+    assert len(edited) == 1 and edited[0].startswith("第3季度的评分结果 2026Q3_评分结果.xlsx") and "「营销篇」" in edited[0]

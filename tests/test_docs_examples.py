@@ -105,13 +105,14 @@ def test_every_example_runs_as_written(where: str, command: str, comment: str, t
 
 
 def test_the_message_check_md_shows_is_the_real_one(tmp_path: Path):
-    """docs/commands/check.md quotes the error for 「进行中」 in 营销篇!M12 of the Q1 sample word for word."""
+    """docs/commands/check.md quotes the error for 「进行中」 in 营销篇!S16 (a 自查 whose 检查 is blank) of the Q1
+    sample word for word."""
     import openpyxl
 
     page = (ROOT / "docs" / "commands" / "check.md").read_text(encoding="utf-8")
-    shown = re.search(r"```text\n(\[错误\] 营销篇!M12：.*)\n```", page).group(1)
+    shown = re.search(r"```text\n(\[错误\] 营销篇!S16：.*)\n```", page).group(1)
     book = openpyxl.load_workbook(CHECKLISTS / "2026Q1_客户触点检查表.xlsx")
-    book["营销篇"]["M12"] = "进行中"
+    book["营销篇"]["S16"] = "进行中"
     book.save(tmp_path / "2026Q1_客户触点检查表.xlsx")
     result = run("check", tmp_path / "2026Q1_客户触点检查表.xlsx", columns=400)
     assert_handled(result, 1)

@@ -403,3 +403,25 @@ def test_cached_readings_keep_every_cell_apart() -> None:
     assert (type(one.raw), type(one_float.raw), type(true.raw)) == (int, float, bool)
     assert true.flag is True and one.flag is None and one.level == 1
     assert parse_points(True) is None and parse_points(1) == 1
+
+
+def test_display_trap_near_a_boundary() -> None:
+    from dataclasses import replace
+
+    from kpicli.io.numfmt import NumberShape, shape_of_code
+    from kpicli.scorecard.apply import display_trap
+
+    tiers = parse_rule("分档 ≥95%:20; ≥90%:14; <90%:0")
+
+    def trap(raw: object, shape: NumberShape | None = None) -> str | None:
+        actual = replace(parse_actual(raw), shape=shape)
+        return display_trap(tiers, actual, F(20), apply_rule(tiers, actual, F(20)))
+
+    one_place = shape_of_code("0.0%")
+    assert one_place == NumberShape(True, 1) and shape_of_code('#,##0.00"分"') == NumberShape(False, 2)
+    assert shape_of_code("yyyy-mm-dd") is None and shape_of_code("General") is None
+    assert "显示为 95.0%" in trap(0.9499999999, one_place)
+    assert trap(0.9499999999) is None  # General shows 10 significant digits: 0.9499999999 as it is
+    assert "显示为 0.95，单元格里存的是 0.94999999999" in trap(0.94999999999)
+    assert trap(0.9649999999, one_place) is None and trap(0.876, one_place) is None and trap("94.99999%") is None
+    assert "显示为 90%" in trap(0.8999, NumberShape(True, 0))  # 89.99% shown as 90%: 0 held, 14 shown

@@ -114,7 +114,13 @@ def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_
     published with; checklist.annual_published), else with the rules in force (--rules, kpicli.toml beside the
     first file, the defaults); where the rules in force would give another grade, reward or cap, a note says so.
     catalog and company: as for score (the catalogue the rows are checked against; the company name)."""
-    from kpicli.checklist.annual_published import RECORDED, compare_with_current, recorded_rules, year_rules
+    from kpicli.checklist.annual_published import (
+        RECORDED,
+        compare_with_current,
+        edited_after_publishing,
+        recorded_rules,
+        year_rules,
+    )
 
     paths = [Path(p) for p in paths]
     if not paths:
@@ -144,8 +150,9 @@ def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_
     published = {q: recorded[a.checklist.path] for q, a in by_quarter.items()}
     rules, label, notes = year_rules(published, current, source)
     year = combine(by_quarter, rules, label, quarter_rules={q: a.rules for q, a in by_quarter.items()})
-    year.notes = notes + year.notes + compare_with_current(year, current, source, combine,
-                                                           allow_blank=allow_blank)
+    edited = edited_after_publishing(by_quarter, published)
+    now = compare_with_current(year, current, source, combine, allow_blank=allow_blank)
+    year.notes = notes + edited + year.notes + now
     return year
 
 

@@ -13,9 +13,9 @@ give another grade, reward or cap, a note says which quarter and unit; the publi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -37,6 +37,7 @@ class Published:
 
     rules: Rules | None = None
     unreadable: bool = False
+    record: Any = field(default=None, compare=False, repr=False)  # io.provenance.Record of a workbook with rules
 
 
 def recorded_rules(path: Path) -> Published:
@@ -47,7 +48,28 @@ def recorded_rules(path: Path) -> Published:
     if record is None or record.get("rules") is None:
         return Published()
     rules = from_summary(record.get("rules"))
-    return Published(rules, unreadable=rules is None)
+    return Published(rules, unreadable=rules is None, record=record)
+
+
+def edited_after_publishing(assessments: dict[int, Any], published: dict[int, Published]) -> list[str]:
+    """A note per quarter whose result workbook's checklist sheets (function sheets, 人员名单, 基本信息) were changed
+    since kpicli wrote it: the year follows the cells as they are now, which may differ from what was published.
+    Changes to the result sheets themselves (a filled 奖惩分配表) are expected and not named."""
+    from kpicli.core.vocab import INFO_SHEET, ROSTER_SHEET
+    from kpicli.io.provenance import changed_sheets
+
+    notes = []
+    for q, a in sorted(assessments.items()):
+        record = published[q].record
+        if record is None or published[q].rules is None:
+            continue
+        inputs = {*a.checklist.function_sheets.values(), ROSTER_SHEET, INFO_SHEET}
+        changed = [s for s in changed_sheets(a.checklist.path, record) or [] if s in inputs]
+        if changed:
+            notes.append(f"第{q}季度的评分结果 {a.checklist.path.name} 在 kpicli 写出后改动过（工作表："
+                         f"{'、'.join(f'「{s}」' for s in changed)}），年度汇总按现在的内容计分，可能与当时公布的不同；"
+                         "如果改动不应计入，请换用原来的评分结果")
+    return notes
 
 
 def _quarters(qs: list[int]) -> str:

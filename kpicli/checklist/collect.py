@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpicli.checklist.collect_check import check_submission
 from kpicli.checklist.collect_model import (
     DESCRIPTIVE,
     Answer,
@@ -366,6 +367,8 @@ def collect(
         try:
             raw = read_checklist_sheets(path)
             checklist = read_checklist(path, company=company, year=year, quarter=quarter, raw=raw)
+            checklist.problems += check_submission(path, checklist, raw.grids, catalog,  # before any merging
+                                                   period_given=year is not None or quarter is not None)
             extras = _read_extras(raw, checklist)
         except InputError as exc:
             unreadable.append((path, exc.message))

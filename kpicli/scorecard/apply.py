@@ -6,6 +6,9 @@ import math
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
+
+from kpicli.io.numfmt import NumberShape
 
 from .deadline import add_months, completion, date_text, days_late, months_late
 from .rule import Deadline, Deduction, Levels, Proportional, Rule, Step, Threshold, Tiered, level_name
@@ -192,6 +195,21 @@ def _shown_value(actual: Actual) -> tuple[Fraction, str] | None:
     return shown, fmt(shown)
 
 
+@lru_cache(maxsize=4096)
+def _may_round(raw: object, shape: NumberShape | None) -> bool:
+    """A cheap look at the number as stored: whether its display can differ from it (more decimals than shown)."""
+    if not isinstance(raw, float):
+        return False
+    text = repr(abs(raw))
+    if "e" in text:
+        return True
+    whole, _, decimals = text.partition(".")
+    decimals = decimals.rstrip("0")
+    if shape is not None:
+        return len(decimals) > shape.decimals + (2 if shape.percent else 0)
+    return len((whole.lstrip("0") + decimals).lstrip("0")) > GENERAL_DIGITS
+
+
 def _leading_zeros(value: Fraction) -> int:
     """0.0123 → 1: the zeros after the point before the first significant digit."""
     zeros = 0
@@ -205,6 +223,8 @@ def display_trap(rule: Rule, actual: Actual, max_points: Fraction, points: Fract
     """A warning when a number cell shows a value that would score differently from the value it holds (a cell
     showing 95.0% that holds 0.9499999999 under ≥95%): the held value counts, but the user reads the other."""
     if not isinstance(rule, (Tiered, Threshold, Step)) or actual.amount is None or actual.amount.percent:
+        return None
+    if not _may_round(actual.raw, actual.shape):
         return None
     found = _shown_value(actual)
     if found is None or found[0] == cell_number(actual.raw):
