@@ -11,7 +11,7 @@ from pathlib import Path
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.payout.model import PENDING, Payout
-from kpicli.render.style import HEADER_FILL, HEADER_FONT, put, set_widths, title, write_table
+from kpicli.render.style import HEADER_FILL, HEADER_FONT, WRAP, put, set_widths, title, write_table
 
 LIST_SHEET, PEOPLE_SHEET = "发放清单", "个人合计"
 MONEY = "#,##0.00;-#,##0.00;0.00"
@@ -34,7 +34,8 @@ def _heading(payout: Payout) -> str:
 
 
 def _signatures(ws: Worksheet, row: int, width: int) -> int:
-    put(ws, row + 1, 1, SIGNATURES)
+    line = put(ws, row + 1, 1, SIGNATURES)
+    line.alignment = WRAP  # on a narrow sheet (个人合计) it wraps onto the second line instead of being cut at the edge
     ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=width)
     ws.row_dimensions[row + 1].height = 30
     return row + 1
