@@ -19,6 +19,7 @@ from scorecard_builders import Laid, build_scorecard, responsibility_letter, sup
 
 from kpicli import api
 from kpicli.core.errors import DataError
+from kpicli.io.provenance import CHUNK_PREFIX
 
 pytestmark = pytest.mark.slow  # each test runs kpicli on a generated form
 
@@ -149,6 +150,16 @@ def filled(blank: Path, tmp_path: Path, change=None, name: str = "表.xlsx") -> 
     return path
 
 
+def hand_made(change):
+    """The edit, on a copy of the form that no longer carries kpicli's record (a company's own copy of the layout,
+    or a form from before the record existed): the accident's own message is what the user sees. With the record,
+    any edit of the set is refused first (tests/test_scorecard_integrity.py)."""
+    def edit(wb):
+        wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if not p.name.startswith(CHUNK_PREFIX)]
+        change(wb)
+    return edit
+
+
 def test_the_filled_form_scores_full_marks(blank_form, tmp_path):
     data = score_json(filled(blank_form, tmp_path))
     assert {(p["name"], p["score"], p["bonus"]) for p in data["people"]} == {("张三", 100.0, 6000.0),
@@ -160,10 +171,10 @@ def test_accident_1_a_merged_indicator_keeps_every_row(blank_form, tmp_path):
         ws = wb["张三"]
         ws["I10"] = 14  # 工单按时办结率 20 → 14: 业绩考核 94 (70%), 行为考核 100 (30%): 65.8 + 30 = 95.80
         ws.merge_cells("B9:B10")  # the two rows now share the name 热线接通率
-    data = score_json(filled(blank_form, tmp_path, merge))
+    data = score_json(filled(blank_form, tmp_path, hand_made(merge)))
     p = people(data)["张三"]
     assert (p["score"], p["coefficient"], p["bonus"]) == (95.8, 1.2, 6000.0)  # the second row was not dropped
-    names = list(api.rank(filled(blank_form, tmp_path, merge, "b.xlsx")).indicators["indicator"])[:2]
+    names = list(api.rank(filled(blank_form, tmp_path, hand_made(merge), "b.xlsx")).indicators["indicator"])[:2]
     assert names == ["热线接通率（工作时间来电接通率不低于95%）", "热线接通率（报事报修工单在承诺时限内办结，目标98%）"]
 
 
@@ -217,7 +228,7 @@ def test_accident_4_hidden_sheet_blank_name_and_one_name_in_two_departments(blan
 def test_weights_adding_up_to_99_give_one_line_with_the_sum(blank_form, tmp_path):
     def off(wb):
         wb["张三"]["D14"] = 0.09  # %-formatted: 9% instead of 10%
-    data = score_json(filled(blank_form, tmp_path, off), 1)
+    data = score_json(filled(blank_form, tmp_path, hand_made(off)), 1)
     found = lines(data)
     assert [(s, c, m) for s, c, m in found if s == "张三" and "权重" in m] == [
         ("张三", "B9", "「业绩考核」各项权重之和为 99%，应为 100%")]
@@ -366,7 +377,7 @@ def test_an_uncalculated_actual_is_one_line_at_its_cell(blank_form, tmp_path):
 def test_an_unknown_red_line_title_gives_one_line_not_one_per_item(blank_form, tmp_path):
     def retitle(wb):
         wb["张三"]["A25"] = "三、严禁行为"
-    data = score_json(filled(blank_form, tmp_path, retitle), 1)
+    data = score_json(filled(blank_form, tmp_path, hand_made(retitle)), 1)
     errors = lines(data, "error")
     assert [(s, c) for s, c, m in errors] == [("张三", "B27")] and "没有「权重」或「标准分」列" in errors[0][2]
 
@@ -428,7 +439,7 @@ def test_not_assessed_at_year_end_is_the_reason_the_year_is_not_computed(blank_f
     (lambda wb: wb["李四"].__setitem__("C3", None), [("李四", "A3")]),
 ])
 def test_the_library_says_what_the_command_says(blank_form, tmp_path, change, cells):
-    path = filled(blank_form, tmp_path, change)
+    path = filled(blank_form, tmp_path, hand_made(change))
     result = api.check(path)
     assert [(p.sheet, p.cell) for p in result.problems if p.level == "error"] == cells
     assert [(s, c) for s, c, m in lines(score_json(path, 1 if cells else 0), "error")] == cells

@@ -131,10 +131,21 @@ def test_a_filled_project_file_has_no_warning_about_the_city_company_columns(tmp
     assert {f["function"]: f["score"] for f in data["functions"]} == {u["function"]: u["score"] for u in data["units"]}
 
 
-def test_a_project_file_with_only_self_checks_says_only_what_concerns_its_own_columns(tmp_path):
-    path = fill(template(tmp_path / "云栖府.xlsx", "云栖府"), "云栖府", check=False)
-    messages = [p["message"] for p in warnings_of(path)]
-    assert messages and all("未经城市公司检查" in m for m in messages)  # its own 检查 columns: blank, said as such
+def test_a_project_file_before_the_inspection_says_once_that_its_self_checks_count(tmp_path):
+    """A project fills 自查 only (检查 is the city company's inspection): one info line, the self-checks scored."""
+    path = fill(template(tmp_path / "云栖府.xlsx", "云栖府"), "云栖府", check=False, answer="完成")
+    assert warnings_of(path) == []
+    infos = [p.message for p in api.check(path).problems if p.level == "info"]
+    assert len(infos) == 1 and "按自查结果计分" in infos[0]
+    assert {u["score"] for u in json.loads(run("rank", path, "--format", "json").stdout)["units"]} == {100.0}
+    # one 检查 filled: a file under inspection, every self-check standing in is said again
+    wb = openpyxl.load_workbook(path)
+    ws = wb["营销篇"]
+    col = groups_of(ws).index("云栖府") * 3 + 10
+    row = next(r for r in range(FIRST_ITEM_ROW, ws.max_row + 1) if ws.cell(r, col).value == "完成")
+    ws.cell(row, col + 1, value="未完成")
+    wb.save(path)
+    assert any("未经城市公司检查" in p["message"] for p in warnings_of(path))
 
 
 def test_a_project_file_scores_as_the_project_does_in_the_collected_checklist(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
@@ -11,7 +12,15 @@ import pandas as pd
 from kpicli.checklist.names import roster_problems
 from kpicli.checklist.reader import Checklist, read_checklist
 from kpicli.checklist.rewards import add_grades, add_rewards, role_scores
-from kpicli.checklist.scoring import Scale, deviations, function_scores, project_scores, resolve_items, unit_scores
+from kpicli.checklist.scoring import (
+    SELF_STOOD_IN,
+    Scale,
+    deviations,
+    function_scores,
+    project_scores,
+    resolve_items,
+    unit_scores,
+)
 from kpicli.core.errors import Problem
 from kpicli.core.exact import format_amount, json_number
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
@@ -96,6 +105,12 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
     checklist, own_file = one_unit_file(checklist)
     projects = checklist.projects
     items, count_problems, scale = resolve_items(checklist.items, rules)
+    checks = checklist.items["check_raw"].notna() & checklist.items["check_value"].ne(NOT_APPLICABLE)
+    if own_file and projects and not checks.any():
+        # a project's own file before the city company's inspection: its 检查 column is not its to fill either
+        count_problems = [p for p in count_problems if not p.message.startswith(SELF_STOOD_IN)]
+        own_file = [dataclasses.replace(own_file[0], message=own_file[0].message + "；本文件的「检查」列都空白（由城市公司"
+                                        "检查后填写），各触点按自查结果计分")]
     units = add_grades(unit_scores(items, scale, projects), rules)
     units["reason"] = unit_reasons(units, checklist.function_sheets)
     functions, projects_table = add_rewards(function_scores(units, scale),

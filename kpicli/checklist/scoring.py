@@ -80,12 +80,15 @@ def _may_overflow(w_int: np.ndarray, c_int: np.ndarray) -> bool:
     return biggest_w * max(biggest_c, 1) * max(len(w_int), 1) >= 2**62
 
 
+SELF_STOOD_IN = "未经城市公司检查，采用自查结果"
+
+
 def _count_problems(frame: pd.DataFrame, rules: Rules) -> list[Problem]:
     """A warning for each self-check that stood in, and for each blank (an error if the rules say so)."""
     blank_level = "error" if rules.scoring.blank == "error" else "warning"
     ignored_self = frame["self_value"].notna() & frame["counted"].eq(BLANK)
     texts = {
-        SELF: ("warning", "未经城市公司检查，采用自查结果"),
+        SELF: ("warning", SELF_STOOD_IN),
         "ignored": ("warning", "城市公司未检查；按规则（self_check_fallback = false）自查结果不计入，按未完成计"),
         BLANK: (blank_level, "未填写检查结果，规则要求每项必填（blank = \"error\"），请补填"
                 if blank_level == "error" else "未填写，按未完成计"),
