@@ -374,7 +374,7 @@ def _people(by_quarter: dict[int, Assessment], year: AnnualResult) -> tuple[pd.D
             if row is None:
                 capped, reason = False, f"人员名单中的单位「{post.unit}」不在检查表中，无法判断"
             else:
-                capped, reason = bool(row["capped"]), (f"{basis}:{row['reason']}" if row["capped"] else "")
+                capped, reason = bool(row["capped"]), (f"{basis}：{row['reason']}" if row["capped"] else "")
             records.append({"name": name, "role": post.role, "unit": post.unit, "function": function,
                             "quarter": last[name], "basis": basis, "unit_key": ukey, "capped": capped,
                             "reason": reason})

@@ -265,7 +265,7 @@ def _raise_if(problems: list[Problem], source: str) -> None:
     errors = [p for p in problems if p.level == "error"]
     if not errors:
         return
-    lines = [f"  {p.where or p.sheet}:{p.message}" for p in errors[:MAX_LISTED_PROBLEMS]]
+    lines = [f"  {p.where or p.sheet}：{p.message}" for p in errors[:MAX_LISTED_PROBLEMS]]
     if len(errors) > MAX_LISTED_PROBLEMS:
         lines.append(f"  …… 另有 {len(errors) - MAX_LISTED_PROBLEMS} 处")
     raise KpiError(f"{source} 中的触点目录有 {len(errors)} 处错误，请修改后重试:\n" + "\n".join(lines))

@@ -98,7 +98,7 @@ def _count_problems(frame: pd.DataFrame, rules: Rules) -> list[Problem]:
         "cell": frame["check_cell"].where(frame["check_cell"].notna(), frame["self_cell"]),
     })
     return [
-        Problem(texts[counted][0], sheet, cell, f"{texts[counted][1]}({group}:{name})")
+        Problem(texts[counted][0], sheet, cell, f"{texts[counted][1]}（{group}：{name}）")
         for sheet, counted, group, name, cell in view[view["counted"].ne(CHECK)].itertuples(index=False)
     ]
 

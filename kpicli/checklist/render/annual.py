@@ -311,7 +311,7 @@ def capped_rows(result: AnnualResult) -> list[tuple[str, str, pd.Series, list[st
         for _, row in table[table["capped"]].iterrows():
             label = unit_label(kind, row)
             key = unit_key(kind, row.get("function"), row.get("project"), key=result.key)
-            names = [f"{p.name}({post_text(p)})" for p in people.itertuples(index=False) if p.capped and p.unit_key == key]
+            names = [f"{p.name}（{post_text(p)}）" for p in people.itertuples(index=False) if p.capped and p.unit_key == key]
             out.append((category, label, row, names))
     return out
 
