@@ -438,3 +438,16 @@ def write_catalog(catalog: object, path: Path) -> None:
     for item in catalog.itertuples(index=False):
         ws.append([item.function, item.item_id, item.stage, item.name, item.level, item.scope])
     wb.save(path)
+
+
+def group_columns(ws: object, group: str) -> dict[str, int]:
+    """{自查, 检查, 备注: column} of a project group on a `kpicli template` function sheet, from its two header rows
+    (the group's name is merged over its sub-headers)."""
+    from kpicli.checklist.render.template import HEADER_ROW
+
+    found, current = {}, None
+    for c in range(1, ws.max_column + 1):
+        current = ws.cell(HEADER_ROW, c).value or current
+        if current == group and ws.cell(HEADER_ROW + 1, c).value:
+            found[ws.cell(HEADER_ROW + 1, c).value] = c
+    return found

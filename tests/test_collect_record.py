@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import assert_handled, edit, flat, run
+from builders import assert_handled, edit, flat, group_columns, run
 
 from kpicli import api
 from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW
@@ -18,15 +18,6 @@ pytestmark = pytest.mark.slow  # templates written, filled and collected
 
 SUB_ROW = HEADER_ROW + 1
 PROJECTS = ("云栖府", "望江台")
-
-
-def columns(ws: object, group: str) -> dict[str, int]:
-    found, current = {}, None
-    for c in range(1, ws.max_column + 1):
-        current = ws.cell(HEADER_ROW, c).value or current
-        if current == group and ws.cell(SUB_ROW, c).value:
-            found[ws.cell(SUB_ROW, c).value] = c
-    return found
 
 
 def fill(wb: openpyxl.Workbook) -> None:
@@ -75,7 +66,7 @@ def test_edited_rows_are_errors_naming_file_sheet_and_cell_and_nothing_is_writte
     path = returned / "云栖府.xlsx"
     ws = openpyxl.load_workbook(path)["营销篇"]
     deleted_name = ws.cell(FIRST_ITEM_ROW + 2, 4).value
-    company = columns(ws, "城市公司")["检查"]
+    company = group_columns(ws, "城市公司")["检查"]
     prefilled = next(r for r in range(FIRST_ITEM_ROW, ws.max_row + 1) if ws.cell(r, company).value == "不适用")
 
     def handle(wb):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import assert_handled, edit, result_path, run, write_catalog
+from builders import assert_handled, edit, group_columns, result_path, run, write_catalog
 
 from kpicli import api
 from kpicli.checklist.catalog import load_catalog
@@ -19,18 +19,6 @@ from kpicli.io.provenance import CHUNK_PREFIX
 
 PROJECTS = ("云栖府", "望江台")
 WEIGHTS = {"一级": 3, "二级": 2, "三级": 1}
-
-
-def columns(ws: object, group: str) -> dict[str, int]:
-    """{自查, 检查, 备注: column} of a group, from the template's header rows."""
-    found, current = {}, None
-    for c in range(1, ws.max_column + 1):
-        head = ws.cell(HEADER_ROW, c).value
-        if head:
-            current = head
-        if current == group and ws.cell(HEADER_ROW + 1, c).value:
-            found[ws.cell(HEADER_ROW + 1, c).value] = c
-    return found
 
 
 def fill(wb: openpyxl.Workbook) -> None:
@@ -108,7 +96,7 @@ def test_a_changed_level_is_an_error_with_both_levels_and_the_catalogue_accepts_
     catalog = load_catalog()
     code = catalog[(catalog["function"] == "营销") & (catalog["level"] == "一级") & (catalog["scope"] == "项目")].iloc[0]
     r = row_of(ws, code["item_id"])
-    check = columns(ws, "云栖府")["检查"]
+    check = group_columns(ws, "云栖府")["检查"]
     ws.cell(r, 5).value = "三级"
     ws.cell(r, check).value = "未完成"
     wb.save(book)
@@ -142,8 +130,8 @@ def test_a_deleted_row_an_added_row_and_an_overwritten_prefill_are_errors_naming
     ws.cell(added, 2, "YX-99")
     ws.cell(added, 4, "新增的触点")
     ws.cell(added, 5, "一级")
-    ws.cell(added, columns(ws, "云栖府")["检查"], "完成")
-    company = columns(ws, "城市公司")
+    ws.cell(added, group_columns(ws, "云栖府")["检查"], "完成")
+    company = group_columns(ws, "城市公司")
     project_item = row_of(ws, "YX-01")  # a project item: its 城市公司 cells were handed out as 不适用
     ws.cell(project_item, company["检查"]).value = "完成"
     wb.save(book)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import assert_handled, edit, flat, run
+from builders import assert_handled, edit, flat, group_columns, run
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
@@ -19,18 +19,6 @@ from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW
 
 PROJECTS = ("云栖府", "望江台")
 SUB_ROW = HEADER_ROW + 1
-
-
-def group_columns(ws: object, group: str) -> dict[str, int]:
-    """{自查, 检查, 备注: column} of a group, from the template's header rows (its name is merged over them)."""
-    found, current = {}, None
-    for c in range(1, ws.max_column + 1):
-        head = ws.cell(HEADER_ROW, c).value
-        if head:
-            current = head
-        if current == group and ws.cell(SUB_ROW, c).value:
-            found[ws.cell(SUB_ROW, c).value] = c
-    return found
 
 
 def fill(wb: openpyxl.Workbook) -> None:
