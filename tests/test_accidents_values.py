@@ -14,9 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import assert_handled, edit, run
+from builders import assert_handled, edit, group_columns, run
 from openpyxl.utils import get_column_letter
-from test_integrity import columns, fill, row_of, write_catalog
+from test_integrity import fill, row_of, write_catalog
 
 from kpicli import api
 from kpicli.checklist.catalog import load_catalog
@@ -57,7 +57,7 @@ def marketing_score(weights_missed: int, items: list[str]) -> Decimal:
 def test_a_logical_value_or_a_date_in_a_result_cell_is_an_error_naming_the_cell(book, typed, said):
     wb = openpyxl.load_workbook(book)
     ws = wb["营销篇"]
-    r, c = row_of(ws, "YX-01"), columns(ws, "云栖府")["检查"]
+    r, c = row_of(ws, "YX-01"), group_columns(ws, "云栖府")["检查"]
     ws.cell(r, c).value = typed
     if isinstance(typed, time):
         ws.cell(r, c).number_format = "hh:mm"
@@ -83,7 +83,7 @@ def test_a_touchpoint_named_like_a_summary_word_is_scored(book, tmp_path):
         ws = wb["营销篇"]
         r = row_of(ws, "YX-02")
         ws.cell(r, 4).value = "完成率"
-        ws.cell(r, columns(ws, "云栖府")["检查"]).value = "未完成"
+        ws.cell(r, group_columns(ws, "云栖府")["检查"]).value = "未完成"
     edit(book, rename)
     assert errors(book, catalog=accepted) == []
     items = changed[(changed["function"] == "营销") & (changed["scope"] == "项目")]
@@ -103,7 +103,7 @@ def test_a_summary_row_under_the_table_is_still_no_touchpoint(book):
         ws = wb["营销篇"]
         last = max(r for r in range(FIRST_ITEM_ROW, ws.max_row + 1) if ws.cell(r, 4).value)
         ws.cell(last + 1, 4).value = "完成率"
-        ws.cell(last + 1, columns(ws, "云栖府")["检查"]).value = 0.5
+        ws.cell(last + 1, group_columns(ws, "云栖府")["检查"]).value = 0.5
     edit(book, summary)
     assert errors(book) == []
     units = api.rank(book).units.set_index(["function", "group"])
@@ -127,7 +127,7 @@ def rename_group(wb: openpyxl.Workbook, sheets: list[str], old: str, new: str) -
 
 def miss(wb: openpyxl.Workbook, sheet: str, code: str, group: str) -> None:
     ws = wb[sheet]
-    ws.cell(row_of(ws, code), columns(ws, group)["检查"]).value = "未完成"
+    ws.cell(row_of(ws, code), group_columns(ws, group)["检查"]).value = "未完成"
 
 
 FUNCTION_SHEETS = ["营销篇", "研发篇", "工程篇", "客户关系篇", "物业篇"]
