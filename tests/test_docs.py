@@ -89,9 +89,15 @@ def test_every_command_page_shows_an_example(path: tuple[str, ...]) -> None:
     assert examples, f"{_rel(gen().page_for(path))} has no example of `{call}` in a code block"
 
 
-@pytest.mark.parametrize("path", [c.path for c in gen().commands()], ids=lambda p: " ".join(("kpicli", *p)))
+@cache
+def documented_commands() -> dict[tuple[str, ...], object]:
+    """Each command's option documentation, built once (building it renders every command's parameters)."""
+    return {c.path: c for c in gen().commands()}
+
+
+@pytest.mark.parametrize("path", list(documented_commands()), ids=lambda p: " ".join(("kpicli", *p)))
 def test_option_list_is_current(path: tuple[str, ...]) -> None:
-    command = next(c for c in gen().commands() if c.path == path)
+    command = documented_commands()[path]
     page = gen().page_for(path)
     text = page.read_text(encoding="utf-8") if page.exists() else ""
     block = gen().current_block(text, command)
