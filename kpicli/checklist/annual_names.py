@@ -10,13 +10,9 @@ quarters cap cannot see a run across the rename: the warning says what to write 
 from __future__ import annotations
 
 from itertools import combinations
-from typing import TYPE_CHECKING
 
-from kpicli.checklist.annual_model import ABSENT, MISSING, QUARTERS
+from kpicli.checklist.annual_model import ABSENT, MISSING, QUARTERS, AnnualResult
 from kpicli.core.vocab import DIRECTOR_ROLE, normalize
-
-if TYPE_CHECKING:  # annual calls this module; the type alone comes back
-    from kpicli.checklist.annual import AnnualResult
 
 
 def _quarters(qs: list[int]) -> str:

@@ -15,17 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from kpicli.checklist.annual_model import QUARTERS
+from kpicli.checklist.annual_model import QUARTERS, AnnualResult
 from kpicli.checklist.assessment import assess_checklist
 from kpicli.core.exact import format_amount, format_score
 from kpicli.rules.model import ProjectNames, Rules
-
-if TYPE_CHECKING:  # annual calls this module; the type alone comes back
-    from kpicli.checklist.annual import AnnualResult
 
 RECORDED = "评分时记录的规则"
 

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpicli.checklist.annual import AnnualResult, unit_key
+from kpicli.checklist.annual import unit_key
 from kpicli.checklist.annual_model import (
     ABSENT,
     ASSESSED,
@@ -22,6 +22,7 @@ from kpicli.checklist.annual_model import (
     QUARTERS,
     STATUS_LABELS,
     STATUS_MEANINGS,
+    AnnualResult,
 )
 from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD
 from kpicli.core.exact import format_score

@@ -8,8 +8,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpicli.checklist.annual import AnnualResult
-from kpicli.checklist.annual_model import ABSENT, ASSESSED, MISSING, NOT_ASSESSED, QUARTERS, STATUS_MEANINGS
+from kpicli.checklist.annual_model import (
+    ABSENT,
+    ASSESSED,
+    MISSING,
+    NOT_ASSESSED,
+    QUARTERS,
+    STATUS_MEANINGS,
+    AnnualResult,
+)
 from kpicli.checklist.render.annual import capped_rows, missing_text, post_text, unit_label
 from kpicli.core.exact import format_score
 from kpicli.core.period import Period
