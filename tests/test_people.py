@@ -183,11 +183,11 @@ def test_people_capped_by_the_unit_they_are_assessed_in(tmp_path):
     people = {(p["name"], p["unit"]): p for p in json.loads(result.stdout)["people"]}
     assert people[("李工程", "城市公司")] == {
         "name": "李工程", "role": "职能负责人", "unit": "城市公司", "function": "工程", "capped": True,
-        "reason": "工程职能:第2、3季度连续两个季度为B-及以下"}
+        "reason": "工程职能：第2、3季度连续两个季度为B-及以下"}
     assert people[("王营销", "城市公司")]["capped"] is False  # 营销: only Q1 at or below
     assert people[("赵甲", "甲")]["capped"] is True and people[("赵甲", "甲")]["role"] == "项目总监"
     assert people[("韩新", "甲")]["capped"] is True  # 甲·营销 manager: the unit is capped
-    assert people[("韩新", "甲")]["reason"].startswith("甲·营销:")
+    assert people[("韩新", "甲")]["reason"].startswith("甲·营销：")
     assert people[("孙甲工程", "甲")]["capped"] is False  # 甲·工程 is B- or below in Q2 and Q4 only
     assert people[("周乙", "乙")]["capped"] is False and people[("吴丙", "丙")]["capped"] is False
 
