@@ -451,3 +451,11 @@ def group_columns(ws: object, group: str) -> dict[str, int]:
         if current == group and ws.cell(HEADER_ROW + 1, c).value:
             found[ws.cell(HEADER_ROW + 1, c).value] = c
     return found
+
+
+def filled_checklist(folder: Path, projects: Sequence[str], fill: Callable[[openpyxl.Workbook], None]) -> Path:
+    """A real `kpicli template 检查表` for 2026 Q1 and the projects, filled by fill(wb) as a person would."""
+    path = folder / "2026Q1_检查表.xlsx"
+    result = run("template", "检查表", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in projects for a in ("-p", p)])
+    assert result.exit_code == 0, result.output
+    return edit(path, fill)

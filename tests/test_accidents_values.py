@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import assert_handled, edit, group_columns, run
+from builders import assert_handled, edit, filled_checklist, group_columns, run
 from openpyxl.utils import get_column_letter
 from test_integrity import fill, row_of, write_catalog
 
@@ -28,10 +28,7 @@ WEIGHTS = {"一级": 3, "二级": 2, "三级": 1}
 
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("values") / "2026Q1_检查表.xlsx"
-    result = run("template", "检查表", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("-p", p)])
-    assert result.exit_code == 0, result.output
-    return edit(path, fill)
+    return filled_checklist(tmp_path_factory.mktemp("values"), PROJECTS, fill)
 
 
 @pytest.fixture

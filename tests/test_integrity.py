@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import assert_handled, edit, group_columns, result_path, run, write_catalog
+from builders import assert_handled, edit, filled_checklist, group_columns, result_path, run, write_catalog
 
 from kpicli import api
 from kpicli.checklist.catalog import load_catalog
@@ -33,10 +33,7 @@ def fill(wb: openpyxl.Workbook) -> None:
 
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("handout") / "2026Q1_检查表.xlsx"
-    result = run("template", "检查表", "-o", path, "--year", 2026, "--quarter", 1, *[a for p in PROJECTS for a in ("-p", p)])
-    assert result.exit_code == 0, result.output
-    return edit(path, fill)
+    return filled_checklist(tmp_path_factory.mktemp("handout"), PROJECTS, fill)
 
 
 @pytest.fixture
