@@ -52,17 +52,27 @@ class Scored(NamedTuple):
 
 def _options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool,
              period: Period | None = None, catalog: Path | None = None,
-             indicators: Sequence[str | Path] | None = None) -> dict[str, Any]:
+             indicators: Sequence[str | Path] | None = None, declared: dict[str, Any] | None = None) -> dict[str, Any]:
     """The options of a reading command. period (a kpicli.core.period.Period) is the typed way to give year and
     quarter together: a quarter, a month (its quarter) or a whole year (the year alone). catalog: a touchpoint
     catalogue a checklist's rows are checked against (accepting a deliberate change). indicators: indicator sets
-    (packaged names or files) scorecard forms are checked against instead of the recorded ones (the same)."""
+    (packaged names or files) scorecard forms are checked against instead of the recorded ones (the same).
+    declared: further options by the keys the kinds declare (kpicli.core.kind.KindOption.key)."""
     if period is not None:
         if year is not None or quarter is not None:
             raise KpiError("period 与 year、quarter 只能给一种")
         year, quarter = period.year, period.in_quarter
     return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog,
-            "indicators": list(indicators) if indicators else None}
+            "indicators": list(indicators) if indicators else None, **_declared(declared or {})}
+
+
+def _declared(options: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments beyond a function's own: each must be an option some kind declares (a TypeError, as for
+    any misspelt keyword, otherwise); given for a workbook of another kind, it is refused naming its kind."""
+    unknown = [k for k in options if kinds.flag_owner(k) is None]
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments: {', '.join(unknown)}")
+    return options
 
 
 def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options: dict[str, Any]) -> Result:
@@ -75,24 +85,25 @@ def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options
 
 def check(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
           quarter: int | None = None, allow_blank: bool = False, period: Period | None = None,
-          catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Result:
+          catalog: Path | None = None, indicators: Sequence[str | Path] | None = None, **options: Any) -> Result:
     """Read and validate a workbook of any kind; the problems are in the result (nothing raised for data errors;
     DataError only for a workbook holding two kinds).
 
     company overrides 基本信息 (every kind); year, quarter (override 基本信息 and the file name) and allow_blank
     (score a project whose sheets are all blank as not done) are a checklist's: given for another kind they are
-    refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value."""
-    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
+    refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value.
+    options: the options a kind declares (kpicli.core.kind.KindOption.key), refused likewise for another kind."""
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators, options)
     return _assess(Path(path), start_read(path), rules_path, options)
 
 
 def rank(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
          quarter: int | None = None, allow_blank: bool = False, period: Period | None = None,
-         catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Result:
+         catalog: Path | None = None, indicators: Sequence[str | Path] | None = None, **options: Any) -> Result:
     """Score and rank; DataError (a KindDataError, with the problems) when the workbook has errors."""
     return kinds.require_clean(check(path, rules_path=rules_path, company=company, year=year, quarter=quarter,
                                      allow_blank=allow_blank, period=period, catalog=catalog,
-                                     indicators=indicators))
+                                     indicators=indicators, **options))
 
 
 def _target(path: Path, out: Path | None, *, force: bool, in_place: bool) -> Path:
@@ -135,6 +146,7 @@ def score(
     indicators: Sequence[str | Path] | None = None,
     per_person: Path | None = None,
     per_team: Path | None = None,
+    **options: Any,
 ) -> Scored:
     """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input): the kind's
     result sheets (评分汇总 …, 考核汇总 …), then the input's sheets.
@@ -143,11 +155,12 @@ def score(
     the returned Scored names that backup. per_person (scorecards only): a folder that also gets one workbook
     per person, <期间>_<部门>_<姓名>_考核结果.xlsx. per_team (checklists only): a folder that also gets one
     allocation file per rewarded or penalised team, <期间>_<团队>_奖惩分配表.xlsx (kpicli payout reads them back).
+    options: the options a kind declares, as for `check`.
     """
     path = Path(path)
     target = _target(path, out, force=force, in_place=in_place)
-    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "per_person": per_person,
-               "per_team": per_team}
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators, options),
+               "per_person": per_person, "per_team": per_team}
     kinds.prepare(options)
     result = kinds.require_clean(_assess(path, start_read(path), rules_path, options))
     kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
@@ -189,12 +202,13 @@ class Explained(NamedTuple):
 def explain(path: Path, *, project: str | None = None, function: str | None = None, person: str | None = None,
             department: str | None = None, rules_path: Path | None = None, company: str | None = None,
             year: int | None = None, quarter: int | None = None, allow_blank: bool = False,
-            period: Period | None = None, catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Explained:
+            period: Period | None = None, catalog: Path | None = None, indicators: Sequence[str | Path] | None = None,
+            **options: Any) -> Explained:
     """A checklist unit's score item by item (project and/or function), or a scorecard person's (person, and
     department when two people share the name); the total equals the score. DataError when the workbook has
     errors; KpiError for an unknown unit or person, or options of the other kind of workbook."""
-    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "project": project, "function": function,
-               "person": person, "department": department}
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators, options),
+               "project": project, "function": function, "person": person, "department": department}
     result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
     kind = kinds.kind_of(result)
     return Explained(kind.explain(result, kinds.own_options(kind, options)), result)
@@ -333,10 +347,11 @@ def find_workbooks(paths: Sequence[Path], *, exclude: Iterable[Path] = ()) -> In
 def check_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
                company: str | None = None, year: int | None = None, quarter: int | None = None,
                allow_blank: bool = False, period: Period | None = None,
-               catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Result]]:
+               catalog: Path | None = None, indicators: Sequence[str | Path] | None = None,
+               **options: Any) -> Iterator[Outcome[Result]]:
     """`check` on each file in turn, lazily, and on the files of a kind that groups them (scorecards) as one group
-    (last); an unreadable file is an Outcome with its error."""
-    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
+    (last); an unreadable file is an Outcome with its error. options: as for `check`."""
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators, options)
     return each_kind(files, lambda p, raw: kinds.assess(p, raw, rules_path, options),
                      lambda kind, raws: _group(kind, raws, rules_path, options), progress)
 
@@ -349,9 +364,10 @@ def _group(kind: Kind, raws: list[RawWorkbook], rules_path: Path | None, options
 def rank_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
               company: str | None = None, year: int | None = None, quarter: int | None = None,
               allow_blank: bool = False, period: Period | None = None,
-              catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Result]]:
+              catalog: Path | None = None, indicators: Sequence[str | Path] | None = None,
+              **options: Any) -> Iterator[Outcome[Result]]:
     """`rank` on each file in turn and on a group as one; errors are an Outcome's DataError."""
-    options = _options(company, year, quarter, allow_blank, period, catalog, indicators)
+    options = _options(company, year, quarter, allow_blank, period, catalog, indicators, options)
     return each_kind(files, lambda p, raw: kinds.require_clean(kinds.assess(p, raw, rules_path, options)),
                      lambda kind, raws: kinds.require_clean(_group(kind, raws, rules_path, options)), progress)
 
@@ -361,7 +377,8 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
                group_output: Path | None = None, per_person: Path | None = None, per_team: Path | None = None,
                company: str | None = None, year: int | None = None, quarter: int | None = None,
                allow_blank: bool = False, period: Period | None = None,
-               catalog: Path | None = None, indicators: Sequence[str | Path] | None = None) -> Iterator[Outcome[Scored]]:
+               catalog: Path | None = None, indicators: Sequence[str | Path] | None = None,
+               **options: Any) -> Iterator[Outcome[Scored]]:
     """`score` on each file in turn, each into its own result workbook: the default name beside the input, or
     that name inside output_dir (an existing folder). The files of a kind that groups them (scorecards) are one
     group and one result workbook: group_output (a file), else <folder name>_评分结果.xlsx inside output_dir or
@@ -372,8 +389,8 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
     if output_dir is not None and not Path(output_dir).is_dir():
         raise KpiError(f"给了多个文件或文件夹时，-o/--output 只能是一个已存在的文件夹（结果按各自的文件名写入其中），"
                        f"不能是一个文件：{output_dir}")
-    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators), "per_person": per_person,
-               "per_team": per_team}
+    options = {**_options(company, year, quarter, allow_blank, period, catalog, indicators, options),
+               "per_person": per_person, "per_team": per_team}
     kinds.prepare(options)
     grouping = "、".join(k.label for k in kinds.KINDS if k.groups)
 
