@@ -257,11 +257,18 @@ class ChineseParts:
         return option
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = [p.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        pieces = [_usage_piece(p.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]..."))
                   for p in self.collect_usage_pieces(ctx)]  # type: ignore[attr-defined]
-        # a metavar that already says "several" (文件…) gets no second ellipsis: {文件…}... → 文件…
-        pieces = [re.sub(r"^\{(.*…)\}\.\.\.$|^(.*…)\.\.\.$", lambda m: m.group(1) or m.group(2), p) for p in pieces]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法： ")
+
+
+def _usage_piece(piece: str) -> str:
+    """An argument on the usage line as kpicli writes it: a required one bare (typer's {文件} → 文件), an optional
+    one in brackets ([种类]); a metavar that already says "several" (文件…) gets no second ellipsis ({文件…}... → 文件…)."""
+    match = re.fullmatch(r"(\{(?P<required>.*)\}|(?P<other>.*?))(?P<many>\.\.\.)?", piece)
+    name = match.group("required") if match.group("required") is not None else match.group("other")
+    many = match.group("many") and not name.rstrip("]").endswith("…")
+    return name + ("..." if many else "")
 
 
 class ChineseCommand(ChineseParts, TyperCommand):
