@@ -17,6 +17,7 @@ from kpicli.cli.common import (
     KpiError,
     app,
     kind_option,
+    kind_values,
     year_and_quarter,
 )
 from kpicli.core.period import PeriodText
@@ -59,7 +60,8 @@ def template(
     year, quarter_number = year_and_quarter(year, quarter)
     written, notes = api.template(kind, output, company=company, force=force, year=year, quarter=quarter_number,
                                   projects=project or None, catalog=catalog, roster=roster, period=period,
-                                  indicators=indicators or None, people=people, names=person or None, split=split)
+                                  indicators=indicators or None, people=people, names=person or None, split=split,
+                                  **kind_values())
     for note in notes:
         typer.echo(f"警告：{note}", err=True)
     if split:
