@@ -174,7 +174,7 @@ def template(kind: str, out: Path | None = None, *, company: str | None = None, 
     if unknown:
         raise TypeError(f"template() got unexpected keyword arguments: {', '.join(unknown)}")
     kinds.refuse_foreign_options(chosen, options, "要生成的")
-    paths, warnings = chosen.template(out, options, company=company, force=force)
+    paths, warnings = chosen.template(out, options, company=company, force=force, rules=kinds.rules_lookup())
     return Templated(paths, warnings)
 
 
@@ -234,7 +234,7 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
     options = {"allow_blank": allow_blank, "catalog": catalog, "company": company,
                "indicators": list(indicators) if indicators else None}
     kinds.refuse_foreign_options(kind, options, "、".join(p.name for p in files) + " ")
-    year = kind.annual(files, raws, rules_path, kinds.own_options(kind, options))
+    year = kind.annual(files, raws, kinds.rules_lookup(rules_path), kinds.own_options(kind, options))
     if output is None:
         return Annual(year)
     return Annual(year, kind.write_annual(year, output))
@@ -290,7 +290,6 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
 def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Path:
     """Write the default rules file, every setting commented in Chinese; returns its path."""
     from kpicli.io.outputs import atomic_write
-    from kpicli.rules.model import DEFAULT_RULES
     from kpicli.rules.text import to_toml
 
     output = Path(output)
@@ -298,7 +297,8 @@ def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Pa
         raise KpiError(f"{output} 已存在；确认覆盖请加 --force")
     if output.is_dir() or not output.parent.exists():
         raise KpiError(f"无法写入 {output}：请给出一个文件夹已存在的文件路径")
-    text = to_toml(DEFAULT_RULES)
+    lookup = kinds.rules_lookup()
+    text = to_toml(lookup.defaults(), sections=lookup.sections)
     atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return output
 
@@ -306,18 +306,16 @@ def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Pa
 def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> str:
     """The rules in force as TOML, derived values included, headed by where they come from: rules_path, else a
     kpicli.toml beside the workbook `near` (default: the current folder), else the built-in defaults."""
-    from kpicli.rules.files import resolve_rules
     from kpicli.rules.text import to_toml
 
-    effective, source = resolve_rules(rules_path, Path(near) if near is not None else Path.cwd() / "_")
-    return f"# 规则来源：{source}\n{to_toml(effective, show_derived=True)}"
+    lookup = kinds.rules_lookup(rules_path)
+    effective, source = lookup.resolve(Path(near) if near is not None else Path.cwd() / "_")
+    return f"# 规则来源：{source}\n{to_toml(effective, show_derived=True, sections=lookup.sections)}"
 
 
 def open_result_wanted(workbook: Path, rules_path: Path | None = None) -> bool:
     """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
-    from kpicli.rules.files import resolve_rules
-
-    return resolve_rules(rules_path, Path(workbook))[0].output.open_result
+    return kinds.rules_lookup(rules_path).resolve(Path(workbook))[0].output.open_result
 
 
 # --- several files ----------------------------------------------------------------------------------------------
@@ -343,7 +341,7 @@ def check_each(files: Sequence[Path], *, rules_path: Path | None = None, progres
 
 def _group(kind: Kind, raws: list[RawWorkbook], rules_path: Path | None, options: dict[str, Any]) -> Result:
     kinds.refuse_foreign_options(kind, options, "、".join(raw.path.name for raw in raws) + " ")
-    return kind.assess_group(raws, rules_path, kinds.own_options(kind, options))
+    return kind.assess_group(raws, kinds.rules_lookup(rules_path), kinds.own_options(kind, options))
 
 
 def rank_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,
