@@ -2,7 +2,7 @@
 
 FORMS lists every form any reader accepted before the parsers were merged (checklist 季度/年度 cells and file
 names, scorecard 考核期间 cells and --period), with the period it means. Each place is tested over the whole table
-on real workbooks: the checklist 季度 cell, the checklist file name, the checklist --quarter and --year options, the
+on real workbooks: the checklist 季度 and 年度 cells, the checklist file name, the checklist --quarter and --year options, the
 scorecard 考核期间 cell, the scorecard file name and the scorecard --period option.
 """
 
@@ -238,6 +238,13 @@ def test_what_is_no_year_is_refused_as_a_year(written):
 def test_what_is_no_quarter_is_refused_as_a_quarter(written):
     with pytest.raises(ValueError, match="不是季度"):
         quarter_option(written)
+
+
+@pytest.mark.slow  # one check per form
+@pytest.mark.parametrize(("written", "period"), YEAR_FORMS)
+def test_the_checklist_year_cell_takes_every_form_of_a_whole_year(tmp_path, written, period):
+    a = api.check(period_book(tmp_path, {"公司名称": "测试公司", "年度": written, "季度": 3}))
+    assert (a.year, a.quarter) == (period.year, 3) and not [p for p in a.problems if p.level == "error"], written
 
 
 @pytest.mark.slow  # one rank per form
