@@ -26,6 +26,7 @@ from kpicli.checklist.words import (
     SUBHEADERS,
 )
 from kpicli.core.errors import KpiError
+from kpicli.core.period import require_year_quarter
 from kpicli.core.vocab import FUNCTIONS, INFO_SHEET, normalize
 from kpicli.io.outputs import TEMPLATE_KIND, mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
@@ -122,10 +123,7 @@ def build_template(
 ) -> Workbook:
     """The blank checklist as an openpyxl workbook (not yet saved or marked); with a roster (meta.read_roster
     frame) it gets a filled 人员名单 sheet. Without function_sheets the caller lays those out itself."""
-    if not 2000 <= int(year) <= 2100:
-        raise KpiError(f"年度「{year}」无效；请给出四位年份，如 2026")
-    if not 1 <= int(quarter) <= 4:
-        raise KpiError(f"季度「{quarter}」无效；请给出 1–4")
+    require_year_quarter(year, quarter)
     names = check_project_names(projects)
     company = " ".join(company.split()) if company else None
     if catalog is None:
