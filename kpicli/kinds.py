@@ -28,7 +28,8 @@ KINDS: tuple[Kind, ...] = (
 FALLBACK: Kind = CHECKLIST
 
 __all__ = ["FALLBACK", "KINDS", "Kind", "KindDataError", "KindOption", "KindResult", "by_name", "detect",
-           "empty_json", "flag_owner", "kind_of", "named", "option", "refuse_foreign_options", "result_sheets"]
+           "empty_json", "flag_owner", "kind_of", "named", "offered", "option", "refuse_foreign_options",
+           "result_sheets"]
 
 
 def by_name(name: str) -> Kind:
@@ -64,6 +65,12 @@ def option(flag: str, key: str | None = None) -> tuple[Kind, KindOption]:
     raise KeyError(flag)
 
 
+def offered(command: str) -> list[tuple[Kind, KindOption]]:
+    """The options kinds declare for a command to offer by itself (KindOption.commands), in KINDS order; read
+    each time the command line is built, so a kind registered later is offered too."""
+    return [(kind, opt) for kind in KINDS for opt in kind.options if command in opt.commands]
+
+
 def flag_owner(key: str) -> tuple[Kind, KindOption] | None:
     for kind in KINDS:
         for opt in kind.options:
@@ -89,7 +96,7 @@ def refuse_foreign_options(kind: Kind, options: dict[str, Any], subject: str) ->
     for owner_name, opts in foreign.items():
         owner = by_name(owner_name)
         flags = list(dict.fromkeys(o.flag for o in opts))
-        why = next((o.why for o in opts if o.why), "")
+        why = next((o.why for o in opts if o.why and o.why_for in ("", kind.name)), "")
         raise KpiError(f"{'、'.join(flags)} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是{kind.label}，"
                        f"请去掉 {' '.join(flags)} 再运行")
 

@@ -408,6 +408,22 @@ def assert_handled(result: Result, code: int | None = None) -> None:
     assert code is None or result.exit_code == code, (result.exit_code, result.output)
 
 
+def panels(args: list[str]) -> dict[str, str]:
+    """The boxes of a command's help by title: {title: the text inside the box}."""
+    from kpicli.cli.app import app
+
+    output = CliRunner().invoke(app, args, terminal_width=160).output
+    found: dict[str, str] = {}
+    for match in re.finditer(r"╭─ (\S+) ─+╮\n(.*?)╰─+╯", output, flags=re.S):
+        found[match.group(1)] = match.group(2)
+    return found
+
+
+def flags(box: str) -> set[str]:
+    """The options a box lists (its first column), not those its help texts mention."""
+    return set(re.findall(r"^│ (--[a-z-]+)", box, flags=re.M))
+
+
 def flat(text: str) -> str:
     """Output without any white space: rich wraps long lines at the terminal width."""
     return re.sub(r"\s+", "", text)

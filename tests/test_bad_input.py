@@ -25,7 +25,7 @@ from builders import Item, SheetSpec, assert_handled, build_checklist, flat, run
 from openpyxl.workbook.workbook import Workbook
 
 from kpicli.checklist.render.result_book import RESULT_SHEETS
-from kpicli.io import safety, zipparts
+from kpicli.io import sheetscan, zipcheck, zipparts
 
 MiB = 1024 * 1024
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -494,11 +494,11 @@ def _huge_sheet(base: Path, dst: Path, size: int) -> Path:
 @pytest.mark.slow  # inflates a bomb up to the limit
 def test_zip_bomb_is_refused_naming_the_limit(tmp_path: Path) -> None:
     base = good_checklist(tmp_path / "base.xlsx")
-    size = safety.MAX_UNCOMPRESSED_BYTES + 10 * MiB
+    size = zipcheck.MAX_UNCOMPRESSED_BYTES + 10 * MiB
     bomb = _huge_sheet(base, tmp_path / "炸弹.xlsx", size)
     assert bomb.stat().st_size < 2 * MiB  # a real bomb: small on disk
     digest = sha256(bomb)
-    limit = f"{safety.MAX_UNCOMPRESSED_BYTES // MiB}MB"
+    limit = f"{zipcheck.MAX_UNCOMPRESSED_BYTES // MiB}MB"
     for command in COMMANDS:
         args = [command, bomb] + (["-o", tmp_path / "r.xlsx"] if command == "score" else [])
         assert_clean(run(*args), 2, "炸弹.xlsx", limit, "上限", "已拒绝读取")
@@ -508,7 +508,7 @@ def test_zip_bomb_is_refused_naming_the_limit(tmp_path: Path) -> None:
 def test_compression_ratio_bomb_is_refused_naming_the_limit(tmp_path: Path) -> None:
     base = good_checklist(tmp_path / "base.xlsx")
     bomb = _huge_sheet(base, tmp_path / "高压缩.xlsx", 8 * MiB)
-    assert_clean(run("check", bomb), 2, "高压缩.xlsx", f"{safety.MAX_COMPRESSION_RATIO}:1", "上限")
+    assert_clean(run("check", bomb), 2, "高压缩.xlsx", f"{zipcheck.MAX_COMPRESSION_RATIO}:1", "上限")
 
 
 LAUGHS = "".join(
@@ -558,7 +558,7 @@ def test_external_entity_in_a_worksheet_is_refused(tmp_path: Path) -> None:
 
 
 def test_sheet_beyond_the_row_bound_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "MAX_ROWS", 50)
+    monkeypatch.setattr(sheetscan, "MAX_ROWS", 50)
     items = [Item(f"触点{i}", "一级", {"项目甲": ("完成", "完成")}) for i in range(60)]
     path = build_checklist(tmp_path / "超长.xlsx", {"营销篇": SheetSpec(items=items)})
     for command in COMMANDS:
@@ -568,13 +568,13 @@ def test_sheet_beyond_the_row_bound_is_refused(tmp_path: Path, monkeypatch: pyte
 
 
 def test_sheet_beyond_the_column_bound_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "MAX_COLS", 10)
+    monkeypatch.setattr(sheetscan, "MAX_COLS", 10)
     path = good_checklist(tmp_path / "超宽.xlsx")  # 8 item columns + 2 groups × 3 = 14 columns
     assert_clean(run("check", path), 2, "营销篇", "上限", "10列")
 
 
 def test_row_bound_message_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "MAX_ROWS", 50)
+    monkeypatch.setattr(sheetscan, "MAX_ROWS", 50)
     items = [Item(f"触点{i}", "一级", {"项目甲": ("完成", "完成")}) for i in range(60)]
     path = build_checklist(tmp_path / "超长.xlsx", {"营销篇": SheetSpec(items=items)})
     assert_clean(run("check", path), 2, "超长.xlsx")
@@ -584,7 +584,7 @@ def test_row_bound_message_names_the_file(tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_too_large_sheet_beside_the_checklist_is_skipped_and_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                                     ) -> None:
     """A checklist's other sheets are read only to tell the kinds apart: one too large is left out, with a line."""
-    monkeypatch.setattr(safety, "MAX_ROWS", 50)
+    monkeypatch.setattr(sheetscan, "MAX_ROWS", 50)
     path = good_checklist(tmp_path / "带数据表.xlsx")
     wb = openpyxl.load_workbook(path)
     wb.create_sheet("数据")["A80"] = "留在远处的内容"
@@ -600,7 +600,7 @@ def test_a_too_large_sheet_beside_the_checklist_is_skipped_and_said(tmp_path: Pa
 def test_a_too_large_sheet_in_a_workbook_without_checklist_sheets_is_still_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without checklist sheets every sheet may be a person's scorecard: none is skipped silently."""
-    monkeypatch.setattr(safety, "MAX_ROWS", 50)
+    monkeypatch.setattr(sheetscan, "MAX_ROWS", 50)
     wb = Workbook()
     wb.active.title = "张三"
     wb.active["A80"] = "x"

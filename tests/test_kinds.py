@@ -4,36 +4,19 @@ kind, one result protocol, and the typed library API — through the CLI and thr
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from builders import assert_handled, flat, run, standard_workbook
+from builders import assert_handled, flags, flat, panels, run, standard_workbook
 from scorecard_builders import build_scorecard, points_card, weighted_card
-from typer.testing import CliRunner
 
 from kpicli import api, kinds
-from kpicli.cli import app
 from kpicli.core.errors import KpiError
 from kpicli.core.kind import KindResult
 from kpicli.core.period import Period
 from kpicli.io.workbook import read_workbook
 
 CHECKLIST_PANEL, SCORECARD_PANEL = "触点检查表", "绩效考核表"
-
-
-def panels(args: list[str]) -> dict[str, str]:
-    """The boxes of a command's help by title: {title: the text inside the box}."""
-    output = CliRunner().invoke(app, args, terminal_width=160).output
-    found: dict[str, str] = {}
-    for match in re.finditer(r"╭─ (\S+) ─+╮\n(.*?)╰─+╯", output, flags=re.S):
-        found[match.group(1)] = match.group(2)
-    return found
-
-
-def flags(box: str) -> set[str]:
-    """The options a box lists (its first column), not those its help texts mention."""
-    return set(re.findall(r"^│ (--[a-z-]+)", box, flags=re.M))
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from lo import convert, require_soffice
 
 from kpicli.checklist.catalog import load_catalog
 from kpicli.checklist.render.template import FIRST_ITEM_ROW
-from kpicli.io import provenance
+from kpicli.io import custom_props, fingerprints, provenance
 
 PROJECTS = ("云栖府", "望江台")
 
@@ -43,7 +43,7 @@ def test_a_template_records_what_was_handed_out(tmp_path):
 
 def test_the_record_is_kept_in_short_custom_properties(tmp_path):
     path = make_template(tmp_path)
-    props = provenance.custom_properties(path)
+    props = custom_props.custom_properties(path)
     assert props["kpicli"] == "模板" and props["kpicli.version"]
     chunks = [k for k in props if k.startswith("kpicli.record.")]
     assert len(chunks) >= 2  # the catalogue does not fit one property
@@ -84,10 +84,10 @@ def test_parts_as_stamped_are_not_read_again_and_a_changed_part_is(tmp_path, mon
                         lambda p: opened.append(p) or real_open(p))
     assert provenance.changed_sheets(path) == [] and opened == []  # as stamped: no cell read at all
     pkg = Package.read(path)
-    parts = provenance.sheet_parts(pkg)
+    parts = fingerprints.sheet_parts(pkg)
     pkg.parts[parts["工程篇"]] = pkg.parts[parts["研发篇"]]  # 工程篇 now shows 研发篇's cells; nothing else moves
     pkg.write(path, 6)
-    full = provenance.sheet_fingerprints(path)  # every sheet read, nothing taken from the record
+    full = fingerprints.sheet_fingerprints(path)  # every sheet read, nothing taken from the record
     assert provenance.changed_sheets(path) == ["工程篇"] == [n for n, v in full.items() if record.sheets[n] != v]
     assert len(opened) == 2
 
@@ -133,7 +133,7 @@ def test_a_fingerprint_is_one_hash_update_per_cell_as_written_by_earlier_version
                 digest.update(f"{r},{c},{token}\x00".encode())
         expected[name] = digest.hexdigest()[:16]
     book.close()
-    assert provenance.sheet_fingerprints(path) == expected
+    assert fingerprints.sheet_fingerprints(path) == expected
 
 
 @pytest.mark.slow  # two scorings
@@ -147,12 +147,12 @@ def test_large_tables_fingerprinted_in_memory_read_back_the_same(tmp_path, monke
     from kpicli.io.xlfast import rows_prints
 
     calls = []
-    real = provenance.fingerprints_with_rows
+    real = fingerprints.fingerprints_with_rows
     def spy(path, rows):
         calls.append(real(path, rows))
         return calls[-1]
 
-    monkeypatch.setattr(provenance, "fingerprints_with_rows", spy)
+    monkeypatch.setattr(fingerprints, "fingerprints_with_rows", spy)
     # render.book imported it by name: patched there too, whichever test imported it first
     monkeypatch.setattr("kpicli.render.book.fingerprints_with_rows", spy)
     for name, tricky in (("plain", None), ("tricky", ("  前后有空格 ", "含_x0041_转义", "两行\r\n文字", "制表\t符"))):
@@ -168,7 +168,7 @@ def test_large_tables_fingerprinted_in_memory_read_back_the_same(tmp_path, monke
         result = run("score", book, "-o", out)
         assert result.exit_code == 0, result.output
         record = provenance.read(out)
-        assert record.sheets == provenance.sheet_fingerprints(out)  # a full read of every sheet
+        assert record.sheets == fingerprints.sheet_fingerprints(out)  # a full read of every sheet
         assert {"明细", "自查偏差", "问题清单"} <= set(calls[-1])  # taken from memory, not read back
     # a text that a reader would get otherwise (an escaped character, a line end) is not certain: its sheet is read
     for text in ("含_x0041_转义", "两行\r\n文字"):

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpicli.core.errors import InputError
-from kpicli.io import safety
+from kpicli.io import zipcheck
+from kpicli.io.library_errors import translate_library_error
 from kpicli.io.messages import MESSAGES, refusal
 from kpicli.io.outputs import kpicli_kind, mark_workbook, written_by_kpicli
-from kpicli.io.safety import check_input_file, translate_library_error
+from kpicli.io.safety import check_input_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -374,7 +375,7 @@ def test_zip_bomb_total_size(zip_bomb: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.mark.slow  # several runs of kpicli (> 0.15 s)
 def test_zip_bomb_member_size(zip_bomb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1 << 30)
+    monkeypatch.setattr(zipcheck, "MAX_UNCOMPRESSED_BYTES", 1 << 30)
     message = refused(zip_bomb)
     assert "xl/media/zeros.bin" in message and "单个部件 100 MB 的上限" in message
 
@@ -391,7 +392,7 @@ def test_ratio_ignored_for_small_members(workbook: Path, tmp_path: Path) -> None
 
 
 def test_too_many_members(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "MAX_MEMBERS", 3)
+    monkeypatch.setattr(zipcheck, "MAX_MEMBERS", 3)
     message = refused(workbook)
     assert "个部件" in message and "超过 3 个的上限" in message
 

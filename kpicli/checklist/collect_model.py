@@ -1,5 +1,6 @@
 """What kpicli collect works with: the merged checklist's items, the submitted groups and their answers, and
-the cell values compared between submissions. Matching is in collect.py, writing in collect_write.py."""
+the cell values compared between submissions. Merging is in collect.py (one submission: collect_submission.py;
+one source per group: collect_choose.py), writing in checklist.render.collect_book."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from kpicli.core.errors import Problem
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, NOT_APPLICABLE, name_key, normalize, parse_result
 
 DESCRIPTIVE = ("action", "deliverable", "method", "department")
+MAX_NAMES_LISTED = 8  # names (files, touchpoints) listed in one message; the rest are counted
 
 
 @dataclass

@@ -47,20 +47,20 @@ class ChecklistKind:
     year_results = True  # a quarter's result workbook holds the published figures and rules
     not_this = "不是触点检查表：没有「触点名称」表头"
     options = (
-        KindOption("year", "--year", "考核年度（覆盖「基本信息」和文件名）", _PERIOD_WHY),
-        KindOption("quarter", "--quarter", "考核季度 1–4", _PERIOD_WHY),
+        KindOption("year", "--year", "考核年度（覆盖「基本信息」和文件名）", _PERIOD_WHY, why_for="scorecard"),
+        KindOption("quarter", "--quarter", "考核季度 1–4", _PERIOD_WHY, why_for="scorecard"),
         KindOption("allow_blank", "--allow-blank",
-                   "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分", _PERIOD_WHY),
+                   "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分", _PERIOD_WHY, why_for="scorecard"),
         KindOption("per_team", "--per-team",
                    "另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人"
-                   "填写，交回后用 kpicli payout 核对", "绩效奖金由 kpicli payout 直接从评分结果列出"),
-        KindOption("project", "--project", "项目名称", _BY_PERSON),
-        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", _BY_PERSON),
+                   "填写，交回后用 kpicli payout 核对", "绩效奖金由 kpicli payout 直接从评分结果列出", why_for="scorecard"),
+        KindOption("project", "--project", "项目名称", _BY_PERSON, why_for="scorecard"),
+        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", _BY_PERSON, why_for="scorecard"),
         KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）；城市公司自己的检查表写 -p 城市公司"),
         KindOption("catalog", "--catalog", "按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli "
                    "发出时的记录，没有记录按内置目录）"),
         KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表",
-                   "绩效考核表的人员名单请用 --people"),
+                   "绩效考核表的人员名单请用 --people", why_for="scorecard"),
     )
 
     # --- detect and read -------------------------------------------------------------------------------------

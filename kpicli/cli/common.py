@@ -18,19 +18,21 @@ from kpicli import __version__, kinds
 from kpicli.cli import dropped
 from kpicli.cli.compat import (
     Abort,
-    ChineseCommand,
     ChineseGroupBase,
     ChineseUsageError,
     click_errors,
+    command_meta,
     localise_help,
+    typer_params,
     usage_message,
 )
+from kpicli.cli.compat import ChineseCommand as TyperCommand
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
 from kpicli.render.cjkwrap import install as install_cjk_wrapping
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
-           "app", "blocked", "check_format", "check_heading", "kind_option", "period_options", "print_result"]
+           "app", "blocked", "check_format", "check_heading", "kind_option", "kind_values", "period_options", "print_result"]
 
 STATE = {"debug": False}
 FORMATS = ("table", "json")
@@ -154,6 +156,48 @@ def kind_option(flag: str, *names: str, key: str | None = None, **settings: Any)
     return typer.Option(*(names or (flag,)), rich_help_panel=kind.label, show_default=False, **settings)
 
 
+KIND_VALUES = "kpicli.kind_values"  # where a command keeps the values of the options the kinds offer on it
+
+
+class ChineseCommand(TyperCommand):
+    """A kpicli command: with the options the registered kinds offer on it by themselves (KindOption.commands)
+    besides its own, each under its kind's panel in -h. Typer builds the commands afresh each time the app runs,
+    so the options come from the registry as it is then."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taken = {o for p in self.params for o in (*p.opts, *p.secondary_opts)}
+        self.params.extend(_offered_params(self.name or "", taken))
+
+
+def _offered_params(command: str, taken: set[str]) -> list[Any]:
+    offered = [(kind, opt) for kind, opt in kinds.offered(command) if opt.flag not in taken]
+    if not offered:
+        return []
+    specs = []
+    for kind, opt in offered:
+        switch = opt.type is bool and not opt.many
+        value = list[opt.type] if opt.many else opt.type  # type: ignore[name-defined]
+        annotation = Annotated[value if switch else value | None,
+                               typer.Option(opt.flag, help=opt.help, rich_help_panel=kind.label, show_default=False)]
+        specs.append((opt.key, annotation, False if switch else None))
+    params = typer_params(specs)
+    for param in params:
+        param.expose_value = False  # not an argument of the command's function: kind_values() gives it
+        param.callback = _keep
+    return params
+
+
+def _keep(ctx: Any, param: Any, value: Any) -> Any:
+    ctx.meta.setdefault(KIND_VALUES, {})[param.name] = value
+    return value
+
+
+def kind_values() -> dict[str, Any]:
+    """The values of the options the kinds offer on the running command, by KindOption.key (api keywords)."""
+    return dict(command_meta().get(KIND_VALUES, {}))
+
+
 YearOpt = Annotated[int | None, kind_option("--year")]
 QuarterOpt = Annotated[int | None, kind_option("--quarter", min=1, max=4)]
 CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称（覆盖「基本信息」）", show_default=False)]
@@ -210,9 +254,10 @@ def check_format(fmt: str) -> str:
 
 def period_options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool = False,
                    catalog: Path | None = None, indicators: list[str] | None = None) -> dict:
-    """The options every reading command shares, as keyword arguments of api.check/rank/score."""
+    """The options every reading command shares, as keyword arguments of api.check/rank/score: these, and those the
+    kinds offer on the command by themselves (kind_values)."""
     return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog,
-            "indicators": indicators or None}
+            "indicators": indicators or None, **kind_values()}
 
 
 def blocked(exc: DataError, path: Path, fmt: str) -> int:

@@ -14,13 +14,16 @@ What is here: the Chinese help (panel titles, usage line, help option, type colu
 from __future__ import annotations
 
 import difflib
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import typer
 from typer._click import exceptions as click_errors
+from typer._click.globals import get_current_context
 from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import Abort
 
@@ -30,7 +33,7 @@ except ImportError:  # pragma: no cover - a typer without the hook converts with
     RuntimeParam = None
 
 __all__ = ["HELP_TEXTS", "Abort", "ChineseBadParameter", "ChineseCommand", "ChineseGroupBase", "ChineseUsageError",
-           "click_errors", "install_plain_coercion", "localise_help", "usage_message"]
+           "click_errors", "command_meta", "install_plain_coercion", "localise_help", "typer_params", "usage_message"]
 
 # typer.rich_utils constants kpicli overrides (tests/test_typer_compat.py sees each in the rendered help).
 HELP_TEXTS = {
@@ -283,3 +286,28 @@ class ChineseGroupBase(ChineseParts, TyperGroup):
             raise ChineseUsageError(f"没有这个命令：{name}" + (f"（是不是想用 {'、'.join(close)}?）" if close else ""),
                                     ctx)
         return super().resolve_command(ctx, args)
+
+
+# --- parameters made at run time ----------------------------------------------------------------------------------
+
+
+def typer_params(specs: list[tuple[str, Any, Any]]) -> list[Any]:
+    """Click parameters that typer itself builds from (name, Annotated[type, typer.Option(…)], default), as if
+    they were a command's own: typed, converted and shown in the help like every other option."""
+
+    def command() -> None:  # pragma: no cover - never called: only its signature is read
+        """"""
+
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+         for name, annotation, default in specs])
+    command.__annotations__ = {name: annotation for name, annotation, _ in specs}
+    scratch = typer.Typer(add_completion=False)
+    scratch.command()(command)
+    return list(typer.main.get_command(scratch).params)
+
+
+def command_meta() -> dict[str, Any]:
+    """The running command's context.meta (a dict to keep values in while the command runs); {} outside one."""
+    ctx = get_current_context(silent=True)
+    return ctx.meta if ctx is not None else {}

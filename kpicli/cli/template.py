@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kpicli.cli.common import ChineseCommand, CompanyOpt, ForceOpt, KpiError, app, kind_option
+from kpicli.cli.common import ChineseCommand, CompanyOpt, ForceOpt, KpiError, app, kind_option, kind_values
 
 KindArg = Annotated[str | None, typer.Argument(
     help="要生成的工作簿种类：检查表（触点检查表）或 考核表（绩效考核表）", metavar="种类", show_default=False)]
@@ -46,7 +46,8 @@ def template(
                        "或 kpicli template 考核表 --period 2026Q1 --indicators 客服专员")
     written, notes = api.template(kind, output, company=company, force=force, year=year, quarter=quarter,
                                   projects=project or None, catalog=catalog, roster=roster, period=period,
-                                  indicators=indicators or None, people=people, names=person or None, split=split)
+                                  indicators=indicators or None, people=people, names=person or None, split=split,
+                                  **kind_values())
     for note in notes:
         typer.echo(f"警告：{note}", err=True)
     if split:

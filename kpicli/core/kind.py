@@ -43,12 +43,22 @@ class KindResult(Protocol):
 @dataclass(frozen=True)
 class KindOption:
     """An option that only some kinds have. key: the keyword of the kpicli.api functions; flag: the command-line
-    spelling; help: its help text; why: what to say when it is given for a workbook of another kind."""
+    spelling; help: its help text; why: what to say when it is given for a workbook of another kind — of the kind
+    named why_for only, when set (a why that speaks of that kind's workbooks: 考核期间取自各表 …).
+
+    commands: the commands (score, rank, check, explain, template …) the command line offers it on by itself,
+    under the kind's panel in -h, typed by `type` (str, int, Path, or bool for a switch) and `many` (repeatable);
+    its value reaches the kpicli.api function as the keyword `key`. A kind's new option needs nothing more. Empty
+    for the options the command modules declare themselves (kpicli.cli.common.kind_option: short flags, ranges)."""
 
     key: str
     flag: str
     help: str = ""
     why: str = ""
+    why_for: str = ""
+    commands: tuple[str, ...] = ()
+    type: type = str
+    many: bool = False
 
 
 class KindDataError(DataError):

@@ -280,7 +280,7 @@ def _rebuild_workbook_xml(wb_xml: str, res_wb_xml: str, kept: list[dict], new_sh
 def _mark(pkg: Package, overrides: dict[str, str], kind: str) -> None:
     """Set kpicli's kind property (docProps/custom.xml), keeping the user's other ones; the rest of kpicli's record
     is stamped on the written file (io.provenance.stamp via outputs.atomic_write)."""
-    from kpicli.io.provenance import set_properties
+    from kpicli.io.custom_props import set_properties
 
     set_properties(pkg, overrides, {MARK_PROPERTY: kind})
 

@@ -1,5 +1,5 @@
-"""What the gatekeeper (io.safety) says when it refuses a file: one Chinese template per kind of bad input, and one
-builder. Each message names the file and says what to do.
+"""What the gatekeeper (io.safety) says when it refuses a file: one Chinese template per kind of bad input, and its
+builders. Each message names the file and says what to do.
 
 Fields of the templates: {name} the file's name, {path} its full path, {note} an optional parenthetical (given as
 plain text; the builder adds the full-width brackets, or nothing when absent), and kind-specific ones ({what},
@@ -55,3 +55,8 @@ def refusal(kind: str, path: Path, note: str | None = None, **fields: object) ->
     path = Path(path)
     text = MESSAGES[kind].format(name=path.name or str(path), path=path, note=f"（{note}）" if note else "", **fields)
     return InputError(text)
+
+
+def not_workbook_file(path: Path, kind: str | None = None) -> InputError:
+    """The refusal of a file that is no workbook; kind: what it looks like instead (PDF, 图片 …), when known."""
+    return refusal("not_workbook_file", path, note=f"看起来是{kind}" if kind else None)

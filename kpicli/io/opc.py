@@ -1,7 +1,7 @@
 """A package's relationships and content types (Open Packaging Conventions), read and written as text.
 
-The zip-level graft (io.graft) and kpicli's record (io.provenance) both walk a workbook package by these; the
-parts themselves are io.zipparts'.
+The zip-level graft (io.graft) and kpicli's record (io.provenance, io.custom_props, io.fingerprints) walk a
+workbook package by these; the parts themselves are io.zipparts'.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from copy import copy
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpicli.io.safety import translate_library_error
+from kpicli.io.library_errors import translate_library_error
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook

@@ -37,7 +37,7 @@ def default_output(source: Path) -> Path:
 def kpicli_kind(path: Path) -> str | None:
     """What kpicli wrote the workbook as (评分结果, 模板, 汇总检查表 …; "" when the mark has no readable kind), or
     None for a file kpicli did not write. The reader of what mark_workbook writes (kept in io.provenance)."""
-    from kpicli.io.provenance import custom_properties
+    from kpicli.io.custom_props import custom_properties
 
     props = custom_properties(Path(path))
     if props is None or MARK_PROPERTY not in props:
@@ -79,7 +79,8 @@ def changed_since_written(path: Path) -> list[str] | None:
         return None
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _CHANGED:
-        from kpicli.io.provenance import changed_sheets, unreadable_errors
+        from kpicli.io.fingerprints import unreadable_errors
+        from kpicli.io.provenance import changed_sheets
 
         try:
             _CHANGED[key] = changed_sheets(path)
@@ -146,7 +147,7 @@ def needs_backup(path: Path) -> bool:
 def atomic_write(path: Path, write: Callable[[Path], dict[str, str] | None], *,
                  record: dict | None = None) -> Path:
     """Call write(tmp) on a temporary file beside `path`, then move it into place. write may return fingerprints
-    of sheets it knows from the values in memory (io.provenance.fingerprints_with_rows) for the stamp.
+    of sheets it knows from the values in memory (io.fingerprints.fingerprints_with_rows) for the stamp.
 
     A workbook kpicli marked (mark_workbook, or record given) gets its record and fingerprints first
     (io.provenance.stamp). An existing file that could hold a person's work (needs_backup) is copied to a

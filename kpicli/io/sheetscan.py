@@ -21,6 +21,8 @@ from kpicli.core.errors import InputError
 from kpicli.io.numfmt import NumberShape, number_shapes, styled_cells_pattern
 from kpicli.io.xmltext import unescape
 
+MAX_ROWS: int = 200_000
+MAX_COLS: int = 2_000
 MAX_CELLS = 20_000_000  # rows × columns of the used range; ~1 GB of cells in memory at most
 
 _COL_REF = re.compile(rb'<c [^>]*?\br="([A-Z]{1,3})\d')
@@ -142,8 +144,6 @@ def scan_sheets(path: Path, sheets: set[str] | None = None, *, optional: Callabl
                 skipped: list[str] | None = None) -> dict[str, SheetScan]:
     """Extent and error cells of each worksheet (or of `sheets`), refusing a sheet too large to read — unless
     `optional(name)` says the sheet is not needed: then its name goes to `skipped` instead (the caller says so)."""
-    from kpicli.io.safety import MAX_COLS, MAX_ROWS
-
     scans = {}
     with zipfile.ZipFile(path) as archive:
         shapes = number_shapes(archive)

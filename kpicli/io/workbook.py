@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpicli.core.errors import InputError
+from kpicli.io.library_errors import read_errors, translate_library_error
 from kpicli.io.numfmt import NumberShape
-from kpicli.io.safety import check_input_file, read_errors, translate_library_error
+from kpicli.io.safety import check_input_file
 from kpicli.io.sheetscan import scan_sheets
 
 

@@ -81,9 +81,9 @@ _NOT_PLAIN = re.compile(r"\r|_x[0-9A-Fa-f]{4}_")  # read back otherwise: an XML 
 
 
 def _token_as_read(value: object, numeric: bool) -> str | bool | None:
-    """The value's fingerprint token (io.provenance.token) as a reader of the written cell gets it; None for an
+    """The value's fingerprint token (io.fingerprints.token) as a reader of the written cell gets it; None for an
     empty cell; False when that is not certain without reading (the caller then reads the sheet)."""
-    from kpicli.io.provenance import token
+    from kpicli.io.fingerprints import token
 
     cell = _cell(value, numeric)
     if cell is None:
@@ -97,7 +97,7 @@ def _token_as_read(value: object, numeric: bool) -> str | bool | None:
 
 
 def rows_prints(table: pd.DataFrame, first_row: int, numeric: list[bool]) -> bytes | None:
-    """The fingerprint text (io.provenance) of the rows rows_xml writes for the table from Excel row first_row,
+    """The fingerprint text (io.fingerprints) of the rows rows_xml writes for the table from Excel row first_row,
     from the values in memory; None when a value's reading is not certain. Distinct values are factorized as in
     rows_xml, so each is what rows_xml rendered. Number formats are not looked at: the caller makes sure no
     column has a date format (a reader turns those numbers into dates)."""

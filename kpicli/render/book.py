@@ -10,10 +10,10 @@ from pathlib import Path
 
 from openpyxl.workbook import Workbook
 
+from kpicli.io.fingerprints import fingerprints_with_rows
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import RESULT_KIND, mark_workbook
-from kpicli.io.provenance import fingerprints_with_rows
 from kpicli.io.xlfast import splice_rows
 from kpicli.render.fast_table import Splice
 from kpicli.render.style import new_workbook
@@ -36,7 +36,7 @@ def write_result_book(source: Path, tmp: Path, result_sheets: Sequence[str],
     input); any other failure is a bug and is raised, not hidden behind the slow path.
 
     Returns, the fast way, the fingerprints of the sheets with large tables from the values in memory
-    (io.provenance.fingerprints_with_rows), for outputs.atomic_write's stamp: it need not read them back."""
+    (io.fingerprints.fingerprints_with_rows), for outputs.atomic_write's stamp: it need not read them back."""
     results = tmp.with_name(tmp.name + ".results.xlsx")
     try:
         wb = new_workbook()

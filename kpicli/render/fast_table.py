@@ -40,7 +40,7 @@ class Splice:
     formats: dict[int, str] | None = None  # per column: its number format, where not General
 
     def prints(self) -> bytes | None:
-        """The rows' fingerprint text from the values in memory (io.provenance.fingerprints_with_rows); None when
+        """The rows' fingerprint text from the values in memory (io.fingerprints.fingerprints_with_rows); None when
         a numeric column has a date format, whose numbers read back as dates, or a value is not certain."""
         if any(self.numeric[c] and _DATE_FORMAT.search(re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", f))
                for c, f in (self.formats or {}).items()):
