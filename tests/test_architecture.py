@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import ast
+from itertools import combinations
 from pathlib import Path
 
 import pytest
 
+from kpicli import kinds as registry
+
 PACKAGE = Path(__file__).resolve().parents[1] / "kpicli"
+
+# The packages that are kinds of workbook: those of the kinds kpicli/kinds.py lists (a kind's object lives in its
+# package's kind.py), so registering a kind is all it takes for the rules below to hold it to a kind's rules.
+KIND_UNITS = {type(kind).__module__.split(".")[1] for kind in registry.KINDS}
 
 # Lower layers first; a module may import from its own layer or any layer before it.
 LAYERS: list[set[str]] = [
@@ -17,14 +24,14 @@ LAYERS: list[set[str]] = [
     {"grading"},
     {"payout"},
     {"render"},
-    {"checklist", "scorecard"},
+    KIND_UNITS,
     {"kinds"},
     {"api"},
     {"cli"},
     {"__main__"},  # `python -m kpicli`: runs the cli
 ]
-# The two kinds of workbook stand side by side and never import each other.
-SIBLINGS = {frozenset({"checklist", "scorecard"})}
+# The kinds of workbook stand side by side and never import each other.
+SIBLINGS = {frozenset(pair) for pair in combinations(sorted(KIND_UNITS), 2)}
 
 
 def _layer(unit: str) -> int:
@@ -104,7 +111,6 @@ def test_imports_point_down_and_names_stay_private(module: str, path: Path):
 
 # --- the kinds: each a vertical package, reached only through the registry ------------------------------------------
 
-KIND_UNITS = {"checklist", "scorecard"}  # the packages that are kinds of workbook (kpicli/kinds.py lists them)
 REGISTRY = "kinds"  # kpicli/kinds.py: the one module besides the kinds that names them
 DISPATCHERS = {"api", "cli"}  # the layers that reach every kind through the registry alone
 # The rules file kpicli.toml is one document for every kind; its sections are named by kind ([scorecard]), so the
@@ -204,10 +210,10 @@ def test_only_the_kinds_and_the_registry_name_a_kind(module: str, path: Path):
 
 
 def test_the_registry_lists_every_kind_package():
-    from kpicli import kinds
-
-    assert {kind.name for kind in kinds.KINDS} == KIND_UNITS
-    for kind in kinds.KINDS:  # the kind object lives in its own package's kind.py
+    """Each kind is named as its package; a package of kpicli no kind lives in is in no layer (a kind package
+    not registered fails test_every_module_belongs_to_a_layer)."""
+    assert {kind.name for kind in registry.KINDS} == KIND_UNITS
+    for kind in registry.KINDS:  # the kind object lives in its own package's kind.py
         assert type(kind).__module__ == f"kpicli.{kind.name}.kind"
 
 

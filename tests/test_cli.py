@@ -551,16 +551,16 @@ def test_all_five_sheets_are_in_the_standard_workbook():
 
 @pytest.mark.slow  # over 0.2 s of CPU (0.26 s measured)
 def test_option_values_are_converted_and_refused_in_chinese(workbook):
-    result = run("rank", workbook, "--year", "2026", "--quarter", "1", "--format", "json")
+    result = run("rank", workbook, "--year", "2026年", "--quarter", "Q1", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert (data["year"], data["quarter"]) == (2026, 1)
-    for value, message in (("5", "5 大于 4"), ("0", "0 小于 1"), ("一", "「一」不是整数")):
+    for value in ("5", "0", "第五季度", "2026"):
         result = run("rank", workbook, "--quarter", value)
         assert result.exit_code == 2, result.output
-        assert "--quarter" in result.output and message in result.output, result.output
-    result = run("rank", workbook, "--year", "2026年")
-    assert result.exit_code == 2 and "「2026年」不是整数" in result.output, result.output
+        assert f"--quarter 的取值无效：「{value}」不是季度" in result.output, result.output
+    result = run("rank", workbook, "--year", "明年")
+    assert result.exit_code == 2 and "--year 的取值无效：「明年」不是年度" in result.output, result.output
 
 
 def _kpicli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -586,7 +586,7 @@ def test_a_real_run_writes_everything_and_keeps_the_exit_code(workbook, broken, 
     assert "营销篇!M6" in proc.stdout.decode("utf-8") and "进行中" in proc.stdout.decode("utf-8")
 
     proc = _kpicli("rank", workbook, "--quarter", "9")
-    assert proc.returncode == 2 and "9 大于 4" in proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2 and "「9」不是季度" in proc.stderr.decode("utf-8", "replace")
 
     out = tmp_path / "结果.xlsx"
     proc = _kpicli("score", workbook, "-o", out)
@@ -607,14 +607,14 @@ def test_options_still_work_when_typer_converts_them_itself(workbook, monkeypatc
             raise TypeError("unexpected keyword argument")
 
         monkeypatch.setattr(compat, "PlainParam", other_shape)
-    result = run("rank", workbook, "--quarter", "1", "--format", "json")
+    result = run("rank", workbook, "--quarter", "第一季度", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["quarter"] == 1
     result = run("rank", workbook, "--quarter", "5")
     assert result.exit_code == 2
     assert_handled(result)
-    # typer's own (pydantic, English) reason is replaced by what the option's declared type accepts
-    assert "--quarter 的取值无效：应为 1–4 之间的整数" in result.output, result.output
+    # typer's own (pydantic, English) reason is replaced by a Chinese line naming what the option takes
+    assert "--quarter 的取值无效：不是可以识别的季度写法（见 -h 中的说明）" in result.output, result.output
     assert not re.search(r"[A-Za-z]{3,} [a-z]{2,}", result.output.replace("kpicli", "")), result.output
 
 
@@ -643,4 +643,4 @@ def test_help_type_column_is_chinese(args):
     for english in ("<bool>", "<path>", "<str>", "<int", "list[", "x<=", "Path"):
         assert english not in output, (args, english)
     if args[0] in ("score", "template"):
-        assert "<路径>" in output and "<整数 1–4>" in output and "<整数>" in output
+        assert "<路径>" in output and "<季度>" in output and "<年度>" in output

@@ -2,8 +2,8 @@
 
 FORMS lists every form any reader accepted before the parsers were merged (checklist 季度/年度 cells and file
 names, scorecard 考核期间 cells and --period), with the period it means. Each place is tested over the whole table
-on real workbooks: the checklist 季度 cell, the checklist file name, the scorecard 考核期间 cell, the scorecard file
-name and the scorecard --period option.
+on real workbooks: the checklist 季度 cell, the checklist file name, the checklist --quarter and --year options, the
+scorecard 考核期间 cell, the scorecard file name and the scorecard --period option.
 """
 
 from __future__ import annotations
@@ -12,12 +12,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from builders import assert_handled, run
+from builders import assert_handled, rank_json, run
 from scorecard_builders import build_scorecard, weighted_card
 from test_accidents_names import period_book
 
 from kpicli import api
-from kpicli.core.period import Period, find_period, parse_period, period_option, read_period
+from kpicli.core.period import (
+    Period,
+    find_period,
+    parse_period,
+    period_option,
+    quarter_option,
+    read_period,
+    year_option,
+)
 
 Q1, Q3 = Period(2026, quarter=1), Period(2026, quarter=3)
 MARCH, SEPTEMBER = Period(2026, month=3), Period(2026, month=9)
@@ -195,3 +203,81 @@ def test_an_unreadable_period_option_is_refused_in_chinese(tmp_path):
 def test_a_checklist_named_by_a_month_gets_its_quarter(tmp_path):
     a = api.check(period_book(tmp_path, {"公司名称": "测试公司"}, name="2026年08月_客户触点检查表.xlsx"))
     assert (a.year, a.quarter) == (2026, 3)
+
+
+# ---- the checklist's --quarter and --year options: the forms a 季度 / 年度 cell takes ----
+
+QUARTER_FORMS = [(w, p) for w, p in FORMS if p.in_quarter is not None]
+YEAR_FORMS = [(w, p) for w, p in FORMS if p == YEAR]
+
+
+@pytest.mark.parametrize(("written", "period"), [*QUARTER_FORMS, *((w, Period(2026, quarter=q)) for w, q in BARE)])
+def test_the_quarter_option_reads_every_form_with_its_year(written, period):
+    found = quarter_option(written)
+    assert (found.year, found.in_quarter) == (2026, period.in_quarter), written
+
+
+@pytest.mark.parametrize(("written", "quarter"), NO_YEAR)
+def test_the_quarter_option_reads_a_quarter_without_its_year(written, quarter):
+    found = quarter_option(written)
+    assert (found.year, found.in_quarter) == (None, quarter)
+
+
+@pytest.mark.parametrize(("written", "period"), YEAR_FORMS)
+def test_the_year_option_reads_every_form_of_a_whole_year(written, period):
+    assert year_option(written) == period.year
+
+
+@pytest.mark.parametrize("written", [*NOT_PERIODS, "2026Q1", "2026年3月", "2026-09-30", "3"])
+def test_what_is_no_year_is_refused_as_a_year(written):
+    with pytest.raises(ValueError, match="不是年度"):
+        year_option(written)
+
+
+@pytest.mark.parametrize("written", [*(w for w in NOT_PERIODS if w not in (None, True)), "2026", "2026年度"])
+def test_what_is_no_quarter_is_refused_as_a_quarter(written):
+    with pytest.raises(ValueError, match="不是季度"):
+        quarter_option(written)
+
+
+@pytest.mark.slow  # one rank per form
+@pytest.mark.parametrize(("written", "period"), [
+    *((w, p) for w, p in QUARTER_FORMS if isinstance(w, str)), *((w, Period(2026, quarter=q)) for w, q in BARE)])
+def test_the_checklist_quarter_option_takes_every_form(tmp_path, written, period):
+    path = period_book(tmp_path, {"公司名称": "测试公司", "年度": 2025, "季度": 4})
+    data = rank_json(path, "--quarter", written)
+    assert (data["year"], data["quarter"]) == (2026, period.in_quarter), written  # the option's year counts too
+
+
+@pytest.mark.slow  # one rank per form
+@pytest.mark.parametrize(("written", "quarter"), [(w, q) for w, q in NO_YEAR if isinstance(w, str)])
+def test_the_checklist_quarter_option_takes_a_quarter_without_its_year(tmp_path, written, quarter):
+    path = period_book(tmp_path, {"公司名称": "测试公司", "年度": 2025, "季度": 4})
+    data = rank_json(path, "--quarter", written)
+    assert (data["year"], data["quarter"]) == (2025, quarter), written
+
+
+@pytest.mark.slow  # one rank per form
+@pytest.mark.parametrize(("written", "period"), [(w, p) for w, p in YEAR_FORMS if isinstance(w, str)])
+def test_the_checklist_year_option_takes_every_form(tmp_path, written, period):
+    path = period_book(tmp_path, {"公司名称": "测试公司", "年度": 2025, "季度": 4})
+    assert rank_json(path, "--year", written)["year"] == period.year, written
+
+
+def test_the_quarter_and_year_options_on_a_checklist(tmp_path):
+    """Quick-loop proof through the CLI: a named quarter with its year, a year form, and a disagreement refused."""
+    path = period_book(tmp_path, {"公司名称": "测试公司", "年度": 2025, "季度": 4})
+    data = rank_json(path, "--year", "2026年度", "--quarter", "二季度")
+    assert (data["year"], data["quarter"]) == (2026, 2)
+    result = run("rank", path, "--year", "2025", "--quarter", "2026Q1")
+    assert result.exit_code == 2 and "--year 写的是 2025 年，--quarter 写的是 2026 年" in result.output, result.output
+    result = run("rank", path, "--quarter", "2026年度")
+    assert result.exit_code == 2 and "--quarter 的取值无效：「2026年度」不是季度" in result.output, result.output
+
+
+@pytest.mark.slow  # over 0.2 s of CPU (0.8 s measured): a template and its check
+def test_the_template_quarter_option_takes_a_quarter_with_its_year(tmp_path):
+    out = tmp_path / "表.xlsx"
+    assert_handled(run("template", "检查表", "--quarter", "2027年第3季", "-p", "云栖府", "-o", out), 0)
+    checked = api.check(out, allow_blank=True)
+    assert (checked.year, checked.quarter) == (2027, 3)

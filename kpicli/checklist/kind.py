@@ -47,8 +47,8 @@ class ChecklistKind:
     year_results = True  # a quarter's result workbook holds the published figures and rules
     not_this = "不是触点检查表：没有「触点名称」表头"
     options = (
-        KindOption("year", "--year", "考核年度（覆盖「基本信息」和文件名）", _PERIOD_WHY, why_for="scorecard"),
-        KindOption("quarter", "--quarter", "考核季度 1–4", _PERIOD_WHY, why_for="scorecard"),
+        KindOption("year", "--year", "考核年度，如 2026 或 2026年度（覆盖「基本信息」和文件名）", _PERIOD_WHY, why_for="scorecard"),
+        KindOption("quarter", "--quarter", "考核季度：1–4、Q1、第一季度，或连同年度的 2026Q1", _PERIOD_WHY, why_for="scorecard"),
         KindOption("allow_blank", "--allow-blank",
                    "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分", _PERIOD_WHY, why_for="scorecard"),
         KindOption("per_team", "--per-team",

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from kpicli.cli.common import EXIT_DATA, EXIT_USAGE, ChineseCommand, CompanyOpt, ForceOpt, QuarterOpt, YearOpt, app
+from kpicli.cli.common import (
+    EXIT_DATA,
+    EXIT_USAGE,
+    ChineseCommand,
+    CompanyOpt,
+    ForceOpt,
+    QuarterOpt,
+    YearOpt,
+    app,
+    year_and_quarter,
+)
 
 PathsArg = Annotated[list[Path], typer.Argument(
     help="各项目提交的检查表工作簿，或放有这些工作簿的文件夹（可以给多个）", metavar="文件或文件夹…",
@@ -38,8 +48,9 @@ def collect(
     from kpicli.cli.batch import print_skipped, progress
     from kpicli.render.terminal import console, print_problems
 
-    done = api.collect(paths, output, catalog_path=catalog, force=force, company=company, year=year,
-                       quarter=quarter, progress=lambda files: progress(files, "读取"))
+    year_number, quarter_number = year_and_quarter(year, quarter)
+    done = api.collect(paths, output, catalog_path=catalog, force=force, company=company, year=year_number,
+                       quarter=quarter_number, progress=lambda files: progress(files, "读取"))
     collected, written = done.collected, done.path
     out = console()
     print_skipped(done.skipped, out)

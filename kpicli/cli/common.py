@@ -28,11 +28,13 @@ from kpicli.cli.compat import (
 )
 from kpicli.cli.compat import ChineseCommand as TyperCommand
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
+from kpicli.core.period import PeriodText, quarter_option, year_option
 from kpicli.render.cjkwrap import install as install_cjk_wrapping
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
            "DataError", "FileArg", "FilesArg", "ForceOpt", "FormatOpt", "KpiError", "QuarterOpt", "RulesOpt", "YearOpt",
-           "app", "blocked", "check_format", "check_heading", "kind_option", "kind_values", "period_options", "print_result"]
+           "QUARTER_FORMS", "YEAR_FORMS", "app", "blocked", "check_format", "check_heading", "kind_option", "kind_values",
+           "period_options", "print_result", "year_and_quarter"]
 
 STATE = {"debug": False}
 FORMATS = ("table", "json")
@@ -198,8 +200,10 @@ def kind_values() -> dict[str, Any]:
     return dict(command_meta().get(KIND_VALUES, {}))
 
 
-YearOpt = Annotated[int | None, kind_option("--year")]
-QuarterOpt = Annotated[int | None, kind_option("--quarter", min=1, max=4)]
+YEAR_FORMS = dict(parser=year_option, metavar="年度")  # 2026, 2026年, 2026年度 (kpicli.core.period)
+QUARTER_FORMS = dict(parser=quarter_option, metavar="季度")  # 1, Q1, 第一季度, 2026Q1 … as a 季度 cell takes them
+YearOpt = Annotated[int | None, kind_option("--year", **YEAR_FORMS)]
+QuarterOpt = Annotated[PeriodText | None, kind_option("--quarter", **QUARTER_FORMS)]
 CompanyOpt = Annotated[str | None, typer.Option("--company", help="公司名称（覆盖「基本信息」）", show_default=False)]
 AllowBlankOpt = Annotated[bool, kind_option("--allow-blank")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpicli 生成的、或生成后有人改动过的同名文件（原文件先备份为 <文件名>_备份_<时间>）")]
@@ -252,12 +256,23 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def period_options(company: str | None, year: int | None, quarter: int | None, allow_blank: bool = False,
+def year_and_quarter(year: int | None, quarter: PeriodText | None) -> tuple[int | None, int | None]:
+    """--year and --quarter as numbers: a year written in --quarter (2026Q1) is the year when --year is not given,
+    and must agree with it when it is (KpiError, exit 2)."""
+    if quarter is None:
+        return year, None
+    if quarter.year is not None and year is not None and quarter.year != year:
+        raise KpiError(f"--year 写的是 {year} 年，--quarter 写的是 {quarter.year} 年；请只在一处写年度，或改成同一年")
+    return (quarter.year if year is None else year), quarter.in_quarter
+
+
+def period_options(company: str | None, year: int | None, quarter: PeriodText | None, allow_blank: bool = False,
                    catalog: Path | None = None, indicators: list[str] | None = None) -> dict:
     """The options every reading command shares, as keyword arguments of api.check/rank/score: these, and those the
     kinds offer on the command by themselves (kind_values)."""
-    return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog,
-            "indicators": indicators or None, **kind_values()}
+    year_number, quarter_number = year_and_quarter(year, quarter)
+    return {"company": company, "year": year_number, "quarter": quarter_number, "allow_blank": allow_blank,
+            "catalog": catalog, "indicators": indicators or None, **kind_values()}
 
 
 def blocked(exc: DataError, path: Path, fmt: str) -> int:

@@ -83,6 +83,9 @@ def _expected(param: Any) -> str:
     annotation = descriptor.annotation
     leaf = get_args(annotation)[0] if get_origin(annotation) is list else annotation
     info = descriptor.parameter_info
+    if info.parser is not None:  # kpicli's own parser, whose Chinese reason typer did not pass on
+        what = getattr(param, "metavar", None) or "取值"
+        return f"不是可以识别的{what}写法（见 -h 中的说明）"
     if leaf is int:
         low, high = getattr(info, "min", None), getattr(info, "max", None)
         if low is not None and high is not None:
@@ -142,6 +145,10 @@ def chinese_type_labels(command: Any, ctx: Any) -> None:
         if descriptor is None or not hasattr(param, "display_type_rich"):
             continue
         many = get_origin(descriptor.annotation) is list
+        if param.param_type_name == "option" and param.metavar and descriptor.parameter_info.parser is not None:
+            # an option with kpicli's own parser names what it takes (<季度>: 1, Q1, 第一季度, 2026Q1 …)
+            param.display_type_rich = lambda ctx, text=f"<{param.metavar}{'…' if many else ''}>": text
+            continue
         leaf = get_args(descriptor.annotation)[0] if many else descriptor.annotation
         if leaf not in _TYPE_LABELS:
             continue
@@ -206,6 +213,8 @@ else:  # pragma: no cover
 def _plain_converter(annotation: Any, info: Any) -> tuple[Callable[[Any], Any], bool] | None:
     many = get_origin(annotation) is list
     leaf = get_args(annotation)[0] if many else annotation
+    if info.parser is not None:  # kpicli's own parser (kpicli.core.period's options): its ValueError is Chinese
+        return info.parser, many
     if leaf is int:
         low, high = info.min, info.max
         return (lambda text: _to_int(text, low, high)), many
@@ -260,11 +269,18 @@ class ChineseParts:
         return option
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = [p.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        pieces = [_usage_piece(p.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]..."))
                   for p in self.collect_usage_pieces(ctx)]  # type: ignore[attr-defined]
-        # a metavar that already says "several" (文件…) gets no second ellipsis: {文件…}... → 文件…
-        pieces = [re.sub(r"^\{(.*…)\}\.\.\.$|^(.*…)\.\.\.$", lambda m: m.group(1) or m.group(2), p) for p in pieces]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法： ")
+
+
+def _usage_piece(piece: str) -> str:
+    """An argument on the usage line as kpicli writes it: a required one bare (typer's {文件} → 文件), an optional
+    one in brackets ([种类]); a metavar that already says "several" (文件…) gets no second ellipsis ({文件…}... → 文件…)."""
+    match = re.fullmatch(r"(\{(?P<required>.*)\}|(?P<other>.*?))(?P<many>\.\.\.)?", piece)
+    name = match.group("required") if match.group("required") is not None else match.group("other")
+    many = match.group("many") and not name.rstrip("]").endswith("…")
+    return name + ("..." if many else "")
 
 
 class ChineseCommand(ChineseParts, TyperCommand):

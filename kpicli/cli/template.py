@@ -8,7 +8,19 @@ from typing import Annotated
 
 import typer
 
-from kpicli.cli.common import ChineseCommand, CompanyOpt, ForceOpt, KpiError, app, kind_option, kind_values
+from kpicli.cli.common import (
+    QUARTER_FORMS,
+    YEAR_FORMS,
+    ChineseCommand,
+    CompanyOpt,
+    ForceOpt,
+    KpiError,
+    app,
+    kind_option,
+    kind_values,
+    year_and_quarter,
+)
+from kpicli.core.period import PeriodText
 
 KindArg = Annotated[str | None, typer.Argument(
     help="要生成的工作簿种类：检查表（触点检查表）或 考核表（绩效考核表）", metavar="种类", show_default=False)]
@@ -20,8 +32,9 @@ def template(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认：检查表为 <年度>Q<季度>_客户触点检查表.xlsx；绩效考核表为 <期间>_<部门>绩效考核表.xlsx，--split 时为同名文件夹）", show_default=False)] = None,
     company: CompanyOpt = None,
     force: ForceOpt = False,
-    year: Annotated[int | None, kind_option("--year", help="考核年度，如 2026（必填）")] = None,
-    quarter: Annotated[int | None, kind_option("--quarter", min=1, max=4, help="考核季度 1–4（必填）")] = None,
+    year: Annotated[int | None, kind_option("--year", help="考核年度，如 2026（必填）", **YEAR_FORMS)] = None,
+    quarter: Annotated[PeriodText | None, kind_option(
+        "--quarter", help="考核季度：1–4、Q1、第一季度，或连同年度的 2026Q1（必填）", **QUARTER_FORMS)] = None,
     project: Annotated[list[str] | None, kind_option("--project", "--project", "-p", key="projects")] = None,
     catalog: Annotated[Path | None, kind_option("--catalog", help="自定义触点目录工作簿（列同内置目录）")] = None,
     roster: Annotated[Path | None, kind_option("--roster")] = None,
@@ -44,7 +57,8 @@ def template(
     if kind is None:
         raise KpiError("请先写要生成的工作簿种类：kpicli template 检查表 --year 2026 --quarter 1 -p 项目名，"
                        "或 kpicli template 考核表 --period 2026Q1 --indicators 客服专员")
-    written, notes = api.template(kind, output, company=company, force=force, year=year, quarter=quarter,
+    year, quarter_number = year_and_quarter(year, quarter)
+    written, notes = api.template(kind, output, company=company, force=force, year=year, quarter=quarter_number,
                                   projects=project or None, catalog=catalog, roster=roster, period=period,
                                   indicators=indicators or None, people=people, names=person or None, split=split,
                                   **kind_values())

@@ -13,6 +13,10 @@ Accepted forms (compared after `normalize`: NFKC, no white space, lower case; ye
     quarter in a 季度 cell and the month in a 考核期间 cell or option (bare="quarter" / "month"); a file name
     does not read them (bare=None). A whole year in a file name or title needs 年度 or 全年 (find_period).
 A checklist needs a quarter: a month or a date there counts as the quarter it lies in.
+
+The command-line options read the same forms: --period (period_option) every form with its year; --quarter
+(quarter_option) every form a 季度 cell takes, its year too when written (2026Q1); --year (year_option) every form
+of a whole year.
 """
 
 from __future__ import annotations
@@ -234,3 +238,24 @@ def period_option(text: str) -> Period:
     if period is None:
         raise ValueError(f"考核期间「{text}」无法识别；请写成 2026Q1、2026年第1季度、2026年3月 或 2026年度")
     return period
+
+
+def year_option(value: object) -> int:
+    """A --year option: a whole year as any place writes it (2026, 2026年, 2026年度, 2026全年). ValueError with a
+    Chinese message otherwise (a quarter or a month is no year: it goes to --quarter)."""
+    found = read_period(value)
+    if found is None or found.year is None or found.quarter is not None or found.month is not None:
+        raise ValueError(f"「{value}」不是年度：请写四位年份，如 2026、2026年 或 2026年度（季度写在 --quarter）")
+    return found.year
+
+
+def quarter_option(value: object) -> PeriodText:
+    """A --quarter option: every form a 季度 cell takes — 1–4, Q1, 第一季度, 一季度, or with its year (2026Q1,
+    2026年第1季度, 2026.1季度); a month or a date counts as the quarter it lies in. What was read (its `year` when
+    written, its `in_quarter`); ValueError with a Chinese message otherwise."""
+    if isinstance(value, PeriodText):  # read already
+        return value
+    found = read_period(value, bare="quarter")
+    if found is None or found.in_quarter is None:
+        raise ValueError(f"「{value}」不是季度：请写 1–4、Q1、第一季度，或连同年度写 2026Q1")
+    return found
