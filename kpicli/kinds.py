@@ -112,7 +112,8 @@ def detect(raw: RawWorkbook) -> Kind | None:
     found = [(kind, sheets) for kind in KINDS if (sheets := kind.sheets(raw))]
     if len(found) > 1:
         listed = "和".join(f"{kind.label}（{'、'.join(sheets)}）" for kind, sheets in found)
-        message = f"工作簿同时含有{listed}；请把两类表分成两个工作簿"
+        count = "两" if len(found) == 2 else str(len(found))
+        message = f"工作簿同时含有{listed}；请把{count}类表分成{count}个工作簿"
         raise DataError(f"{raw.path.name}：{message}", [Problem("error", None, None, message, file=raw.path.name)])
     return found[0][0] if found else None
 

@@ -215,7 +215,6 @@ def test_a_folder_of_mixed_kinds_is_ranked_file_by_file(plan: Path):
     found = {entry["kind"]: entry for entry in json.loads(done.stdout)}
     assert set(found) == {"workplan", "checklist"}
     assert found["workplan"]["score"] == 50
-    assert_handled(run("annual", plan), 2)  # no year for this kind, said plainly
 
 
 # --- detection ---------------------------------------------------------------------------------------------------
@@ -235,6 +234,27 @@ def test_detection_takes_its_own_workbooks_and_leaves_every_sample_as_it_was(pla
     unknown = run("check", plan, columns=300)  # without its line the kind is unknown: said, not guessed
     assert_handled(unknown, 2)
     assert "不是客户触点分级管理检查表" in unknown.output and "也不是绩效考核表" in unknown.output
+
+
+@pytest.mark.slow
+def test_a_workbook_with_sheets_of_two_kinds_is_refused_naming_both(plan: Path):
+    wb = openpyxl.load_workbook(plan)
+    wb.create_sheet("营销篇")["A3"] = "触点名称"  # a checklist's function sheet, told by its header
+    wb.save(plan)
+    refused = run("check", plan, columns=300)
+    assert_handled(refused, 1)
+    assert flat(f"工作簿同时含有触点检查表（营销篇）和工作计划节点表（{layout.SHEET}）；请把两类表分成两个工作簿") \
+        in flat(refused.output)
+
+
+@pytest.mark.slow
+def test_explain_and_annual_say_plainly_what_this_kind_has_not(plan: Path):
+    explained = run("explain", plan)
+    assert_handled(explained, 2)
+    assert "工作计划节点表不需要逐项解释" in explained.output
+    year = run("annual", plan)
+    assert_handled(year, 2)
+    assert "工作计划节点表没有年度汇总" in year.output
 
 
 # --- the library -------------------------------------------------------------------------------------------------

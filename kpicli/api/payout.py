@@ -136,7 +136,8 @@ class _Gather:
                 self.lines.extend(lines)
                 self.problems.extend(problems)
                 return
-        self.error(path, f"{path.name} 是触点检查表的年度汇总，其中没有发给个人的金额；请给出各季度的评分结果和"
+        allocating = kinds.allocating()  # a year that pays nobody directly: its money is the allocations
+        self.error(path, f"{path.name} 是{allocating.label}的年度汇总，其中没有发给个人的金额；请给出各季度的评分结果和"
                    "交回的奖惩分配表（kpicli payout 会按季度列出并给出全年合计）")
 
     def teams_of(self, path: Path, period: str, teams: list[Team]) -> None:
