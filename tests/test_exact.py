@@ -3,14 +3,17 @@ ROUND_HALF_UP and against the JSON the commands print for both kinds."""
 
 from __future__ import annotations
 
+import ast
 import json
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kpicli
 from kpicli.core.exact import cents_to_decimal, fraction_cents, half_up, json_number
 
 
@@ -45,3 +48,31 @@ def test_json_number(value, as_int, as_float):
     assert json_number(value, whole_as_int=False) == as_float
     assert type(json_number(value, whole_as_int=False)) is type(as_float)
     json.dumps(json_number(value))
+
+
+def _json_builders(tree: ast.Module) -> list[ast.FunctionDef]:
+    """Every `to_json` (and `to_dict`) of a module and the module's functions it calls, directly or through each other."""
+    functions = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    todo = [f for name, f in functions.items() if name in ("to_json", "to_dict")]
+    seen: dict[str, ast.FunctionDef] = {}
+    while todo:
+        function = todo.pop()
+        if function.name in seen and seen[function.name] is function:
+            continue
+        seen[function.name] = function
+        todo += [functions[call.func.id] for call in ast.walk(function)
+                 if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in functions]
+    return list(seen.values())
+
+
+def test_json_numbers_are_made_by_json_number_only():
+    """No result's to_json (or what it calls) turns a number into JSON by hand with float(): that is
+    core.exact.json_number's one job, so every kind writes 90.0, 87.5 and 1/3 the same way."""
+    root = Path(kpicli.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for function in _json_builders(ast.parse(path.read_text(encoding="utf-8"))):
+            found += [f"{path.relative_to(root)}:{call.lineno} ({function.name})" for call in ast.walk(function)
+                      if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "float"]
+    assert found == []
+    assert _json_builders(ast.parse("def to_json(x):\n    return h(x)\ndef h(x):\n    return float(x)\n"))[1].name == "h"

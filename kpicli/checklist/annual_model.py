@@ -90,7 +90,7 @@ def _entry(head: dict, row: pd.Series, *, rewarded: bool) -> dict:
             quarters[str(q)] = None
             continue
         entry = {"assessed": status == ASSESSED,
-                 "score": float(row[f"score_{q}"]) if status == ASSESSED else None,
+                 "score": json_number(row[f"score_{q}"], whole_as_int=False) if status == ASSESSED else None,
                  "grade": row[f"grade_{q}"] if status == ASSESSED else None}
         if rewarded:
             entry["reward"] = json_number(row[f"reward_{q}"])

@@ -88,7 +88,7 @@ class Assessment:
 
 def _entry(head: dict, row: object, *, ranked: bool) -> dict:
     entry = {**head, "assessed": bool(row.assessed)}
-    entry["score"] = float(row.score) if row.assessed else None
+    entry["score"] = json_number(row.score, whole_as_int=False) if row.assessed else None
     entry["grade"] = row.grade if row.assessed else None
     if ranked:
         entry["rank"] = int(row.rank) if row.assessed else None

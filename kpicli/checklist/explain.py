@@ -15,7 +15,7 @@ import pandas as pd
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
 from kpicli.core.errors import KpiError
-from kpicli.core.exact import cents_to_decimal, fraction_cents, half_up
+from kpicli.core.exact import cents_to_decimal, fraction_cents, half_up, json_number
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, function_of_label, name_key
 
 CONTRIBUTION_PLACES = 4  # decimals of a contribution shown by explain
@@ -35,17 +35,17 @@ class Explanation:
         return {
             "unit": self.title,
             "assessed": self.assessed,
-            "score": float(self.score) if self.score is not None else None,
+            "score": json_number(self.score, whole_as_int=False),
             "grade": self.grade,
             "method": self.method,
             "total_exact": str(self.total) if self.total is not None else None,
             "items": [
                 {
                     "function": r.function, "group": r.group, "item_id": r.item_id, "name": r.name,
-                    "level": r.level, "weight": float(r.weight) if r.weight is not None else None,
+                    "level": r.level, "weight": json_number(r.weight, whole_as_int=False),
                     "value": r.value, "counted": r.counted, "raw": display_value(r.raw),
-                    "credit": float(r.credit) if r.applicable else None, "applicable": bool(r.applicable),
-                    "contribution": float(places(r.contribution)) if r.contribution is not None else None,
+                    "credit": json_number(r.credit, whole_as_int=False) if r.applicable else None, "applicable": bool(r.applicable),
+                    "contribution": json_number(places(r.contribution), whole_as_int=False) if r.contribution is not None else None,
                     "cell": r.cell,
                 }
                 for r in self.items.itertuples(index=False)
