@@ -19,7 +19,7 @@ from kpicli.core.kind import Kind, KindDataError, KindOption, KindResult
 from kpicli.scorecard.kind import SCORECARD
 
 if TYPE_CHECKING:
-    from kpicli.io.workbook import RawWorkbook
+    from kpicli.io.workbook import Grid, RawWorkbook
 
 KINDS: tuple[Kind, ...] = (
     SCORECARD,
@@ -106,10 +106,32 @@ def own_options(kind: Kind, options: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in options.items() if k in {o.key for o in kind.options} or flag_owner(k) is None}
 
 
+def owners(grid: Grid) -> list[Kind]:
+    """The kinds a sheet belongs to, by each kind's own header row (Kind.header_row), in KINDS order. A kind that
+    looks for its header in a sheet's first rows only (header_rows) owns every sheet it finds it in; a kind that
+    looks through the whole sheet owns one only when no other kind's header lies above its own (the sheet starts
+    as another kind's table). A sheet two kinds own makes a workbook of two kinds: detect refuses it."""
+    rows = {kind: row for kind in KINDS if kind.header_rows is not None and (row := kind.header_row(grid)) is not None}
+    limit = min(rows.values()) + 1 if rows else None  # a header below every one of these owns nothing
+    rows |= {kind: row for kind in KINDS if kind.header_rows is None and (row := kind.header_row(grid, limit)) is not None}
+    return [kind for kind in KINDS if kind in rows and (
+        kind.header_rows is not None or all(rows[kind] <= row for other, row in rows.items() if other is not kind))]
+
+
+def sheets_by_kind(raw: RawWorkbook) -> dict[Kind, list[str]]:
+    """Each kind's sheets in the workbook (owners), in workbook order; only the kinds that own any, in KINDS order."""
+    found: dict[Kind, list[str]] = {}
+    for name in raw.sheet_names:
+        if name in raw.grids:
+            for kind in owners(raw.grids[name]):
+                found.setdefault(kind, []).append(name)
+    return {kind: found[kind] for kind in KINDS if kind in found}
+
+
 def detect(raw: RawWorkbook) -> Kind | None:
     """The kind of a workbook by its headers; None when it has sheets of no kind. A workbook with sheets of two
     kinds raises DataError naming the sheets of each (and the file)."""
-    found = [(kind, sheets) for kind in KINDS if (sheets := kind.sheets(raw))]
+    found = list(sheets_by_kind(raw).items())
     if len(found) > 1:
         listed = "和".join(f"{kind.label}（{'、'.join(sheets)}）" for kind, sheets in found)
         count = "两" if len(found) == 2 else str(len(found))
@@ -157,8 +179,33 @@ def optional_sheet(names: Sequence[str], name: str) -> bool:
 
 
 def year_kind(raws: Sequence[RawWorkbook]) -> Kind:
-    """The kind whose year these workbooks are (FALLBACK when none claims them)."""
-    return next((kind for kind in KINDS if kind.claims_year(raws)), FALLBACK)
+    """The kind whose year these workbooks are (FALLBACK when none claims them): the first that claims them, each
+    shown only the sheets no other kind owns."""
+    owned = [{name: owners(grid) for name, grid in raw.grids.items()} for raw in raws]
+    return next((kind for kind in KINDS if kind.claims_year([_seen_by(kind, raw, sheets)
+                                                             for raw, sheets in zip(raws, owned)])), FALLBACK)
+
+
+def _seen_by(kind: Kind, raw: RawWorkbook, owned: dict[str, list[Kind]]) -> RawWorkbook:
+    """The workbook without the sheets where `kind` finds its header but another kind owns them (owners)."""
+    import dataclasses
+
+    theirs = {name for name, kinds_ in owned.items()
+              if kinds_ and kind not in kinds_ and kind.header_row(raw.grids[name]) is not None}
+    if not theirs:
+        return raw
+    return dataclasses.replace(raw, sheet_names=[n for n in raw.sheet_names if n not in theirs],
+                               grids={n: g for n, g in raw.grids.items() if n not in theirs})
+
+
+def other_kinds(kind: Kind, raws: Sequence[RawWorkbook]) -> list[dict[str, str]]:
+    """For each workbook of a year of `kind`: its sheets that other kinds own and `kind` does not (owners), each
+    with the label of its first owner; the kind's annual refuses such a file naming that kind."""
+    found = []
+    for raw in raws:
+        found.append({name: ks[0].label for name in raw.sheet_names
+                      if name in raw.grids and (ks := owners(raw.grids[name])) and kind not in ks})
+    return found
 
 
 def annual_refused_json(error: DataError) -> dict | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kpicli import kinds
 from kpicli.checklist.render import result_book
 from kpicli.io.graft import GraftUnsupported, graft
 from kpicli.io.workbook import read_workbook
@@ -19,7 +20,7 @@ from kpicli.io.zipparts import Package, read_raw, write_zip
 from kpicli.render import book as writer
 from kpicli.render.fast_table import fast_table
 from kpicli.render.style import set_widths, write_table
-from kpicli.scorecard import score_workbook, workbook_kind
+from kpicli.scorecard import score_workbook
 from kpicli.scorecard.render import book as scorecard_book
 from kpicli.scorecard.render.book import write_scorecard_result
 from tests.builders import assert_handled, run, standard_workbook
@@ -43,7 +44,7 @@ def _values(path: Path, skip: set[str] = frozenset()) -> dict[str, list[tuple]]:
 
 
 def _is_scorecard(path: Path) -> bool:
-    return workbook_kind(read_workbook(path)) == "scorecard"
+    return kinds.detect(read_workbook(path)) is kinds.by_name("scorecard")
 
 
 # One sample of each kind in the quick loop (the smallest of each), the rest with the slow tests.

@@ -1,5 +1,6 @@
 """Several scorecard files as one group (contract scorecard.md §4) and telling the two kinds of workbook apart by
-their headers (§2): kpicli.scorecard.score_books and workbook_kind, on workbooks built in the test."""
+their headers (§2): kpicli.scorecard.score_books and the kind registry (kpicli.kinds.detect), on workbooks built in
+the test."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import pytest
 from builders import build_checklist, example_sheet, standard_workbook
 from scorecard_builders import Ind, Part, build_scorecard, points_card, weighted_card
 
+from kpicli import api, kinds
 from kpicli.core.errors import DataError
 from kpicli.io.workbook import read_workbook
-from kpicli.scorecard import group_key, score_books, score_workbook, workbook_kind
+from kpicli.scorecard import group_key, score_books, score_workbook
 from kpicli.scorecard.explain import explain_person
 
 
@@ -30,23 +32,23 @@ def people(result) -> dict[str, dict]:
     return {p["name"]: p for p in result.to_json()["people"]}
 
 
-# ---------------------------------------------------------------- workbook_kind
+# ---------------------------------------------------------------- the kind of a workbook
 
 
 def test_kind_scorecard_checklist_and_neither(tmp_path):
-    assert workbook_kind(one(tmp_path, "s.xlsx", {"张三": weighted_card()})) == "scorecard"
-    assert workbook_kind(raw(standard_workbook(tmp_path / "c.xlsx"))) == "checklist"
+    assert kinds.detect(one(tmp_path, "s.xlsx", {"张三": weighted_card()})).name == "scorecard"
+    assert kinds.detect(raw(standard_workbook(tmp_path / "c.xlsx"))).name == "checklist"
     other = build_scorecard(tmp_path / "o.xlsx", {"名单": [["姓名", "部门"], ["张三", "客服部"]]})
-    assert workbook_kind(raw(other)) is None
+    assert kinds.detect(raw(other)) is None
     # 考核指标 alone (no 权重/标准分 in that header row) is not a scorecard
     half = build_scorecard(tmp_path / "h.xlsx", {"表": [["序号", "考核指标", "说明"], [1, "满意度", "x"]]})
-    assert workbook_kind(raw(half)) is None
+    assert kinds.detect(raw(half)) is None
 
 
 def test_kind_reads_synonyms_and_a_deep_second_table(tmp_path):
     rows = [["说明"]] * 30 + [["序号", "工作目标", "分值", "实际完成"], [1, "回访", 100, None]]
     path = build_scorecard(tmp_path / "deep.xlsx", {"表": rows})
-    assert workbook_kind(raw(path)) == "scorecard"
+    assert kinds.detect(raw(path)).name == "scorecard"
 
 
 def test_kind_both_kinds_is_an_error_naming_the_sheets(tmp_path):
@@ -57,7 +59,7 @@ def test_kind_both_kinds_is_an_error_naming_the_sheets(tmp_path):
         ws.append(row)
     wb.save(path)
     with pytest.raises(DataError) as caught:
-        workbook_kind(raw(path))
+        kinds.detect(raw(path))
     message = caught.value.message
     assert "both.xlsx" in message and "营销篇" in message and "张三" in message and "分成两个工作簿" in message
     assert caught.value.problems and caught.value.problems[0].file == "both.xlsx"
@@ -69,7 +71,7 @@ def test_kind_is_cheap_on_a_large_sheet(tmp_path):
     path = build_scorecard(tmp_path / "big.xlsx", {"数据": rows, "张三": weighted_card()})
     book = raw(path)
     start = time.perf_counter()
-    assert workbook_kind(book) == "scorecard"
+    assert kinds.detect(book).name == "scorecard"
     assert time.perf_counter() - start < 0.5  # header cells only: about 20k short strings looked up
 
 
@@ -165,21 +167,25 @@ def test_a_file_without_period_joins_the_group(tmp_path):
 
 
 def test_checklists_mixed_with_scorecards_are_refused_naming_the_files(tmp_path):
-    card = one(tmp_path, "张三.xlsx", {"张三": weighted_card()})
-    checklist = raw(standard_workbook(tmp_path / "检查表.xlsx"))
-    with pytest.raises(DataError) as caught:
-        score_books([card, checklist])
-    assert "检查表.xlsx" in caught.value.message and "张三.xlsx" in caught.value.message
-    assert [p.file for p in caught.value.problems] == ["检查表.xlsx"]
+    """The registry keeps the kinds apart: a group of scorecards never meets a checklist (kpicli.api.several)."""
+    card = build_scorecard(tmp_path / "张三.xlsx", {"张三": weighted_card()})
+    checklist = standard_workbook(tmp_path / "检查表.xlsx")
+    outcomes = list(api.check_each([card, checklist]))
+    refused = [o for o in outcomes if o.error is not None]
+    assert [o.path.name for o in refused] == ["张三.xlsx"] and [o.path.name for o in outcomes] == ["检查表.xlsx", "张三.xlsx"]
+    assert "检查表.xlsx" in refused[0].error.message and "张三.xlsx" in refused[0].error.message
+    assert [p.file for p in refused[0].error.problems] == ["张三.xlsx"]
 
 
 def test_a_file_holding_both_kinds_is_refused_naming_file_and_sheets(tmp_path):
     path = build_scorecard(tmp_path / "混合.xlsx", {"张三": weighted_card()},
                            extra={"营销篇": [["序号", "触点名称", "城市公司"], [1, "案场接待", "完成"]]})
-    with pytest.raises(DataError) as caught:
-        score_books([one(tmp_path, "a.xlsx", {"李四": points_card()}), raw(path)])
-    assert "混合.xlsx" in caught.value.message and "营销篇" in caught.value.message
-    assert caught.value.problems[0].file == "混合.xlsx"
+    a = build_scorecard(tmp_path / "a.xlsx", {"李四": points_card()})
+    outcomes = {o.path.name: o for o in api.check_each([a, path])}
+    assert outcomes["a.xlsx"].error is None and outcomes["a.xlsx"].value.kind == "scorecard"
+    error = outcomes["混合.xlsx"].error
+    assert isinstance(error, DataError) and "混合.xlsx" in error.message and "营销篇" in error.message
+    assert "张三" in error.message and error.problems[0].file == "混合.xlsx"
 
 
 def test_a_file_of_neither_kind_is_an_error_with_its_name(tmp_path):

@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 from samples import SAMPLE_ROOT, SCORECARD_NAME, SCORECARDS
 
+from kpicli import kinds
 from kpicli.io.workbook import read_workbook
-from kpicli.scorecard import score_workbook, workbook_kind
+from kpicli.scorecard import score_workbook
 from kpicli.scorecard.explain import explain_person
 from kpicli.scorecard.render.book import write_scorecard_result
 from kpicli.scorecard.values import fmt
@@ -31,7 +32,7 @@ def people(result) -> dict[str, dict]:
 
 
 def test_the_sample_is_a_clean_scorecard_workbook(result, people):
-    assert workbook_kind(read_workbook(SAMPLE)) == "scorecard"
+    assert kinds.detect(read_workbook(SAMPLE)).name == "scorecard"
     data = result.to_json()
     assert (data["kind"], data["company"], data["period"]) == ("scorecard", "江城置业有限公司武汉城市公司", "2026年第1季度")
     assert not result.has_errors, result.problems

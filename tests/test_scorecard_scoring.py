@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scorecard_builders import Ind, Part, build_scorecard, points_card, weighted_card
 
+from kpicli import api
+from kpicli.core.errors import DataError
 from kpicli.io.workbook import Grid, RawWorkbook, read_workbook
 from kpicli.scorecard import ScorecardResult, ScorecardSettings, score_workbook
 
@@ -301,8 +303,9 @@ def test_bad_period(tmp_path: Path) -> None:
 
 def test_workbook_kinds(tmp_path: Path) -> None:
     checklist = [["序号", "触点名称", "触点等级"], [1, "接待", "一级"]]
-    result = run(tmp_path, {"李四": points_card()}, extra={"营销篇": checklist})
-    assert has(result, "error", "同时含有绩效考核表")
+    mixed = build_scorecard(tmp_path / "混合.xlsx", {"李四": points_card()}, extra={"营销篇": checklist})
+    with pytest.raises(DataError, match="同时含有绩效考核表（李四）和触点检查表（营销篇）"):  # the registry refuses it
+        api.check(mixed)
     review = [["姓名", "得分"], ["李四", 90]]
     result = run(tmp_path, {"李四": points_card()}, extra={"民主评议": review, "基本信息": [["公司名称", "测试公司"]]})
     assert not result.has_errors and has(result, "info", "民主评议") and result.to_json()["company"] == "测试公司"

@@ -48,7 +48,8 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
     options = {"allow_blank": allow_blank, "catalog": catalog, "company": company,
                "indicators": list(indicators) if indicators else None}
     kinds.refuse_foreign_options(kind, options, "、".join(p.name for p in files) + " ")
-    year = kind.annual(files, raws, rules_path, kinds.own_options(kind, options))
+    year = kind.annual(files, raws, rules_path,
+                       {**kinds.own_options(kind, options), "other_kinds": kinds.other_kinds(kind, raws)})
     if output is None:
         return Annual(year)
     return Annual(year, kind.write_annual(year, output))

@@ -20,19 +20,9 @@ if TYPE_CHECKING:
     from kpicli.checklist.assessment import Assessment
     from kpicli.io.workbook import Grid, RawWorkbook
 
-__all__ = ["CHECKLIST", "ChecklistKind", "is_checklist_sheet"]
+__all__ = ["CHECKLIST", "ChecklistKind"]
 
 SEARCH_ROWS = 15  # the reader looks for 触点名称 in as many rows
-
-
-def is_checklist_sheet(grid: Grid) -> bool:
-    """A sheet with 触点名称 in its first rows."""
-    for r, row in enumerate(grid.rows, start=grid.row0):
-        if r >= SEARCH_ROWS:
-            return False
-        if any(isinstance(v, str) and normalize(v) == NAME_HEADER for v in row):
-            return True
-    return False
 
 
 _PERIOD_WHY = "绩效考核表的考核期间取自各表的「考核期间」，空白的考核表总是错误"
@@ -64,8 +54,17 @@ class ChecklistKind:
     )
 
     # --- detect and read -------------------------------------------------------------------------------------
-    def sheets(self, raw: RawWorkbook) -> list[str]:
-        return [n for n in raw.sheet_names if n in raw.grids and is_checklist_sheet(raw.grids[n])]
+    header_rows = SEARCH_ROWS
+
+    def header_row(self, grid: Grid, limit: int | None = None) -> int | None:
+        """The row with 触点名称 among the sheet's first rows (a function sheet's header), None without one."""
+        end = SEARCH_ROWS if limit is None else min(limit, SEARCH_ROWS)
+        for r, row in enumerate(grid.rows, start=grid.row0):
+            if r >= end:
+                return None
+            if any(isinstance(v, str) and normalize(v) == NAME_HEADER for v in row):
+                return r
+        return None
 
     def optional_sheet(self, names: Sequence[str], name: str) -> bool:
         """In a workbook with function sheets (by name) the other sheets are read only to tell the kinds apart:

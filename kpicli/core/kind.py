@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # kpicli.io.workbook.RawWorkbook: the one read of a workbook (io is a layer above core, so it is not imported here).
 RawWorkbook = Any
+# kpicli.io.workbook.Grid: the values of one sheet of that read.
+Grid = Any
 
 __all__ = ["Kind", "KindDataError", "KindOption", "KindResult"]
 
@@ -86,8 +88,14 @@ class Kind(Protocol):
     year_results: bool
 
     # --- detect and read -------------------------------------------------------------------------------------
-    def sheets(self, raw: RawWorkbook) -> list[str]:
-        """The sheets of this kind in the workbook, told by headers alone (no value is parsed)."""
+    # How many first rows of a sheet this kind looks in for its header; None: the whole sheet (notes may stand
+    # above its table). The registry (kpicli.kinds.owners) decides whose a sheet is from every kind's header row.
+    header_rows: int | None
+
+    def header_row(self, grid: Grid, limit: int | None = None) -> int | None:
+        """The zero-based row of this kind's header in a sheet, told by header cells alone (no value is parsed);
+        None when the sheet shows none. limit: look at the rows before it only (the registry knows a header of
+        another kind lies there)."""
 
     def optional_sheet(self, names: Sequence[str], name: str) -> bool:
         """Whether sheet `name` of a workbook with `names` may be left out when too large to read."""
@@ -152,11 +160,13 @@ class Kind(Protocol):
 
     # --- the year --------------------------------------------------------------------------------------------
     def claims_year(self, raws: Sequence[RawWorkbook]) -> bool:
-        """Whether these workbooks are a year of this kind."""
+        """Whether these workbooks are a year of this kind (the registry shows a kind only the sheets no other
+        kind owns)."""
 
     def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
                options: dict[str, Any]) -> Any:
-        """The year's result (its to_json is the machine-readable year)."""
+        """The year's result (its to_json is the machine-readable year). options["other_kinds"]: for each of the
+        raws, its sheets that another kind owns, with that kind's label (kpicli.kinds.other_kinds), to refuse by name."""
 
     def write_annual(self, year: Any, out: Path) -> Path:
         """The annual workbook."""

@@ -10,7 +10,7 @@ grade, K, pay and red lines through scoring.grade_people, so a year is graded ex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -130,11 +130,11 @@ def _person_json(p: YearPerson) -> dict[str, object]:
 # ---------------------------------------------------------------- which files, which periods
 
 
-def year_kind(raws: Sequence[RawWorkbook]) -> Literal["scorecard", "checklist"]:
-    """"scorecard" when any workbook holds a scorecard or a 民主评议 sheet (checklists among them are refused
-    later, naming the files), else "checklist": the checklist year reads them as before."""
+def is_year(raws: Sequence[RawWorkbook]) -> bool:
+    """Whether any workbook holds a scorecard or a 民主评议 sheet: a year of scorecards (workbooks of another kind
+    among them are refused later, naming the files)."""
     found = {k for raw in raws for k in sheet_kinds(raw).values()}
-    return "scorecard" if found & {"scorecard", "review"} else "checklist"
+    return bool(found & {"scorecard", "review"})
 
 
 def file_names(raws: Sequence[RawWorkbook]) -> list[str]:
@@ -147,11 +147,19 @@ def _refuse(message: str, files: Sequence[str], detail: str) -> None:
     raise YearRefused(message, [Problem("error", None, None, detail, file=f) for f in files])
 
 
-def _check_kinds(kinds: list[set[str]], files: list[str]) -> None:
-    checklists = [f for f, k in zip(files, kinds) if "checklist" in k]
-    if checklists:
-        _refuse(f"触点检查表（{'、'.join(checklists)}）不能与绩效考核表一起做年度汇总；请把两类文件分开运行",
-                checklists, "这是触点检查表，不是绩效考核表")
+def _check_kinds(raws: Sequence[RawWorkbook], kinds: list[set[str]], files: list[str],
+                 other_kinds: Sequence[Mapping[str, str]]) -> None:
+    """Workbooks holding sheets of another kind (other_kinds: for each file, such sheets with that kind's label, from
+    the registry; the 民主评议 and 基本信息 sheets are read by name all the same) are refused naming the kind, then
+    those with neither a form nor a 民主评议 sheet."""
+    others: dict[str, list[str]] = {}
+    for raw, file, theirs in zip(raws, files, other_kinds):
+        labels = [label for name, label in theirs.items() if sheet_kind(raw.grids[name]) not in ("review", "info")]
+        if labels:
+            others.setdefault(labels[0], []).append(file)
+    for label, named in others.items():
+        _refuse(f"{label}（{'、'.join(named)}）不能与绩效考核表一起做年度汇总；请把两类文件分开运行",
+                named, f"这是{label}，不是绩效考核表")
     neither = [f for f, k in zip(files, kinds) if not k & {"scorecard", "review"}]
     if neither:
         _refuse(f"以下文件既没有绩效考核表，也没有「{REVIEW_SHEET}」表：{'、'.join(neither)}；请把它们移出这批文件",
@@ -257,12 +265,14 @@ def _reasons(person: YearPerson, has_year_end: bool, has_periodic: bool, has_rev
 
 
 def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAULT_SETTINGS, *,
-               company: str | None = None, sets: Sequence[IndicatorSet] = ()) -> ScorecardYear:
+               company: str | None = None, sets: Sequence[IndicatorSet] = (),
+               other_kinds: Sequence[Mapping[str, str]] | None = None) -> ScorecardYear:
     """Score every workbook, check they form one year, and compute each person's 年度总得分. company (--company)
     names the company instead of the forms' 公司名称; sets (--indicators): the indicator sets the forms kpicli
-    made are checked against instead of the recorded ones.
+    made are checked against instead of the recorded ones; other_kinds: for each workbook, its sheets of another
+    kind of workbook with that kind's label (the registry's kpicli.kinds.other_kinds).
 
-    Raises YearRefused (a DataError) naming the files for checklists among them, unknown or different years,
+    Raises YearRefused (a DataError) naming the files of another kind among them, unknown or different years,
     two workbooks of one period, months mixed with quarters, and any error in any workbook or 民主评议 sheet."""
     if not raws:
         raise YearRefused("没有给出工作簿；请给出同一年度的月度（或季度）考核表、年终考核表和民主评议表")
@@ -271,7 +281,7 @@ def score_year(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAUL
     if twice:
         _refuse(f"同一个文件给了不止一次：{'、'.join(twice)}；每个文件只能给一次", twice, "这个文件给了不止一次")
     kinds = [set(sheet_kinds(raw).values()) for raw in raws]
-    _check_kinds(kinds, files)
+    _check_kinds(raws, kinds, files, other_kinds or [{}] * len(raws))
     results = {f: score_books([raw], settings, sets) for f, raw, k in zip(files, raws, kinds) if "scorecard" in k}
     reviews: list[Review] = []
     review_problems: list[Problem] = []
@@ -376,5 +386,5 @@ def _company(results: dict[str, ScorecardResult]) -> tuple[str | None, list[Prob
     return first, []
 
 
-__all__ = ["ScorecardYear", "YearPerson", "YearRefused", "file_names", "in_year", "problems_json",
-           "refused_json", "score_year", "year_kind"]
+__all__ = ["ScorecardYear", "YearPerson", "YearRefused", "file_names", "in_year", "is_year", "problems_json",
+           "refused_json", "score_year"]

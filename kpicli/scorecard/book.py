@@ -13,7 +13,7 @@ from kpicli.core.period import find_period
 from kpicli.core.vocab import normalize
 from kpicli.io.workbook import Grid, RawWorkbook
 
-from .detect import REVIEW_SHEET, SheetKind, mixed_kinds_problem, sheet_kind, sheet_kinds
+from .detect import REVIEW_SHEET, SheetKind, sheet_kind, sheet_kinds
 from .integrity import check_sheets, coefficient_change, handed_out
 from .layout import HEADERS, person_label
 from .person import assessment_status
@@ -80,9 +80,6 @@ def read_book(raw: RawWorkbook, *, sets: Sequence[IndicatorSet] = (), settings: 
     for name, kind in kinds.items():
         if kind == "review":
             problems.append(Problem("info", name, None, "民主评议表只用于年度综合得分，评分、排名和检查时不读取"))
-    mixed = mixed_kinds_problem(kinds)
-    if mixed is not None:
-        problems.append(mixed)
     if not scorecards:
         problems.append(Problem("error", None, None, "没有找到绩效考核表：需要一行同时有「考核指标」和「权重」或「标准分」的表头"))
     company = next((_company(raw.grids[n]) for n, k in kinds.items() if k == "info"), None)

@@ -22,7 +22,6 @@ from kpicli.io.workbook import RawWorkbook
 
 from .assess import score_book
 from .book import ScorecardBook, read_book
-from .detect import workbook_kind
 from .result import ScorecardResult
 from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
@@ -41,24 +40,6 @@ def _file_names(raws: Sequence[RawWorkbook]) -> list[str]:
     """File names, or the path as given when two files of the group share a name (a/张三.xlsx, b/张三.xlsx)."""
     names = [raw.path.name for raw in raws]
     return [str(raw.path) if names.count(raw.path.name) > 1 else raw.path.name for raw in raws]
-
-
-def _refuse_kinds(raws: Sequence[RawWorkbook], files: list[str]) -> None:
-    """Checklists mixed with scorecards are refused, naming the files of each kind."""
-    kinds = {}
-    for raw, file in zip(raws, files):
-        try:
-            kinds[file] = workbook_kind(raw)
-        except DataError as exc:  # one file holding both kinds: its own message names the sheets
-            raise DataError(exc.message, [dataclasses.replace(p, file=file) for p in exc.problems]) from exc
-    checklists = [f for f, k in kinds.items() if k == "checklist"]
-    if checklists:
-        scorecards = [f for f, k in kinds.items() if k == "scorecard"]
-        where = f"与绩效考核表（{'、'.join(scorecards)}）" if scorecards else ""
-        message = (f"触点检查表（{'、'.join(checklists)}）不能{where}一起作为绩效考核评分；"
-                   "请把触点检查表移出这批文件，分开运行")
-        raise DataError(message, [Problem("error", None, None, "这是触点检查表，不是绩效考核表", file=f)
-                                  for f in checklists])
 
 
 def _refuse_periods(books: list[ScorecardBook], files: list[str]) -> None:
@@ -137,13 +118,12 @@ def score_books(raws: Sequence[RawWorkbook], settings: ScorecardSettings = DEFAU
                 sets: Sequence[IndicatorSet] = ()) -> ScorecardResult:
     """Score several scorecard workbooks of one period as one group: one result, ranks over everyone.
 
-    Raises DataError (naming the files) for checklists among them or files of different periods. Every other
+    Raises DataError (naming the files) for files of different periods. Every other
     problem is in the result with its file; one workbook is scored exactly as score_workbook scores it.
     """
     if not raws:
         raise DataError("没有要评分的绩效考核表文件")
     files = _file_names(raws)
-    _refuse_kinds(raws, files)
     books = [read_book(raw, sets=sets, settings=settings) for raw in raws]
     if len(raws) == 1:
         return _with_file(score_book(books[0], settings), {}, files[0])

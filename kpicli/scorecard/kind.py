@@ -16,7 +16,7 @@ from kpicli.core.kind import KindDataError, KindOption
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kpicli.io.workbook import RawWorkbook
+    from kpicli.io.workbook import Grid, RawWorkbook
     from kpicli.scorecard.result import ScorecardResult
 
 __all__ = ["SCORECARD", "ScorecardKind"]
@@ -46,10 +46,12 @@ class ScorecardKind:
     )
 
     # --- detect and read -------------------------------------------------------------------------------------
-    def sheets(self, raw: RawWorkbook) -> list[str]:
-        from kpicli.scorecard.detect import sheet_kinds
+    header_rows = None  # a form's header row may stand below notes and titles
 
-        return [name for name, kind in sheet_kinds(raw).items() if kind == "scorecard"]
+    def header_row(self, grid: Grid, limit: int | None = None) -> int | None:
+        from kpicli.scorecard.detect import header_row
+
+        return header_row(grid, limit)
 
     def optional_sheet(self, names: Sequence[str], name: str) -> bool:
         return False  # every sheet may be a person's form
@@ -207,11 +209,11 @@ class ScorecardKind:
 
     # --- the year --------------------------------------------------------------------------------------------
     def claims_year(self, raws: Sequence[RawWorkbook]) -> bool:
-        """Any workbook with a scorecard or a 民主评议 sheet (checklists among them are refused later, naming the
-        files)."""
-        from kpicli.scorecard.annual import year_kind
+        """Any workbook with a scorecard or a 民主评议 sheet (workbooks of another kind among them are refused
+        later, naming the files)."""
+        from kpicli.scorecard.annual import is_year
 
-        return year_kind(raws) == "scorecard"
+        return is_year(raws)
 
     def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
                options: dict[str, Any]) -> Any:
@@ -220,7 +222,7 @@ class ScorecardKind:
         from kpicli.scorecard.indicators import checking_sets
 
         return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard, company=options.get("company"),
-                          sets=checking_sets(options))
+                          sets=checking_sets(options), other_kinds=options.get("other_kinds"))
 
     def write_annual(self, year: Any, out: Path) -> Path:
         from kpicli.scorecard.render.annual import write_scorecard_year

@@ -36,6 +36,14 @@ class WorkplanKind:
     )
 
     # --- detect and read -------------------------------------------------------------------------------------
+    header_rows = 10  # workplan_kind.layout.SEARCH_ROWS: its header is among a sheet's first rows
+
+    def header_row(self, grid: Any, limit: int | None = None) -> int | None:
+        from workplan_kind.layout import node_header_row
+
+        row = node_header_row(grid)
+        return row if row is not None and (limit is None or row < limit) else None
+
     def sheets(self, raw: RawWorkbook) -> list[str]:
         from workplan_kind.layout import is_node_sheet
 

@@ -70,6 +70,12 @@ def is_node_sheet(grid: Grid) -> bool:
     return _header_row(grid) is not None
 
 
+def node_header_row(grid: Grid) -> int | None:
+    """The 0-based row of that header (Kind.header_row), None without one."""
+    found = _header_row(grid)
+    return found[0] if found is not None else None
+
+
 def cell(r: int, c: int) -> str:
     """A1 reference of 0-based (r, c)."""
     return f"{get_column_letter(c + 1)}{r + 1}"
