@@ -275,6 +275,10 @@ def test_the_library_reaches_the_kind_through_the_same_functions(registered: Non
         api.rank(SAMPLE_ROOT / "触点检查表" / "2026Q1_客户触点检查表.xlsx", grace_days=1)
     with pytest.raises(TypeError, match="grace_dayz"):
         api.rank(plan, grace_dayz=1)
+    with pytest.raises(TypeError, match="grace_dayz"):
+        api.annual([plan], grace_dayz=1)
+    with pytest.raises(KpiError, match="没有年度汇总"):
+        api.annual([plan], grace_days=1)  # its own option is taken; its year is what it refuses
 
 
 # --- the package keeps the house rules of a kind ---------------------------------------------------------------

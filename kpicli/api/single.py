@@ -20,7 +20,7 @@ from kpicli.core.period import Period
 if TYPE_CHECKING:
     from kpicli.io.workbook import RawWorkbook
 
-__all__ = ["Explained", "Result", "Scored", "check", "explain", "rank", "reading_options", "score",
+__all__ = ["Explained", "Result", "Scored", "check", "declared_options", "explain", "rank", "reading_options", "score",
            "score_target", "write_scored"]
 
 # What check, rank and score return, for a workbook of any kind (an Assessment, a ScorecardResult, …).
@@ -48,10 +48,10 @@ def reading_options(company: str | None, year: int | None, quarter: int | None, 
             raise KpiError("period 与 year、quarter 只能给一种")
         year, quarter = period.year, period.in_quarter
     return {"company": company, "year": year, "quarter": quarter, "allow_blank": allow_blank, "catalog": catalog,
-            "indicators": list(indicators) if indicators else None, **_declared(declared or {})}
+            "indicators": list(indicators) if indicators else None, **declared_options(declared or {})}
 
 
-def _declared(options: dict[str, Any]) -> dict[str, Any]:
+def declared_options(options: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments beyond a function's own: each must be an option some kind declares (a TypeError, as for
     any misspelt keyword, otherwise); given for a workbook of another kind, it is refused naming its kind."""
     unknown = [k for k in options if kinds.flag_owner(k) is None]

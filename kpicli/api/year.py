@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from kpicli import kinds
 from kpicli.api.read import read_any
+from kpicli.api.single import declared_options
 from kpicli.core.kind import Kind
 from kpicli.io.input_files import expand_inputs
 
@@ -24,7 +25,7 @@ class Annual(NamedTuple):
 
 def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Path | None = None, force: bool = False,
            allow_blank: bool = False, catalog: Path | None = None, company: str | None = None,
-           indicators: Sequence[str | Path] | None = None) -> Annual:
+           indicators: Sequence[str | Path] | None = None, **options: Any) -> Annual:
     """One company's quarterly workbooks of one year (checklists or result workbooks, any order; a folder: the
     workbooks directly inside it) → the annual caps per unit and person; or scorecards of one year (monthly or
     quarterly forms, the year-end form, 民主评议) → each person's 年度总得分 (contract scorecard.md §6; refusals
@@ -34,7 +35,8 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
     A checklist's quarter is scored with the rules its workbook records (a published result), else with the rules
     in force (checklist.annual_published). catalog: the touchpoint catalogue the checklists' rows are checked
     against (as for score); company: the company name, overriding 基本信息; indicators: the indicator sets scorecard
-    forms are checked against instead of the recorded ones (as for score)."""
+    forms are checked against instead of the recorded ones (as for score); options: the options a kind declares
+    (kpicli.core.kind.KindOption.key), refused for a year of another kind."""
     from kpicli.io.outputs import ensure_writable, require_xlsx
 
     files = year_files(paths, output)
@@ -46,7 +48,7 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
     raws = [read_any(p) for p in files]  # a calamine read: milliseconds, and it tells the kinds apart
     kind: Kind = kinds.year_kind(raws) if raws else kinds.FALLBACK
     options = {"allow_blank": allow_blank, "catalog": catalog, "company": company,
-               "indicators": list(indicators) if indicators else None}
+               "indicators": list(indicators) if indicators else None, **declared_options(options)}
     kinds.refuse_foreign_options(kind, options, "、".join(p.name for p in files) + " ")
     year = kind.annual(files, raws, rules_path,
                        {**kinds.own_options(kind, options), "other_kinds": kinds.other_kinds(kind, raws)})

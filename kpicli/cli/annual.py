@@ -21,6 +21,7 @@ from kpicli.cli.common import (
     RulesOpt,
     app,
     check_format,
+    kind_values,
 )
 
 FilesArg = Annotated[list[Path], typer.Argument(
@@ -61,7 +62,7 @@ def annual(
     check_format(fmt)
     try:
         result, written = api.annual(files, output=output, rules_path=rules, force=force, allow_blank=allow_blank,
-                                     catalog=catalog, company=company, indicators=indicators)
+                                     catalog=catalog, company=company, indicators=indicators, **kind_values())
     except DataError as exc:
         refused = kinds.annual_refused_json(exc) if fmt == "json" else None
         if refused is None:
