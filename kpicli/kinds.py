@@ -20,6 +20,8 @@ from kpicli.scorecard.kind import SCORECARD
 
 if TYPE_CHECKING:
     from kpicli.io.workbook import Grid, RawWorkbook
+    from kpicli.rules.files import RulesLookup
+    from kpicli.rules.sections import RulesSection
 
 KINDS: tuple[Kind, ...] = (
     SCORECARD,
@@ -29,7 +31,20 @@ FALLBACK: Kind = CHECKLIST
 
 __all__ = ["FALLBACK", "KINDS", "Kind", "KindDataError", "KindOption", "KindResult", "by_name", "detect",
            "empty_json", "flag_owner", "kind_of", "named", "offered", "option", "refuse_foreign_options",
-           "result_sheets"]
+           "result_sheets", "rule_sections", "rules_lookup"]
+
+
+def rule_sections() -> tuple[RulesSection, ...]:
+    """Every kind's own section of kpicli.toml (Kind.rules_section), in the order of KINDS."""
+    return tuple(section for kind in KINDS if (section := getattr(kind, "rules_section", None)) is not None)
+
+
+def rules_lookup(rules_path: Path | None = None) -> RulesLookup:
+    """Where the rules in force come from (rules_path: --rules), with every kind's section: what a kind is given
+    to resolve beside its workbook, and what `rules init` / `rules show` write."""
+    from kpicli.rules.files import RulesLookup
+
+    return RulesLookup(rules_path, rule_sections())
 
 
 def by_name(name: str) -> Kind:
@@ -145,9 +160,9 @@ def assess(path: Path, raw: RawWorkbook, rules_path: Path | None, options: dict[
     kind = detect(raw)
     refuse_foreign_options(kind or FALLBACK, options, f"{Path(path).name} ")
     if kind is not None:
-        return kind.assess(path, raw, rules_path, own_options(kind, options))
+        return kind.assess(path, raw, rules_lookup(rules_path), own_options(kind, options))
     try:
-        return FALLBACK.assess(path, raw, rules_path, own_options(FALLBACK, options))
+        return FALLBACK.assess(path, raw, rules_lookup(rules_path), own_options(FALLBACK, options))
     except InputError as exc:
         if not exc.message.startswith(f"{Path(path).name} 不是"):
             raise

@@ -420,8 +420,8 @@ def panels(args: list[str]) -> dict[str, str]:
 
 
 def flags(box: str) -> set[str]:
-    """The options a box lists (its first column), not those its help texts mention."""
-    return set(re.findall(r"^│ (--[a-z-]+)", box, flags=re.M))
+    """The options a box lists (its first column, after the * of a required one), not those its help texts mention."""
+    return set(re.findall(r"^│ (?:\*  |   )?(--[a-z-]+)", box, flags=re.M))
 
 
 def flat(text: str) -> str:

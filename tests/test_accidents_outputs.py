@@ -13,13 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import Item, SheetSpec, assert_handled, build_checklist, cell_of, run
+from rules_api import DEFAULT_RULES, load_rules, parse_rules, to_toml
 from samples import CHECKLISTS, QUARTER_NAMES
 from year_books import build_year
 
 from kpicli import api
-from kpicli.rules.files import load_rules, parse_rules
-from kpicli.rules.model import DEFAULT_RULES
-from kpicli.rules.text import rules_rows, to_toml
+from kpicli.rules.text import rules_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 Q1_SAMPLE = CHECKLISTS / QUARTER_NAMES[0]

@@ -11,13 +11,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import assert_handled, edit, run
+from rules_api import DEFAULT_RULES, from_summary, parse_rules
 from year_books import template_quarter
 
 from kpicli import api
 from kpicli.io.provenance import read
-from kpicli.rules.files import parse_rules
-from kpicli.rules.model import DEFAULT_RULES
-from kpicli.rules.recorded import from_summary, summary
+from kpicli.rules.recorded import summary
 
 pytestmark = pytest.mark.slow  # four templates filled and scored
 

@@ -8,14 +8,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import STANDARD_PROJECTS, build_checklist, example_sheet, sha256, standard_workbook
+from rules_api import DEFAULT_RULES, load_rules, to_toml
 from year_books import COMPANY, build_year
 
 from kpicli import api, kinds
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.io.outputs import written_by_kpicli
-from kpicli.rules.files import load_rules
-from kpicli.rules.model import DEFAULT_RULES
-from kpicli.rules.text import to_toml
 
 
 @pytest.fixture

@@ -113,10 +113,6 @@ def test_imports_point_down_and_names_stay_private(module: str, path: Path):
 
 REGISTRY = "kinds"  # kpicli/kinds.py: the one module besides the kinds that names them
 DISPATCHERS = {"api", "cli"}  # the layers that reach every kind through the registry alone
-# The rules file kpicli.toml is one document for every kind; its sections are named by kind ([scorecard]), so the
-# rules layer, which owns the file's model, reading and text, names them too (rules.scorecard: the [scorecard]
-# section). It is the one shared layer that may; it imports no kind package all the same.
-FILE_FORMAT = "rules"
 
 
 def _is_module(name: str) -> bool:
@@ -196,16 +192,16 @@ def test_only_the_kinds_and_the_registry_name_a_kind(module: str, path: Path):
     """"Mentions a kind" is measured two ways. Everywhere outside the kind packages and the registry: no import
     of a kind package (any form, in a function or under TYPE_CHECKING too), and no identifier or string (docstrings
     and comments aside) naming a kind — the dispatching layers (api, cli) ask the registry, the shared layers below
-    the kinds (core, io, grading, payout, render) know none. The one exception is the rules file's own layer, whose
-    sections are named by kind (FILE_FORMAT)."""
+    the kinds (core, io, rules, grading, payout, render) know none. The rules file kpicli.toml is one document for
+    every kind, yet its layer names none of them either: a kind's own table ([scorecard]) is declared by the kind
+    (Kind.rules_section) and handed down by the registry (kpicli.rules.sections)."""
     unit = _unit(module)
     if unit in KIND_UNITS or unit == REGISTRY:
         return
     wrong = [f"{path.name}:{line} imports {target}" for target, _names, line in _imports(module, path)
              if _unit(target) in KIND_UNITS]
-    if unit != FILE_FORMAT:
-        wrong += [f"{path.name}:{line} names a kind: {text!r}"
-                  for line, text in _mentions(ast.parse(path.read_text(encoding="utf-8")))]
+    wrong += [f"{path.name}:{line} names a kind: {text!r}"
+              for line, text in _mentions(ast.parse(path.read_text(encoding="utf-8")))]
     assert not wrong, "\n".join(wrong)
 
 

@@ -37,6 +37,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     ("explain", {"--project", "--function", "--year", "--quarter", "--allow-blank", "--catalog"},
      {"--person", "--department", "--indicators"}),
     ("annual", {"--allow-blank", "--catalog"}, {"--indicators"}),
+    ("collect", {"--year", "--quarter", "--catalog"}, set()),  # a checklist-only command: its options under 触点检查表
     ("template", {"--year", "--quarter", "--project", "--catalog", "--roster"},
      {"--period", "--indicators", "--people", "--person", "--split"}),
 ])

@@ -19,14 +19,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import FUNCTION_SHEET_NAMES, Item, SheetSpec, assert_handled, build_checklist, cell_of, run
+from rules_api import DEFAULT_RULES, SECTIONS, full, load_rules, parse_rules, resolve_rules, to_toml
 from scorecard_builders import build_scorecard, weighted_card
 from typer.testing import Result
 
 import kpicli
-from kpicli.rules.files import load_rules, parse_rules, resolve_rules
-from kpicli.rules.model import DEFAULT_RULES, Annual, Band, Grades, Rewards, Rules, Scoring
-from kpicli.rules.scorecard import DEFAULT_SETTINGS, ScorecardAnnual, ScorecardSettings
-from kpicli.rules.text import to_toml
+from kpicli.rules.model import Annual, Band, Grades, Rewards, Rules, Scoring
+from kpicli.scorecard.settings import DEFAULT_SETTINGS, ScorecardAnnual, ScorecardSettings, settings_of
 
 POINTS_COLUMNS = ("触点编号", "触点名称", "触点等级", "分值")
 
@@ -632,13 +631,13 @@ def test_to_toml_round_trips_non_default_rules():
                         penalty_amount=Decimal("1500.5"), ranking="combined"),
         annual=Annual(cap_grade="良", consecutive=1, cumulative=4),
     )
-    assert parse_rules(to_toml(rules), "x") == rules
+    assert parse_rules(to_toml(rules), "x") == full(rules)
 
 
 def test_to_toml_escapes_grade_names():
     rules = Rules(grades=Grades(bands=[Band(grade='5"星', min=Decimal(90))], lowest="C\\D"),
                   annual=Annual(cap_grade="C\\D"))
-    assert parse_rules(to_toml(rules), "x") == rules
+    assert parse_rules(to_toml(rules), "x") == full(rules)
 
 
 # --- invalid rules files -----------------------------------------------------------------------------------------
@@ -798,7 +797,7 @@ def test_an_empty_rules_file_is_exactly_the_defaults():
     # empty sections too: a section the file names but leaves empty changes nothing
     sections = "[scoring]\n[grades]\n[rewards]\n[annual]\n[scorecard]\n[scorecard.annual]\n"
     assert parse_rules(sections, "x") == DEFAULT_RULES
-    assert DEFAULT_RULES.scorecard == DEFAULT_SETTINGS
+    assert settings_of(DEFAULT_RULES) == DEFAULT_SETTINGS
     # the equality is not vacuous: one key changes it
     assert parse_rules("[scorecard]\npay_places = 3\n", "x") != DEFAULT_RULES
 
@@ -811,16 +810,19 @@ def test_rules_init_output_parses_back_to_the_defaults_scorecard_included(tmp_pa
                  "coefficients = [", "below_coefficient = ", "pay_places = ", "[scorecard.annual]", "weights = "):
         assert f"\n{line}" in text, line
     parsed = load_rules(target)
-    assert parsed == DEFAULT_RULES and parsed.scorecard == DEFAULT_SETTINGS
-    assert parsed.scorecard.grades_derived  # no [scorecard.grades]: the checklist's bands
+    assert parsed == DEFAULT_RULES and settings_of(parsed) == DEFAULT_SETTINGS
+    assert settings_of(parsed).grades_derived  # no [scorecard.grades]: the checklist's bands
 
 
-def test_the_scorecard_settings_are_importable_where_the_scorecard_code_looks():
-    from kpicli.rules import scorecard as in_rules
-    from kpicli.scorecard import settings as in_scorecard
+def test_the_scorecard_declares_its_section_and_supplies_its_defaults_to_rules_without_it():
+    from kpicli.scorecard.kind import SCORECARD
 
-    assert in_scorecard.DEFAULT_SETTINGS is in_rules.DEFAULT_SETTINGS
-    assert in_scorecard.ScorecardSettings is in_rules.ScorecardSettings
+    assert [s.name for s in SECTIONS] == ["scorecard"] and SECTIONS[0] is SCORECARD.rules_section
+    assert settings_of(DEFAULT_RULES) is DEFAULT_RULES.sections["scorecard"]
+    # Rules built in code without the kinds' sections: the scorecard's defaults, its grades following [grades]
+    assert Rules().sections == {} and settings_of(Rules()) == DEFAULT_SETTINGS
+    own_bands = Rules(grades=Grades(bands=[Band(grade="优", min=Decimal(88))], lowest="差"))
+    assert settings_of(own_bands).grades == own_bands.grades and settings_of(own_bands).grades_derived
 
 
 # --- [scorecard] (issue #13) ---------------------------------------------------------------------------------------
@@ -855,34 +857,34 @@ def test_the_scorecard_settings_are_importable_where_the_scorecard_code_looks():
 ])
 def test_each_scorecard_setting_is_read_and_nothing_else_changes(tmp_path, toml, changed):
     rules = load_rules(write_rules(tmp_path / "kpicli.toml", "[scorecard]\n" + toml + "\n"))
-    assert rules.scorecard == replace(DEFAULT_SETTINGS, **changed)
-    assert replace(rules, scorecard=DEFAULT_SETTINGS) == DEFAULT_RULES  # the checklist's rules are untouched
+    assert settings_of(rules) == replace(DEFAULT_SETTINGS, **changed)
+    assert replace(rules, sections={"scorecard": DEFAULT_SETTINGS}) == DEFAULT_RULES  # the checklist's rules are untouched
 
 
 def test_the_scorecard_grades_follow_the_checklist_bands_unless_written():
     custom = '[grades]\nbands = [ { grade = "优", min = 90 }, { grade = "良", min = 75 } ]\nlowest = "差"\n'
     follows = parse_rules(custom, "x")
-    assert follows.scorecard.grades == follows.grades and follows.scorecard.grades.names == ["优", "良", "差"]
+    assert settings_of(follows).grades == follows.grades and settings_of(follows).grades.names == ["优", "良", "差"]
     own = parse_rules(custom + '[scorecard.grades]\nbands = [ { grade = "S", min = 95 } ]\nlowest = "D"\n', "x")
-    assert own.grades.names == ["优", "良", "差"] and own.scorecard.grades.names == ["S", "D"]
-    assert not own.scorecard.grades_derived
+    assert own.grades.names == ["优", "良", "差"] and settings_of(own).grades.names == ["S", "D"]
+    assert not settings_of(own).grades_derived
     # a lowest grade alone keeps the default bands
-    assert parse_rules('[scorecard.grades]\nlowest = "E"\n', "x").scorecard.grades.names == ["A", "B+", "B", "B-", "E"]
+    assert settings_of(parse_rules('[scorecard.grades]\nlowest = "E"\n', "x")).grades.names == ["A", "B+", "B", "B-", "E"]
 
 
 def test_to_toml_round_trips_non_default_scorecard_settings():
     rules = Rules(
         grades=Grades(bands=[Band(grade="优", min=Decimal(85))], lowest="差"),
-        scorecard=ScorecardSettings(
+        sections={"scorecard": ScorecardSettings(
             reviewer_weights={"self": Decimal("12.5"), "reviewer2": Decimal("87.5")}, use_computed=False,
             self_fallback=False, red_line="flag", grades=Grades(bands=[Band(grade="S", min=Decimal("92.5"))],
                                                                 lowest="D"),
             coefficients=((Decimal(90), Decimal("1.25")), (Decimal(70), Decimal("0.5"))),
             below_coefficient=Decimal("0.1"), pay_places=0,
-            annual=ScorecardAnnual(periodic=Decimal(20), year_end=Decimal(70), review=Decimal(10))),
+            annual=ScorecardAnnual(periodic=Decimal(20), year_end=Decimal(70), review=Decimal(10)))},
     )
     assert parse_rules(to_toml(rules), "x") == rules
-    ordered = Rules(scorecard=ScorecardSettings(reviewer_order=("reviewer1",)))
+    ordered = Rules(sections={"scorecard": ScorecardSettings(reviewer_order=("reviewer1",))})
     assert parse_rules(to_toml(ordered), "x") == ordered
 
 
@@ -962,7 +964,7 @@ def test_a_bad_scorecard_section_refuses_the_file_for_checklists_too(levels_book
 def test_the_scorecard_section_is_found_beside_the_workbook_and_shown(levels_book, tmp_path):
     beside = write_rules(levels_book.parent / "kpicli.toml",
                          '[scorecard]\nred_line = "zero"\nreviewer_weights = { "自评" = 10, "上级评分" = 90 }\n')
-    assert resolve_rules(None, levels_book)[0].scorecard.red_line == "zero"
+    assert settings_of(resolve_rules(None, levels_book)[0]).red_line == "zero"
     shown = cli("rules", "show", "--for", levels_book)
     assert shown.exit_code == 0, shown.output
     assert str(beside) in shown.output
@@ -997,6 +999,6 @@ def test_scorecard_settings_from_the_rules_file_decide_grade_coefficient_and_pay
     assert (person["score"], person["grade"], person["coefficient"], person["bonus"]) == (92.8, "A", 1.0, 5000.0)
     rules = parse_rules('[grades]\nbands = [ { grade = "优", min = 90 } ]\nlowest = "差"\n'
                         "[scorecard]\ncoefficients = [{ min = 92.5, k = 1.333 }]\npay_places = 1\n", "x")
-    person = score_workbook(read_workbook(book), rules.scorecard).to_json()["people"][0]
+    person = score_workbook(read_workbook(book), settings_of(rules)).to_json()["people"][0]
     # the checklist's bands (no [scorecard.grades]); K 1.333; 5000 × 1.333 = 6665.0
     assert (person["score"], person["grade"], person["coefficient"], person["bonus"]) == (92.8, "优", 1.333, 6665.0)

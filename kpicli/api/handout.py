@@ -33,7 +33,7 @@ def template(kind: str, out: Path | None = None, *, company: str | None = None, 
     if unknown:
         raise TypeError(f"template() got unexpected keyword arguments: {', '.join(unknown)}")
     kinds.refuse_foreign_options(chosen, options, "要生成的")
-    paths, warnings = chosen.template(out, options, company=company, force=force)
+    paths, warnings = chosen.template(out, options, company=company, force=force, rules=kinds.rules_lookup())
     return Templated(paths, warnings)
 
 

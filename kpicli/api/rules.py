@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kpicli import kinds
 from kpicli.core.errors import KpiError
 
 __all__ = ["open_result_wanted", "rules_init", "rules_show"]
@@ -13,7 +14,6 @@ __all__ = ["open_result_wanted", "rules_init", "rules_show"]
 def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Path:
     """Write the default rules file, every setting commented in Chinese; returns its path."""
     from kpicli.io.outputs import atomic_write
-    from kpicli.rules.model import DEFAULT_RULES
     from kpicli.rules.text import to_toml
 
     output = Path(output)
@@ -21,7 +21,8 @@ def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Pa
         raise KpiError(f"{output} 已存在；确认覆盖请加 --force")
     if output.is_dir() or not output.parent.exists():
         raise KpiError(f"无法写入 {output}：请给出一个文件夹已存在的文件路径")
-    text = to_toml(DEFAULT_RULES)
+    lookup = kinds.rules_lookup()
+    text = to_toml(lookup.defaults(), sections=lookup.sections)
     atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return output
 
@@ -29,15 +30,13 @@ def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Pa
 def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> str:
     """The rules in force as TOML, derived values included, headed by where they come from: rules_path, else a
     kpicli.toml beside the workbook `near` (default: the current folder), else the built-in defaults."""
-    from kpicli.rules.files import resolve_rules
     from kpicli.rules.text import to_toml
 
-    effective, source = resolve_rules(rules_path, Path(near) if near is not None else Path.cwd() / "_")
-    return f"# 规则来源：{source}\n{to_toml(effective, show_derived=True)}"
+    lookup = kinds.rules_lookup(rules_path)
+    effective, source = lookup.resolve(Path(near) if near is not None else Path.cwd() / "_")
+    return f"# 规则来源：{source}\n{to_toml(effective, show_derived=True, sections=lookup.sections)}"
 
 
 def open_result_wanted(workbook: Path, rules_path: Path | None = None) -> bool:
     """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
-    from kpicli.rules.files import resolve_rules
-
-    return resolve_rules(rules_path, Path(workbook))[0].output.open_result
+    return kinds.rules_lookup(rules_path).resolve(Path(workbook))[0].output.open_result

@@ -132,7 +132,7 @@ def check_each(files: Sequence[Path], *, rules_path: Path | None = None, progres
 
 def _group(kind: Kind, raws: list[RawWorkbook], rules_path: Path | None, options: dict[str, Any]) -> Result:
     kinds.refuse_foreign_options(kind, options, "、".join(raw.path.name for raw in raws) + " ")
-    return kind.assess_group(raws, rules_path, kinds.own_options(kind, options))
+    return kind.assess_group(raws, kinds.rules_lookup(rules_path), kinds.own_options(kind, options))
 
 
 def rank_each(files: Sequence[Path], *, rules_path: Path | None = None, progress: Progress | None = None,

@@ -50,7 +50,7 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
     options = {"allow_blank": allow_blank, "catalog": catalog, "company": company,
                "indicators": list(indicators) if indicators else None, **declared_options(options)}
     kinds.refuse_foreign_options(kind, options, "、".join(p.name for p in files) + " ")
-    year = kind.annual(files, raws, rules_path,
+    year = kind.annual(files, raws, kinds.rules_lookup(rules_path),
                        {**kinds.own_options(kind, options), "other_kinds": kinds.other_kinds(kind, raws)})
     if output is None:
         return Annual(year)

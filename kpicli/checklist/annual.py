@@ -19,7 +19,7 @@ from kpicli.checklist.assessment import Assessment, assess
 from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
 from kpicli.core.errors import DataError, KpiError
 from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, FUNCTIONS, normalize
-from kpicli.rules.files import resolve_rules
+from kpicli.rules.files import RulesLookup
 from kpicli.rules.model import Rules
 
 SHOWN_ERRORS = 3  # errors listed per workbook when the year is refused; `check` lists them all
@@ -29,7 +29,7 @@ _COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四"}
 # --- reading the year ------------------------------------------------------------------------------------------------
 
 
-def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_blank: bool = False,
+def assess_year(paths: Sequence[Path], *, lookup: RulesLookup | None = None, allow_blank: bool = False,
                 catalog: Path | None = None, company: str | None = None) -> AnnualResult:
     """Assess each workbook once (checklists and kpicli result workbooks alike), check they form one
     company's year, and combine them. KpiError / DataError (exit 1) name the offending files.
@@ -49,8 +49,9 @@ def assess_year(paths: Sequence[Path], *, rules_path: Path | None = None, allow_
     paths = [Path(p) for p in paths]
     if not paths:
         raise KpiError("没有给出工作簿；请给出同一年度的季度检查表，如 2026Q1_客户触点检查表.xlsx …")
-    current, source = resolve_rules(rules_path, paths[0])
-    recorded = {p: recorded_rules(p) for p in paths}
+    lookup = lookup or RulesLookup()
+    current, source = lookup.resolve(paths[0])
+    recorded = {p: recorded_rules(p, lookup.sections) for p in paths}
     assessments = [assess(p, rules=recorded[p].rules or current, allow_blank=allow_blank, catalog=catalog,
                           company=company) for p in paths]
     for a in assessments:

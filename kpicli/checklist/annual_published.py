@@ -12,10 +12,10 @@ give another grade, reward or cap, a note says which quarter and unit; the publi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +23,9 @@ from kpicli.checklist.annual_model import QUARTERS, AnnualResult
 from kpicli.checklist.assessment import assess_checklist
 from kpicli.core.exact import format_amount, format_score
 from kpicli.rules.model import ProjectNames, Rules
+
+if TYPE_CHECKING:
+    from kpicli.rules.sections import RulesSection
 
 RECORDED = "评分时记录的规则"
 
@@ -37,14 +40,15 @@ class Published:
     record: Any = field(default=None, compare=False, repr=False)  # io.provenance.Record of a workbook with rules
 
 
-def recorded_rules(path: Path) -> Published:
+def recorded_rules(path: Path, sections: Iterable[RulesSection] = ()) -> Published:
+    """What the workbook at path records of its rules, rebuilt with the kinds' sections (a RulesLookup's)."""
     from kpicli.io.provenance import read
     from kpicli.rules.recorded import from_summary
 
     record = read(Path(path))
     if record is None or record.get("rules") is None:
         return Published()
-    rules = from_summary(record.get("rules"))
+    rules = from_summary(record.get("rules"), sections)
     return Published(rules, unreadable=rules is None, record=record)
 
 

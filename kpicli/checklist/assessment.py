@@ -26,7 +26,7 @@ from kpicli.core.errors import Problem
 from kpicli.core.exact import format_amount, json_number
 from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
 from kpicli.io.workbook import PendingRead, RawWorkbook
-from kpicli.rules.files import resolve_rules
+from kpicli.rules.files import RulesLookup
 from kpicli.rules.model import Rules
 
 
@@ -271,7 +271,7 @@ def assess(
     path: Path,
     *,
     rules: Rules | None = None,
-    rules_path: Path | None = None,
+    lookup: RulesLookup | None = None,
     company: str | None = None,
     year: int | None = None,
     quarter: int | None = None,
@@ -285,10 +285,13 @@ def assess(
     catalogue); `catalog`, a catalogue file, replaces that reference (the way to accept a deliberate change).
 
     `raw` is this workbook's sheets already read, or their read under way (kpicli.api.read.start_read); without it
-    the workbook is read here. allow_blank scores a project nobody filled (see assess_checklist)."""
+    the workbook is read here. allow_blank scores a project nobody filled (see assess_checklist).
+
+    The rules: `rules` as given, else resolved beside the workbook by `lookup` (kpicli.kinds.rules_lookup: --rules
+    and every kind's section of kpicli.toml; without one, the shared tables alone)."""
     path = Path(path)
     if rules is None:
-        rules, source = resolve_rules(rules_path, path)
+        rules, source = (lookup or RulesLookup()).resolve(path)
     else:
         source = "调用方提供"
     checklist = read_checklist(path, company=company, year=year, quarter=quarter, raw=raw)

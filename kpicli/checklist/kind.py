@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from kpicli.checklist.assessment import Assessment
     from kpicli.io.workbook import Grid, RawWorkbook
+    from kpicli.rules.files import RulesLookup
 
 __all__ = ["CHECKLIST", "ChecklistKind"]
 
@@ -35,6 +36,7 @@ class ChecklistKind:
     aliases = ("检查表", "触点检查表", "checklist")
     groups = False
     year_results = True  # a quarter's result workbook holds the published figures and rules
+    rules_section = None  # its settings are the shared tables of kpicli.toml
     not_this = "不是触点检查表：没有「触点名称」表头"
     options = (
         KindOption("year", "--year", "考核年度，如 2026 或 2026年度（覆盖「基本信息」和文件名）", _PERIOD_WHY, why_for="scorecard"),
@@ -79,14 +81,14 @@ class ChecklistKind:
         return RESULT_SHEETS
 
     # --- validate and score ----------------------------------------------------------------------------------
-    def assess(self, path: Path, raw: RawWorkbook, rules_path: Path | None, options: dict[str, Any]) -> Assessment:
+    def assess(self, path: Path, raw: RawWorkbook, rules: RulesLookup, options: dict[str, Any]) -> Assessment:
         from kpicli.checklist.assessment import assess
 
-        return assess(Path(path), rules_path=rules_path, raw=raw, company=options.get("company"),
+        return assess(Path(path), lookup=rules, raw=raw, company=options.get("company"),
                       year=options.get("year"), quarter=options.get("quarter"),
                       allow_blank=bool(options.get("allow_blank")), catalog=options.get("catalog"))
 
-    def assess_group(self, raws: Sequence[RawWorkbook], rules_path: Path | None, options: dict[str, Any]) -> Any:
+    def assess_group(self, raws: Sequence[RawWorkbook], rules: RulesLookup, options: dict[str, Any]) -> Any:
         raise NotImplementedError("checklists are scored each on its own")
 
     def data_error(self, result: Any) -> KindDataError:
@@ -146,8 +148,8 @@ class ChecklistKind:
             raise KpiError(f"--per-team 的上级文件夹不存在：{folder.parent}；请先创建它，或换一个文件夹")
 
     # --- template --------------------------------------------------------------------------------------------
-    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,
-                 force: bool) -> tuple[list[Path], list[str]]:
+    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None, force: bool,
+                 rules: RulesLookup) -> tuple[list[Path], list[str]]:
         """A blank checklist for the quarter from the touchpoint catalogue (or the one at --catalog), with the
         roster of --roster copied into its 人员名单; warnings: skipped rows, units that are not among the
         projects."""
@@ -225,11 +227,11 @@ class ChecklistKind:
     def claims_year(self, raws: Sequence[RawWorkbook]) -> bool:
         return False  # the registry's fallback: its year reads checklists and kpicli result workbooks alike
 
-    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
+    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules: RulesLookup,
                options: dict[str, Any]) -> Any:
         from kpicli.checklist.annual import assess_year
 
-        return assess_year(paths, rules_path=rules_path, allow_blank=bool(options.get("allow_blank")),
+        return assess_year(paths, lookup=rules, allow_blank=bool(options.get("allow_blank")),
                            catalog=options.get("catalog"), company=options.get("company"))
 
     def write_annual(self, year: Any, out: Path) -> Path:

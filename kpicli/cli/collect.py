@@ -16,6 +16,7 @@ from kpicli.cli.common import (
     QuarterOpt,
     YearOpt,
     app,
+    kind_option,
     year_and_quarter,
 )
 
@@ -23,8 +24,8 @@ PathsArg = Annotated[list[Path], typer.Argument(
     help="各项目提交的检查表工作簿，或放有这些工作簿的文件夹（可以给多个）", metavar="文件或文件夹…",
     show_default=False)]
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="汇总后的公司检查表（.xlsx）", show_default=False)]
-CatalogOpt = Annotated[Path | None, typer.Option(
-    "--catalog", help="按这份触点目录汇总（默认：各文件中出现的全部触点）", show_default=False)]
+CatalogOpt = Annotated[Path | None, kind_option(
+    "--catalog", help="按这份触点目录汇总（默认：各文件中出现的全部触点）")]
 
 
 @app.command(cls=ChineseCommand)

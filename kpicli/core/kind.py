@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 RawWorkbook = Any
 # kpicli.io.workbook.Grid: the values of one sheet of that read.
 Grid = Any
+# kpicli.rules.files.RulesLookup: where the rules in force come from (--rules, else a kpicli.toml beside the
+# workbook, else the defaults) with every kind's section of kpicli.toml; a kind resolves it beside its workbook.
+RulesLookup = Any
+# kpicli.rules.sections.RulesSection: a kind's own table of kpicli.toml ([name]), or None for a kind without one.
+RulesSection = Any
 
 __all__ = ["Kind", "KindDataError", "KindOption", "KindResult"]
 
@@ -78,7 +83,9 @@ class Kind(Protocol):
     Attributes: name (identifier, the "kind" of its results' JSON), label (what a user calls it: 触点检查表),
     aliases (what `kpicli template` accepts for it), options (the options only this kind has), groups (whether
     several files of this kind are scored together as one group, rather than each on its own), year_results
-    (whether kpicli's result workbooks of this kind found in a folder are inputs of `annual`: what was published)."""
+    (whether kpicli's result workbooks of this kind found in a folder are inputs of `annual`: what was published),
+    rules_section (its own table of kpicli.toml, a kpicli.rules.sections.RulesSection, or None: the registry
+    hands every kind's section to the rules loader, so any kind's Rules carry them all)."""
 
     name: str
     label: str
@@ -86,6 +93,7 @@ class Kind(Protocol):
     options: tuple[KindOption, ...]
     groups: bool
     year_results: bool
+    rules_section: RulesSection
 
     # --- detect and read -------------------------------------------------------------------------------------
     # How many first rows of a sheet this kind looks in for its header; None: the whole sheet (notes may stand
@@ -106,10 +114,11 @@ class Kind(Protocol):
     not_this: str  # one line saying why a workbook is not of this kind (for a workbook of no kind)
 
     # --- validate and score ----------------------------------------------------------------------------------
-    def assess(self, path: Path, raw: RawWorkbook, rules_path: Path | None, options: dict[str, Any]) -> KindResult:
-        """Read, validate and score one workbook; data problems are in the result, never raised."""
+    def assess(self, path: Path, raw: RawWorkbook, rules: RulesLookup, options: dict[str, Any]) -> KindResult:
+        """Read, validate and score one workbook with the rules in force beside it (rules.resolve(path)); data
+        problems are in the result, never raised."""
 
-    def assess_group(self, raws: Sequence[RawWorkbook], rules_path: Path | None,
+    def assess_group(self, raws: Sequence[RawWorkbook], rules: RulesLookup,
                      options: dict[str, Any]) -> KindResult:
         """Several files of this kind as one group (only for a kind that groups)."""
 
@@ -154,16 +163,17 @@ class Kind(Protocol):
         kind's year pays nobody directly or the workbook is not of this kind."""
 
     # --- template --------------------------------------------------------------------------------------------
-    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,
-                 force: bool) -> tuple[list[Path], list[str]]:
-        """Blank workbooks of this kind: the files written and warnings."""
+    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None, force: bool,
+                 rules: RulesLookup) -> tuple[list[Path], list[str]]:
+        """Blank workbooks of this kind: the files written and warnings (rules: the rules in force where they are
+        written, for settings a template records)."""
 
     # --- the year --------------------------------------------------------------------------------------------
     def claims_year(self, raws: Sequence[RawWorkbook]) -> bool:
         """Whether these workbooks are a year of this kind (the registry shows a kind only the sheets no other
         kind owns)."""
 
-    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
+    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules: RulesLookup,
                options: dict[str, Any]) -> Any:
         """The year's result (its to_json is the machine-readable year). options["other_kinds"]: for each of the
         raws, its sheets that another kind owns, with that kind's label (kpicli.kinds.other_kinds), to refuse by name."""

@@ -1,7 +1,7 @@
-"""The pieces both rule sets share: exact numbers from a settings file, and grade bands.
+"""The pieces every table of a rules file shares: exact numbers from a settings file, checks, and grade bands.
 
-The checklist's [grades] and the scorecard's [scorecard.grades] are the same kind of table, and the scorecard's
-default is the checklist's bands, so both live here, below rules.model and rules.scorecard.
+[grades] and a kind's own grades table in its section are the same kind of table (a section's may default to
+[grades]), so the bands live here, below rules.model and the kinds' sections.
 """
 
 from __future__ import annotations

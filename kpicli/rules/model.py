@@ -1,7 +1,8 @@
 """The policy numbers of the regulation, as settings (kpicli.toml), with the built-in defaults.
 
-These frozen dataclasses are the one place every default is written (the checklist's here, the scorecard's in
-rules.scorecard, the grade bands in rules.bands). Every number is kept as the decimal the user wrote (floats go
+These frozen dataclasses are the one place every default of the shared tables is written (the grade bands in
+rules.bands); a kind's own section of the file (rules.sections) keeps its defaults in its own package, and Rules
+carries its settings in `sections`. Every number is kept as the decimal the user wrote (floats go
 through their shortest repr), so scoring stays exact. A rules file is validated by the pydantic schemas
 (rules.validate), imported only when there is a file to read (rules.files): pydantic costs a quarter of a second
 at start-up. Settings with fixed choices are Literal fields checked here, in __post_init__, so a Rules built in code
@@ -10,14 +11,13 @@ is held to the same choices as a rules file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from kpicli.core.errors import KpiError
 from kpicli.core.vocab import FUNCTIONS, normalize
 from kpicli.rules.bands import Band, Grades, as_decimal, check_choice, check_keys, set_frozen
-from kpicli.rules.scorecard import ScorecardSettings
 
 _LEVEL_DEFAULTS = {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
 Blank = Literal["未完成", "error"]  # a blank result cell: 未完成, or an error to fix
@@ -129,7 +129,9 @@ class Rules:
     grades: Grades = field(default_factory=Grades)
     rewards: Rewards = field(default_factory=Rewards)
     annual: Annual = field(default_factory=Annual)
-    scorecard: ScorecardSettings = field(default_factory=ScorecardSettings)
+    # each kind's own section by its table name (rules.sections): filled by the rules loader with every section the
+    # registry declares; a Rules built in code carries none unless given (the kind then uses its defaults)
+    sections: dict[str, Any] = field(default_factory=dict)
     output: Output = field(default_factory=Output)
     projects: ProjectNames = field(default_factory=ProjectNames)
 
@@ -138,8 +140,13 @@ class Rules:
             a = self.annual
             set_frozen(self, "annual", Annual(cap_grade=derived_cap_grade(self.grades), consecutive=a.consecutive,
                                               cumulative=a.cumulative, cap_derived=True))
-        if self.scorecard.grades_derived:  # [scorecard.grades] not written: the checklist's bands of this file
-            set_frozen(self, "scorecard", replace(self.scorecard, grades=self.grades, grades_derived=True))
+        # a section's defaults that follow the shared tables (a kind's grades not written: the [grades] bands of
+        # this file), even after replace()
+        set_frozen(self, "sections", {name: settings.follow(self) for name, settings in self.sections.items()})
+
+    def section(self, name: str) -> Any:
+        """The settings of the kind's section `name`, or None when these Rules do not carry it."""
+        return self.sections.get(name)
 
 
 DEFAULT_RULES = Rules()
@@ -150,4 +157,4 @@ class RulesError(KpiError):
 
 
 __all__ = ["DEFAULT_RULES", "Annual", "Band", "Grades", "Output", "ProjectNames", "Rewards", "Rules", "RulesError", "Scoring",
-           "ScorecardSettings", "derived_cap_grade"]
+           "derived_cap_grade"]

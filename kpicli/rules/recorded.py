@@ -12,12 +12,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kpicli.rules.bands import Band, Grades
 from kpicli.rules.model import Annual, Output, ProjectNames, Rewards, Rules, Scoring
-from kpicli.rules.scorecard import ScorecardAnnual, ScorecardSettings
+from kpicli.rules.sections import RulesSection, checked
 
 
 def _plain(value: Any) -> Any:
@@ -33,9 +34,16 @@ def _plain(value: Any) -> Any:
 
 
 def settings_of(rules: Rules) -> dict[str, Any]:
-    """Every setting of the rules as plain JSON. [projects] (names, not grades or money) is left out while it is
-    empty, so rules without aliases keep the fingerprint they had before the section existed."""
-    settings = _plain(rules)
+    """Every setting of the rules as plain JSON, each kind's section under its table name beside the shared tables
+    (where the one kind with a section stood before sections were declared by the kinds, so fingerprints stay).
+    [projects] (names, not grades or money) is left out while it is empty, so rules without aliases keep the
+    fingerprint they had before the section existed."""
+    settings: dict[str, Any] = {}
+    for f in dataclasses.fields(rules):
+        if f.name == "sections":
+            settings.update({name: _plain(value) for name, value in rules.sections.items()})
+        else:
+            settings[f.name] = _plain(getattr(rules, f.name))
     if not rules.projects.aliases:
         settings.pop("projects", None)
     return settings
@@ -52,49 +60,46 @@ def summary(rules: Rules) -> dict[str, Any]:
     return {"fingerprint": fingerprint(settings), "settings": settings}
 
 
-def _grades(data: dict[str, Any]) -> Grades:
+def grades_from_record(data: Mapping[str, Any]) -> Grades:
+    """Grade bands back from their recorded JSON."""
     return Grades(bands=[Band(grade=str(b["grade"]), min=Decimal(str(b["min"]))) for b in data["bands"]],
                   lowest=str(data["lowest"]))
 
 
-def _decimals(data: dict[str, Any]) -> dict[str, Decimal]:
+def decimals_from_record(data: Mapping[str, Any]) -> dict[str, Decimal]:
+    """A table of numbers back from its recorded JSON (numbers written as their decimal text)."""
     return {str(k): Decimal(str(v)) for k, v in data.items()}
 
 
-def _build(s: dict[str, Any]) -> Rules:
+def _build(s: dict[str, Any], sections: tuple[RulesSection, ...]) -> Rules:
     sc_data = s["scoring"]
-    scoring = Scoring(level_weights=_decimals(sc_data["level_weights"]),
+    scoring = Scoring(level_weights=decimals_from_record(sc_data["level_weights"]),
                       partial_credit=Decimal(str(sc_data["partial_credit"])),
                       self_check_fallback=bool(sc_data["self_check_fallback"]), blank=sc_data["blank"],
                       project_aggregation=sc_data["project_aggregation"],
-                      function_weights=_decimals(sc_data["function_weights"]))
+                      function_weights=decimals_from_record(sc_data["function_weights"]))
     r = s["rewards"]
     rewards = Rewards(**{k: Decimal(str(r[k])) for k in ("reward_threshold", "reward_amount", "penalty_threshold",
                                                            "penalty_amount")}, ranking=r["ranking"])
     a = s["annual"]
     annual = Annual(cap_grade=None if a.get("cap_derived") else a["cap_grade"], consecutive=int(a["consecutive"]),
                     cumulative=int(a["cumulative"]))
-    c = s["scorecard"]
-    weights = c.get("reviewer_weights")
-    scorecard = ScorecardSettings(
-        reviewer_order=tuple(c["reviewer_order"]), reviewer_weights=_decimals(weights) if weights else None,
-        use_computed=bool(c["use_computed"]), self_fallback=bool(c["self_fallback"]), red_line=c["red_line"],
-        grades=None if c.get("grades_derived") else _grades(c["grades"]),
-        coefficients=tuple((Decimal(str(low)), Decimal(str(k))) for low, k in c["coefficients"]),
-        below_coefficient=Decimal(str(c["below_coefficient"])), pay_places=int(c["pay_places"]),
-        annual=ScorecardAnnual(**{k: Decimal(str(v)) for k, v in c["annual"].items()}))
     aliases = (s.get("projects") or {}).get("aliases") or {}
-    return Rules(scoring=scoring, grades=_grades(s["grades"]), rewards=rewards, annual=annual, scorecard=scorecard,
+    return Rules(scoring=scoring, grades=grades_from_record(s["grades"]), rewards=rewards, annual=annual,
+                 sections={section.name: section.from_record(s[section.name]) for section in sections},
                  output=Output(**s.get("output", {})), projects=ProjectNames(aliases=dict(aliases)))
 
 
-def from_summary(recorded: object) -> Rules | None:
+def from_summary(recorded: object, sections: Iterable[RulesSection] = ()) -> Rules | None:
     """The Rules a record's `rules` entry stands for, or None when it is missing, incomplete or does not rebuild
-    to the fingerprint it was recorded with (a record from another kpicli version, say)."""
+    to the fingerprint it was recorded with (a record from another kpicli version, say). sections: the kinds'
+    sections (kpicli.kinds.rule_sections()), each rebuilt by its from_record; a recorded section none of them
+    declares makes the fingerprint differ, so such a record gives None."""
+    declared = checked(sections)
     if not isinstance(recorded, dict) or not isinstance(recorded.get("settings"), dict):
         return None
     try:
-        rules = _build(recorded["settings"])
+        rules = _build(recorded["settings"], declared)
     except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError):
         return None
     if summary(rules)["fingerprint"] != recorded.get("fingerprint"):
@@ -102,4 +107,4 @@ def from_summary(recorded: object) -> Rules | None:
     return rules
 
 
-__all__ = ["fingerprint", "from_summary", "settings_of", "summary"]
+__all__ = ["decimals_from_record", "fingerprint", "from_summary", "grades_from_record", "settings_of", "summary"]

@@ -1,4 +1,4 @@
-"""Validation of the checklist's sections of a rules file (kpicli.toml) with pydantic, imported only when a rules
+"""Validation of the shared tables of a rules file (kpicli.toml) with pydantic, imported only when a rules
 file is read (pydantic costs a quarter of a second at start-up).
 
 The schemas hold no defaults: a key the file does not write stays unset, and `build()` passes only the keys
@@ -100,7 +100,7 @@ class BandSchema(StrictModel):
 
 
 class GradesSchema(StrictModel):
-    """[grades], and [scorecard.grades] too: the same table."""
+    """[grades], and a kind's own grades table in its section too: the same table."""
 
     bands: Annotated[list[BandSchema], Field(min_length=1)] | None = None
     lowest: Annotated[str, Field(min_length=1)] | None = None

@@ -1,9 +1,16 @@
 """A rules file's parsed TOML checked as a whole and turned into Rules, or one RulesError that names every bad key
-and says what to write. Imported only when a rules file is read (it pulls in pydantic)."""
+and says what to write. Imported only when a rules file is read (it pulls in pydantic).
+
+The file's schema is the shared tables' (rules.schema) with each kind's section (rules.sections) beside them, under
+its table name; this module is the one place a pydantic error becomes Chinese, for the kinds' sections too."""
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError, model_validator
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from pydantic import Field, ValidationError, create_model, model_validator
 
 from kpicli.rules.model import Rules, RulesError
 from kpicli.rules.schema import (
@@ -15,7 +22,7 @@ from kpicli.rules.schema import (
     ScoringSchema,
     StrictModel,
 )
-from kpicli.rules.scorecard_schema import ScorecardSchema
+from kpicli.rules.sections import RulesSection, checked
 
 _TABLE = "应为表（例如 [scoring] 或 { … }）"
 _REASONS = {
@@ -46,17 +53,12 @@ _LIMITS = {"greater_than_equal": ("最小为", "ge"), "less_than_equal": ("最�
 
 
 class RulesSchema(StrictModel):
-    scoring: ScoringSchema = Field(default_factory=ScoringSchema)
-    grades: GradesSchema = Field(default_factory=GradesSchema)
-    rewards: RewardsSchema = Field(default_factory=RewardsSchema)
-    annual: AnnualSchema = Field(default_factory=AnnualSchema)
-    scorecard: ScorecardSchema = Field(default_factory=ScorecardSchema)
-    output: OutputSchema = Field(default_factory=OutputSchema)
-    projects: ProjectsSchema = Field(default_factory=ProjectsSchema)
+    """The shared tables' checks across tables; the fields are given by rules_schema, in the order the file's
+    errors are listed (the shared tables, the kinds' sections, then [output] and [projects])."""
 
     @model_validator(mode="after")
     def _cap_is_grade(self) -> RulesSchema:
-        cap, grades = self.annual.cap_grade, self.grades.build()
+        cap, grades = self.annual.cap_grade, self.grades.build()  # type: ignore[attr-defined]
         if cap is not None and cap not in grades.names:
             lowest_passing = grades.bands[-1].grade
             raise ValueError(
@@ -65,10 +67,24 @@ class RulesSchema(StrictModel):
             )
         return self
 
-    def build(self) -> Rules:
-        return Rules(scoring=self.scoring.build(), grades=self.grades.build(), rewards=self.rewards.build(),
-                     annual=self.annual.build(), scorecard=self.scorecard.build(), output=self.output.build(),
-                     projects=self.projects.build())
+
+def _table(schema: Any) -> tuple[Any, Any]:
+    return schema, Field(default_factory=schema)
+
+
+@cache
+def rules_schema(sections: tuple[RulesSection, ...]) -> type[RulesSchema]:
+    """The schema of a whole rules file whose kinds declare `sections`."""
+    fields = {"scoring": _table(ScoringSchema), "grades": _table(GradesSchema), "rewards": _table(RewardsSchema),
+              "annual": _table(AnnualSchema), **{s.name: _table(s.schema()) for s in sections},
+              "output": _table(OutputSchema), "projects": _table(ProjectsSchema)}
+    return create_model("RulesSchema", __base__=RulesSchema, **fields)
+
+
+def _build(parsed: Any, sections: tuple[RulesSection, ...]) -> Rules:
+    return Rules(scoring=parsed.scoring.build(), grades=parsed.grades.build(), rewards=parsed.rewards.build(),
+                 annual=parsed.annual.build(), sections={s.name: getattr(parsed, s.name).build() for s in sections},
+                 output=parsed.output.build(), projects=parsed.projects.build())
 
 
 def _describe(error: dict) -> str:
@@ -87,10 +103,12 @@ def _describe(error: dict) -> str:
     return f"{key}：{reason}"
 
 
-def validate(data: dict, source: str) -> Rules:
-    """The Rules a parsed rules file stands for; RulesError lists every bad key of `source`."""
+def validate(data: dict, source: str, sections: Iterable[RulesSection] = ()) -> Rules:
+    """The Rules a parsed rules file stands for, carrying every section of `sections` (the kinds' own tables);
+    RulesError lists every bad key of `source` (a table no kind declares among them)."""
+    declared = checked(sections)
     try:
-        return RulesSchema.model_validate(data).build()
+        return _build(rules_schema(declared).model_validate(data), declared)
     except ValidationError as exc:
         lines = "\n".join("  - " + _describe(e) for e in exc.errors())
         raise RulesError(f"规则文件 {source} 有误：\n{lines}") from exc

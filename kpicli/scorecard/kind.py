@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.core.kind import KindDataError, KindOption
+from kpicli.scorecard.rules_section import SECTION
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from kpicli.io.workbook import Grid, RawWorkbook
+    from kpicli.rules.files import RulesLookup
     from kpicli.scorecard.result import ScorecardResult
 
 __all__ = ["SCORECARD", "ScorecardKind"]
@@ -30,6 +32,7 @@ class ScorecardKind:
     aliases = ("考核表", "绩效考核表", "scorecard")
     groups = True
     year_results = False  # a group's result is not one period's form
+    rules_section = SECTION  # [scorecard] of kpicli.toml
     not_this = "也不是绩效考核表：没有一行同时有「考核指标」和「权重」或「标准分」的表头"
     options = (
         KindOption("per_person", "--per-person",
@@ -62,28 +65,27 @@ class ScorecardKind:
         return RESULT_SHEETS
 
     # --- validate and score ----------------------------------------------------------------------------------
-    def assess(self, path: Path, raw: RawWorkbook, rules_path: Path | None,
+    def assess(self, path: Path, raw: RawWorkbook, rules: RulesLookup,
                options: dict[str, Any]) -> ScorecardResult:
-        return self._score([raw], rules_path, options, group=False)
+        return self._score([raw], rules, options, group=False)
 
-    def assess_group(self, raws: Sequence[RawWorkbook], rules_path: Path | None,
+    def assess_group(self, raws: Sequence[RawWorkbook], rules: RulesLookup,
                      options: dict[str, Any]) -> ScorecardResult:
-        return self._score(raws, rules_path, options, group=True)
+        return self._score(raws, rules, options, group=True)
 
-    def _score(self, raws: Sequence[RawWorkbook], rules_path: Path | None, options: dict[str, Any], *,
+    def _score(self, raws: Sequence[RawWorkbook], lookup: RulesLookup, options: dict[str, Any], *,
                group: bool) -> ScorecardResult:
         """Scored with the `[scorecard]` settings of the rules in force (--rules, else a kpicli.toml beside the
         first file); problems are in the result. group: several files as one (refusals raise)."""
-        from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.assess import score_workbook
         from kpicli.scorecard.group import score_books
         from kpicli.scorecard.indicators import checking_sets
+        from kpicli.scorecard.settings import settings_of
 
-        rules, _source = resolve_rules(rules_path, raws[0].path)
+        settings = settings_of(lookup.resolve(raws[0].path)[0])
         sets = checking_sets(options)
         try:
-            result = (score_books(raws, rules.scorecard, sets) if group
-                      else score_workbook(raws[0], rules.scorecard, sets))
+            result = (score_books(raws, settings, sets) if group else score_workbook(raws[0], settings, sets))
         except DataError as exc:  # files of two periods: a scorecard refusal, its message (which names them) first
             problems = [Problem("error", None, None, exc.message), *exc.problems]
             raise KindDataError(self.name, exc.message, problems) from exc
@@ -170,16 +172,16 @@ class ScorecardKind:
         return year_lines(path, summary, found, rows(missing) or [], changed_since_written(path))
 
     # --- template --------------------------------------------------------------------------------------------
-    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,
-                 force: bool) -> tuple[list[Path], list[str]]:
+    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None, force: bool,
+                 rules: RulesLookup) -> tuple[list[Path], list[str]]:
         """Blank scorecards for --period: one sheet per person of --people (each on the set its 指标套 or 岗位
         names, or the one set given), per name in --person, or one form with an empty person block; --indicators
         are packaged set names (客服专员) or paths of a user's .csv/.xlsx set. With --split, one workbook per person
         in the folder `out`. Everything is read and checked before anything is written."""
-        from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.indicators import form_period, load_indicator_set
         from kpicli.scorecard.render.template import Form, default_output, write_forms
         from kpicli.scorecard.roster import Person, assign_sets, load_people
+        from kpicli.scorecard.settings import settings_of
 
         period = options.get("period")
         if period is None:
@@ -202,9 +204,9 @@ class ScorecardKind:
                 raise KpiError("--person 的姓名不能为空，也不能重复")
             forms = [Form(Person(n, where=f"--person {n}"), sets[0]) for n in names] or [Form(None, sets[0])]
         target = Path(out) if out is not None else default_output(forms, short, split=split)
-        rules, _source = resolve_rules(None, target / "form.xlsx" if split else target)  # K as recorded
+        in_force, _source = rules.resolve(target / "form.xlsx" if split else target)  # K as recorded
         written = write_forms(target, forms, period=label, short_period=short, company=company, split=split,
-                              force=force, settings=rules.scorecard)
+                              force=force, settings=settings_of(in_force))
         return list(written), []
 
     # --- the year --------------------------------------------------------------------------------------------
@@ -215,13 +217,13 @@ class ScorecardKind:
 
         return is_year(raws)
 
-    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
+    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules: RulesLookup,
                options: dict[str, Any]) -> Any:
-        from kpicli.rules.files import resolve_rules
         from kpicli.scorecard.annual import score_year
         from kpicli.scorecard.indicators import checking_sets
+        from kpicli.scorecard.settings import settings_of
 
-        return score_year(raws, resolve_rules(rules_path, paths[0])[0].scorecard, company=options.get("company"),
+        return score_year(raws, settings_of(rules.resolve(paths[0])[0]), company=options.get("company"),
                           sets=checking_sets(options), other_kinds=options.get("other_kinds"))
 
     def write_annual(self, year: Any, out: Path) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kpicli.core.errors import KpiError
 from kpicli.core.vocab import normalize
-from kpicli.io.tables import TableRows
+from kpicli.io.tables import HEADER_SEARCH_ROWS, TableRows
 
 from .indicators import MAX_LISTED, SET_SUFFIXES, IndicatorSet, load_indicator_set, packaged_sets, read_rows
 from .layout import parse_base, person_label
@@ -51,9 +51,9 @@ def _text(value: object) -> str | None:
 def load_people(path: Path) -> list[Person]:
     """The people of a roster file, in its order; KpiError listing every bad row (file, row, column)."""
     table = read_rows(Path(path), {normalize("姓名")})
-    header = next((r for r, row in enumerate(table.rows[:10]) if "name" in map(_field, row)), None)
+    header = next((r for r, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]) if "name" in map(_field, row)), None)
     if header is None:
-        raise KpiError(f"{table.file}：前 10 行中找不到含「姓名」的表头行")
+        raise KpiError(f"{table.file}：前 {HEADER_SEARCH_ROWS} 行中找不到含「姓名」的表头行")
     cols: dict[str, int] = {}
     for c, value in enumerate(table.rows[header]):
         key = _field(value)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kpicli.io.workbook import RawWorkbook
+    from kpicli.rules.files import RulesLookup
 
 __all__ = ["WORKPLAN", "WorkplanKind"]
 
@@ -27,6 +28,7 @@ class WorkplanKind:
     aliases = ("工作计划", "节点表", "工作计划节点表", "workplan")
     groups = False
     year_results = False
+    rules_section = None  # no settings of its own in kpicli.toml
     not_this = "也不是工作计划节点表：没有一行同时有「节点」和「计划完成日期」的表头"
     options = (
         KindOption("grace_days", "--grace-days", "实际完成日期晚于计划完成日期不超过这些天时仍算按时（默认 0）",
@@ -58,7 +60,7 @@ class WorkplanKind:
         return RESULT_SHEETS
 
     # --- validate and score ----------------------------------------------------------------------------------
-    def assess(self, path: Path, raw: RawWorkbook, rules_path: Path | None, options: dict[str, Any]) -> Any:
+    def assess(self, path: Path, raw: RawWorkbook, rules: RulesLookup, options: dict[str, Any]) -> Any:
         from workplan_kind.layout import read_sheet
         from workplan_kind.scoring import score_sheets
 
@@ -68,7 +70,7 @@ class WorkplanKind:
         sheets = [read_sheet(raw.grids[name]) for name in self.sheets(raw)]
         return score_sheets(Path(path), sheets, company=options.get("company"), grace_days=grace)
 
-    def assess_group(self, raws: Sequence[RawWorkbook], rules_path: Path | None, options: dict[str, Any]) -> Any:
+    def assess_group(self, raws: Sequence[RawWorkbook], rules: RulesLookup, options: dict[str, Any]) -> Any:
         raise NotImplementedError("work-plan sheets are scored each on its own")
 
     def data_error(self, result: Any) -> KindDataError:
@@ -114,8 +116,8 @@ class WorkplanKind:
         return None
 
     # --- template --------------------------------------------------------------------------------------------
-    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None,
-                 force: bool) -> tuple[list[Path], list[str]]:
+    def template(self, out: Path | None, options: dict[str, Any], *, company: str | None, force: bool,
+                 rules: RulesLookup) -> tuple[list[Path], list[str]]:
         from kpicli.core.period import parse_period
         from workplan_kind.render import BLANK_ROWS, template_name, write_template
 
@@ -135,7 +137,7 @@ class WorkplanKind:
     def claims_year(self, raws: Sequence[RawWorkbook]) -> bool:
         return any(self.sheets(raw) for raw in raws)
 
-    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules_path: Path | None,
+    def annual(self, paths: Sequence[Path], raws: Sequence[RawWorkbook], rules: RulesLookup,
                options: dict[str, Any]) -> Any:
         raise KpiError("工作计划节点表没有年度汇总：请逐月运行 kpicli score")
 

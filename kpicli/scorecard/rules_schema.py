@@ -1,5 +1,7 @@
-"""Validation of `[scorecard]` and `[scorecard.annual]` of a rules file (issue #13), imported only when a rules file
-is read. Like rules.schema it holds no defaults: what the file does not write is left to ScorecardSettings.
+"""Validation of `[scorecard]`, `[scorecard.grades]` and `[scorecard.annual]` of a rules file (issue #13), imported
+only when a rules file is read (the section's schema(), kpicli.scorecard.rules_section). Like kpicli.rules.schema it
+holds no defaults: what the file does not write is left to ScorecardSettings; kpicli.rules.validate translates its
+errors into Chinese with the shared tables' ones.
 
 A rules file names reviewers and the parts of the year in Chinese, as the forms do (自评, 上级评分, 二级评分;
 月度平均, 年终考核, 民主评议); the settings use the internal keys.
@@ -16,7 +18,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from kpicli.rules.schema import GradesSchema, Number, StrictModel, numbers_in, to_number
-from kpicli.rules.scorecard import ANNUAL_PARTS, REVIEWER_NAMES, RedLineMode, ScorecardAnnual, ScorecardSettings
+from kpicli.scorecard.settings import ANNUAL_PARTS, REVIEWER_NAMES, RedLineMode, ScorecardAnnual, ScorecardSettings
 
 _REVIEWER_KEYS = {name: key for key, name in REVIEWER_NAMES.items()}
 _ORDERED = ("二级评分", "上级评分")  # reviewer_order names reviewers only: 自评 is self_fallback's
