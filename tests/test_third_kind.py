@@ -248,13 +248,17 @@ def test_a_workbook_with_sheets_of_two_kinds_is_refused_naming_both(plan: Path):
 
 
 @pytest.mark.slow
-def test_explain_and_annual_say_plainly_what_this_kind_has_not(plan: Path):
+def test_explain_annual_and_payout_say_plainly_what_this_kind_has_not(plan: Path):
     explained = run("explain", plan)
     assert_handled(explained, 2)
     assert "工作计划节点表不需要逐项解释" in explained.output
     year = run("annual", plan)
     assert_handled(year, 2)
     assert "工作计划节点表没有年度汇总" in year.output
+    assert_handled(run("score", plan), 0)
+    paid = run("payout", result_path(plan), columns=300)  # its results pay nobody: said, not an empty list
+    assert_handled(paid, 1)
+    assert f"{result_path(plan).name} 是工作计划节点表的评分结果，其中没有要发放的金额" in paid.output
 
 
 # --- the library -------------------------------------------------------------------------------------------------

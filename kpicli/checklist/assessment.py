@@ -21,9 +21,10 @@ from kpicli.checklist.scoring import (
     resolve_items,
     unit_scores,
 )
+from kpicli.checklist.words import COMPANY_GROUP, FUNCTION_SHEETS, NOT_APPLICABLE
 from kpicli.core.errors import Problem
 from kpicli.core.exact import format_amount, json_number
-from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS, NOT_APPLICABLE
+from kpicli.core.vocab import FUNCTIONS
 from kpicli.io.workbook import PendingRead, RawWorkbook
 from kpicli.rules.files import RulesLookup
 from kpicli.rules.model import Rules

@@ -25,8 +25,9 @@ from typing import Any
 
 import pandas as pd
 
+from kpicli.checklist.words import COMPANY_GROUP, NOT_APPLICABLE, parse_result
 from kpicli.core.errors import KpiError, Problem
-from kpicli.core.vocab import COMPANY_GROUP, NOT_APPLICABLE, normalize, parse_result
+from kpicli.core.vocab import normalize
 
 RECORD, CATALOG_FILE, PACKAGED = "record", "catalog", "packaged"
 ACCEPT = "有意的修改用 --catalog 认可"

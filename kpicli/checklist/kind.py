@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpicli.checklist.words import NAME_HEADER, ROSTER_SHEET, function_of_sheet
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.core.kind import KindDataError, KindOption
 from kpicli.core.period import require_year_quarter
-from kpicli.core.vocab import INFO_SHEET, NAME_HEADER, ROSTER_SHEET, function_of_sheet, normalize
+from kpicli.core.vocab import INFO_SHEET, normalize
 
 if TYPE_CHECKING:
     from rich.console import Console

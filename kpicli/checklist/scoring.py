@@ -14,9 +14,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from kpicli.checklist.words import DONE, FRACTION, NOT_APPLICABLE, NOT_DONE, PARTIAL
 from kpicli.core.errors import Problem
 from kpicli.core.exact import cents_to_decimal, decimal_places, fraction_cents, percent_cents
-from kpicli.core.vocab import DONE, FRACTION, FUNCTIONS, NOT_APPLICABLE, NOT_DONE, PARTIAL
+from kpicli.core.vocab import FUNCTIONS
 from kpicli.rules.model import Rules
 
 CHECK, SELF, BLANK = "检查", "自查", "空"

@@ -16,20 +16,18 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.catalog import load_catalog
-from kpicli.core.errors import KpiError
-from kpicli.core.period import require_year_quarter
-from kpicli.core.vocab import (
+from kpicli.checklist.words import (
     COMPANY_GROUP,
     FUNCTION_SHEETS,
-    FUNCTIONS,
-    INFO_SHEET,
     ITEM_COLUMNS,
     NOT_APPLICABLE,
     RESULT_CHOICES,
     ROSTER_SHEET,
     SUBHEADERS,
-    normalize,
 )
+from kpicli.core.errors import KpiError
+from kpicli.core.period import require_year_quarter
+from kpicli.core.vocab import FUNCTIONS, INFO_SHEET, normalize
 from kpicli.io.outputs import TEMPLATE_KIND, mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.style import (
