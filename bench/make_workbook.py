@@ -25,7 +25,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kpicli.checklist.render.template import build_template  # noqa: E402
-from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS  # noqa: E402
+from kpicli.checklist.words import FUNCTION_SHEETS  # noqa: E402
+from kpicli.core.vocab import FUNCTIONS  # noqa: E402
 
 VALUES = ["完成"] * 14 + ["部分完成", "未完成", "不适用", None]
 KINDS = ("styled", "unstyled")

@@ -33,7 +33,8 @@ from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 from kpicli.checklist.catalog import load_catalog  # noqa: E402
 from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template  # noqa: E402
-from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS  # noqa: E402
+from kpicli.checklist.words import COMPANY_GROUP, FUNCTION_SHEETS  # noqa: E402
+from kpicli.core.vocab import FUNCTIONS  # noqa: E402
 from kpicli.io.outputs import save_workbook  # noqa: E402
 
 OUT = Path(__file__).resolve().parent

@@ -33,7 +33,7 @@ from builders import (
 from kpicli import api
 from kpicli.checklist.assessment import assess
 from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
-from kpicli.core.vocab import FUNCTION_SHEETS
+from kpicli.checklist.words import FUNCTION_SHEETS
 from kpicli.io.sheetscan import scan_sheets
 
 

@@ -14,7 +14,7 @@ from kpicli.checklist.assessment import assess
 from kpicli.checklist.collect import collect
 from kpicli.checklist.reader import read_checklist
 from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW, write_template
-from kpicli.core.vocab import FUNCTION_SHEETS
+from kpicli.checklist.words import FUNCTION_SHEETS
 from kpicli.io.outputs import written_by_kpicli
 
 pytestmark = pytest.mark.slow  # folders of submissions, collected and scored

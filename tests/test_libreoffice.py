@@ -29,7 +29,8 @@ from lo import (
 )
 from samples import CHECKLIST_SAMPLES
 
-from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, RESULT_CHOICES
+from kpicli.checklist.words import FUNCTION_SHEETS, RESULT_CHOICES
+from kpicli.core.vocab import FUNCTIONS
 from kpicli.render.problems_sheet import PROBLEM_HEADERS
 
 pytestmark = pytest.mark.slow  # every test here goes through soffice (seconds per start)

@@ -12,7 +12,7 @@ from builders import assert_handled, edit, flat, result_path, run, sha256
 
 from kpicli import api
 from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW
-from kpicli.core.vocab import FUNCTION_SHEETS
+from kpicli.checklist.words import FUNCTION_SHEETS
 
 pytestmark = pytest.mark.slow  # templates, merges and results written and written again
 

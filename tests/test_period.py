@@ -2,7 +2,7 @@
 
 FORMS lists every form any reader accepted before the parsers were merged (checklist 季度/年度 cells and file
 names, scorecard 考核期间 cells and --period), with the period it means. Each place is tested over the whole table
-on real workbooks: the checklist 季度 cell, the checklist file name, the checklist --quarter and --year options, the
+on real workbooks: the checklist 季度 and 年度 cells, the checklist file name, the checklist --quarter and --year options, the
 scorecard 考核期间 cell, the scorecard file name and the scorecard --period option.
 """
 
@@ -17,6 +17,7 @@ from scorecard_builders import build_scorecard, weighted_card
 from test_accidents_names import period_book
 
 from kpicli import api
+from kpicli.core.errors import KpiError
 from kpicli.core.period import (
     Period,
     find_period,
@@ -240,6 +241,13 @@ def test_what_is_no_quarter_is_refused_as_a_quarter(written):
         quarter_option(written)
 
 
+@pytest.mark.slow  # one check per form
+@pytest.mark.parametrize(("written", "period"), YEAR_FORMS)
+def test_the_checklist_year_cell_takes_every_form_of_a_whole_year(tmp_path, written, period):
+    a = api.check(period_book(tmp_path, {"公司名称": "测试公司", "年度": written, "季度": 3}))
+    assert (a.year, a.quarter) == (period.year, 3) and not [p for p in a.problems if p.level == "error"], written
+
+
 @pytest.mark.slow  # one rank per form
 @pytest.mark.parametrize(("written", "period"), [
     *((w, p) for w, p in QUARTER_FORMS if isinstance(w, str)), *((w, Period(2026, quarter=q)) for w, q in BARE)])
@@ -281,3 +289,29 @@ def test_the_template_quarter_option_takes_a_quarter_with_its_year(tmp_path):
     assert_handled(run("template", "检查表", "--quarter", "2027年第3季", "-p", "云栖府", "-o", out), 0)
     checked = api.check(out, allow_blank=True)
     assert (checked.year, checked.quarter) == (2027, 3)
+
+
+# ---- kpicli.api's year= and quarter=: the values a Period takes, or a Chinese refusal ----
+
+BAD_VALUES = [({"year": "2026年"}, "考核年度「2026年」"), ({"year": 2026.0}, "考核年度「2026.0」"),
+              ({"quarter": 5}, "季度「5」应为 1–4"), ({"quarter": "Q1"}, "季度「Q1」应为 1–4")]
+
+
+@pytest.mark.slow  # one read per value
+def test_the_library_refuses_a_year_or_quarter_no_period_has(tmp_path):
+    """Once, rank(…, quarter=5) labelled the result 2026年第5季度 and year="2026年" gave 2026年年第1季度."""
+    path = period_book(tmp_path, {"公司名称": "测试公司", "年度": 2026, "季度": 1})
+    for given, message in BAD_VALUES:
+        with pytest.raises(KpiError, match=message):
+            api.rank(path, **given)
+    assert api.rank(path, year=2027, quarter=2).period_label == "2027年第2季度"
+
+
+def test_template_and_collect_refuse_a_year_or_quarter_no_period_has_before_writing(tmp_path):
+    for given, message in BAD_VALUES:
+        values = {"year": 2026, "quarter": 1, **given}
+        with pytest.raises(KpiError, match=message):
+            api.template("检查表", tmp_path / "模板.xlsx", projects=["甲"], **values)
+        with pytest.raises(KpiError, match=message):
+            api.collect([tmp_path], tmp_path / "汇总.xlsx", **values)
+    assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,7 @@ from builders import assert_handled, flat, run
 
 from kpicli import api
 from kpicli.checklist.render.template import FIRST_ITEM_ROW, HEADER_ROW
-from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, NOT_APPLICABLE
+from kpicli.checklist.words import COMPANY_GROUP, FUNCTION_SHEETS, NOT_APPLICABLE
 
 pytestmark = pytest.mark.slow  # templates written, filled and read back through the CLI
 

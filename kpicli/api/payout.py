@@ -120,7 +120,11 @@ class _Gather:
             errors = [p for p in result.problems if p.level == "error"]
             self.problems.extend(dataclasses.replace(p, file=p.file or path.name) for p in errors[:ERRORS_SHOWN])
             return
-        teams, lines, problems = kinds.kind_of(result).payout_part(result, path, lambda sheet: _rows(path, sheet))
+        kind = kinds.kind_of(result)
+        teams, lines, problems = kind.payout_part(result, path, lambda sheet: _rows(path, sheet))
+        if teams is None and not lines and not problems:  # a kind whose results pay nobody
+            self.error(path, f"{path.name} 是{kind.label}的评分结果，其中没有要发放的金额；请给出有奖惩或绩效奖金的评分结果")
+            return
         self.lines.extend(lines)
         self.problems.extend(problems)
         if teams is not None:

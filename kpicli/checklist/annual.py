@@ -17,8 +17,9 @@ import pandas as pd
 from kpicli.checklist.annual_model import ABSENT, ASSESSED, MISSING, NOT_ASSESSED, QUARTERS, AnnualResult
 from kpicli.checklist.assessment import Assessment, assess
 from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
+from kpicli.checklist.words import COMPANY_GROUP, DIRECTOR_ROLE
 from kpicli.core.errors import DataError, KpiError
-from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, FUNCTIONS, normalize
+from kpicli.core.vocab import FUNCTIONS, normalize
 from kpicli.rules.files import RulesLookup
 from kpicli.rules.model import Rules
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from itertools import combinations
 
 from kpicli.checklist.annual_model import ABSENT, MISSING, QUARTERS, AnnualResult
-from kpicli.core.vocab import DIRECTOR_ROLE, normalize
+from kpicli.checklist.words import DIRECTOR_ROLE
+from kpicli.core.vocab import normalize
 
 
 def _quarters(qs: list[int]) -> str:

@@ -56,7 +56,8 @@ def edited_after_publishing(assessments: dict[int, Any], published: dict[int, Pu
     """A note per quarter whose result workbook's checklist sheets (function sheets, 人员名单, 基本信息) were changed
     since kpicli wrote it: the year follows the cells as they are now, which may differ from what was published.
     Changes to the result sheets themselves (a filled 奖惩分配表) are expected and not named."""
-    from kpicli.core.vocab import INFO_SHEET, ROSTER_SHEET
+    from kpicli.checklist.words import ROSTER_SHEET
+    from kpicli.core.vocab import INFO_SHEET
     from kpicli.io.provenance import changed_sheets
 
     notes = []

@@ -11,17 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpicli.checklist.words import COMPANY_GROUP, FUNCTION_SHEETS, function_of_label, function_of_sheet, parse_level
 from kpicli.core.errors import KpiError, Problem
-from kpicli.core.vocab import (
-    COMPANY_GROUP,
-    FUNCTION_SHEETS,
-    FUNCTIONS,
-    column_letter,
-    function_of_label,
-    function_of_sheet,
-    normalize,
-    parse_level,
-)
+from kpicli.core.vocab import FUNCTIONS, column_letter, normalize
 
 CATALOG_COLUMNS = [
     "function", "item_id", "stage", "name", "level", "action", "deliverable", "method", "department", "scope",

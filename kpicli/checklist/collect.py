@@ -24,8 +24,9 @@ from kpicli.checklist.collect_choose import choose
 from kpicli.checklist.collect_model import MAX_NAMES_LISTED, Collected, GroupSource, Reference, unfilled_projects
 from kpicli.checklist.collect_submission import Submission, match_sheet, read_submission
 from kpicli.checklist.meta import ROSTER_COLUMNS
+from kpicli.checklist.words import COMPANY_GROUP
 from kpicli.core.errors import InputError, Problem
-from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, name_key, normalize
+from kpicli.core.vocab import FUNCTIONS, name_key, normalize
 
 
 def _with_file(problems: Iterable[Problem], file: str) -> list[Problem]:

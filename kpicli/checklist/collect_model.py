@@ -13,8 +13,9 @@ import pandas as pd
 
 from kpicli.checklist.catalog import CATALOG_COLUMNS, PROJECT_SCOPE
 from kpicli.checklist.function_sheet import display_value
+from kpicli.checklist.words import COMPANY_GROUP, NOT_APPLICABLE, parse_result
 from kpicli.core.errors import Problem
-from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, NOT_APPLICABLE, name_key, normalize, parse_result
+from kpicli.core.vocab import FUNCTIONS, name_key, normalize
 
 DESCRIPTIVE = ("action", "deliverable", "method", "department")
 MAX_NAMES_LISTED = 8  # names (files, touchpoints) listed in one message; the rest are counted

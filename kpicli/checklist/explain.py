@@ -14,9 +14,10 @@ import pandas as pd
 
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
+from kpicli.checklist.words import COMPANY_GROUP, function_of_label
 from kpicli.core.errors import KpiError
 from kpicli.core.exact import cents_to_decimal, fraction_cents, half_up, json_number
-from kpicli.core.vocab import COMPANY_GROUP, FUNCTIONS, function_of_label, name_key
+from kpicli.core.vocab import FUNCTIONS, name_key
 
 CONTRIBUTION_PLACES = 4  # decimals of a contribution shown by explain
 

@@ -12,16 +12,9 @@ import numpy as np
 import pandas as pd
 
 from kpicli.checklist.sheet_layout import Layout, find_layout, group_label
+from kpicli.checklist.words import SUMMARY_NAMES, parse_level, parse_result
 from kpicli.core.errors import Problem
-from kpicli.core.vocab import (
-    SUMMARY_NAMES,
-    clean_label,
-    column_letter,
-    exact_decimal,
-    normalize,
-    parse_level,
-    parse_result,
-)
+from kpicli.core.vocab import clean_label, column_letter, exact_decimal, normalize
 from kpicli.io.workbook import ExcelError, Grid, NoFormulaValue
 
 ITEM_FRAME_COLUMNS = [

@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from kpicli.core.vocab import COMPANY_GROUP, FUNCTION_SHEETS, FUNCTIONS, parse_level
+from kpicli.checklist.words import COMPANY_GROUP, FUNCTION_SHEETS, parse_level
+from kpicli.core.vocab import FUNCTIONS
 
 BOOK = "checklist"
 

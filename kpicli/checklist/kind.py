@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpicli.checklist.words import NAME_HEADER, ROSTER_SHEET, function_of_sheet
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.core.kind import KindDataError, KindOption
-from kpicli.core.vocab import INFO_SHEET, NAME_HEADER, ROSTER_SHEET, function_of_sheet, normalize
+from kpicli.core.period import require_year_quarter
+from kpicli.core.vocab import INFO_SHEET, normalize
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,6 +86,7 @@ class ChecklistKind:
     def assess(self, path: Path, raw: RawWorkbook, rules: RulesLookup, options: dict[str, Any]) -> Assessment:
         from kpicli.checklist.assessment import assess
 
+        require_year_quarter(options.get("year"), options.get("quarter"))
         return assess(Path(path), lookup=rules, raw=raw, company=options.get("company"),
                       year=options.get("year"), quarter=options.get("quarter"),
                       allow_blank=bool(options.get("allow_blank")), catalog=options.get("catalog"))
@@ -161,6 +164,7 @@ class ChecklistKind:
         missing = [name for name, value in (("--year", year), ("--quarter", quarter), ("-p", projects)) if not value]
         if missing:
             raise KpiError(f"缺少必填选项 {'、'.join(missing)}：生成检查表需要 --year、--quarter 和 -p")
+        require_year_quarter(year, quarter)
         out = Path(out) if out is not None else Path(f"{year}Q{quarter}_客户触点检查表.xlsx")
         require_xlsx(out, "检查表模板")
         ensure_writable(out, force=force)
@@ -205,6 +209,7 @@ class ChecklistKind:
         from kpicli.io.input_files import expand_inputs
         from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
 
+        require_year_quarter(year, quarter)
         require_xlsx(output, "汇总表")
         merge_into = not force and typed_collection(output)  # typed 检查 are kept (collect_keep), not refused
         if not merge_into:

@@ -8,18 +8,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from kpicli.checklist.words import COMPANY_GROUP, DIRECTOR_ROLE, function_of_label
 from kpicli.core.errors import Problem
 from kpicli.core.period import PeriodText, read_period
-from kpicli.core.vocab import (
-    COMPANY_GROUP,
-    DIRECTOR_ROLE,
-    INFO_SHEET,
-    clean_label,
-    column_letter,
-    display_name,
-    function_of_label,
-    normalize,
-)
+from kpicli.core.vocab import INFO_SHEET, clean_label, column_letter, display_name, normalize
 from kpicli.io.workbook import Grid
 
 

@@ -24,8 +24,9 @@ from collections.abc import Callable
 import pandas as pd
 
 from kpicli.checklist.sheet_layout import find_layout
+from kpicli.checklist.words import COMPANY_GROUP, DIRECTOR_ROLE, ROSTER_SHEET
 from kpicli.core.errors import Problem
-from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE, ROSTER_SHEET, column_letter, name_key, normalize
+from kpicli.core.vocab import column_letter, name_key, normalize
 from kpicli.io.workbook import Grid
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS, reward_reason, team_members, team_rows
-from kpicli.core.vocab import DIRECTOR_ROLE, column_letter, normalize
+from kpicli.checklist.words import DIRECTOR_ROLE
+from kpicli.core.vocab import column_letter, normalize
 from kpicli.payout.model import Allocation, Entry, Member, Team
 from kpicli.rules.model import Rules
 

@@ -13,9 +13,10 @@ from kpicli.checklist.function_sheet import empty_items, parse_sheet
 from kpicli.checklist.meta import ROSTER_COLUMNS, PeriodInfo, read_info, read_roster
 from kpicli.checklist.names import company_lookalikes, lone_projects, unify_groups, unify_roster
 from kpicli.checklist.which_sheets import UNHIDE, classify_sheets, read_checklist_sheets
+from kpicli.checklist.words import FUNCTION_SHEETS, ROSTER_SHEET
 from kpicli.core.errors import InputError, Problem
 from kpicli.core.period import find_period
-from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, INFO_SHEET, ROSTER_SHEET, normalize
+from kpicli.core.vocab import FUNCTIONS, INFO_SHEET, normalize
 from kpicli.io.workbook import PendingRead, RawWorkbook
 
 

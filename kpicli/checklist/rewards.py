@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpicli.core.vocab import COMPANY_GROUP, DIRECTOR_ROLE
+from kpicli.checklist.words import COMPANY_GROUP, DIRECTOR_ROLE
 from kpicli.grading.ranking import competition_rank, grade_of
 from kpicli.rules.model import Rules
 

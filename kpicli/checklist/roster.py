@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from kpicli.checklist.meta import ROSTER_HEADERS, ROSTER_SEARCH_ROWS, read_roster
+from kpicli.checklist.words import COMPANY_GROUP, ROSTER_SHEET
 from kpicli.core.errors import KpiError
-from kpicli.core.vocab import COMPANY_GROUP, ROSTER_SHEET, name_key
+from kpicli.core.vocab import name_key
 from kpicli.io.tables import has_headers, read_table
 
 

@@ -11,16 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kpicli.checklist.which_sheets import HEADER_SEARCH_ROWS, header_row_of
+from kpicli.checklist.words import COMPANY_GROUP, ITEM_COLUMNS, SUBHEADERS
 from kpicli.core.errors import Problem
-from kpicli.core.vocab import (
-    COMPANY_GROUP,
-    ITEM_COLUMNS,
-    SUBHEADERS,
-    clean_label,
-    column_letter,
-    display_name,
-    normalize,
-)
+from kpicli.core.vocab import clean_label, column_letter, display_name, normalize
 from kpicli.io.workbook import Grid
 
 _PARTS = {"self": "自查", "check": "检查", "remark": "备注"}

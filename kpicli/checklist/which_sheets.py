@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from kpicli.checklist.words import NAME_HEADER, ROSTER_SHEET, function_of_sheet
 from kpicli.core.errors import Problem
-from kpicli.core.vocab import INFO_SHEET, NAME_HEADER, ROSTER_SHEET, function_of_sheet, normalize
+from kpicli.core.vocab import INFO_SHEET, normalize
 from kpicli.io.workbook import Grid, RawWorkbook, read_workbook
 
 HEADER_SEARCH_ROWS = 15  # the 触点名称 header of a function sheet is looked for in these first rows

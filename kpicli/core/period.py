@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from functools import total_ordering
 from typing import Literal
 
+from kpicli.core.errors import KpiError
 from kpicli.core.vocab import normalize
 
 PeriodKind = Literal["year", "quarter", "month"]
@@ -259,3 +260,13 @@ def quarter_option(value: object) -> PeriodText:
     if found is None or found.in_quarter is None:
         raise ValueError(f"「{value}」不是季度：请写 1–4、Q1、第一季度，或连同年度写 2026Q1")
     return found
+
+
+def require_year_quarter(year: object, quarter: object) -> None:
+    """A year and a quarter given as values (kpicli.api's year=, quarter=; either may be None): KpiError in Chinese
+    unless a whole year 2000–2100 and a quarter 1–4, as a Period takes them (2026年 or 5 would otherwise reach a
+    label as 2026年年第1季度 or 第5季度)."""
+    try:
+        Period(YEARS.start if year is None else year, quarter)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise KpiError(str(exc)) from None

@@ -47,9 +47,8 @@ class WorkplanKind:
         return row if row is not None and (limit is None or row < limit) else None
 
     def sheets(self, raw: RawWorkbook) -> list[str]:
-        from workplan_kind.layout import is_node_sheet
-
-        return [n for n in raw.sheet_names if n in raw.grids and is_node_sheet(raw.grids[n])]
+        """Its sheets in a workbook the registry found to be of this kind (or, in the year, shows this kind)."""
+        return [n for n in raw.sheet_names if n in raw.grids and self.header_row(raw.grids[n]) is not None]
 
     def optional_sheet(self, names: Sequence[str], name: str) -> bool:
         return False

@@ -65,13 +65,9 @@ def _header_row(grid: Grid) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def is_node_sheet(grid: Grid) -> bool:
-    """A sheet with 节点 and 计划完成日期 in one of its first rows: told by headers alone."""
-    return _header_row(grid) is not None
-
-
 def node_header_row(grid: Grid) -> int | None:
-    """The 0-based row of that header (Kind.header_row), None without one."""
+    """The 0-based row with 节点 and 计划完成日期 among a sheet's first rows (Kind.header_row): told by headers
+    alone; None without one."""
     found = _header_row(grid)
     return found[0] if found is not None else None
 
@@ -116,7 +112,7 @@ def _month(grid: Grid, header: int) -> tuple[Period | None, list[Problem]]:
 def read_sheet(grid: Grid) -> Sheet:
     """The nodes of one sheet and every problem by cell. A row with nothing but its 序号 is left out."""
     found = _header_row(grid)
-    assert found is not None, "read_sheet is given node sheets only (is_node_sheet)"
+    assert found is not None, "read_sheet is given node sheets only (node_header_row)"
     header, columns = found
     missing = [h for h in REQUIRED if h not in columns]
     month, problems = _month(grid, header)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from kpicli.checklist.catalog import PROJECT_SCOPE
 from kpicli.checklist.collect_model import Answer, Collected, GroupSource, RefItem, blank_or_na, clean, is_na
+from kpicli.checklist.words import FUNCTION_SHEETS, ROSTER_SHEET
 from kpicli.core.errors import DataError, KpiError
-from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, ROSTER_SHEET, normalize
+from kpicli.core.vocab import FUNCTIONS, normalize
 from kpicli.io.openpyxl_compat import fill_id, set_fill_id
 
 
@@ -113,7 +114,7 @@ def _no_formulas(ws: object) -> None:
 def _group_columns(ws: object) -> dict[str, dict[str, int]]:
     """Group name → {self, check, remark: column} as the template laid them out (found by header text)."""
     from kpicli.checklist.render.template import HEADER_ROW
-    from kpicli.core.vocab import SUBHEADERS
+    from kpicli.checklist.words import SUBHEADERS
 
     columns: dict[str, dict[str, int]] = {}
     current: dict[str, int] | None = None

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kpicli.checklist.words import FUNCTION_SHEETS, SUBHEADERS
 from kpicli.core.errors import EXIT_DATA, KpiError, Problem
-from kpicli.core.vocab import FUNCTION_SHEETS, FUNCTIONS, SUBHEADERS, column_letter, normalize
+from kpicli.core.vocab import FUNCTIONS, column_letter, normalize
 
 _LISTED = 8
 

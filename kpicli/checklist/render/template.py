@@ -16,19 +16,18 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.checklist.catalog import load_catalog
-from kpicli.core.errors import KpiError
-from kpicli.core.vocab import (
+from kpicli.checklist.words import (
     COMPANY_GROUP,
     FUNCTION_SHEETS,
-    FUNCTIONS,
-    INFO_SHEET,
     ITEM_COLUMNS,
     NOT_APPLICABLE,
     RESULT_CHOICES,
     ROSTER_SHEET,
     SUBHEADERS,
-    normalize,
 )
+from kpicli.core.errors import KpiError
+from kpicli.core.period import require_year_quarter
+from kpicli.core.vocab import FUNCTIONS, INFO_SHEET, normalize
 from kpicli.io.outputs import TEMPLATE_KIND, mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.style import (
@@ -124,10 +123,7 @@ def build_template(
 ) -> Workbook:
     """The blank checklist as an openpyxl workbook (not yet saved or marked); with a roster (meta.read_roster
     frame) it gets a filled 人员名单 sheet. Without function_sheets the caller lays those out itself."""
-    if not 2000 <= int(year) <= 2100:
-        raise KpiError(f"年度「{year}」无效；请给出四位年份，如 2026")
-    if not 1 <= int(quarter) <= 4:
-        raise KpiError(f"季度「{quarter}」无效；请给出 1–4")
+    require_year_quarter(year, quarter)
     names = check_project_names(projects)
     company = " ".join(company.split()) if company else None
     if catalog is None:

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.core.errors import KpiError
+from kpicli.core.vocab import INFO_SHEET
 from kpicli.io.outputs import TEMPLATE_KIND, ensure_writable, mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
 from kpicli.render.style import (
@@ -47,7 +48,6 @@ from kpicli.scorecard.values import fmt
 __all__ = ["GUIDE_SHEET", "Form", "build_forms", "default_output", "form_file_name", "write_forms"]
 
 GUIDE_SHEET = "填写说明"
-INFO_SHEET = "基本信息"
 # (header, width): the columns of every item table, A to K
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("序号", 5), ("考核指标", 15), ("指标要求", 22), ("权重", 7), ("评分标准", 30), ("计分方式", 21),
