@@ -64,6 +64,10 @@ def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options
     from kpicli.io.workbook import PendingRead
 
     if isinstance(raw, PendingRead):
+        # Every kind assesses with pandas: import it while the read runs (calamine and zlib release the GIL), or
+        # the read would wait for nothing and the import after it. Measured in docs/performance.md.
+        import pandas  # noqa: F401
+
         raw = raw.result()
     return kinds.assess(Path(path), raw, rules_path, options)
 

@@ -93,10 +93,13 @@ def _label(row: dict[str, Any]) -> str:
 
 def _now_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     first = frame.drop_duplicates("row").sort_values("row")
-    return [{"row": int(r.row), "code": "" if pd.isna(r.item_id) else str(r.item_id), "name": str(r.name),
-             "level": "" if pd.isna(r.level) else str(r.level), "name_cell": r.name_cell,
-             "level_cell": r.level_cell, "code_cell": r.code_cell}
-            for r in first.itertuples(index=False)]
+    columns = ("row", "item_id", "name", "level", "name_cell", "level_cell", "code_cell")
+    # zip over the columns' arrays: itertuples steps through pandas' string arrays one boxed value at a time
+    return [{"row": int(row), "code": "" if pd.isna(item_id) else str(item_id), "name": str(name),
+             "level": "" if pd.isna(level) else str(level), "name_cell": name_cell,
+             "level_cell": level_cell, "code_cell": code_cell}
+            for row, item_id, name, level, name_cell, level_cell, code_cell in
+            zip(*(first[c].to_numpy() for c in columns))]
 
 
 def _check_sheet(frame: pd.DataFrame, ref_rows: list[dict[str, Any]], reference: Reference) -> list[Problem]:

@@ -65,11 +65,10 @@ def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list
 
 def _scaled(values: pd.Series, scale: int) -> np.ndarray:
     """Exact integer value × scale for each decimal (None → 0), as int64 when it fits, else Python ints."""
-    mapping = {v: int(v * scale) for v in values.dropna().unique()}
-    ints = values.map(mapping).where(values.notna(), 0).tolist()
-    if max(map(abs, mapping.values()), default=0) < 2**62:
-        return np.array(ints, dtype=np.int64)
-    return np.array(ints, dtype=object)
+    codes, uniques = pd.factorize(values)  # each distinct decimal hashed once; None → code -1 → the 0 appended
+    scaled = [int(v * scale) for v in uniques]
+    dtype = np.int64 if max(map(abs, scaled), default=0) < 2**62 else object
+    return np.array([*scaled, 0], dtype=dtype)[codes]
 
 
 def _may_overflow(w_int: np.ndarray, c_int: np.ndarray) -> bool:
@@ -98,9 +97,11 @@ def _count_problems(frame: pd.DataFrame, rules: Rules) -> list[Problem]:
         "sheet": frame["sheet"], "counted": frame["counted"].where(~ignored_self, "ignored"), "group": frame["group"], "name": frame["name"],
         "cell": frame["check_cell"].where(frame["check_cell"].notna(), frame["self_cell"]),
     })
+    shown = view[view["counted"].ne(CHECK)]
+    # zip over the columns' arrays: itertuples steps through pandas' string arrays one boxed value at a time
     return [
         Problem(texts[counted][0], sheet, cell, f"{texts[counted][1]}（{group}：{name}）")
-        for sheet, counted, group, name, cell in view[view["counted"].ne(CHECK)].itertuples(index=False)
+        for sheet, counted, group, name, cell in zip(*(shown[c].to_numpy() for c in shown.columns))
     ]
 
 
