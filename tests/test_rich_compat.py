@@ -1,6 +1,6 @@
-"""Canary for the one rich internal kpicli uses (kpicli/render/cjkwrap.py replaces rich._wrap.words, the word
-splitter of rich's line divider), by behaviour: a rich release that stops calling it, or renames it, changes how
-every Chinese help page and table breaks. pyproject pins rich>=13,<16; raise the pin only with this file green."""
+"""Canary for the rich internals kpicli uses (kpicli/render/cjkwrap.py replaces rich._wrap.words, the word
+splitter of rich's line divider, and Text.rstrip_end, measured by cells), by behaviour: a rich release that stops
+calling them, or renames them, changes how every Chinese help page and table breaks. pyproject pins rich>=13,<16; raise the pin only with this file green."""
 
 from __future__ import annotations
 
@@ -43,3 +43,19 @@ def test_the_hook_is_the_one_rich_calls():
 
     cjkwrap.install()
     assert _wrap.words is cjkwrap.words
+
+
+def test_a_wrapped_line_of_chinese_ending_in_a_space_is_not_cut():
+    """rich measured a line's trailing space in characters: 年度写 + space at the edge of a 45-cell help column left
+    the line one cell too wide, and rich cut 写 with "…". cjkwrap measures it in cells."""
+    from rich.table import Table
+
+    cjkwrap.install()
+    text = "考核季度：1–4、Q1 或 第一季度；也可连同年度写 2026Q1"
+    buffer = io.StringIO()
+    table = Table.grid()
+    table.add_column(width=45, overflow="ellipsis")
+    table.add_row(text)
+    Console(file=buffer, width=60, color_system=None).print(table)
+    shown = buffer.getvalue()
+    assert "…" not in shown and "".join(shown.split()) == "".join(text.split()), shown

@@ -234,6 +234,19 @@ def test_detection_takes_its_own_workbooks_and_leaves_every_sample_as_it_was(pla
     unknown = run("check", plan, columns=300)  # without its line the kind is unknown: said, not guessed
     assert_handled(unknown, 2)
     assert "不是客户触点分级管理检查表" in unknown.output and "也不是绩效考核表" in unknown.output
+    assert WORKPLAN.not_this not in unknown.output
+
+
+@pytest.mark.slow
+def test_a_workbook_of_no_kind_hears_what_every_registered_kind_misses(registered: None, tmp_path: Path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "杂项"
+    wb.active["A1"] = "节点"  # half a node header is no header
+    wb.save(tmp_path / "杂项.xlsx")
+    refused = run("check", tmp_path / "杂项.xlsx", columns=300)
+    assert_handled(refused, 2)
+    assert "不是客户触点分级管理检查表" in refused.output and "也不是绩效考核表" in refused.output
+    assert WORKPLAN.not_this in refused.output
 
 
 @pytest.mark.slow
