@@ -131,7 +131,7 @@ AUDIT_HEADERS = ["项目", "值", "规则文件中的写法"]
 
 
 def rules_rows(rules: Rules) -> list[tuple[str, str]]:
-    """(key, value) pairs of the effective checklist rules, for the 评分规则 sheet."""
+    """(key, value) pairs of the shared tables of the rules in force, for a 评分规则 sheet."""
     s, g, r, a = rules.scoring, rules.grades, rules.rewards, rules.annual
     return [
         ("scoring.level_weights 等级权重", "、".join(f"{k}={toml_number(v)}" for k, v in s.level_weights.items())),

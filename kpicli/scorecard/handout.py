@@ -48,7 +48,7 @@ def coefficients_entry(settings: Any) -> list[list[str]]:
 
 def template_record(forms: Sequence[Any], sheets: Sequence[str], *, period: str, company: str | None,
                     settings: Any) -> dict[str, Any]:
-    """A blank scorecard workbook's record: forms[i] (render.template.Form) is written on sheets[i]."""
+    """A blank scorecard workbook's record: forms[i] (render.form_sheet.Form) is written on sheets[i]."""
     sets: dict[str, dict[str, Any]] = {}
     keys: list[str] = []
     for form in forms:

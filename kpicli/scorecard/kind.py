@@ -179,7 +179,8 @@ class ScorecardKind:
         are packaged set names (客服专员) or paths of a user's .csv/.xlsx set. With --split, one workbook per person
         in the folder `out`. Everything is read and checked before anything is written."""
         from kpicli.scorecard.indicators import form_period, load_indicator_set
-        from kpicli.scorecard.render.template import Form, default_output, write_forms
+        from kpicli.scorecard.render.form_sheet import Form
+        from kpicli.scorecard.render.template import default_output, write_forms
         from kpicli.scorecard.roster import Person, assign_sets, load_people
         from kpicli.scorecard.settings import settings_of
 

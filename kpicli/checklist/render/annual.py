@@ -1,4 +1,5 @@
-"""Rendering the year (AnnualResult): the annual workbook, and the labels the terminal table shares. Formatting only."""
+"""Rendering the year (AnnualResult): the annual workbook (trend with a line chart, capped list, rewards ledger,
+people). Formatting only; the texts it shares with the terminal table are annual_text's."""
 
 from __future__ import annotations
 
@@ -13,18 +14,21 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpicli.checklist.annual import unit_key
 from kpicli.checklist.annual_model import (
-    ABSENT,
     ASSESSED,
     MISSING,
-    NOT_ASSESSED,
     QUARTERS,
     STATUS_LABELS,
-    STATUS_MEANINGS,
     AnnualResult,
 )
-from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD
+from kpicli.checklist.render.annual_text import (
+    capped_rows,
+    heading,
+    marks_text,
+    missing_text,
+    rule_text,
+    unit_label,
+)
 from kpicli.core.exact import format_score
 from kpicli.core.period import Period
 from kpicli.io.outputs import YEAR_KIND, mark_workbook, save_workbook
@@ -55,38 +59,6 @@ CAPPED_FILL = PatternFill("solid", fgColor="FFC7CE")
 CAPPED_FONT = Font(name=FONT_NAME, color="9C0006", bold=True)
 WARN_FONT = Font(name=FONT_NAME, color="C00000", bold=True)
 REASON_FONT = Font(name=FONT_NAME, color="9C0006")
-
-
-def heading(result: AnnualResult) -> str:
-    return f"{result.company or ''} {Period(result.year).label}".strip()
-
-
-def rule_text(result: AnnualResult) -> str:
-    a = result.rules.annual
-    return (f"连续{a.consecutive}个季度或全年累计{a.cumulative}个季度为{a.cap_grade}及以下的职能/项目，"
-            f"相关被考核人员年度绩效不得高于{a.cap_grade}；不列入考核、未提交或缺少工作簿的季度中断连续")
-
-
-def marks_text() -> str:
-    """What the words in a quarter without a score mean (the terminal says the same with its marks)."""
-    return "；".join(f"{STATUS_LABELS[s]}：{STATUS_MEANINGS[s]}" for s in (NOT_ASSESSED, ABSENT, MISSING))
-
-
-def missing_text(result: AnnualResult) -> str:
-    missing = result.missing_quarters
-    if not missing:
-        return ""
-    return (f"注意：缺少第{'、'.join(map(str, missing))}季度的工作簿，以下结果只基于已提供的季度；"
-            "补齐后请重新汇总")
-
-
-def unit_label(kind: str, row: pd.Series) -> str:
-    if kind == "function":
-        return f"{row['function']}职能"
-    if kind == "project":
-        return str(row["project"])
-    return f"{row['project']}·{row['function']}"
-
 
 
 def _lines(text: str, width_units: float) -> int:
@@ -303,26 +275,6 @@ def _quarter_grade_cell(ws: Worksheet, r: int, c: int, row: pd.Series, q: int, n
     cell.alignment = CENTER
 
 
-def capped_rows(result: AnnualResult) -> list[tuple[str, str, pd.Series, list[str]]]:
-    """(category, unit, row, names of the people capped through it) of every capped unit."""
-    people = result.people
-    out = []
-    for kind, table, category in (("function", result.functions, "职能"), ("project", result.projects, "项目"),
-                                  ("unit", result.units, "项目职能")):
-        for _, row in table[table["capped"]].iterrows():
-            label = unit_label(kind, row)
-            key = unit_key(kind, row.get("function"), row.get("project"), key=result.key)
-            names = [f"{p.name}（{post_text(p)}）" for p in people.itertuples(index=False) if p.capped and p.unit_key == key]
-            out.append((category, label, row, names))
-    return out
-
-
-def post_text(person: object) -> str:
-    if person.role == FUNCTION_HEAD:
-        return f"{person.function}职能负责人"
-    if person.role == DIRECTOR_ROLE:
-        return f"{person.unit}项目总监"
-    return f"{person.unit}{person.function}职能经理"
 
 
 def _capped(ws: Worksheet, result: AnnualResult) -> None:
@@ -427,5 +379,4 @@ def _people(ws: Worksheet, result: AnnualResult) -> None:
     print_setup(ws, header_row=top, last_row=last, last_col=len(headers), landscape=True)
 
 
-__all__ = ["ANNUAL_SHEETS", "build_annual_workbook", "capped_rows", "heading", "missing_text", "post_text", "unit_label",
-           "write_annual"]
+__all__ = ["ANNUAL_SHEETS", "build_annual_workbook", "write_annual"]

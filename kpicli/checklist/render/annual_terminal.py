@@ -17,7 +17,7 @@ from kpicli.checklist.annual_model import (
     STATUS_MEANINGS,
     AnnualResult,
 )
-from kpicli.checklist.render.annual import capped_rows, missing_text, post_text, unit_label
+from kpicli.checklist.render.annual_text import capped_rows, missing_text, post_text, unit_label
 from kpicli.core.exact import format_score
 from kpicli.core.period import Period
 from kpicli.render.terminal import amount_text, console, grade_text
