@@ -36,13 +36,11 @@ def members(roster: pd.DataFrame | None, kind: str, unit: str, rules: Rules) -> 
     names = team_members(roster, kind, unit, rules)
     if not names:
         return []
-    in_team = team_rows(roster, kind, unit, rules)
-    out = []
-    for name in names:
-        posts = dict.fromkeys(_post(p) for p in in_team[in_team["name"] == name].itertuples(index=False)
-                              if kind == "project" or p.function == unit)
-        out.append(Member(name, "、".join(posts)))
-    return out
+    posts: dict[str, dict[str, None]] = {name: {} for name in names}  # one pass over the team's rows, in order
+    for p in team_rows(roster, kind, unit, rules).itertuples(index=False):
+        if kind == "project" or p.function == unit:
+            posts[p.name][_post(p)] = None
+    return [Member(name, "、".join(posts[name])) for name in names]
 
 
 def units_with_money(a: Assessment) -> list[tuple[str, str, Decimal, str, str]]:
