@@ -20,7 +20,7 @@ from samples import CHECKLISTS, QUARTER_NAMES, SCORECARD_NAME, SCORECARDS
 
 import kpicli.api
 from kpicli.core.errors import EXIT_INTERNAL, EXIT_USAGE, InputError
-from kpicli.io import workbook, zipparts
+from kpicli.io import sheetscan, workbook, zipcheck, zipparts
 
 CHECKLIST = CHECKLISTS / QUARTER_NAMES[0]
 SCORECARD = SCORECARDS / SCORECARD_NAME
@@ -67,6 +67,44 @@ def test_a_fault_in_the_reader_is_an_internal_error(fault, command, sample, monk
     name, owner, kind = READER_FAULTS[fault]
     monkeypatch.setattr(owner, name, _fault(kind))
     assert_internal(run(command, sample))
+
+
+# kpicli's own code between the library calls, raising what the libraries raise for a bad file (OSError, ValueError,
+# MemoryError): the narrow catches wrap only the library calls, so these are bugs too, never "the file is unreadable"
+OWN_CODE_FAULTS = {
+    "grid-OSError": (workbook, "_mark_errors", OSError),
+    "scan-MemoryError": (sheetscan, "_column_index", MemoryError),
+    "shapes-OSError": (sheetscan, "number_shapes", OSError),
+    "zipcheck-ValueError": (zipcheck, "_prolog_state", ValueError),
+}
+
+
+@pytest.mark.parametrize("fault", list(OWN_CODE_FAULTS))
+def test_a_library_like_fault_in_our_own_read_code_is_an_internal_error(fault, monkeypatch):
+    owner, name, kind = OWN_CODE_FAULTS[fault]
+    monkeypatch.setattr(owner, name, _fault(kind))
+    assert_internal(run("check", CHECKLIST))
+    with pytest.raises(kind, match="injected fault"):
+        kpicli.api.check(CHECKLIST)
+
+
+FOREIGN = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"
+
+
+def test_a_truncated_or_foreign_file_is_still_the_users(tmp_path):
+    """The narrowed catches still turn what zipfile and calamine raise into the file's refusal (exit 2)."""
+    data = CHECKLIST.read_bytes()
+    cut = tmp_path / "截断.xlsx"
+    cut.write_bytes(data[: len(data) // 2])
+    cases = [(cut, "损坏")]
+    archive = FOREIGN / "tests_data_reader_null_archive.xlsx"
+    if archive.is_file():
+        cases.append((archive, "不是 Excel 工作簿"))
+    for path, words in cases:
+        result = run("check", path)
+        assert result.exit_code == EXIT_USAGE, result.output
+        assert "内部错误" not in result.output and path.name in result.output and words in result.output, \
+            result.output
 
 
 @pytest.mark.parametrize(("fault", "sample"), [("write-AttributeError", CHECKLIST), ("read-KeyError", SCORECARD)],

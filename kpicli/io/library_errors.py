@@ -14,6 +14,8 @@ import re
 import sys
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kpicli.core.errors import InputError
@@ -36,6 +38,18 @@ def read_errors() -> tuple[type[BaseException], ...]:
 
     return (python_calamine.CalamineError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError,
             ParseError, ExpatError, MemoryError, OSError)
+
+
+@contextmanager
+def library_read(path: Path) -> Iterator[None]:
+    """`with library_read(path): <one library call>`: what the library raises for a bad file becomes its InputError.
+
+    Wrap the third-party call and nothing else: kpicli's own code outside it lets its exceptions reach the
+    internal-error handler (an OSError of our own is a bug, not the user's file)."""
+    try:
+        yield
+    except read_errors() as exc:
+        raise translate_library_error(exc, path) from exc
 
 
 def translate_library_error(exc: Exception, path: Path) -> InputError:

@@ -11,8 +11,8 @@ are kept: percentages, and fixed decimals (0.0, #,##0.00); General, dates, text 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
+from typing import Protocol
 
 from kpicli.io.xmltext import unescape
 
@@ -53,7 +53,15 @@ def shape_of_code(code: str) -> NumberShape | None:
     return NumberShape("%" in bare, decimals)
 
 
-def number_shapes(archive: zipfile.ZipFile) -> dict[int, NumberShape]:
+class Members(Protocol):
+    """A zip's member names and contents (zipfile.ZipFile, or io.sheetscan's Archive)."""
+
+    def namelist(self) -> list[str]: ...
+
+    def read(self, name: str) -> bytes: ...
+
+
+def number_shapes(archive: Members) -> dict[int, NumberShape]:
     """Style index (a cell's s="…") → its NumberShape, for the styles whose format has one."""
     if "xl/styles.xml" not in archive.namelist():
         return {}

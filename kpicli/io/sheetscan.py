@@ -13,11 +13,12 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpicli.core.errors import InputError
+from kpicli.io.library_errors import library_read
 from kpicli.io.numfmt import NumberShape, number_shapes, styled_cells_pattern
 from kpicli.io.xmltext import unescape
 
@@ -49,6 +50,42 @@ class SheetScan:
     shapes: dict[tuple[int, int], NumberShape] = field(default_factory=dict)  # zero-based (row, col) → its format
 
 
+class Archive:
+    """The workbook's zip, read through zipfile: what zipfile raises for a bad file (only inside its own calls)
+    becomes the file's refusal; kpicli's scan around the calls lets its own errors through as the bugs they are."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with library_read(path):
+            self._zip = zipfile.ZipFile(path)
+        self._names = self._zip.namelist()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._zip.close()
+
+    def namelist(self) -> list[str]:
+        return self._names
+
+    def read(self, name: str) -> bytes:
+        with library_read(self.path):
+            return self._zip.read(name)
+
+    def chunks(self, name: str, size: int) -> Iterator[bytes]:
+        """The member's bytes in pieces of `size`, then one empty piece."""
+        with library_read(self.path):
+            stream = self._zip.open(name)
+        with stream:
+            while True:
+                with library_read(self.path):
+                    chunk = stream.read(size)
+                yield chunk
+                if not chunk:
+                    return
+
+
 def _column_index(letters: bytes) -> int:
     index = 0
     for ch in letters:
@@ -56,7 +93,7 @@ def _column_index(letters: bytes) -> int:
     return index
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(archive: Archive) -> dict[str, str]:
     """Worksheet name → part name, from the workbook and its relationships."""
     names = set(archive.namelist())
     rels_text = archive.read("_rels/.rels").decode("utf-8", "replace") if "_rels/.rels" in names else ""
@@ -81,44 +118,42 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_part(archive: zipfile.ZipFile, part: str, styled: re.Pattern[bytes] | None = None,
+def _scan_part(archive: Archive, part: str, styled: re.Pattern[bytes] | None = None,
                shapes: dict[int, NumberShape] | None = None) -> SheetScan:
     """Regex over the raw XML in chunks: no Python-level loop per cell (only per error cell)."""
     scan = SheetScan()
     letters: set[bytes] = set()
     tail = b""
-    with archive.open(part) as stream:
-        while True:
-            chunk = stream.read(_CHUNK)
-            data = tail + chunk
-            cut = len(data) if not chunk else max(data.rfind(b"<c "), data.rfind(b"<row "), 0)
-            view = data[:cut]
-            letters.update(_COL_REF.findall(view))
-            rows = _ROW_REF.findall(view)
-            if rows:
-                scan.rows = max(scan.rows, max(map(int, rows)))
-            # t="e" is in every error cell's tag: without it the (slow, unanchored) pattern cannot match
-            for match in _ERROR_TYPE.finditer(view) if b't="e"' in view else ():
-                begin = view.rfind(b"<c ", 0, match.start())
-                ref = _REF.search(view, begin, match.start())
-                close = view.find(b"</c>", match.end())
-                value = _VALUE.search(view, match.end(), close if close > 0 else len(view))
-                if begin >= 0 and ref is not None:
-                    position = (int(ref.group(2)) - 1, _column_index(ref.group(1)) - 1)
-                    scan.errors[position] = value.group(1).decode("utf-8", "replace") if value else "#错误"
-            if b"<f" in view:
-                _scan_formulas(view, scan)
-            if styled is not None and shapes is not None:
-                for letters_, row, style in styled.findall(view):
-                    scan.shapes[(int(row) - 1, _column_index(letters_) - 1)] = shapes[int(style)]
-            if b'hidden="' in view:
-                for match in _HIDDEN_ROW.finditer(view):
-                    number = _ROW_NUMBER.search(match.group(0))
-                    if number:
-                        scan.hidden_rows.add(int(number.group(1)) - 1)
-            tail = data[cut:]
-            if not chunk:
-                break
+    for chunk in archive.chunks(part, _CHUNK):
+        data = tail + chunk
+        cut = len(data) if not chunk else max(data.rfind(b"<c "), data.rfind(b"<row "), 0)
+        view = data[:cut]
+        letters.update(_COL_REF.findall(view))
+        rows = _ROW_REF.findall(view)
+        if rows:
+            scan.rows = max(scan.rows, max(map(int, rows)))
+        # t="e" is in every error cell's tag: without it the (slow, unanchored) pattern cannot match
+        for match in _ERROR_TYPE.finditer(view) if b't="e"' in view else ():
+            begin = view.rfind(b"<c ", 0, match.start())
+            ref = _REF.search(view, begin, match.start())
+            close = view.find(b"</c>", match.end())
+            value = _VALUE.search(view, match.end(), close if close > 0 else len(view))
+            if begin >= 0 and ref is not None:
+                position = (int(ref.group(2)) - 1, _column_index(ref.group(1)) - 1)
+                scan.errors[position] = value.group(1).decode("utf-8", "replace") if value else "#错误"
+        if b"<f" in view:
+            _scan_formulas(view, scan)
+        if styled is not None and shapes is not None:
+            for letters_, row, style in styled.findall(view):
+                scan.shapes[(int(row) - 1, _column_index(letters_) - 1)] = shapes[int(style)]
+        if b'hidden="' in view:
+            for match in _HIDDEN_ROW.finditer(view):
+                number = _ROW_NUMBER.search(match.group(0))
+                if number:
+                    scan.hidden_rows.add(int(number.group(1)) - 1)
+        tail = data[cut:]
+        if not chunk:
+            break
     scan.cols = max((_column_index(x) for x in letters), default=0)
     scan.rows = max([scan.rows, *(pos[0] + 1 for pos in scan.errors)])
     return scan
@@ -145,7 +180,7 @@ def scan_sheets(path: Path, sheets: set[str] | None = None, *, optional: Callabl
     """Extent and error cells of each worksheet (or of `sheets`), refusing a sheet too large to read — unless
     `optional(name)` says the sheet is not needed: then its name goes to `skipped` instead (the caller says so)."""
     scans = {}
-    with zipfile.ZipFile(path) as archive:
+    with Archive(path) as archive:
         shapes = number_shapes(archive)
         styled = styled_cells_pattern(shapes)
         for name, part in _sheet_parts(archive).items():

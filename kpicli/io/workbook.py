@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpicli.core.errors import InputError
-from kpicli.io.library_errors import read_errors, translate_library_error
+from kpicli.io.library_errors import library_read
 from kpicli.io.numfmt import NumberShape
 from kpicli.io.safety import check_input_file
 from kpicli.io.sheetscan import scan_sheets
@@ -104,43 +103,39 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
     check_input_file(path)
     import python_calamine
 
-    try:
+    with library_read(path):
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        # chart sheets and macro sheets hold no checklist
-        sheets = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-        names = [m.name for m in sheets]
-        hidden = {m.name for m in sheets if m.visible != python_calamine.SheetVisibleEnum.Visible}
-        wanted = set(names) if select is None else select(names)
-        # refuses a sheet too large before calamine allocates it (or leaves an optional one out)
-        skipped: list[str] = []
-        scans = scan_sheets(path, wanted, optional=optional, skipped=skipped)
-        grids: dict[str, Grid] = {}
-        for name in names:
-            if name not in wanted or name in skipped:
-                continue
+        metadata = book.sheets_metadata
+    # chart sheets and macro sheets hold no checklist
+    sheets = [m for m in metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    names = [m.name for m in sheets]
+    hidden = {m.name for m in sheets if m.visible != python_calamine.SheetVisibleEnum.Visible}
+    wanted = set(names) if select is None else select(names)
+    # refuses a sheet too large before calamine allocates it (or leaves an optional one out)
+    skipped: list[str] = []
+    scans = scan_sheets(path, wanted, optional=optional, skipped=skipped)
+    grids: dict[str, Grid] = {}
+    for name in names:
+        if name not in wanted or name in skipped:
+            continue
+        with library_read(path):  # calamine's read of the sheet only: the grid below is kpicli's own code
             sheet = book.get_sheet_by_name(name)
-            start = sheet.start or (0, 0)  # None for an empty sheet
-            grid = Grid(
-                name=name,
-                rows=sheet.to_python() if sheet.start else [],
-                row0=start[0],
-                col0=start[1],
-                merged=list(sheet.merged_cell_ranges or []),
-                hidden=name in hidden,
-            )
-            if name in scans:
-                _mark_errors(grid, scans[name].errors)
-                for (r, c), formula in scans[name].formulas.items():
-                    if grid.cell(r, c) == "":  # calamine found no value there
-                        grid.put(r, c, NoFormulaValue(formula))
-                grid.hidden_rows = scans[name].hidden_rows
-                grid.shapes = scans[name].shapes
-            grids[name] = grid
+            start = sheet.start
+            rows = sheet.to_python() if start else []
+            merged = sheet.merged_cell_ranges
+        start = start or (0, 0)  # None for an empty sheet
+        grid = Grid(name=name, rows=rows, row0=start[0], col0=start[1], merged=list(merged or []),
+                    hidden=name in hidden)
+        if name in scans:
+            _mark_errors(grid, scans[name].errors)
+            for (r, c), formula in scans[name].formulas.items():
+                if grid.cell(r, c) == "":  # calamine found no value there
+                    grid.put(r, c, NoFormulaValue(formula))
+            grid.hidden_rows = scans[name].hidden_rows
+            grid.shapes = scans[name].shapes
+        grids[name] = grid
+    with library_read(path):
         book.close()
-    except InputError:
-        raise
-    except read_errors() as exc:  # what calamine and zipfile raise for a bad file; anything else is a bug of ours
-        raise translate_library_error(exc, path) from exc
     return RawWorkbook(path=path, sheet_names=names, grids=grids, hidden_sheets=hidden, skipped_large=skipped)
 
 

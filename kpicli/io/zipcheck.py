@@ -13,6 +13,8 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -55,16 +57,25 @@ def check_zip(path: Path, f: BinaryIO, size: int) -> None:
     declared = _declared_member_count(f, size)
     if declared is not None and declared > MAX_MEMBERS:
         raise _bomb(path, f"包含 {declared} 个部件，超过 {MAX_MEMBERS} 个的上限")
+    f.seek(0)
+    with _reading(path):
+        zf = zipfile.ZipFile(f)
+    with zf:
+        infos = zf.infolist()
+        if any(not info.filename for info in infos):  # a nameless member: no writer makes one
+            raise refusal("corrupt", path)
+        _check_declared_sizes(path, infos)
+        members = {info.filename: info for info in infos}
+        _check_package(path, zf, members)
+        _scan_xml_members(path, zf, infos)
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Around zipfile's own calls only: what it raises for a corrupt or truncated zip refuses the file as corrupt.
+    The checks around the calls are kpicli's code: an error of theirs is a bug, not a corrupt file."""
     try:
-        f.seek(0)
-        with zipfile.ZipFile(f) as zf:
-            infos = zf.infolist()
-            if any(not info.filename for info in infos):  # a nameless member: no writer makes one
-                raise refusal("corrupt", path)
-            _check_declared_sizes(path, infos)
-            members = {info.filename: info for info in infos}
-            _check_package(path, zf, members)
-            _scan_xml_members(path, zf, infos)
+        yield
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, struct.error, NotImplementedError) as exc:
         raise refusal("corrupt", path) from exc
     except OSError as exc:
@@ -144,7 +155,7 @@ def _read_limited(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit:
     """At most `limit` bytes of a member (one bounded read, never more than the declared size)."""
     if info.flag_bits & 0x1:
         raise refusal("corrupt", path, note=f"{info.filename} 被 zip 加密")
-    with zf.open(info) as member:
+    with _reading(path), zf.open(info) as member:
         return member.read(min(limit, info.file_size))
 
 
@@ -166,9 +177,12 @@ def _scan_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, whole: 
     prolog = b""
     state = "more"
     total = 0
-    with zf.open(info) as member:
+    with _reading(path):
+        member = zf.open(info)
+    with member:
         while True:
-            chunk = member.read(XML_HEAD_BYTES if state == "more" else _CHUNK)
+            with _reading(path):
+                chunk = member.read(XML_HEAD_BYTES if state == "more" else _CHUNK)
             if not chunk:
                 return  # end of member; zipfile has checked the CRC
             total += len(chunk)
