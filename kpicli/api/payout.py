@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from kpicli import kinds
 from kpicli.api.read import read_any
 from kpicli.core.errors import DataError, KpiError, Problem
+from kpicli.core.period import UNKNOWN_PERIOD, label_of
 
 ERRORS_SHOWN = 10  # of a result that cannot be scored again: the first errors, each by sheet and cell
 
@@ -107,7 +108,7 @@ class _Gather:
             teams = [team_from_dict(t) for t in recorded]
             if None not in teams:
                 period = record.get("period") or {}
-                label = f"{period.get('year')}年第{period.get('quarter')}季度" if period.get("quarter") else "考核期未知"
+                label = label_of(period.get("year"), period.get("quarter")) if period.get("quarter") else UNKNOWN_PERIOD
                 self.teams_of(path, label, teams)
                 return
         try:

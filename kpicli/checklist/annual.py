@@ -19,6 +19,7 @@ from kpicli.checklist.assessment import Assessment, assess
 from kpicli.checklist.rewards import FUNCTION_HEAD, SERVICE_FEE, TEAM_BONUS
 from kpicli.checklist.words import COMPANY_GROUP, DIRECTOR_ROLE
 from kpicli.core.errors import DataError, KpiError
+from kpicli.core.period import quarter_label
 from kpicli.core.vocab import FUNCTIONS, normalize
 from kpicli.rules.files import RulesLookup
 from kpicli.rules.model import Rules
@@ -107,13 +108,13 @@ def check_same_year(assessments: Sequence[Assessment]) -> dict[int, Assessment]:
         by_quarter.setdefault(a.quarter, []).append(a)
     doubles = {q: found for q, found in by_quarter.items() if len(found) > 1}
     if doubles:
-        detail = "；".join(f"第{q}季度：{'、'.join(_names(found))}" for q, found in sorted(doubles.items()))
+        detail = "；".join(f"{quarter_label(q)}：{'、'.join(_names(found))}" for q, found in sorted(doubles.items()))
         raise DataError(f"同一季度给出了多个工作簿（{detail}）；每个季度只能给一个工作簿")
     return {q: found[0] for q, found in sorted(by_quarter.items())}
 
 
 def _label(a: Assessment) -> str:
-    return f"{a.checklist.path.name}（第{a.quarter}季度）"
+    return f"{a.checklist.path.name}（{quarter_label(a.quarter)}）"
 
 
 def _names(found: list[Assessment]) -> list[str]:
@@ -151,12 +152,12 @@ def cap_reason(statuses: dict[int, str], grades: dict[int, object], rules: Rules
     for run in runs:
         if len(run) >= annual.consecutive:
             if len(run) == 1:
-                reasons.append(f"第{run[0]}季度为{cap}及以下")
+                reasons.append(f"{quarter_label(run[0])}为{cap}及以下")
             else:
-                reasons.append(f"第{_quarters(run)}季度连续{_count(len(run))}个季度为{cap}及以下")
+                reasons.append(f"{quarter_label(_quarters(run))}连续{_count(len(run))}个季度为{cap}及以下")
     in_runs = {q for run in runs if len(run) >= annual.consecutive for q in run}
     if len(low) >= annual.cumulative and not set(low) <= in_runs:  # else the runs already say it all
-        reasons.append(f"全年累计{_count(len(low))}个季度（第{_quarters(low)}季度）为{cap}及以下")
+        reasons.append(f"全年累计{_count(len(low))}个季度（{quarter_label(_quarters(low))}）为{cap}及以下")
     return len(low), bool(reasons), "；".join(reasons)
 
 

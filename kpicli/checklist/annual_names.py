@@ -13,6 +13,7 @@ from itertools import combinations
 
 from kpicli.checklist.annual_model import ABSENT, MISSING, QUARTERS, AnnualResult
 from kpicli.checklist.words import DIRECTOR_ROLE
+from kpicli.core.period import quarter_label
 from kpicli.core.vocab import normalize
 
 
@@ -27,7 +28,7 @@ def joined_notes(year: AnnualResult) -> list[str]:
         quarters = [q for q, a in sorted(year.assessments.items())
                     if any(normalize(p) == normalize(old) for p in a.projects["project"])]
         if quarters:
-            lines.append(f"项目「{old}」（第{_quarters(quarters)}季度）按规则文件 [projects] aliases 计为「{new}」，"
+            lines.append(f"项目「{old}」（{quarter_label(_quarters(quarters))}）按规则文件 [projects] aliases 计为「{new}」，"
                          "年度汇总合并为一行，连续季度跨改名计算")
     return lines
 
@@ -63,7 +64,7 @@ def rename_warnings(year: AnnualResult) -> list[str]:
         old, new = (a, b) if max(qa) < min(qb) else (b, a)
         q_old, q_new = (qa, qb) if old == a else (qb, qa)
         people = ("，人员名单中两者有相同的人：" + "、".join(f"{n}（{p}）" for n, p in shared.items())) if shared else ""
-        lines.append(f"项目「{old}」（第{_quarters(q_old)}季度）与「{new}」（第{_quarters(q_new)}季度）从未在同一季度出现"
+        lines.append(f"项目「{old}」（{quarter_label(_quarters(q_old))}）与「{new}」（{quarter_label(_quarters(q_new))}）从未在同一季度出现"
                      f"{people}。如果是同一个项目改了名称，请在 kpicli.toml 中写 [projects] aliases = "
                      f"{{ \"{old}\" = \"{new}\" }}，年度汇总会合并为一行，并跨改名判断连续季度封顶；现在按两个项目分别判断")
     return lines

@@ -22,6 +22,7 @@ import pandas as pd
 from kpicli.checklist.annual_model import QUARTERS, AnnualResult
 from kpicli.checklist.assessment import assess_checklist
 from kpicli.core.exact import format_amount, format_score
+from kpicli.core.period import quarter_label
 from kpicli.rules.model import ProjectNames, Rules
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def edited_after_publishing(assessments: dict[int, Any], published: dict[int, Pu
         inputs = {*a.checklist.function_sheets.values(), ROSTER_SHEET, INFO_SHEET}
         changed = [s for s in changed_sheets(a.checklist.path, record) or [] if s in inputs]
         if changed:
-            notes.append(f"第{q}季度的评分结果 {a.checklist.path.name} 在 kpicli 写出后改动过（工作表："
+            notes.append(f"{quarter_label(q)}的评分结果 {a.checklist.path.name} 在 kpicli 写出后改动过（工作表："
                          f"{'、'.join(f'「{s}」' for s in changed)}），年度汇总按现在的内容计分，可能与当时公布的不同；"
                          "如果改动不应计入，请换用原来的评分结果")
     return notes
@@ -96,13 +97,13 @@ def year_rules(published: dict[int, Published], current: Rules, source: str) -> 
     rules = replace(base, projects=names)
     notes = []
     if unreadable:
-        notes.append(f"第{_quarters(unreadable)}季度的工作簿记录了评分规则，但无法还原（可能由其他版本的 kpicli 写出）；"
+        notes.append(f"{quarter_label(_quarters(unreadable))}的工作簿记录了评分规则，但无法还原（可能由其他版本的 kpicli 写出）；"
                      f"这些季度按{source}计分")
     if not recorded:
         return rules, source, notes
-    label = RECORDED if not others else f"第{_quarters(recorded)}季度：{RECORDED}；第{_quarters(others)}季度：{source}"
-    notes.insert(0, f"第{_quarters(recorded)}季度按其工作簿中记录的评分时规则计分，得分、等级和奖惩与当时公布的一致；"
-                    f"年度封顶条件按第{recorded[-1]}季度记录的规则")
+    label = RECORDED if not others else f"{quarter_label(_quarters(recorded))}：{RECORDED}；{quarter_label(_quarters(others))}：{source}"
+    notes.insert(0, f"{quarter_label(_quarters(recorded))}按其工作簿中记录的评分时规则计分，得分、等级和奖惩与当时公布的一致；"
+                    f"年度封顶条件按{quarter_label(recorded[-1])}记录的规则")
     return rules, label, notes
 
 
@@ -150,11 +151,11 @@ def compare_with_current(year: AnnualResult, current: Rules, source: str, combin
                 continue
             same_reward = row.get(f"reward_{q}") == alt.get(f"reward_{q}")
             if row[f"grade_{q}"] != alt[f"grade_{q}"] or not same_reward:
-                lines.append(f"第{q}季度 {label}：公布为 {_figure(row, q)}，按现行规则为 {_figure(alt, q)}")
+                lines.append(f"{quarter_label(q)} {label}：公布为 {_figure(row, q)}，按现行规则为 {_figure(alt, q)}")
         if bool(row["capped"]) != bool(alt["capped"]):
             lines.append(f"{label}：按公布的等级{'封顶' if row['capped'] else '不封顶'}，按现行规则"
                          f"{'会封顶（' + alt['reason'] + '）' if alt['capped'] else '不会封顶'}")
-    head = (f"现行规则（{source}）与第{_quarters(differing)}季度评分时的规则不同；年度汇总仍用公布的结果"
+    head = (f"现行规则（{source}）与{quarter_label(_quarters(differing))}评分时的规则不同；年度汇总仍用公布的结果"
             + ("，按现行规则会不同的地方：" if lines else "，按现行规则各季度的等级、奖惩和年度封顶都不变"))
     return [head, *("  " + line for line in lines)]
 

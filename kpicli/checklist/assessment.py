@@ -25,6 +25,7 @@ from kpicli.checklist.scoring import (
 from kpicli.checklist.words import COMPANY_GROUP, FUNCTION_SHEETS, NOT_APPLICABLE
 from kpicli.core.errors import Problem
 from kpicli.core.exact import format_amount, json_number
+from kpicli.core.period import UNKNOWN_PERIOD, label_of
 from kpicli.core.vocab import FUNCTIONS
 from kpicli.io.workbook import PendingRead, RawWorkbook
 from kpicli.rules.files import RulesLookup
@@ -67,8 +68,8 @@ class Assessment:
     @property
     def period_label(self) -> str:
         if self.year and self.quarter:
-            return f"{self.year}年第{self.quarter}季度"
-        return "考核期未知"
+            return label_of(self.year, self.quarter)
+        return UNKNOWN_PERIOD
 
     def to_json(self) -> dict:
         """The machine-readable result of contract §5 (stable keys); "kind" tells it from a scorecard's."""

@@ -26,6 +26,7 @@ from kpicli.checklist.collect_submission import Submission, match_sheet, read_su
 from kpicli.checklist.meta import ROSTER_COLUMNS
 from kpicli.checklist.words import COMPANY_GROUP
 from kpicli.core.errors import InputError, Problem
+from kpicli.core.period import label_of
 from kpicli.core.vocab import FUNCTIONS, name_key, normalize
 
 
@@ -77,15 +78,15 @@ def _period(subs: list[Submission], problems: list[Problem]) -> tuple[int | None
     for s in subs:
         value = periods[s.path]
         if None in value:
-            problems.append(Problem("info", None, None, f"未能确定本文件的考核期，按其他文件的{year}年第{quarter}季度合并",
+            problems.append(Problem("info", None, None, f"未能确定本文件的考核期，按其他文件的{label_of(year, quarter)}合并",
                                     file=s.file))
         elif value != (year, quarter):
             differs = "year" if value[0] != year else "quarter"
             cell = s.extras.info_cells.get(differs)  # None when the value came from the file name
             sheet = s.extras.info_sheet if cell else None
             source = "「基本信息」" if cell else "文件名"
-            problems.append(Problem("error", sheet, cell, f"考核期为{value[0]}年第{value[1]}季度（来自{source}），与其他文件"
-                                    f"的{year}年第{quarter}季度不一致（{'、'.join(others[:MAX_NAMES_LISTED])}）；"
+            problems.append(Problem("error", sheet, cell, f"考核期为{label_of(value[0], value[1])}（来自{source}），与其他文件"
+                                    f"的{label_of(year, quarter)}不一致（{'、'.join(others[:MAX_NAMES_LISTED])}）；"
                                     "只能汇总同一季度的检查表，请移走这个文件或改正它的年度、季度", file=s.file))
     return year, quarter
 

@@ -19,6 +19,7 @@ from kpicli.checklist.integrity import RECORD, check_against, reference_for
 from kpicli.checklist.reader import Checklist
 from kpicli.checklist.sheet_layout import find_layout
 from kpicli.core.errors import Problem
+from kpicli.core.period import label_of
 from kpicli.core.vocab import INFO_SHEET, column_letter, name_key
 from kpicli.io.workbook import Grid
 
@@ -72,7 +73,7 @@ def _period(checklist: Checklist, handed: object, given: bool) -> list[Problem]:
     if year is None or quarter is None or (now.year, now.quarter) == (year, quarter) or now.quarter is None:
         return []
     cell = None if given else now.cells.get("quarter" if now.quarter != quarter else "year")
-    handed_label, now_label = f"{year}年第{quarter}季度", f"{now.year}年第{now.quarter}季度"
+    handed_label, now_label = label_of(year, quarter), label_of(now.year, now.quarter)
     if now.source == INFO_SHEET and not given:
         said = (f"基本信息写的是{now_label}；如果这是{handed_label}的填报，请把基本信息改回{handed_label}；"
                 f"如果是{now_label}的填报，请用{now_label}发出的模板重新填写")

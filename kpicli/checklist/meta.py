@@ -10,7 +10,7 @@ import pandas as pd
 
 from kpicli.checklist.words import COMPANY_GROUP, DIRECTOR_ROLE, function_of_label
 from kpicli.core.errors import Problem
-from kpicli.core.period import PeriodText, read_period
+from kpicli.core.period import PeriodText, quarter_label, read_period
 from kpicli.core.vocab import INFO_SHEET, clean_label, column_letter, display_name, normalize
 from kpicli.io.workbook import Grid
 
@@ -97,7 +97,7 @@ def read_info(grid: Grid) -> tuple[PeriodInfo, list[Problem]]:
                         "2026Q3，或该季度内的日期（如 2026-09-30）")
                 elif when is not None:
                     problems.append(Problem("info", grid.name, cell, f"季度填的是{_date_or_month(when)}，"
-                                            f"按其所在的第{period.quarter}季度计"))
+                                            f"按其所在的{quarter_label(period.quarter)}计"))
                 if period.quarter is not None and year is not None:
                     quarter_year = year, cell, value
             break

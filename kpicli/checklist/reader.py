@@ -15,7 +15,7 @@ from kpicli.checklist.names import company_lookalikes, lone_projects, unify_grou
 from kpicli.checklist.which_sheets import UNHIDE, classify_sheets, read_checklist_sheets
 from kpicli.checklist.words import FUNCTION_SHEETS, ROSTER_SHEET
 from kpicli.core.errors import InputError, Problem
-from kpicli.core.period import find_period
+from kpicli.core.period import find_period, label_of, quarter_label
 from kpicli.core.vocab import FUNCTIONS, INFO_SHEET, normalize
 from kpicli.io.workbook import PendingRead, RawWorkbook
 
@@ -150,11 +150,11 @@ def _name_disagrees(period: PeriodInfo, path: Path) -> list[Problem]:
     quarter_differs = named.in_quarter is not None and named.in_quarter != period.quarter
     if not (year_differs or quarter_differs):
         return []
-    said = f"{named.year}年" + (f"第{named.in_quarter}季度" if named.in_quarter is not None else "")
+    said = f"{named.year}年" + (quarter_label(named.in_quarter) if named.in_quarter is not None else "")
     cell = period.cells.get("quarter" if quarter_differs else "year")
     return [Problem("warning", INFO_SHEET, cell, (
-        f"文件名「{path.name}」写的是{said}，但基本信息写的是{period.year}年第{period.quarter}季度；"
-        f"按基本信息的{period.year}年第{period.quarter}季度评分。如果文件名是对的，请改正基本信息的年度、季度"
+        f"文件名「{path.name}」写的是{said}，但基本信息写的是{label_of(period.year, period.quarter)}；"
+        f"按基本信息的{label_of(period.year, period.quarter)}评分。如果文件名是对的，请改正基本信息的年度、季度"
         "（或运行时加 --year/--quarter 指定）；如果基本信息是对的，请改正文件名"))]
 
 

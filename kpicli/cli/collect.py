@@ -19,6 +19,7 @@ from kpicli.cli.common import (
     kind_option,
     year_and_quarter,
 )
+from kpicli.core.period import label_of
 
 PathsArg = Annotated[list[Path], typer.Argument(
     help="各项目提交的检查表工作簿，或放有这些工作簿的文件夹（可以给多个）", metavar="文件或文件夹…",
@@ -60,7 +61,7 @@ def collect(
         out.print("有错误，未写入汇总表。请修正上面的错误（或移走有问题的文件）后重新汇总。", style="bold red",
                   markup=False)
         return EXIT_USAGE if collected.unreadable else EXIT_DATA
-    period = f"{collected.year}年第{collected.quarter}季度"
+    period = label_of(collected.year, collected.quarter)
     company_name = collected.company or "（未填写公司名称）"
     company_group = "，另有城市公司列组" if collected.has_company_group else ""
     out.print(f"已汇总 {len(collected.files)} 个文件：{company_name} {period}，{len(collected.projects)} 个项目"

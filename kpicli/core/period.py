@@ -64,11 +64,7 @@ class Period:
     @property
     def label(self) -> str:
         """2026年第1季度, 2026年3月 or 2026年度."""
-        if self.quarter is not None:
-            return f"{self.year}年第{self.quarter}季度"
-        if self.month is not None:
-            return f"{self.year}年{self.month}月"
-        return f"{self.year}年度"
+        return label_of(self.year, self.quarter, self.month)
 
     @property
     def file_label(self) -> str:
@@ -103,6 +99,25 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+UNKNOWN_PERIOD = "考核期未知"  # a result whose period could not be told
+
+
+def label_of(year: object, quarter: object = None, month: object = None) -> str:
+    """Period.label written from loose parts (read from a cell, a file name or a record, perhaps odd): the one
+    way a period is spelt for a user, and it never raises. 2026年第1季度, 2026年3月 or 2026年度."""
+    if quarter is not None:
+        return f"{year}年{quarter_label(quarter)}"
+    if month is not None:
+        return f"{year}年{month}月"
+    return f"{year}年度"
+
+
+def quarter_label(quarter: object) -> str:
+    """A quarter within its year: 第1季度, or 第1、2季度 for several given as text (「1、2」); a column of a year's
+    workbook, quarters named without their year."""
+    return f"第{quarter}季度"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from kpicli.core.errors import DataError, Problem
 from kpicli.core.exact import json_number
-from kpicli.core.period import Period, parse_period
+from kpicli.core.period import Period, parse_period, quarter_label
 from kpicli.core.vocab import display_name, name_key
 from kpicli.io.workbook import RawWorkbook
 
@@ -47,7 +47,7 @@ def in_year(period: Period) -> str:
     """The key of a period in the year: 3月, 第1季度, 年终."""
     if period.month is not None:
         return f"{period.month}月"
-    return f"第{period.quarter}季度" if period.quarter is not None else YEAR_END
+    return quarter_label(period.quarter) if period.quarter is not None else YEAR_END
 
 
 @dataclass

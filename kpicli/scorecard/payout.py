@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kpicli.core.errors import Problem
+from kpicli.core.period import label_of
 from kpicli.core.vocab import column_letter, exact_decimal, name_key
 from kpicli.payout.model import Line
 from kpicli.scorecard.result import ScorecardResult
@@ -101,7 +102,7 @@ def year_lines(path: Path, sheet: str, rows: list[list[object]], missing_rows: l
     header, cols = found
     title = str(rows[0][0]) if rows and rows[0] else ""
     match = re.search(r"——(.*?)\s*(\d{4})年度?$", title)
-    company, period = (match.group(1).strip(), f"{match.group(2)}年度") if match else ("", "年度")
+    company, period = (match.group(1).strip(), label_of(match.group(2))) if match else ("", "年度")
     reasons = {}
     missing = _columns(missing_rows, REASON_HEADER)
     if missing is not None:

@@ -30,7 +30,7 @@ from kpicli.checklist.render.annual_text import (
     unit_label,
 )
 from kpicli.core.exact import format_score
-from kpicli.core.period import Period
+from kpicli.core.period import Period, quarter_label
 from kpicli.io.outputs import YEAR_KIND, mark_workbook, save_workbook
 from kpicli.render.chart import colour_series
 from kpicli.render.style import (
@@ -159,7 +159,7 @@ def _trend(ws: Worksheet, result: AnnualResult) -> None:
     ws.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=1)
     for i, q in enumerate(QUARTERS):
         c = 2 + 2 * i
-        put(ws, top, c, f"第{q}季度")
+        put(ws, top, c, quarter_label(q))
         ws.merge_cells(start_row=top, start_column=c, end_row=top, end_column=c + 1)
         put(ws, top + 1, c, "得分")
         put(ws, top + 1, c + 1, "等级")
@@ -225,7 +225,7 @@ def _trend_chart(ws: Worksheet, result: AnnualResult, top: int, *, data_col: int
     projects = result.projects
     put(ws, 4, data_col, "折线图数据（各项目每季度得分；空白为不列入考核、未提交或缺少该季度；不打印）").font = MUTED_FONT
     header = 5
-    for k, text in enumerate(["项目", *(f"第{q}季度" for q in QUARTERS)]):
+    for k, text in enumerate(["项目", *(quarter_label(q) for q in QUARTERS)]):
         cell = put(ws, header, data_col + k, text)
         cell.fill, cell.font, cell.alignment, cell.border = HEADER_FILL, HEADER_FONT, CENTER, BORDER
     for i, (_, row) in enumerate(projects.iterrows(), start=header + 1):
@@ -279,7 +279,7 @@ def _quarter_grade_cell(ws: Worksheet, r: int, c: int, row: pd.Series, q: int, n
 
 def _capped(ws: Worksheet, result: AnnualResult) -> None:
     names = result.rules.grades.names
-    headers = ["类别", "单位", *(f"第{q}季度" for q in QUARTERS), "封顶原因", "相关被考核人员"]
+    headers = ["类别", "单位", *(quarter_label(q) for q in QUARTERS), "封顶原因", "相关被考核人员"]
     widths = [9, 14, 11, 11, 11, 11, 36, 30]
     _heading(ws, f"年度封顶名单——{heading(result)}", rule_text(result), widths)
     if missing_text(result):
@@ -306,7 +306,7 @@ def _capped(ws: Worksheet, result: AnnualResult) -> None:
 
 def _ledger(ws: Worksheet, result: AnnualResult) -> None:
     """Every quarter's reward or penalty of each function and project that had one, and the year's total."""
-    headers = ["类别", "单位", "方式", *(f"第{q}季度" for q in QUARTERS), "全年合计"]
+    headers = ["类别", "单位", "方式", *(quarter_label(q) for q in QUARTERS), "全年合计"]
     r = result.rules.rewards
     widths = [7, 16, 12, 11, 11, 11, 11, 12]
     _heading(ws, f"年度奖惩台账——{heading(result)}",
@@ -361,7 +361,7 @@ def _people(ws: Worksheet, result: AnnualResult) -> None:
                  *([""] * (len(headers) - 2))]]
     else:
         body = [[p.name, p.role, p.unit, p.function if isinstance(p.function, str) else "—", p.basis,
-                 "是" if p.capped else "否", cap if p.capped else "—", p.reason, f"第{p.quarter}季度"]
+                 "是" if p.capped else "否", cap if p.capped else "—", p.reason, quarter_label(p.quarter)]
                 for p in result.people.itertuples(index=False)]
     last = write_table(ws, top, headers, body)
     if result.has_roster:

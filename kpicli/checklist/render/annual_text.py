@@ -9,7 +9,7 @@ import pandas as pd
 from kpicli.checklist.annual import unit_key
 from kpicli.checklist.annual_model import ABSENT, MISSING, NOT_ASSESSED, STATUS_LABELS, STATUS_MEANINGS, AnnualResult
 from kpicli.checklist.rewards import DIRECTOR_ROLE, FUNCTION_HEAD
-from kpicli.core.period import Period
+from kpicli.core.period import Period, quarter_label
 
 __all__ = ["capped_rows", "heading", "marks_text", "missing_text", "post_text", "rule_text", "unit_label"]
 
@@ -33,7 +33,7 @@ def missing_text(result: AnnualResult) -> str:
     missing = result.missing_quarters
     if not missing:
         return ""
-    return (f"注意：缺少第{'、'.join(map(str, missing))}季度的工作簿，以下结果只基于已提供的季度；"
+    return (f"注意：缺少{quarter_label('、'.join(map(str, missing)))}的工作簿，以下结果只基于已提供的季度；"
             "补齐后请重新汇总")
 
 

@@ -26,7 +26,7 @@ from kpicli.checklist.words import (
     SUBHEADERS,
 )
 from kpicli.core.errors import KpiError
-from kpicli.core.period import require_year_quarter
+from kpicli.core.period import label_of, require_year_quarter
 from kpicli.core.vocab import FUNCTIONS, INFO_SHEET, normalize
 from kpicli.io.outputs import TEMPLATE_KIND, mark_workbook, require_xlsx, save_workbook
 from kpicli.io.xlfast import apply_style, cached_style
@@ -178,7 +178,7 @@ def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) 
         ("年度", int(year)),
         ("季度", int(quarter)),
         ("填表日期", ""),
-        ("说明", f"{year}年第{quarter}季度客户触点分级管理检查表。季度填 1–4；填表日期由填表人填写。"),
+        ("说明", f"{label_of(year, quarter)}客户触点分级管理检查表。季度填 1–4；填表日期由填表人填写。"),
     ]
     for r, (label, value) in enumerate(rows, start=1):
         for c, text in enumerate((label, value), start=1):
@@ -201,7 +201,7 @@ def _info_sheet(ws: Worksheet, *, year: int, quarter: int, company: str | None) 
 
 def _guide_sheet(ws: Worksheet, *, year: int, quarter: int) -> None:
     lines = [
-        f"填写说明（{year}年第{quarter}季度客户触点分级管理检查表）",
+        f"填写说明（{label_of(year, quarter)}客户触点分级管理检查表）",
         "一、表格结构：每个职能一张工作表（营销篇、研发篇、工程篇、客户关系篇、物业篇）。每个项目占三列：自查、检查、"
         "备注；「城市公司」列组是职能本身在城市公司层面负责的触点。",
         "二、自查：由项目（或职能）每月自检后填写。检查：由运营管理部客服组牵头的城市公司检查填写。评分以「检查」为准；"
@@ -237,7 +237,7 @@ def function_sheet(ws: Worksheet, function: str, items: pd.DataFrame, projects: 
     last_row = FIRST_ITEM_ROW + len(items) - 1
     last_letter = get_column_letter(last_col)
 
-    ws.cell(1, 1, value=f"{TITLE}——{FUNCTION_SHEETS[function]}（{year}年第{quarter}季度）").font = TITLE_FONT
+    ws.cell(1, 1, value=f"{TITLE}——{FUNCTION_SHEETS[function]}（{label_of(year, quarter)}）").font = TITLE_FONT
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
     ws.row_dimensions[1].height = 26
