@@ -30,7 +30,7 @@ KINDS: tuple[Kind, ...] = (
 FALLBACK: Kind = CHECKLIST
 
 __all__ = ["FALLBACK", "KINDS", "Kind", "KindDataError", "KindOption", "KindResult", "by_name", "detect",
-           "empty_json", "flag_owner", "kind_of", "named", "offered", "option", "refuse_foreign_options",
+           "empty_json", "flag_owner", "kind_of", "named", "not_collected", "offered", "option", "refuse_foreign_options",
            "result_sheets", "rule_sections", "rules_lookup"]
 
 
@@ -242,3 +242,20 @@ def allocating() -> Any:
 def collecting() -> Any:
     """The kind whose submissions `kpicli collect` merges into one workbook (the one with a collect method)."""
     return next(kind for kind in KINDS if hasattr(kind, "collect"))
+
+
+def not_collected(path: Path) -> str | None:
+    """Why `kpicli collect` passes over a workbook of another kind, naming that kind by its label; None when the
+    workbook is of no other kind (or cannot be read): the collecting kind's own refusal says what it misses."""
+    from kpicli.io.workbook import read_workbook
+
+    try:
+        raw = read_workbook(Path(path), optional=lambda _name: True)  # a sheet too large is no form
+        kind = detect(raw)
+    except KpiError:
+        return None
+    collector = collecting()
+    if kind is None or kind is collector:
+        return None
+    return (f"{Path(path).name}：这是{kind.label}，collect 只汇总{collector.label}；"
+            f"请只放入各项目填报的{collector.label}")

@@ -412,3 +412,24 @@ def test_a_duplicate_lacking_a_row_is_no_conflict_and_loses_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     assert merged_answers(out, "甲") == expected()
     assert "缺少" not in flat(result.output)
+
+
+def test_collect_given_a_scorecard_says_what_it_is(tmp_path):
+    """Not "no function sheets": the workbook is a scorecard, and collect merges checklists only (both kinds named
+    by their labels, through the registry)."""
+    from samples import SCORECARD_NAME, SCORECARDS
+
+    from kpicli import api, kinds
+    from kpicli.core.errors import EXIT_USAGE
+
+    scorecard = SCORECARDS / SCORECARD_NAME
+    checklist = kinds.collecting().label
+    other = next(kind.label for kind in kinds.KINDS if kind is not kinds.collecting())
+    result = run("collect", scorecard, "-o", tmp_path / "汇总.xlsx")
+    said = flat(result.output)
+    assert result.exit_code == EXIT_USAGE, said
+    assert flat(f"{scorecard.name}：这是{other}，collect 只汇总{checklist}") in said, said
+    assert "职能工作表" not in said and not (tmp_path / "汇总.xlsx").exists(), said
+    done = api.collect([scorecard], tmp_path / "汇总2.xlsx")
+    assert done.collected.unreadable == [(scorecard, f"{scorecard.name}：这是{other}，collect 只汇总{checklist}；"
+                                                     f"请只放入各项目填报的{checklist}")]

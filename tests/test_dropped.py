@@ -424,3 +424,11 @@ def test_the_build_puts_the_guide_beside_the_executable() -> None:
     assert "使用说明.txt" in spec and "\\xef\\xbb\\xbf" in spec and "\\r\\n" in spec
     release = (ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
     assert "kpicli.exe \"$book\"" in release and "使用说明.txt" in release
+
+
+def test_opening_the_result_is_command_line_plumbing_not_a_library_function() -> None:
+    """--open and [output] open_result are the command line's business: kpicli.api exports no such plumbing."""
+    import kpicli.api
+
+    assert "open_result_wanted" not in kpicli.api.__all__
+    assert not hasattr(kpicli.api, "open_result_wanted")

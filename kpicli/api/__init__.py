@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from kpicli.api.handout import Collection, Templated, collect, template
 from kpicli.api.payout import PayoutRun, payout
-from kpicli.api.rules import open_result_wanted, rules_init, rules_show
+from kpicli.api.rules import rules_init, rules_show
 from kpicli.api.several import Outcome, check_each, find_workbooks, rank_each, score_each
 from kpicli.api.single import Explained, Result, Scored, check, explain, rank, score
 from kpicli.api.year import Annual, annual
@@ -34,5 +34,5 @@ from kpicli.io.input_files import Inputs
 
 __all__ = ["Annual", "Collection", "DataError", "Explained", "Inputs", "KindDataError", "KpiError", "Outcome",
            "PayoutRun", "Period", "Result", "Scored", "Templated", "annual", "check", "check_each", "collect",
-           "explain", "find_workbooks", "open_result_wanted", "payout", "rank", "rank_each", "rules_init", "rules_show",
+           "explain", "find_workbooks", "payout", "rank", "rank_each", "rules_init", "rules_show",
            "score", "score_each", "template"]

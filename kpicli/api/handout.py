@@ -55,5 +55,5 @@ def collect(paths: Sequence[Path], output: Path, *, catalog_path: Path | None = 
     checked before anything is read; kpicli's own results and earlier merges in a folder are skipped."""
     collected, skipped, written = kinds.collecting().collect(
         paths, Path(output), catalog_path=catalog_path, force=force, company=company, year=year, quarter=quarter,
-        progress=progress)
+        progress=progress, foreign=kinds.not_collected)
     return Collection(collected, skipped, written)

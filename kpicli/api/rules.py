@@ -8,7 +8,7 @@ from pathlib import Path
 from kpicli import kinds
 from kpicli.core.errors import KpiError
 
-__all__ = ["open_result_wanted", "rules_init", "rules_show"]
+__all__ = ["rules_init", "rules_show"]
 
 
 def rules_init(output: Path = Path("kpicli.toml"), *, force: bool = False) -> Path:
@@ -35,8 +35,3 @@ def rules_show(rules_path: Path | None = None, *, near: Path | None = None) -> s
     lookup = kinds.rules_lookup(rules_path)
     effective, source = lookup.resolve(Path(near) if near is not None else Path.cwd() / "_")
     return f"# 规则来源：{source}\n{to_toml(effective, show_derived=True, sections=lookup.sections)}"
-
-
-def open_result_wanted(workbook: Path, rules_path: Path | None = None) -> bool:
-    """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
-    return kinds.rules_lookup(rules_path).resolve(Path(workbook))[0].output.open_result

@@ -128,9 +128,11 @@ def collect(
     year: int | None = None,
     quarter: int | None = None,
     progress: Callable[[list[Path]], Iterable[Path]] | None = None,
+    foreign: Callable[[Path], str | None] | None = None,
 ) -> Collected:
     """Read the submissions and merge them (nothing is written). `catalog` fixes the item list; without it the
-    items are the union of those submitted. company/year/quarter override every file's 基本信息."""
+    items are the union of those submitted. company/year/quarter override every file's 基本信息. foreign(path):
+    what to say of a file that is no checklist because it is a workbook of another kind (None: not one)."""
     problems: list[Problem] = []
     subs: list[Submission] = []
     unreadable: list[tuple[Path, str]] = []
@@ -139,8 +141,9 @@ def collect(
         try:
             sub = read_submission(path, catalog, company=company, year=year, quarter=quarter)
         except InputError as exc:
-            unreadable.append((path, exc.message))
-            problems.append(Problem("error", None, None, exc.message, file=path.name))
+            message = (foreign(path) if foreign is not None else None) or exc.message  # a workbook of another kind
+            unreadable.append((path, message))
+            problems.append(Problem("error", None, None, message, file=path.name))
             continue
         problems += _with_file(sub.checklist.problems, path.name)
         subs.append(sub)

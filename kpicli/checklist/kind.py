@@ -199,10 +199,11 @@ class ChecklistKind:
     # --- collect (this kind only) ------------------------------------------------------------------------------
     def collect(self, paths: Sequence[Path], output: Path, *, catalog_path: Path | None, force: bool,
                 company: str | None, year: int | None, quarter: int | None,
-                progress: Any) -> tuple[Any, list[tuple[Path, str]], Path | None]:
+                progress: Any, foreign: Any = None) -> tuple[Any, list[tuple[Path, str]], Path | None]:
         """The projects' submissions (files or folders) merged (Collected), the files passed over with the reason,
         and the workbook written (None when there were errors or unreadable files: nothing is written then). The
-        output is checked before anything is read."""
+        output is checked before anything is read. foreign(path): what to say of a file of another kind (the
+        registry's kpicli.kinds.not_collected), instead of what it misses to be a checklist."""
         from kpicli.checklist import collect as collecting
         from kpicli.checklist.catalog import load_catalog
         from kpicli.checklist.render.collect_book import typed_collection
@@ -221,7 +222,7 @@ class ChecklistKind:
         files = inputs.files
         reference = load_catalog(catalog_path) if catalog_path is not None else None
         collected = collecting.collect(files, catalog=reference, company=company, year=year, quarter=quarter,
-                                       progress=progress)
+                                       progress=progress, foreign=foreign)
         if collected.unreadable or collected.has_errors:
             return collected, inputs.skipped, None
         from kpicli.checklist.render.collect_book import write_collected

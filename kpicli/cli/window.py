@@ -65,17 +65,21 @@ def open_in_shell(path: Path) -> None:
                      stderr=subprocess.DEVNULL, start_new_session=True)
 
 
+def open_result_wanted(workbook: Path, rules: Path | None) -> bool:
+    """[output] open_result of the rules in force for `workbook`: --rules, else a kpicli.toml beside it."""
+    from kpicli import kinds
+
+    return kinds.rules_lookup(rules).resolve(Path(workbook))[0].output.open_result
+
+
 def open_written(written: Sequence[Path], *, asked: bool, workbook: Path | None, rules: Path | None,
                  out: Any) -> None:
     """After score: open the one result workbook, or the folder of the first of several, when --open was given
     or kpicli.toml says open_result = true. Nothing written, nothing opened; a failure is one line, not an error."""
     if not written or workbook is None:
         return
-    if not asked:
-        from kpicli import api
-
-        if not api.open_result_wanted(workbook, rules):
-            return
+    if not asked and not open_result_wanted(workbook, rules):
+        return
     target = Path(written[0]) if len(written) == 1 else Path(written[0]).parent
     try:
         open_in_shell(target)
