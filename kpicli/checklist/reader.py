@@ -115,11 +115,16 @@ def missing_groups(items: pd.DataFrame, function_sheets: dict[str, str]) -> list
     projects = items[~items["is_company"].astype(bool)]
     if projects.empty:
         return []
-    present = projects.groupby("group", sort=False)["function"].unique()
-    read = [f for f in FUNCTIONS if f in function_sheets and (items["function"] == f).any()]
+    # the functions each project has a group in, projects in order of first appearance (one pass over the arrays:
+    # pandas' groupby and comparisons on its string columns cost more than they do)
+    present: dict[object, set[object]] = {}
+    for group, function in zip(projects["group"].to_numpy(), projects["function"].to_numpy()):
+        present.setdefault(group, set()).add(function)
+    in_items = set(items["function"].to_numpy())
+    read = [f for f in FUNCTIONS if f in function_sheets and f in in_items]
     problems = []
     for project, functions in present.items():
-        missing = [function_sheets[f] for f in read if f not in set(functions)]
+        missing = [function_sheets[f] for f in read if f not in functions]
         if missing:
             sheets = "、".join(f"「{s}」" for s in missing)
             problems.append(Problem(
