@@ -81,14 +81,14 @@ def check_input_file(path: Path) -> str:
             if head.startswith(b"PK"):
                 check_zip(path, f, size)
                 return "xlsx"
-            kind = content_kind(head)
-            if kind == TEXT and looks_like_csv(head):
-                raise refusal("csv", path)
-            raise not_workbook_file(path, kind)
     except InputError:
         raise
-    except OSError as exc:
+    except OSError as exc:  # what the system says about the file; the looks at its bytes below are kpicli's own
         raise translate_library_error(exc, path) from exc
+    kind = content_kind(head)
+    if kind == TEXT and looks_like_csv(head):
+        raise refusal("csv", path)
+    raise not_workbook_file(path, kind)
 
 
 # --- OLE2 compound files (.xls, encrypted .xlsx) ---------------------------------------------------------------------
