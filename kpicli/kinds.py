@@ -10,6 +10,7 @@ kpicli.api and kpicli.cli reach the kinds only through the functions here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ KINDS: tuple[Kind, ...] = (
 )
 FALLBACK: Kind = CHECKLIST
 
-__all__ = ["FALLBACK", "KINDS", "Kind", "KindDataError", "KindOption", "KindResult", "by_name", "detect",
+__all__ = ["FALLBACK", "KINDS", "Kind", "KindDataError", "KindOption", "KindResult", "OPTION_SPELLING", "by_name", "detect",
            "empty_json", "flag_owner", "kind_of", "named", "not_collected", "offered", "option", "refuse_foreign_options",
            "result_sheets", "rule_sections", "rules_lookup"]
 
@@ -98,8 +99,14 @@ def _given(value: object) -> bool:
     return value is not None and value is not False and value != [] and value != ()
 
 
+# How a refusal names an option: by its keyword of the kpicli.api functions (a library caller), or by its
+# command-line flag while the command line runs a command (it sets "flag": kpicli.cli.common).
+OPTION_SPELLING: ContextVar[str] = ContextVar("kpicli_option_spelling", default="keyword")
+
+
 def refuse_foreign_options(kind: Kind, options: dict[str, Any], subject: str) -> None:
-    """A usage error (exit 2) for options that only another kind has, naming that kind: one line.
+    """A usage error (exit 2) for options that only another kind has, naming that kind: one line. The options are
+    named as the caller wrote them (OPTION_SPELLING): --year on the command line, year in a library call.
     subject: what is of `kind` ("考核表.xlsx ", "要生成的")."""
     own = {o.key for o in kind.options}
     foreign: dict[str, list[KindOption]] = {}
@@ -110,10 +117,14 @@ def refuse_foreign_options(kind: Kind, options: dict[str, Any], subject: str) ->
         foreign.setdefault(owner[0].name, []).append(owner[1])
     for owner_name, opts in foreign.items():
         owner = by_name(owner_name)
-        flags = list(dict.fromkeys(o.flag for o in opts))
         why = next((o.why for o in opts if o.why and o.why_for in ("", kind.name)), "")
-        raise KpiError(f"{'、'.join(flags)} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是{kind.label}，"
-                       f"请去掉 {' '.join(flags)} 再运行")
+        if OPTION_SPELLING.get() == "flag":
+            flags = list(dict.fromkeys(o.flag for o in opts))
+            raise KpiError(f"{'、'.join(flags)} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是"
+                           f"{kind.label}，请去掉 {' '.join(flags)} 再运行")
+        keys = "、".join(dict.fromkeys(o.key for o in opts))
+        raise KpiError(f"{keys} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是{kind.label}，"
+                       f"请去掉关键字参数 {keys} 再调用")
 
 
 def own_options(kind: Kind, options: dict[str, Any]) -> dict[str, Any]:

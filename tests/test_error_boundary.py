@@ -20,7 +20,7 @@ from samples import CHECKLISTS, QUARTER_NAMES, SCORECARD_NAME, SCORECARDS
 
 import kpicli.api
 from kpicli.core.errors import EXIT_INTERNAL, EXIT_USAGE, InputError
-from kpicli.io import sheetscan, workbook, zipcheck, zipparts
+from kpicli.io import custom_props, sheetscan, workbook, zipcheck, zipparts
 
 CHECKLIST = CHECKLISTS / QUARTER_NAMES[0]
 SCORECARD = SCORECARDS / SCORECARD_NAME
@@ -77,6 +77,8 @@ OWN_CODE_FAULTS = {
     "shapes-OSError": (sheetscan, "number_shapes", OSError),
     "zipcheck-ValueError": (zipcheck, "_prolog_state", ValueError),
 }
+# the same in the writer's look for kpicli's record (docProps/custom.xml): a bug there is not "no record"
+RECORD_FAULT = (custom_props, "_custom_part_name", KeyError)
 
 
 @pytest.mark.parametrize("fault", list(OWN_CODE_FAULTS))
@@ -86,6 +88,13 @@ def test_a_library_like_fault_in_our_own_read_code_is_an_internal_error(fault, m
     assert_internal(run("check", CHECKLIST))
     with pytest.raises(kind, match="injected fault"):
         kpicli.api.check(CHECKLIST)
+
+
+def test_a_fault_in_our_own_record_reading_is_an_internal_error(tmp_path, monkeypatch):
+    owner, name, kind = RECORD_FAULT
+    monkeypatch.setattr(owner, name, _fault(kind))
+    assert_internal(run("score", CHECKLIST, "-o", tmp_path / "结果.xlsx"))
+    assert list(tmp_path.iterdir()) == []
 
 
 FOREIGN = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"

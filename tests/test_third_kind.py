@@ -286,9 +286,9 @@ def test_the_library_reaches_the_kind_through_the_same_functions(registered: Non
     assert float(result.score) == on_time_score((2, 2), (1, 2))
     scored = api.score(plan, tmp_path / "结果.xlsx")
     assert scored.path.exists() and scored.result.to_json()["score"] == 50
-    with pytest.raises(KpiError, match="--year 只用于触点检查表"):
+    with pytest.raises(KpiError, match=r"^year 只用于触点检查表"):  # the keyword, as a library caller wrote it
         api.check(plan, year=2026)
-    with pytest.raises(KpiError, match="--grace-days 只用于工作计划节点表"):
+    with pytest.raises(KpiError, match=r"^grace_days 只用于工作计划节点表"):
         api.rank(SAMPLE_ROOT / "触点检查表" / "2026Q1_客户触点检查表.xlsx", grace_days=1)
     with pytest.raises(TypeError, match="grace_dayz"):
         api.rank(plan, grace_dayz=1)

@@ -50,6 +50,7 @@ class ChineseGroup(ChineseGroupBase):
         if len([a for a in argv if not a.startswith("-")]) <= 1 or "-h" in argv or "--help" in argv:
             localise_help()  # only when help may be shown: rich_utils is not needed otherwise
         code = 0
+        spelling = kinds.OPTION_SPELLING.set("flag")  # a refusal names the options as typed here: --year, not year
         try:
             result = super().main(argv, prog_name or "kpicli", complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else 0
@@ -75,6 +76,8 @@ class ChineseGroup(ChineseGroupBase):
             code = _user_error(path_problem(exc)) if _users_path(exc) else _internal_error(exc)
         except Exception as exc:  # the one place a bug of kpicli's ends: exit 3, in plain words, no traceback
             code = _internal_error(exc)
+        finally:
+            kinds.OPTION_SPELLING.reset(spelling)
         if standalone_mode:
             sys.exit(code)
         return code

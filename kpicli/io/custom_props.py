@@ -30,18 +30,22 @@ def custom_properties(path: Path) -> dict[str, str] | None:
     file is no readable zip."""
     import zipfile
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            name = _custom_part_name(archive.namelist())
-            if name is None:
-                return None
-            info = archive.getinfo(name)
-            if info.file_size > 4 << 20:  # our record is a few kilobytes; a huge part is nobody's record
-                return None
-            text = archive.read(name).decode("utf-8", "replace")
-    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, zlib.error):
+    unreadable = (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError)
+    try:  # zipfile's calls only: an error of kpicli's own code in between is a bug, not "no record"
+        archive = zipfile.ZipFile(path)
+    except unreadable:
         return None
-    return parse_properties(text)
+    with archive:
+        name = _custom_part_name(archive.namelist())
+        if name is None:
+            return None
+        if archive.getinfo(name).file_size > 4 << 20:  # our record is a few kilobytes; a huge one is nobody's
+            return None
+        try:
+            data = archive.read(name)
+        except unreadable:
+            return None
+    return parse_properties(data.decode("utf-8", "replace"))
 
 
 def _custom_part_name(names: list[str]) -> str | None:
