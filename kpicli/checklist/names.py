@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from kpicli.checklist.sheet_layout import find_layout
@@ -28,6 +29,22 @@ from kpicli.checklist.words import COMPANY_GROUP, DIRECTOR_ROLE, ROSTER_SHEET
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import column_letter, name_key, normalize
 from kpicli.io.workbook import Grid
+
+UNIT_COLUMNS = ["sheet", "function", "group"]
+
+
+def _units(items: pd.DataFrame) -> pd.DataFrame:
+    """items[UNIT_COLUMNS].drop_duplicates(): the same rows, index and order, looked for only among the rows whose
+    unit differs from the row before (a first occurrence always does, and a group's rows follow each other), so
+    pandas hashes a few hundred rows instead of every item row."""
+    frame = items[UNIT_COLUMNS]
+    same = np.zeros(len(frame), dtype=bool)  # the same unit as the row before
+    if len(frame) > 1:
+        same[1:] = True
+        for column in UNIT_COLUMNS:
+            values = frame[column].to_numpy()
+            same[1:] &= values[1:] == values[:-1]
+    return frame[~same].drop_duplicates()
 
 
 def unify_groups(items: pd.DataFrame, sheet_order: list[str], grids: dict[str, Grid]) -> tuple[pd.DataFrame,
@@ -38,7 +55,7 @@ def unify_groups(items: pd.DataFrame, sheet_order: list[str], grids: dict[str, G
     if items.empty:
         return items, []
     position = {name: i for i, name in enumerate(sheet_order)}
-    pairs = items[["sheet", "function", "group"]].drop_duplicates()
+    pairs = _units(items)
     pairs = pairs.assign(_pos=pairs["sheet"].map(position).fillna(len(position)), _key=pairs["group"].map(name_key))
     pairs = pairs.sort_values("_pos", kind="stable")
     chosen: dict[str, str] = {}
@@ -122,7 +139,7 @@ def company_lookalikes(items: pd.DataFrame, roster: pd.DataFrame, grids: dict[st
     record_projects: the projects kpicli handed out (read only when a group looks like the company)."""
     if items.empty:
         return items, []
-    pairs = items.loc[~items["is_company"].astype(bool), ["sheet", "function", "group"]].drop_duplicates()
+    pairs = _units(items.loc[~items["is_company"].astype(bool), UNIT_COLUMNS])
     pairs = pairs[pairs["group"].map(looks_like_company)]
     if pairs.empty:
         return items, []
@@ -161,7 +178,7 @@ def lone_projects(items: pd.DataFrame, grids: dict[str, Grid], roster: pd.DataFr
     project with a group in one function sheet only while other function sheets have groups too. Doubtful: not a
     project of the record nor a unit of the 人员名单, and either the record or the roster names projects, or its
     name contains, or is contained in, a project the sheet lacks."""
-    projects = items.loc[~items["is_company"].astype(bool), ["sheet", "function", "group"]].drop_duplicates()
+    projects = _units(items.loc[~items["is_company"].astype(bool), UNIT_COLUMNS])
     sheets = list(pd.unique(projects["sheet"]))
     if len(sheets) < 2:
         return {}
