@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kpicli.core.period import Period, label_of, quarter_label
+from kpicli.core.period import Period, file_label_of, label_of, quarter_label
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kpicli"
-# a period spelt by hand in an f-string: {year}年第{quarter}季度, 第{q}季度, {year}年度
-BY_HAND = re.compile(r"\}年第\{|第\{[^}\n]+\}季度|\}年度")
+# a period spelt by hand in an f-string: {year}年第{quarter}季度, 第{q}季度, {year}年度, {year}Q{quarter}
+BY_HAND = re.compile(r"\}年第\{|第\{[^}\n]+\}季度|\}年度|\}Q\{")
 
 
 def test_no_module_spells_a_period_by_hand():
@@ -26,6 +26,7 @@ def test_no_module_spells_a_period_by_hand():
                                     Period(2026, month=12), Period(2026)])
 def test_the_loose_label_is_the_periods_label(period):
     assert label_of(period.year, period.quarter, period.month) == period.label == str(period)
+    assert file_label_of(period.year, period.quarter, period.month) == period.file_label
 
 
 def test_the_loose_label_never_raises_for_odd_parts():
@@ -34,5 +35,6 @@ def test_the_loose_label_never_raises_for_odd_parts():
         with pytest.raises(ValueError):
             Period(year, quarter=quarter)
         assert label_of(year, quarter) == f"{year}年第{quarter}季度"
-    assert label_of("2026") == "2026年度"
+    assert label_of("2026") == "2026年度" and file_label_of(None, "三") == "NoneQ三"
+    assert file_label_of(2026, month="3") == "2026年3月"
     assert quarter_label("1、2") == "第1、2季度"

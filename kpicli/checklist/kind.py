@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kpicli.checklist.words import NAME_HEADER, ROSTER_SHEET, function_of_sheet
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.core.kind import KindDataError, KindOption
-from kpicli.core.period import require_year_quarter
+from kpicli.core.period import file_label_of, require_year_quarter
 from kpicli.core.vocab import INFO_SHEET, normalize
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ class ChecklistKind:
         if missing:
             raise KpiError(f"缺少必填选项 {'、'.join(missing)}：生成检查表需要 --year、--quarter 和 -p")
         require_year_quarter(year, quarter)
-        out = Path(out) if out is not None else Path(f"{year}Q{quarter}_客户触点检查表.xlsx")
+        out = Path(out) if out is not None else Path(f"{file_label_of(year, quarter)}_客户触点检查表.xlsx")
         require_xlsx(out, "检查表模板")
         ensure_writable(out, force=force)
         roster, warnings = None, []

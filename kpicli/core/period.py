@@ -70,9 +70,7 @@ class Period:
     def file_label(self) -> str:
         """How a file name carries it (docs/development.md, 用词与标点): 2026Q1, 2026年03月 (two digits, so that a
         folder lists the months in order), 2026年度."""
-        if self.quarter is not None:
-            return f"{self.year}Q{self.quarter}"
-        return f"{self.year}年{self.month:02d}月" if self.month is not None else self.label
+        return file_label_of(self.year, self.quarter, self.month)
 
     @property
     def in_quarter(self) -> int | None:
@@ -112,6 +110,15 @@ def label_of(year: object, quarter: object = None, month: object = None) -> str:
     if month is not None:
         return f"{year}年{month}月"
     return f"{year}年度"
+
+
+def file_label_of(year: object, quarter: object = None, month: object = None) -> str:
+    """Period.file_label written from loose parts, like label_of: 2026Q1, 2026年03月 or 2026年度; never raises."""
+    if quarter is not None:
+        return f"{year}Q{quarter}"
+    if month is not None:
+        return f"{year}年{month:02d}月" if isinstance(month, int) else f"{year}年{month}月"
+    return label_of(year)
 
 
 def quarter_label(quarter: object) -> str:

@@ -24,6 +24,7 @@ from kpicli.checklist.payout import (
 from kpicli.checklist.result_record import handout_record
 from kpicli.checklist.rewards import SERVICE_FEE, method_label
 from kpicli.core.errors import KpiError
+from kpicli.core.period import UNKNOWN_PERIOD, file_label_of
 from kpicli.render.style import (
     AMOUNT_FORMAT,
     BORDER,
@@ -144,7 +145,7 @@ def _block(ws: Worksheet, a: Assessment, r: int, kind: str, unit: str, amount: i
 
 def handout_name(a: Assessment, label: str) -> str:
     """<2026Q2>_<云栖府项目>_奖惩分配表.xlsx: one team's allocation file."""
-    period = f"{a.year}Q{a.quarter}" if a.year and a.quarter else "考核期未知"
+    period = file_label_of(a.year, a.quarter) if a.year and a.quarter else UNKNOWN_PERIOD
     return f"{period}_{label}_{SHEET}.xlsx"
 
 
