@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from functools import cache
 from itertools import combinations
 from pathlib import Path
 
@@ -60,8 +61,15 @@ def _modules() -> list[tuple[str, Path]]:
     return out
 
 
+@cache
+def _tree(path: Path) -> ast.Module:
+    """Each source file parsed once per run (the checks below walk the same trees many times)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@cache
 def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     found = []
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     for node in ast.walk(tree):
@@ -201,7 +209,7 @@ def test_only_the_kinds_and_the_registry_name_a_kind(module: str, path: Path):
     wrong = [f"{path.name}:{line} imports {target}" for target, _names, line in _imports(module, path)
              if _unit(target) in KIND_UNITS]
     wrong += [f"{path.name}:{line} names a kind: {text!r}"
-              for line, text in _mentions(ast.parse(path.read_text(encoding="utf-8")))]
+              for line, text in _mentions(_tree(path))]
     assert not wrong, "\n".join(wrong)
 
 
@@ -230,7 +238,7 @@ def test_the_checker_sees_a_kind_loaded_through_a_shared_module(tmp_path):
 
 def _typing_only(path: Path) -> set[int]:
     """The lines of imports under `if TYPE_CHECKING:`, which never run."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     return {node.lineno for block in ast.walk(tree)
             if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
             for statement in block.body for node in ast.walk(statement)
@@ -336,7 +344,7 @@ def test_the_problems_sheet_and_the_result_write_have_one_home(module: str, path
     """No second 问题清单 writer, no second graft-then-fall-back (each kind once had its own, and they drifted)."""
     if module in ONE_HOME or module == "kpicli.io.graft":
         return
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     wrong = []
     if _writes_a_problems_sheet(tree):
         wrong.append(f"{path.name} heads a 问题清单 sheet: use kpicli.render.problems_sheet.write_problems")

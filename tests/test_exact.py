@@ -65,6 +65,7 @@ def _json_builders(tree: ast.Module) -> list[ast.FunctionDef]:
     return list(seen.values())
 
 
+@pytest.mark.slow  # parses every module of the package (0.85 s of CPU)
 def test_json_numbers_are_made_by_json_number_only():
     """No result's to_json (or what it calls) turns a number into JSON by hand with float(): that is
     core.exact.json_number's one job, so every kind writes 90.0, 87.5 and 1/3 the same way."""

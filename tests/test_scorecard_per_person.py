@@ -222,6 +222,7 @@ def test_leaky_formulas_become_the_values_that_were_scored(leaky):
     assert pairs["总分"] == 92.8 and pairs["全体排名"] == "第 1 名 / 3 人"
 
 
+@pytest.mark.slow  # builds and scores its own leaky workbook (0.7 s of CPU); the sample's privacy test stays quick
 def test_leaky_workbook_properties_are_kpicli_s_own(leaky):
     wb = openpyxl.load_workbook(leaky / f"{PERIOD}_工程部_王五_考核结果.xlsx")
     assert wb.properties.creator == "kpicli" and wb.properties.title is None
