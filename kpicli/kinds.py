@@ -37,7 +37,7 @@ __all__ = ["FALLBACK", "KINDS", "Kind", "KindDataError", "KindOption", "KindResu
 
 def rule_sections() -> tuple[RulesSection, ...]:
     """Every kind's own section of kpicli.toml (Kind.rules_section), in the order of KINDS."""
-    return tuple(section for kind in KINDS if (section := getattr(kind, "rules_section", None)) is not None)
+    return tuple(kind.rules_section for kind in KINDS if kind.rules_section is not None)
 
 
 def rules_lookup(rules_path: Path | None = None) -> RulesLookup:

@@ -93,7 +93,7 @@ class Kind(Protocol):
     options: tuple[KindOption, ...]
     groups: bool
     year_results: bool
-    rules_section: RulesSection
+    rules_section: RulesSection | None
 
     # --- detect and read -------------------------------------------------------------------------------------
     # How many first rows of a sheet this kind looks in for its header; None: the whole sheet (notes may stand
