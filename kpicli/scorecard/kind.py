@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.core.kind import KindDataError, KindOption
 from kpicli.scorecard.help_text import COMMAND_HELP
-from kpicli.scorecard.rules_section import SECTION
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from kpicli.io.workbook import Grid, RawWorkbook
     from kpicli.rules.files import RulesLookup
+    from kpicli.rules.sections import RulesSection
     from kpicli.scorecard.result import ScorecardResult
 
 __all__ = ["SCORECARD", "ScorecardKind"]
@@ -35,7 +35,14 @@ class ScorecardKind:
     aliases = ("考核表", "绩效考核表", "scorecard")
     groups = True
     year_results = False  # a group's result is not one period's form
-    rules_section = SECTION  # [scorecard] of kpicli.toml
+
+    @property
+    def rules_section(self) -> RulesSection:
+        """[scorecard] of kpicli.toml; imported when rules are read, not for `--help` (its dataclasses cost ~5 ms)."""
+        from kpicli.scorecard.rules_section import SECTION
+
+        return SECTION
+
     not_this = "也不是绩效考核表：没有一行同时有「考核指标」和「权重」或「标准分」的表头"
     options = (
         KindOption("per_person", "--per-person",
