@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import total_ordering
+from functools import cache, total_ordering
 from typing import Literal
 
 from kpicli.core.errors import KpiError
@@ -152,9 +152,15 @@ _YEAR_QUARTER = rf"{_YEAR}{_SEP}?{_QUARTER}"
 _YEAR_MONTH = rf"{_YEAR}{_SEP}(?P<m>\d{{1,2}})月份?"
 _YEAR_BARE = rf"{_YEAR}{_SEP}(?P<n>\d{{1,2}})"
 _WHOLE_YEAR = rf"{_YEAR}(?:年度|年全年|全年)"
-# In order: the first that matches wins (a date before a month, a month before a bare number).
-_CELL = [re.compile(p) for p in (_DATE, _YEAR_QUARTER, _YEAR_MONTH, _YEAR_BARE, _QUARTER, rf"{_YEAR}(?:年度|年全年|全年|年)?")]
-_NAME = [re.compile(rf"(?<!\d){p}(?!\d)") for p in (_DATE, _YEAR_QUARTER, _YEAR_MONTH, _WHOLE_YEAR)]
+
+
+@cache
+def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    """(cell, name) patterns, compiled on first use: `kpicli --help` imports this module and parses no period.
+    In order: the first that matches wins (a date before a month, a month before a bare number)."""
+    cell = [re.compile(p) for p in (_DATE, _YEAR_QUARTER, _YEAR_MONTH, _YEAR_BARE, _QUARTER, rf"{_YEAR}(?:年度|年全年|全年|年)?")]
+    name = [re.compile(rf"(?<!\d){p}(?!\d)") for p in (_DATE, _YEAR_QUARTER, _YEAR_MONTH, _WHOLE_YEAR)]
+    return cell, name
 
 
 def _quarter(match: re.Match[str]) -> int | None:
@@ -219,7 +225,7 @@ def read_period(value: object, *, bare: Bare = "month") -> PeriodText | None:
         return PeriodText(number)
     if number is not None and bare == "quarter" and 1 <= number <= 4:
         return PeriodText(None, quarter=number)
-    for pattern in _CELL:
+    for pattern in _patterns()[0]:
         match = pattern.fullmatch(text)
         if match:
             return _from_match(match, bare)
@@ -245,7 +251,7 @@ def find_period(text: str) -> Period | None:
     title (2026年度客服主管绩效考核表) — or None. Not read there: a bare number after the year (2026-1: nothing says
     month or quarter) and a year without 年度/全年 (2026, 2026年: 2026年客服部绩效考核表 may be any form of the year)."""
     text = normalize(text)
-    for pattern in _NAME:
+    for pattern in _patterns()[1]:
         match = pattern.search(text)
         if match:
             found = _from_match(match, None)
