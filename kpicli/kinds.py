@@ -117,7 +117,8 @@ def refuse_foreign_options(kind: Kind, options: dict[str, Any], subject: str) ->
         foreign.setdefault(owner[0].name, []).append(owner[1])
     for owner_name, opts in foreign.items():
         owner = by_name(owner_name)
-        why = next((o.why for o in opts if o.why and o.why_for in ("", kind.name)), "")
+        why = next((kind.instead[o.key] for o in opts if o.key in kind.instead), "") or next(
+            (o.why for o in opts if o.why), "")  # how this kind does without it, else what the option is for
         if OPTION_SPELLING.get() == "flag":
             flags = list(dict.fromkeys(o.flag for o in opts))
             raise KpiError(f"{'、'.join(flags)} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是"

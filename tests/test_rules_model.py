@@ -5,6 +5,7 @@ The rules package has no import cycle."""
 from __future__ import annotations
 
 import ast
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from rules_api import full, parse_rules
 
 from kpicli.rules.bands import Grades
 from kpicli.rules.model import DEFAULT_RULES, Annual, Rewards, Rules, RulesError, Scoring
-from kpicli.scorecard.settings import ScorecardSettings, settings_of
+from kpicli.scorecard.settings import ScorecardAnnual, ScorecardSettings, settings_of
 
 RULES = Path(__file__).resolve().parent.parent / "kpicli" / "rules"
 
@@ -28,6 +29,15 @@ RULES = Path(__file__).resolve().parent.parent / "kpicli" / "rules"
     (lambda: Annual(cumulative=True), ["annual.cumulative"]),
     (lambda: ScorecardSettings(red_line="warn"), ["scorecard.red_line", "lowest", "zero", "flag"]),
     (lambda: ScorecardSettings(reviewer_order=("reviewer3",)), ["scorecard.reviewer_order", "reviewer3"]),
+    # negative policy numbers: a file's schema refuses them, and so does a Rules built in code
+    (lambda: Scoring(level_weights={"一级": -1}), ["scoring.level_weights", "不能为负数"]),
+    (lambda: Scoring(function_weights={"营销": Decimal("-0.5")}), ["scoring.function_weights", "不能为负数"]),
+    (lambda: Scoring(function_weights={"营销": "0.5"}), ["scoring.function_weights", "应为数字"]),
+    (lambda: Rewards(penalty_amount=-3000), ["rewards.penalty_amount", "正数"]),
+    (lambda: Rewards(reward_amount=-1), ["rewards.reward_amount", "不能为负数"]),
+    (lambda: ScorecardSettings(coefficients=((90, 1), (80, -0.5))), ["scorecard.coefficients", "绩效系数"]),
+    (lambda: ScorecardSettings(below_coefficient=-1), ["scorecard.below_coefficient", "绩效系数"]),
+    (lambda: ScorecardAnnual(periodic=110, year_end=-10, review=0), ["scorecard.annual.weights", "不能为负数"]),
 ])
 def test_a_setting_outside_its_choices_is_refused_where_it_is_built(build, words):
     with pytest.raises(ValueError) as caught:
@@ -50,6 +60,20 @@ def test_a_rules_file_with_a_bad_choice_is_still_explained_in_chinese():
         parse_rules('[scoring]\nproject_aggregation = "nonsense"\n', "坏.toml")
     message = caught.value.message
     assert "坏.toml" in message and "scoring.project_aggregation" in message and "可选" in message
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ('[scoring]\nlevel_weights = { "一级" = -3 }\n', "scoring.level_weights"),
+    ("[rewards]\npenalty_amount = -3000\n", "rewards.penalty_amount"),
+    ("[scorecard]\nbelow_coefficient = -0.2\n", "scorecard.below_coefficient"),
+])
+def test_a_rules_file_with_a_negative_number_names_the_key_once(text, key):
+    """The schema and the dataclass share one message; the file's error names the key, in Chinese."""
+    with pytest.raises(RulesError) as caught:
+        parse_rules(text, "负数.toml")
+    message = caught.value.message
+    assert "负数.toml" in message and key in message and "不能为负数" in message
+    assert message.count("不能为负数") == 1
 
 
 def _imports(path: Path) -> set[str]:

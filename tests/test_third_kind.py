@@ -25,6 +25,7 @@ from kpicli.api.read import read_any
 from kpicli.core.errors import KpiError
 
 PANEL = WORKPLAN.label
+SCORECARD_LABEL = kinds.by_name("scorecard").label
 MONTH = "2026年3月"
 D = dt.date
 # (节点, 类别, 计划完成日期, 实际完成日期, 责任人): 张伟 A on time, B not done; 李娜 A two days late, B on the day
@@ -117,6 +118,32 @@ def test_help_lists_the_kind_s_options_under_its_own_panel(registered: None, com
     boxes = panels([command, "--help"])
     assert flags(boxes[PANEL]) == own
     assert not own & (flags(boxes["选项"]) | flags(boxes["触点检查表"]) | flags(boxes["绩效考核表"]))
+
+
+def help_text(*args: str) -> str:
+    """A help page, unwrapped: wide enough that no text of it is broken, with the box borders taken out."""
+    return flat(run(*args, "--help", columns=400).output.replace("│", ""))
+
+
+@pytest.mark.slow
+def test_every_help_text_that_lists_the_kinds_lists_a_registered_one(monkeypatch: pytest.MonkeyPatch):
+    """The help's words about the kinds come from the registry (kpicli.cli.kind_text), not from the commands."""
+    before = {args: help_text(*args) for args in [(), ("score",), ("template",)]}
+    monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, WORKPLAN))
+    after = {args: help_text(*args) for args in before}
+    labels = "、".join(k.label for k in kinds.KINDS[:-1]) + "或" + PANEL
+    for args, text in after.items():  # the description of kpicli, and the file argument of score
+        assert PANEL not in before[args]
+        if args != ("template",):
+            assert f"{labels}工作簿" in text, args
+    # the kind's own paragraph and example, and its name as template takes it
+    assert "A类节点计2、B类节点计1" in after[("score",)]
+    assert f"工作计划（{PANEL}）" in after[("template",)]
+    assert flat("示例：kpicli template 工作计划 --month 2026年3月") in after[("template",)]
+    # a kind that does not group files leaves the group sentence to the kinds that do
+    assert f"（一个文件夹的{SCORECARD_LABEL}作为一组评分）" in after[("score",)]
+    monkeypatch.undo()
+    assert help_text("score") == before[("score",)]
 
 
 @pytest.mark.slow

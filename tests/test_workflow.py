@@ -78,6 +78,12 @@ def test_the_city_company_makes_its_own_file_with_its_group_only(tmp_path):
     assert [f["score"] for f in data["functions"]] == [100.0] * 5  # every company-level touchpoint 完成
     shown = run("rank", path, columns=80)
     assert "汇总后评分才有项目排名" in flat(shown.output)
+    scored = run("score", path, "-o", tmp_path / "结果.xlsx")
+    assert_handled(scored, 0)
+    sheet = openpyxl.load_workbook(tmp_path / "结果.xlsx")["项目排名"]
+    below_header = [c.value for c in sheet[5] if c.value is not None]  # the table's header is row 4
+    assert len(below_header) == 1 and "汇总后评分才有项目排名" in below_header[0]  # not an empty table
+    assert sheet.print_area is not None and "5" in sheet.print_area
 
 
 def test_the_company_and_a_project_name_together_make_the_usual_template(tmp_path):

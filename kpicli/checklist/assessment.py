@@ -72,7 +72,7 @@ class Assessment:
         return UNKNOWN_PERIOD
 
     def to_json(self) -> dict:
-        """The machine-readable result of contract §5 (stable keys); "kind" tells it from a scorecard's."""
+        """The machine-readable result of contract §5 (stable keys); "kind" tells it from another kind's."""
         return {
             "kind": "checklist",
             "company": self.company,
@@ -211,7 +211,7 @@ def unit_reasons(units: pd.DataFrame, function_sheets: dict[str, str]) -> list[s
     return reasons
 
 
-EMPTY_CHECKLIST = "表格尚未填写"  # the words scorecard forms use for the same state
+EMPTY_CHECKLIST = "表格尚未填写"  # kpicli's one phrase for a form nobody has filled in
 
 
 def nothing_filled(items: pd.DataFrame, answered: pd.Series | None = None) -> bool:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from kpicli.checklist.help_text import COMMAND_HELP
 from kpicli.checklist.words import NAME_HEADER, ROSTER_SHEET, function_of_sheet
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.core.kind import KindDataError, KindOption
@@ -28,8 +30,7 @@ __all__ = ["CHECKLIST", "ChecklistKind"]
 SEARCH_ROWS = 15  # the reader looks for 触点名称 in as many rows
 
 
-_PERIOD_WHY = "绩效考核表的考核期间取自各表的「考核期间」，空白的考核表总是错误"
-_BY_PERSON = "绩效考核表按人解释：请用 --person 姓名，同名时加 --department 部门"
+_BY_UNIT = "触点检查表按单位解释：请用 --project 和/或 --function"
 
 
 class ChecklistKind:
@@ -41,21 +42,22 @@ class ChecklistKind:
     rules_section = None  # its settings are the shared tables of kpicli.toml
     not_this = "不是触点检查表：没有「触点名称」表头"
     options = (
-        KindOption("year", "--year", "考核年度，如 2026 或 2026年度（覆盖「基本信息」和文件名）", _PERIOD_WHY, why_for="scorecard"),
-        KindOption("quarter", "--quarter", "考核季度：1–4、Q1、第一季度，或连同年度的 2026Q1", _PERIOD_WHY, why_for="scorecard"),
+        KindOption("year", "--year", "考核年度，如 2026 或 2026年度（覆盖「基本信息」和文件名）"),
+        KindOption("quarter", "--quarter", "考核季度：1–4、Q1、第一季度，或连同年度的 2026Q1"),
         KindOption("allow_blank", "--allow-blank",
-                   "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分", _PERIOD_WHY, why_for="scorecard"),
+                   "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分"),
         KindOption("per_team", "--per-team",
                    "另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人"
-                   "填写，交回后用 kpicli payout 核对", "绩效奖金由 kpicli payout 直接从评分结果列出", why_for="scorecard"),
-        KindOption("project", "--project", "项目名称", _BY_PERSON, why_for="scorecard"),
-        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", _BY_PERSON, why_for="scorecard"),
+                   "填写，交回后用 kpicli payout 核对"),
+        KindOption("project", "--project", "项目名称"),
+        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业"),
         KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）；城市公司自己的检查表写 -p 城市公司"),
         KindOption("catalog", "--catalog", "按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli "
                    "发出时的记录，没有记录按内置目录）"),
-        KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表",
-                   "绩效考核表的人员名单请用 --people", why_for="scorecard"),
+        KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表"),
     )
+    instead = MappingProxyType({"person": _BY_UNIT, "department": _BY_UNIT})  # explain asks by unit, not by person
+    command_help = COMMAND_HELP
 
     # --- detect and read -------------------------------------------------------------------------------------
     header_rows = SEARCH_ROWS
@@ -207,8 +209,9 @@ class ChecklistKind:
         from kpicli.checklist import collect as collecting
         from kpicli.checklist.catalog import load_catalog
         from kpicli.checklist.render.collect_book import typed_collection
+        from kpicli.checklist.words import COLLECTED_KIND
         from kpicli.io.input_files import expand_inputs
-        from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
+        from kpicli.io.outputs import OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
 
         require_year_quarter(year, quarter)
         require_xlsx(output, "汇总表")

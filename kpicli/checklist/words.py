@@ -14,6 +14,8 @@ from decimal import Decimal
 from kpicli.core.vocab import exact_decimal, normalize
 
 COMPANY_GROUP = "城市公司"
+# said where 项目排名 would stand in a file without project groups, so an empty ranking is not read as nobody scored
+NO_PROJECT_RANKING = f"本文件没有项目列组（{COMPANY_GROUP}自己的检查表），汇总后评分才有项目排名"
 DIRECTOR_ROLE = "项目总监"
 
 # Sheet-name keywords for each function; a sheet belongs to a function when its name contains one.
@@ -35,6 +37,8 @@ FUNCTION_SHEETS: dict[str, str] = {
 
 # The fixed sheets beside the function sheets: 人员名单, and 基本信息 (kpicli.core.vocab.INFO_SHEET).
 ROSTER_SHEET = "人员名单"
+# What `kpicli collect` marks its merged workbook as (kpicli.io.outputs.mark_workbook, kpicli_kind).
+COLLECTED_KIND = "汇总检查表"
 
 
 def function_of_sheet(sheet_name: str) -> list[str]:

@@ -71,7 +71,7 @@ GROUP_NAMES_SHOWN = 5
 
 
 def _name(outcome: api.Outcome) -> str:
-    """A file's name, or what a group is called: 绩效考核表一组（a.xlsx、b.xlsx … 共 n 个文件）."""
+    """A file's name, or what a group is called: <its kind's label>一组（a.xlsx、b.xlsx … 共 n 个文件）."""
     if not outcome.group:
         return outcome.path.name
     names = [p.name for p in outcome.group]
@@ -115,7 +115,7 @@ def _print_failed(outcome: api.Outcome, error: KpiError, out: Any, *, wrote_noth
 
 
 def _print_json(outcomes: list[api.Outcome], entries: list[dict]) -> None:
-    """One object when the files were one group of scorecards (contract scorecard.md §4), else the array of the
+    """One object when the files were one group (of a kind that groups files), else the array of the
     per-file objects (a group among them as one entry with "files")."""
     from kpicli.render.terminal import print_json
 
@@ -129,8 +129,8 @@ def _print_json(outcomes: list[api.Outcome], entries: list[dict]) -> None:
 
 
 def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
-    """kpicli check on several files: each file's problems under its name (the scorecards among them as one
-    group); exit 2 if any file could not be read, else 1 if any has errors."""
+    """kpicli check on several files: each file's problems under its name (the files of a kind that groups
+    them as one group); exit 2 if any file could not be read, else 1 if any has errors."""
     from kpicli.render.terminal import console, print_problems, print_unreadable
 
     out = console()
@@ -141,7 +141,7 @@ def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
         if n:
             out.print()
         name = _name(outcome)
-        if isinstance(outcome.error, DataError):  # scorecards refused as a group: their problems
+        if isinstance(outcome.error, DataError):  # a group refused as a whole: its problems
             print_problems(outcome.error.problems, out, file=name)
             with_errors.append(name)
             codes.append(EXIT_DATA)
@@ -170,7 +170,8 @@ def check_files(inputs: Inputs, *, rules: Path | None, period: dict) -> int:
 
 def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) -> int:
     """kpicli rank on several files: each file's rankings in turn, or a JSON array of per-file objects
-    (each with a "file" key); the scorecards among them ranked as one group (one JSON object when that is all)."""
+    (each with a "file" key); the files of a kind that groups them ranked as one group (one JSON object when
+    that is all)."""
     from kpicli.render.terminal import console
 
     out = console(stderr=fmt == "json")  # keep stdout pure JSON
@@ -196,9 +197,9 @@ def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) ->
 def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, output: Path | None = None,
                 force: bool = False, in_place: bool = False, per_person: Path | None = None,
                 open_result: bool = False, per_team: Path | None = None) -> int:
-    """kpicli score on several files: each checklist scored and written to its own result workbook (api.score's
+    """kpicli score on several files: each file scored and written to its own result workbook (api.score's
     default output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
-    the scorecards among them as one group into one result workbook (-o a file, or the default name).
+    the files of a kind that groups them as one group into one result workbook (-o a file, or the default name).
     JSON: an array of per-file objects with "file" and "output" (one group alone: its one object)."""
     from kpicli.render.terminal import console
 
@@ -210,7 +211,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
     out = console(stderr=fmt == "json")
     print_skipped(inputs.skipped, console(stderr=True))
     codes, entries, written, seen = [], [], [], []
-    for outcome in outcomes:  # a checklist with -o naming a file raises here, before anything is written
+    for outcome in outcomes:  # a file scored alone with -o naming a file raises here, before anything is written
         codes.append(outcome.exit_code)
         seen.append(outcome)
         error = outcome.error

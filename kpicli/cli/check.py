@@ -29,11 +29,11 @@ def check(
     catalog: CatalogCheckOpt = None,
     indicators: IndicatorsCheckOpt = None,
 ) -> int:
-    """只校验工作簿（触点检查表或绩效考核表）：列出每个问题所在的工作表和单元格。没有错误时退出码为 0，有错误为 1。
+    """只校验工作簿（{种类}）：列出每个问题所在的工作表和单元格。没有错误时退出码为 0，有错误为 1。
 
-    给多个文件或文件夹时逐个文件列出问题（其中的绩效考核表作为一组检查）；有文件无法读取时退出码为 2。
+    给多个文件或文件夹时逐个文件列出问题{成组:（其中的*作为一组检查）}；有文件无法读取时退出码为 2。
 
-    示例：kpicli check 2026Q1_客户触点检查表.xlsx；kpicli check 2026Q1_客服部绩效考核表.xlsx
+    {各种类}
     """
     from kpicli import api
     from kpicli.cli.batch import check_files, expand_inputs, several_paths

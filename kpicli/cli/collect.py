@@ -1,4 +1,5 @@
-"""kpicli collect: merge the projects' submitted checklists of one quarter into the company checklist."""
+"""kpicli collect: merge the submissions of one period into one workbook, for the kind that collects
+(kpicli.kinds.collecting)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ from kpicli.cli.common import (
 from kpicli.core.period import label_of
 
 PathsArg = Annotated[list[Path], typer.Argument(
-    help="各项目提交的检查表工作簿，或放有这些工作簿的文件夹（可以给多个）", metavar="文件或文件夹…",
+    help="各项目提交的工作簿，或放有这些工作簿的文件夹（可以给多个）", metavar="文件或文件夹…",
     show_default=False)]
-OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="汇总后的公司检查表（.xlsx）", show_default=False)]
+OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="汇总后的工作簿（.xlsx）", show_default=False)]
 CatalogOpt = Annotated[Path | None, kind_option(
     "--catalog", help="按这份触点目录汇总（默认：各文件中出现的全部触点）")]
 
@@ -39,12 +40,9 @@ def collect(
     quarter: QuarterOpt = None,
     company: CompanyOpt = None,
 ) -> int:
-    """汇总各项目提交的检查表：合并成一份公司检查表，之后可直接 kpicli score。
+    """汇总各单位提交的工作簿：合并成一份，之后可直接 kpicli score。
 
-    触点按触点编号对应，没有编号时按触点名称对应；同一项目同一职能只能由一个文件提交，两份结果不同是错误。
-    有错误时不写文件（退出码 1）；缺少或多出的触点、重复提交等只作警告。
-
-    示例：kpicli collect 三月提交/ -o 2026Q1_客户触点检查表.xlsx
+    {各种类}
     """
     from kpicli import api
     from kpicli.cli.batch import print_skipped, progress

@@ -27,6 +27,7 @@ from kpicli.cli.compat import (
     usage_message,
 )
 from kpicli.cli.compat import ChineseCommand as TyperCommand
+from kpicli.cli.kind_text import fill_command
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
 from kpicli.core.period import PeriodText, quarter_option, year_option
 from kpicli.render.cjkwrap import install as install_cjk_wrapping
@@ -42,6 +43,10 @@ FORMATS = ("table", "json")
 
 class ChineseGroup(ChineseGroupBase):
     """Runs a command and turns every failure into a Chinese message and an exit code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fill_command(self)  # its help names the kinds registered now
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -136,7 +141,7 @@ install_cjk_wrapping()  # help pages and tables break Chinese text between chara
 app = typer.Typer(
     cls=ChineseGroup,
     name="kpicli",
-    help="客户触点分级管理考核与个人绩效考核：读取触点检查表或绩效考核表工作簿，校验、评分、排名、奖惩，并写回评分结果。"
+    help="读取{种类}工作簿，校验、评分、排名、奖惩，并写回评分结果。"
          "不写命令、直接给出工作簿或文件夹（kpicli 文件.xlsx，或把工作簿拖到 kpicli.exe 上）即按 score 评分。",
     add_completion=False,
     no_args_is_help=True,
@@ -146,15 +151,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-FileArg = Annotated[Path, typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm）", metavar="文件", show_default=False)]
-FilesArg = Annotated[list[Path], typer.Argument(help="触点检查表或绩效考核表工作簿（.xlsx / .xlsm），可以给多个，或给文件夹（一个文件夹的绩效考核表作为一组评分）", metavar="文件…", show_default=False)]
+FileArg = Annotated[Path, typer.Argument(help="{种类}工作簿（.xlsx / .xlsm）", metavar="文件", show_default=False)]
+FilesArg = Annotated[list[Path], typer.Argument(help="{种类}工作簿（.xlsx / .xlsm），可以给多个，或给文件夹{成组:（一个文件夹的*作为一组评分）}", metavar="文件…", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式：table（表格）或 json")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件（默认：工作簿所在文件夹中的 kpicli.toml，没有则用内置规则）", show_default=False)]
 
 
 def kind_option(flag: str, *names: str, key: str | None = None, **settings: Any) -> Any:
     """The typer.Option of an option that only one kind has: its help text as the kind declares it, shown under
-    that kind's panel in -h (触点检查表 / 绩效考核表). Given for a workbook of another kind, kpicli.api refuses it
+    that kind's panel in -h (titled with its label). Given for a workbook of another kind, kpicli.api refuses it
     naming the kind it belongs to."""
     kind, declared = kinds.option(flag, key)
     settings.setdefault("help", declared.help)
@@ -173,6 +178,7 @@ class ChineseCommand(TyperCommand):
         super().__init__(*args, **kwargs)
         taken = {o for p in self.params for o in (*p.opts, *p.secondary_opts)}
         self.params.extend(_offered_params(self.name or "", taken))
+        fill_command(self)  # the help's words about the kinds (kpicli.cli.kind_text)
 
 
 def _offered_params(command: str, taken: set[str]) -> list[Any]:
@@ -213,7 +219,7 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖不是 kpic
 CatalogCheckOpt = Annotated[Path | None, kind_option("--catalog", key="catalog")]
 IndicatorsCheckOpt = Annotated[list[str] | None, kind_option(
     "--indicators", key="indicators", help="考核负责人有意修改了指标套时：按这份指标套（内置名称或 .csv/.xlsx 文件，文件名同原指标套）"
-    "核对 kpicli 生成的考核表，代替生成时的记录；可重复")]
+    "核对 kpicli 生成的工作簿，代替生成时的记录；可重复")]
 
 
 def _version(value: bool) -> None:
@@ -245,7 +251,7 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="显示版本号")] = False,
 ) -> None:
-    """客户触点分级管理考核与个人绩效考核工具。"""
+    """读取{种类}工作簿，校验、评分、排名、奖惩。"""
     STATE["debug"] = debug
     _debug_log(debug)
     if ctx.invoked_subcommand is None:

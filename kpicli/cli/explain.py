@@ -1,5 +1,5 @@
-"""kpicli explain: one checklist unit's score item by item, or one person's scorecard indicator by indicator; the
-contributions add up to the score shown everywhere else."""
+"""kpicli explain: one unit's or person's score item by item, as the workbook's kind explains it; the contributions
+add up to the score shown everywhere else."""
 
 from __future__ import annotations
 
@@ -41,11 +41,9 @@ def explain(
     catalog: CatalogCheckOpt = None,
     indicators: IndicatorsCheckOpt = None,
 ) -> int:
-    """逐项解释一个单位的得分（触点检查表）或一个人的得分（绩效考核表），合计等于得分。
+    """逐项解释得分：每一项怎样计分、对得分贡献多少，合计等于得分。
 
-    触点检查表用 --project / --function：权重、结果、采用哪次检查、完成度和得分贡献。绩效考核表用 --person（同名时加 --department）：每个指标的计分方式、实际完成、计算过程、采用哪个评分，各部分得分和总分公式。
-
-    示例：kpicli explain 2026Q1_客户触点检查表.xlsx --project 望江台 --function 工程；kpicli explain 2026Q1_客服部绩效考核表.xlsx --person 周晓琳
+    {各种类}
     """
     from kpicli import api, kinds
     from kpicli.render.terminal import print_json

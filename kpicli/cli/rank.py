@@ -33,11 +33,11 @@ def rank(
     catalog: CatalogCheckOpt = None,
     indicators: IndicatorsCheckOpt = None,
 ) -> int:
-    """只计算并显示排名和奖惩（绩效考核表：总分、等级、绩效系数和绩效奖金），不写任何文件。--format json 输出机器可读结果。
+    """只计算并显示排名和奖惩，不写任何文件。--format json 输出机器可读结果。
 
-    给多个文件或文件夹时逐个文件显示；--format json 输出每个文件一个对象的数组（带 "file"）。一个文件夹的绩效考核表（一人一个文件）作为一组，全体一起排名，--format json 输出一个对象。
+    给多个文件或文件夹时逐个文件显示；--format json 输出每个文件一个对象的数组（带 "file"）。{成组:一个文件夹的*作为一组，全体一起排名，--format json 输出一个对象。}
 
-    示例：kpicli rank 2026Q1_客户触点检查表.xlsx --format json；kpicli rank 客服部考核表/
+    {各种类}
     """
     from kpicli import api
     from kpicli.cli.batch import expand_inputs, rank_files, several_paths

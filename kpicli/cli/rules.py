@@ -20,7 +20,7 @@ def rules_init(
     output: Annotated[Path, typer.Option("--output", "-o", help="规则文件路径")] = Path("kpicli.toml"),
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
 ) -> int:
-    """写出默认规则文件（每一项都有中文注释），修改后放在检查表旁即可生效。
+    """写出默认规则文件（每一项都有中文注释），修改后放在工作簿旁即可生效。
 
     示例：kpicli rules init -o kpicli.toml
     """

@@ -31,7 +31,7 @@ from kpicli.cli.common import (
 @app.command(cls=ChineseCommand)
 def score(
     files: FilesArg,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="结果工作簿（默认：输入文件旁的 <文件名>_评分结果.xlsx）；多个文件时为输出文件夹，一组绩效考核表也可以是一个结果工作簿", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="结果工作簿（默认：输入文件旁的 <文件名>_评分结果.xlsx）；多个文件时为输出文件夹{成组:，一组*也可以是一个结果工作簿}", show_default=False)] = None,
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     force: ForceOpt = False,
@@ -48,9 +48,7 @@ def score(
 ) -> int:
     """评分并写出结果工作簿（结果表 + 原工作表），终端显示排名和奖惩。
 
-    触点检查表：评分汇总、排名、奖惩等结果表；绩效考核表：考核汇总、指标明细、评分差异等结果表。一个文件夹的绩效考核表（一人一个文件）作为一组，写出一个结果工作簿（默认写在该文件夹中：<文件夹名>_评分结果.xlsx）。
-
-    示例：kpicli score 2026Q1_客户触点检查表.xlsx；kpicli score 各项目提交/ -o 结果/；kpicli score 2026Q1_客服部绩效考核表.xlsx
+    {各种类}
     """
     from kpicli import api
     from kpicli.cli.batch import expand_inputs, score_files, several_paths

@@ -1,5 +1,5 @@
-"""kpicli template: blank workbooks of the kind named first — a checklist for a quarter (optionally with last
-quarter's roster), or scorecards."""
+"""kpicli template: blank workbooks of the kind named first (a label or alias of a registered kind), with that
+kind's options."""
 
 from __future__ import annotations
 
@@ -20,16 +20,17 @@ from kpicli.cli.common import (
     kind_values,
     year_and_quarter,
 )
+from kpicli.cli.kind_text import template_kinds
 from kpicli.core.period import PeriodText
 
 KindArg = Annotated[str | None, typer.Argument(
-    help="要生成的工作簿种类：检查表（触点检查表）或 考核表（绩效考核表）", metavar="种类", show_default=False)]
+    help="要生成的工作簿种类：{种类名}", metavar="种类", show_default=False)]
 
 
 @app.command(cls=ChineseCommand)
 def template(
     kind: KindArg = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认：检查表为 <年度>Q<季度>_客户触点检查表.xlsx；绩效考核表为 <期间>_<部门>绩效考核表.xlsx，--split 时为同名文件夹）", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认文件名因种类而异，见命令说明）", show_default=False)] = None,
     company: CompanyOpt = None,
     force: ForceOpt = False,
     year: Annotated[int | None, kind_option("--year", help="考核年度，如 2026（必填）", **YEAR_FORMS)] = None,
@@ -44,19 +45,14 @@ def template(
     person: Annotated[list[str] | None, kind_option("--person", key="names")] = None,
     split: Annotated[bool, kind_option("--split")] = False,
 ) -> int:
-    """生成空白工作簿：检查表（五个职能工作表，每个项目一组 自查/检查/备注 列，带下拉选项），或 考核表（绩效考核表，每人一张表）。
+    """生成空白工作簿。先写种类：{种类名}；再写该种类的选项（见下方按种类分组的选项）。
 
-    先写种类（检查表 或 考核表），再写该种类的选项（见下方按种类分组的选项）。
-
-    示例：kpicli template 检查表 --year 2026 --quarter 1 -p 云栖府 -p 望江台 --roster 2025Q4_客户触点检查表.xlsx
-
-    示例：kpicli template 考核表 --period 2026Q1 --indicators 客服专员 --people 人员名单.xlsx
+    {各种类}
     """
     from kpicli import api
 
     if kind is None:
-        raise KpiError("请先写要生成的工作簿种类：kpicli template 检查表 --year 2026 --quarter 1 -p 项目名，"
-                       "或 kpicli template 考核表 --period 2026Q1 --indicators 客服专员")
+        raise KpiError(f"请先写要生成的工作簿种类：{template_kinds()}，再写该种类的选项（见 kpicli template -h）")
     year, quarter_number = year_and_quarter(year, quarter)
     written, notes = api.template(kind, output, company=company, force=force, year=year, quarter=quarter_number,
                                   projects=project or None, catalog=catalog, roster=roster, period=period,

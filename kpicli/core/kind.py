@@ -1,13 +1,13 @@
 """What a kind of workbook is to the rest of kpicli: the `Kind` interface, its result, its options.
 
-A kind (the checklist, the scorecard, …) is one package that reads, validates, scores, explains and renders its
+A kind is one package that reads, validates, scores, explains and renders its
 own workbooks. It offers one object satisfying `Kind` in its `kind.py`; kpicli.kinds lists those objects, and the
 API and the command line reach every kind through that list only. Nothing here imports pandas or a kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -50,8 +50,8 @@ class KindResult(Protocol):
 @dataclass(frozen=True)
 class KindOption:
     """An option that only some kinds have. key: the keyword of the kpicli.api functions; flag: the command-line
-    spelling; help: its help text; why: what to say when it is given for a workbook of another kind — of the kind
-    named why_for only, when set (a why that speaks of that kind's workbooks: 考核期间取自各表 …).
+    spelling; help: its help text; why: what it is for, said when it is given for a workbook of another kind
+    (that kind's Kind.instead, when it has a word for this key, is said instead).
 
     commands: the commands (score, rank, check, explain, template …) the command line offers it on by itself,
     under the kind's panel in -h, typed by `type` (str, int, Path, or bool for a switch) and `many` (repeatable);
@@ -62,7 +62,6 @@ class KindOption:
     flag: str
     help: str = ""
     why: str = ""
-    why_for: str = ""
     commands: tuple[str, ...] = ()
     type: type = str
     many: bool = False
@@ -80,8 +79,12 @@ class Kind(Protocol):
     """One kind of workbook, from the one raw read to every rendering. Implementations import their heavy parts
     inside the methods, so listing the kinds costs nothing at start-up.
 
-    Attributes: name (identifier, the "kind" of its results' JSON), label (what a user calls it: 触点检查表),
-    aliases (what `kpicli template` accepts for it), options (the options only this kind has), groups (whether
+    Attributes: name (identifier, the "kind" of its results' JSON; its package's name), label (what a user calls
+    it, in the help and in messages), aliases (what `kpicli template` accepts for it, the first one shown there),
+    options (the options only this kind has), instead (what to say when an option another kind has is given for a
+    workbook of this kind, by the option's key: how this kind does without it), command_help (what this kind adds
+    to a command's -h, by command name: a paragraph on what the command does with its workbooks and an example
+    line; kpicli.cli.kind_text puts it in), groups (whether
     several files of this kind are scored together as one group, rather than each on its own), year_results
     (whether kpicli's result workbooks of this kind found in a folder are inputs of `annual`: what was published),
     rules_section (its own table of kpicli.toml, a kpicli.rules.sections.RulesSection, or None: the registry
@@ -91,6 +94,8 @@ class Kind(Protocol):
     label: str
     aliases: tuple[str, ...]
     options: tuple[KindOption, ...]
+    instead: Mapping[str, str]
+    command_help: Mapping[str, str]
     groups: bool
     year_results: bool
     rules_section: RulesSection | None
@@ -147,8 +152,8 @@ class Kind(Protocol):
 
     def write_extras(self, result: KindResult, sources: Sequence[Path], options: dict[str, Any], *, force: bool,
                      raws: Sequence[RawWorkbook] | None = None, target: Path | None = None) -> None:
-        """Further files `score` writes for this kind's options (scorecards: --per-person; checklists:
-        --per-team), before the result workbook `target`."""
+        """Further files `score` writes for this kind's options (one workbook per person, per team …), before
+        the result workbook `target`."""
 
     def prepare(self, options: dict[str, Any]) -> None:
         """Check this kind's options before anything is read (a folder that cannot be made, …)."""

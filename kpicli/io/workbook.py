@@ -109,7 +109,7 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
     with library_read(path):
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         metadata = book.sheets_metadata
-    # chart sheets and macro sheets hold no checklist
+    # chart sheets and macro sheets hold no table of any kind
     sheets = [m for m in metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
     names = [m.name for m in sheets]
     hidden = {m.name for m in sheets if m.visible != python_calamine.SheetVisibleEnum.Visible}

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import get_args
@@ -36,6 +36,21 @@ def check_keys(table: str, values: Mapping[str, object], allowed: Sequence[str])
     unknown = [k for k in values if k not in allowed]
     if unknown:
         raise ValueError(f"{table}：未知的键 {'、'.join(unknown)}（只能是 {'、'.join(allowed)}）")
+
+
+# What a negative policy number is told (by the dataclasses for Rules built in code, by the schemas for a file)
+NEGATIVE_WEIGHT = "权重不能为负数"
+NEGATIVE_AMOUNT = "金额不能为负数（处罚金额也写正数）"
+NEGATIVE_COEFFICIENT = "绩效系数不能为负数"
+
+
+def check_not_negative(values: Iterable[object], message: str, where: str = "") -> None:
+    """ValueError(`where`：…) unless every one of `values` is a number (a Decimal, after as_decimal) not below 0."""
+    values = list(values)
+    if any(not isinstance(v, Decimal) for v in values):
+        raise ValueError(f"{where}：应为数字" if where else "应为数字")
+    if any(v < 0 for v in values):
+        raise ValueError(f"{where}：{message}" if where else message)
 
 
 def set_frozen(obj: object, name: str, value: object) -> None:

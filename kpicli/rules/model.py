@@ -17,7 +17,17 @@ from typing import Any, Literal
 
 from kpicli.core.errors import KpiError
 from kpicli.core.vocab import FUNCTIONS, normalize
-from kpicli.rules.bands import Band, Grades, as_decimal, check_choice, check_keys, set_frozen
+from kpicli.rules.bands import (
+    NEGATIVE_AMOUNT,
+    NEGATIVE_WEIGHT,
+    Band,
+    Grades,
+    as_decimal,
+    check_choice,
+    check_keys,
+    check_not_negative,
+    set_frozen,
+)
 
 _LEVEL_DEFAULTS = {"一级": Decimal(3), "二级": Decimal(2), "三级": Decimal(1)}
 Blank = Literal["未完成", "error"]  # a blank result cell: 未完成, or an error to fix
@@ -46,6 +56,8 @@ class Scoring:
         check_choice("scoring", "project_aggregation", self.project_aggregation, ProjectAggregation)
         check_keys("scoring.level_weights", self.level_weights, tuple(_LEVEL_DEFAULTS))
         check_keys("scoring.function_weights", self.function_weights, FUNCTIONS)
+        check_not_negative(self.level_weights.values(), NEGATIVE_WEIGHT, "scoring.level_weights")
+        check_not_negative(self.function_weights.values(), NEGATIVE_WEIGHT, "scoring.function_weights")
         if not (isinstance(self.partial_credit, Decimal) and 0 <= self.partial_credit <= 1):
             raise ValueError(f"scoring.partial_credit「{self.partial_credit}」必须在 0 到 1 之间")
 
@@ -65,6 +77,8 @@ class Rewards:
         for name in ("reward_threshold", "reward_amount", "penalty_threshold", "penalty_amount"):
             set_frozen(self, name, as_decimal(getattr(self, name)))
         check_choice("rewards", "ranking", self.ranking, Ranking)
+        for name in ("reward_amount", "penalty_amount"):
+            check_not_negative([getattr(self, name)], NEGATIVE_AMOUNT, f"rewards.{name}")
         if not isinstance(self.property_in_project_team, bool):
             raise ValueError(f"rewards.property_in_project_team「{self.property_in_project_team}」应为 true 或 false")
 

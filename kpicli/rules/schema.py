@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpicli.core.vocab import FUNCTIONS, LEVELS
-from kpicli.rules.bands import Band, Grades, as_decimal
+from kpicli.rules.bands import NEGATIVE_AMOUNT, NEGATIVE_WEIGHT, Band, Grades, as_decimal, check_not_negative
 from kpicli.rules.model import Annual, Blank, Output, ProjectAggregation, ProjectNames, Ranking, Rewards, Scoring
 
 Number = Annotated[Decimal, Field(allow_inf_nan=False)]
@@ -45,8 +45,7 @@ def check_weights(v: dict[str, Decimal], allowed: tuple[str, ...] | list[str], w
     unknown = [k for k in v if k not in allowed]
     if unknown:
         raise ValueError(f"未知的{what} {'、'.join(unknown)}（只能是 {'、'.join(allowed)}）")
-    if any(w < 0 for w in v.values()):
-        raise ValueError("权重不能为负数")
+    check_not_negative(v.values(), NEGATIVE_WEIGHT)
     return v
 
 
@@ -137,8 +136,7 @@ class RewardsSchema(StrictModel):
     @field_validator("reward_amount", "penalty_amount")
     @classmethod
     def _not_negative(cls, v: Decimal) -> Decimal:
-        if v < 0:
-            raise ValueError("金额不能为负数（处罚金额也写正数）")
+        check_not_negative([v], NEGATIVE_AMOUNT)
         return v
 
     def build(self) -> Rewards:

@@ -8,22 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.core.kind import KindDataError, KindOption
-from kpicli.scorecard.rules_section import SECTION
+from kpicli.scorecard.help_text import COMMAND_HELP
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from kpicli.io.workbook import Grid, RawWorkbook
     from kpicli.rules.files import RulesLookup
+    from kpicli.rules.sections import RulesSection
     from kpicli.scorecard.result import ScorecardResult
 
 __all__ = ["SCORECARD", "ScorecardKind"]
 
-_BY_UNIT = "触点检查表按单位解释：请用 --project 和/或 --function"
+_PERIOD = "绩效考核表的考核期间取自各表的「考核期间」，空白的考核表总是错误"
+_BY_PERSON = "绩效考核表按人解释：请用 --person 姓名，同名时加 --department 部门"
 
 
 class ScorecardKind:
@@ -32,14 +35,21 @@ class ScorecardKind:
     aliases = ("考核表", "绩效考核表", "scorecard")
     groups = True
     year_results = False  # a group's result is not one period's form
-    rules_section = SECTION  # [scorecard] of kpicli.toml
+
+    @property
+    def rules_section(self) -> RulesSection:
+        """[scorecard] of kpicli.toml; imported when rules are read, not for `--help` (its dataclasses cost ~5 ms)."""
+        from kpicli.scorecard.rules_section import SECTION
+
+        return SECTION
+
     not_this = "也不是绩效考核表：没有一行同时有「考核指标」和「权重」或「标准分」的表头"
     options = (
         KindOption("per_person", "--per-person",
                    "另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），"
                    "可直接发给本人", "每人一份考核结果"),
-        KindOption("person", "--person", "要解释的人的姓名", _BY_UNIT, why_for="checklist"),
-        KindOption("department", "--department", "部门（不同部门有同名的人时才需要）", _BY_UNIT, why_for="checklist"),
+        KindOption("person", "--person", "要解释的人的姓名"),
+        KindOption("department", "--department", "部门（不同部门有同名的人时才需要）"),
         KindOption("period", "--period", "考核期间，如 2026Q1、2026年3月、2026年度"),
         KindOption("indicators", "--indicators",
                    "指标套：内置名称（客服专员、客服主管、客服经理、物业客服）或自己的 .csv/.xlsx 文件；可重复"),
@@ -47,6 +57,11 @@ class ScorecardKind:
         KindOption("names", "--person", "没有人员名单时，为这些姓名各生成一张考核表；可重复"),
         KindOption("split", "--split", "每人一个文件，写入 -o 指定的文件夹"),
     )
+    # what to say when an option of another kind is given for scorecards (by its api keyword): how they do without it
+    instead = MappingProxyType({"year": _PERIOD, "quarter": _PERIOD, "allow_blank": _PERIOD, "project": _BY_PERSON,
+               "function": _BY_PERSON, "per_team": "绩效奖金由 kpicli payout 直接从评分结果列出",
+               "roster": "绩效考核表的人员名单请用 --people"})
+    command_help = COMMAND_HELP
 
     # --- detect and read -------------------------------------------------------------------------------------
     header_rows = None  # a form's header row may stand below notes and titles
@@ -90,7 +105,7 @@ class ScorecardKind:
             problems = [Problem("error", None, None, exc.message), *exc.problems]
             raise KindDataError(self.name, exc.message, problems) from exc
         if options.get("company"):
-            result.company = str(options["company"])  # --company overrides 基本信息, as for a checklist
+            result.company = str(options["company"])  # --company overrides 基本信息, as for every kind
         return result
 
     def data_error(self, result: Any) -> KindDataError:

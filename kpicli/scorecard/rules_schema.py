@@ -17,6 +17,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
+from kpicli.rules.bands import NEGATIVE_COEFFICIENT, NEGATIVE_WEIGHT, check_not_negative
 from kpicli.rules.schema import GradesSchema, Number, StrictModel, numbers_in, to_number
 from kpicli.scorecard.settings import ANNUAL_PARTS, REVIEWER_NAMES, RedLineMode, ScorecardAnnual, ScorecardSettings
 
@@ -49,8 +50,7 @@ class CoefficientSchema(StrictModel):
     @field_validator("k")
     @classmethod
     def _not_negative(cls, v: Decimal) -> Decimal:
-        if v < 0:
-            raise ValueError("绩效系数 k 不能为负数")
+        check_not_negative([v], NEGATIVE_COEFFICIENT)
         return v
 
 
@@ -76,8 +76,7 @@ class ScorecardAnnualSchema(StrictModel):
         missing = [name for key, name in ANNUAL_PARTS.items() if key not in named]
         if missing:
             raise ValueError(f"缺少 {'、'.join(missing)}；三部分都要写（不计入的写 0），例如 {example}")
-        if any(w < 0 for w in v.values()):
-            raise ValueError("权重不能为负数")
+        check_not_negative(v.values(), NEGATIVE_WEIGHT)
         total = sum(v.values(), Decimal(0))
         if total != 100:
             raise ValueError(f"三部分权重加起来是 {format(total.normalize(), 'f')}，必须等于 100；请调整后再试")
@@ -129,8 +128,7 @@ class ScorecardSchema(StrictModel):
         if unknown:
             raise ValueError(f"未知的评分人 {'、'.join(unknown)}；只能是 {'、'.join(REVIEWER_NAMES.values())}，"
                              '例如 reviewer_weights = { "自评" = 10, "上级评分" = 90 }')
-        if any(w < 0 for w in v.values()):
-            raise ValueError("权重不能为负数")
+        check_not_negative(v.values(), NEGATIVE_WEIGHT)
         if not any(v.values()):
             raise ValueError("权重不能全为 0")
         return v
@@ -150,8 +148,7 @@ class ScorecardSchema(StrictModel):
     @field_validator("below_coefficient")
     @classmethod
     def _below(cls, v: Decimal) -> Decimal:
-        if v < 0:
-            raise ValueError("绩效系数不能为负数")
+        check_not_negative([v], NEGATIVE_COEFFICIENT)
         return v
 
     @model_validator(mode="after")

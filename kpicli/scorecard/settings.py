@@ -12,7 +12,15 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, get_args
 
-from kpicli.rules.bands import Grades, as_decimal, check_choice, set_frozen
+from kpicli.rules.bands import (
+    NEGATIVE_COEFFICIENT,
+    NEGATIVE_WEIGHT,
+    Grades,
+    as_decimal,
+    check_choice,
+    check_not_negative,
+    set_frozen,
+)
 
 if TYPE_CHECKING:
     from kpicli.rules.model import Rules
@@ -50,6 +58,7 @@ class ScorecardAnnual:
     def __post_init__(self) -> None:
         for name in ANNUAL_PARTS:
             set_frozen(self, name, _exact(getattr(self, name)))
+        check_not_negative([getattr(self, name) for name in ANNUAL_PARTS], NEGATIVE_WEIGHT, "scorecard.annual.weights")
         if self.periodic + self.year_end + self.review != 100:
             raise ValueError("年度权重（月度平均、年终考核、民主评议）加起来必须等于 100")
 
@@ -59,7 +68,7 @@ class ScorecardSettings:
     """`reviewer_weights` (e.g. {"self": 10, "reviewer1": 90}) replaces the latest-reviewer order by a weighted
     mean, renormalised over the reviewers who filled the row.
 
-    grades None (not written): the checklist's bands — Grades() here, the [grades] of the same rules file once the
+    grades None (not written): the shared bands of the rules file ([grades]) — Grades() here, the [grades] of the same rules file once the
     Rules are built (Rules.__post_init__ calls follow); grades_derived says so, for `rules show`."""
 
     reviewer_order: tuple[Reviewer, ...] = ("reviewer2", "reviewer1")  # latest reviewer first
@@ -91,9 +100,11 @@ class ScorecardSettings:
         pairs = [(_exact(low), _exact(k)) for low, k in self.coefficients]
         set_frozen(self, "coefficients", tuple(sorted(pairs, key=lambda band: band[0], reverse=True)))
         set_frozen(self, "below_coefficient", _exact(self.below_coefficient))
+        check_not_negative([k for _, k in self.coefficients], NEGATIVE_COEFFICIENT, "scorecard.coefficients")
+        check_not_negative([self.below_coefficient], NEGATIVE_COEFFICIENT, "scorecard.below_coefficient")
 
     def follow(self, rules: Rules) -> ScorecardSettings:
-        """[scorecard.grades] not written: the checklist's bands of the same rules file ([grades])."""
+        """[scorecard.grades] not written: the shared bands of the same rules file ([grades])."""
         if not self.grades_derived:
             return self
         return replace(self, grades=rules.grades, grades_derived=True)

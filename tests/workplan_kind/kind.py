@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from kpicli.core.errors import DataError, KpiError, Problem
@@ -36,6 +37,12 @@ class WorkplanKind:
         KindOption("month", "--month", "计划月份，如 2026年3月、2026-03（生成节点表时必填）", commands=("template",)),
         KindOption("nodes", "--nodes", "空白节点的行数（默认 20）", commands=("template",), type=int),
     )
+    instead = MappingProxyType({})  # no word of its own for another kind's options: their own why is said
+    command_help = MappingProxyType({  # what it adds to -h: what `score` writes for it, how `template` makes one
+        "score": "工作计划节点表：节点评分表，A 类节点计 2、B 类节点计 1，按时完成的比例为得分。",
+        "template": "工作计划：一张节点表，每行一个节点；默认写到 <月份>_工作计划节点表.xlsx。\n\n"
+                    "示例：kpicli template 工作计划 --month 2026年3月 --nodes 20",
+    })
 
     # --- detect and read -------------------------------------------------------------------------------------
     header_rows = 10  # workplan_kind.layout.SEARCH_ROWS: its header is among a sheet's first rows

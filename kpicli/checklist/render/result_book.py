@@ -17,6 +17,7 @@ from kpicli import __version__
 from kpicli.checklist.assessment import Assessment
 from kpicli.checklist.function_sheet import display_value
 from kpicli.checklist.rewards import method_label, reward_reason, team_members
+from kpicli.checklist.words import NO_PROJECT_RANKING
 from kpicli.core.exact import format_score
 from kpicli.core.vocab import FUNCTIONS
 from kpicli.io.outputs import atomic_write, default_output
@@ -207,6 +208,11 @@ def _ranking(ws: Worksheet, a: Assessment, kind: str, heading: str) -> None:
     names = a.rules.grades.names
     for r, t in enumerate(ordered.itertuples(index=False), start=top + 1):
         _score_cell(ws, r, 3, t.score if t.assessed else None, t.grade, names)
+    if table.empty and kind == "project":  # a blank table under the header would read as nobody scored
+        last += 1
+        note = put(ws, last, 1, NO_PROJECT_RANKING)
+        note.font, note.alignment = MUTED_FONT, Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=last, start_column=1, end_row=last, end_column=len(headers))
     set_widths(ws, [7, 20, 11, 8, 16, 12, 32])
     print_setup(ws, header_row=top, last_row=last, last_col=len(headers), landscape=False)
     assessed = int(ordered["assessed"].sum())

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from kpicli.checklist.words import NO_PROJECT_RANKING
 from kpicli.core.exact import format_score
 from kpicli.render.terminal import amount_text, console, grade_text, print_lead, print_problem_summary
 
@@ -48,7 +49,7 @@ def print_rankings(a: Assessment, out: Console | None = None, *, book: bool = Tr
     print_lead(a.problems, out)
     out.print(_ranking_table(a, "function"))
     if a.projects.empty:  # the city company's own file (-p 城市公司): no table that would read as nobody scored
-        out.print("项目排名：本文件没有项目列组（城市公司自己的检查表），汇总后评分才有项目排名", style="dim")
+        out.print(f"项目排名：{NO_PROJECT_RANKING}", style="dim")
     else:
         out.print(_ranking_table(a, "project"))
     rewards = [(t.function, t.reward, t.method) for t in a.functions.itertuples() if t.reward != 0]
