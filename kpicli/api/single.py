@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kpicli import kinds
-from kpicli.api.read import start_read
+from kpicli.api.read import collector_paused, start_read
 from kpicli.core.errors import KpiError
 from kpicli.core.kind import KindResult
 from kpicli.core.period import Period
@@ -83,7 +83,8 @@ def check(path: Path, *, rules_path: Path | None = None, company: str | None = N
     for another kind they are refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value.
     options: the options a kind declares (kpicli.core.kind.KindOption.key), refused likewise for another kind."""
     options = reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options)
-    return _assess(Path(path), start_read(path), rules_path, options)
+    with collector_paused():
+        return _assess(Path(path), start_read(path), rules_path, options)
 
 
 def rank(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
@@ -152,7 +153,8 @@ def score(
                "per_person": per_person, "per_team": per_team}
     kinds.prepare(options)
     read = start_read(path)
-    result = kinds.require_clean(_assess(path, read, rules_path, options))
+    with collector_paused():
+        result = kinds.require_clean(_assess(path, read, rules_path, options))
     kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
     from kpicli.io.prints_as_read import values_as_read
 
@@ -180,7 +182,8 @@ def explain(path: Path, *, project: str | None = None, function: str | None = No
     another kind of workbook."""
     options = {**reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options),
                "project": project, "function": function, "person": person, "department": department}
-    result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
+    with collector_paused():
+        result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
     kind = kinds.kind_of(result)
     return Explained(kind.explain(result, kinds.own_options(kind, options)), result)
 
