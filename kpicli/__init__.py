@@ -1,3 +1,3 @@
-"""kpicli — scores the quarterly customer-touchpoint checklist (客户触点分级管理检查表)."""
+"""kpicli — validates, scores and ranks assessment workbooks of the kinds registered in kpicli.kinds."""
 
 __version__ = "0.1.0"

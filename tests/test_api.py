@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 from pathlib import Path
 
@@ -170,3 +171,30 @@ def test_the_json_of_an_unscored_workbook_has_the_keys_of_a_scored_one(good):
     assert list(kind.empty_json([], "a.xlsx")) == ["file", *scored_keys]
     refused = kinds.empty_json(DataError("工作簿有错误", [Problem("error", None, None, "x")]))  # no kind: the fallback's
     assert list(refused) == scored_keys
+
+
+def test_read_and_assessment_run_with_the_cycle_collector_paused_and_restore_it(good, tmp_path, monkeypatch):
+    """check, rank and score read and assess with Python's cycle collector off (docs/performance.md: it walked the
+    read's rows again and again) and leave it as they found it: on after a run that found it on, off after one that
+    found it off, and on again after a read that failed."""
+    seen = []
+    assess = kinds.assess
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return assess(*args, **kwargs)
+
+    monkeypatch.setattr(kinds, "assess", watching)
+    assert gc.isenabled()
+    assert not api.check(good).has_errors
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        api.rank(good)
+    finally:
+        after_disabled = gc.isenabled()
+        gc.enable()
+    assert not after_disabled and seen == [False, False]
+    with pytest.raises(KpiError):
+        api.check(tmp_path / "没有这个文件.xlsx")
+    assert gc.isenabled()

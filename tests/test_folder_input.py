@@ -96,7 +96,7 @@ def test_a_folder_without_workbooks_exits_2(tmp_path):
         result = run(command, empty)
         assert result.exit_code == 2, result.output
         text = flat(result.output)
-        assert "空文件夹" in text and "文件夹" in text and "没有可读取的检查表工作簿" in text and "~$a.xlsx" in text
+        assert "空文件夹" in text and "文件夹" in text and "没有可读取的工作簿" in text and "~$a.xlsx" in text
         assert_handled(result)
 
 

@@ -1,14 +1,13 @@
 """Every kpicli command as a Python function: what the CLI does, without printing anything.
 
     from kpicli import api
-    result = api.rank("2026Q1_客户触点检查表.xlsx")          # an Assessment; DataError when the workbook has errors
-    result = api.rank("2026Q1_客服部绩效考核表.xlsx")        # a ScorecardResult: the kind is told by the headers
+    result = api.rank("2026Q1_客户.xlsx")          # its kind's result, told by the headers; DataError on errors
     for outcome in api.check_each(api.find_workbooks(["各项目提交/"]).files):
         print(outcome.path.name, outcome.error or outcome.value.has_errors)
 
-check, rank, score and explain take a workbook of any kind (contract scorecard.md §2): it is read once and the
+check, rank, score and explain take a workbook of any registered kind: it is read once and the
 kind registry (kpicli.kinds) tells its kind by the headers; they return a `Result` (kpicli.core.kind.KindResult:
-an Assessment, a ScorecardResult, …) whose `to_json()` carries "kind" and whose `period_label` is its period.
+each kind's own result type) whose `to_json()` carries "kind" and whose `period_label` is its period.
 Data errors come back as problems in the result (check) or as a KindDataError with the problems (rank, score,
 explain; a DataError for annual); anything else the user must fix is a KpiError with a Chinese message, and an
 option of another kind is such a KpiError naming that kind. Heavy libraries are imported inside the functions, so

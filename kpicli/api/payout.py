@@ -68,7 +68,7 @@ def _inputs(paths: Sequence[Path], output: Path | None) -> tuple[list[Path], lis
 
 
 class _Gather:
-    """Everything read from the inputs, before the checks: teams, allocations, scorecard lines, problems."""
+    """Everything read from the inputs, before the checks: teams, allocations, the lines a kind pays directly, problems."""
 
     def __init__(self, rules_path: Path | None) -> None:
         self.rules_path = rules_path

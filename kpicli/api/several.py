@@ -1,5 +1,5 @@
 """Several files in one command: each file of a kind that scores files on its own, the files of a kind that
-groups them (scorecards) as one group (contract scorecard.md §4 "Several files"). `each_kind` knows nothing of any
+groups them (Kind.groups) as one group. `each_kind` knows nothing of any
 one command; the *_each commands (check_each, rank_each, score_each) and find_workbooks are built on it.
 """
 
@@ -33,13 +33,13 @@ Progress = Callable[[Sequence[Path]], Iterable[Path]]  # wraps the files read on
 class Outcome(Generic[T]):
     """What running a command on one of several files gave: a value, or the error that ended that file.
 
-    group: the files of a group of scorecards scored as one (path is the first of them); () for one file."""
+    group: the files of a group scored as one (path is the first of them); () for one file."""
 
     path: Path
     value: T | None = None
     error: KpiError | None = None
     group: tuple[Path, ...] = ()
-    kind: str = ""  # the label of the kind of a group (绩效考核表)
+    kind: str = ""  # the label of the kind of a group (Kind.label)
 
     @property
     def exit_code(self) -> int:
@@ -49,10 +49,10 @@ class Outcome(Generic[T]):
 def each_kind(files: Sequence[Path], one: Callable[[Path, RawWorkbook], T],
               group: Callable[[Kind, list[RawWorkbook]], T], progress: Progress | None) -> Iterator[Outcome[T]]:
     """Every file read once: a file of a kind that scores each file on its own (or of no kind) is one(path, raw)
-    at once; the files of a kind that groups are kept and, after the last file, group(kind, raws) as one group
-    (contract scorecard.md §4) — or, when files of other kinds were among them, each refused naming those. A
-    KpiError ends only that file (unreadable, errors in it, an output that may not be overwritten); a bad rules
-    file stops everything, as it would each file alike."""
+    at once; the files of a kind that groups are kept and, after the last file, group(kind, raws) as one group —
+    or, when files of other kinds were among them, each refused naming those. A KpiError ends only that file
+    (unreadable, errors in it, an output that may not be overwritten); a bad rules file stops everything, as it
+    would each file alike."""
     from kpicli.rules.model import RulesError
 
     grouped: dict[str, list[RawWorkbook]] = {}
@@ -97,7 +97,7 @@ def each_kind(files: Sequence[Path], one: Callable[[Path, RawWorkbook], T],
 
 
 class NeedsFolder(KpiError):
-    """-o names a file while a checklist is among several files: no file of the run can be written as asked."""
+    """-o names a file while a file scored on its own is among several files: no file of the run can be written as asked."""
 
 
 def stop_on(kind: type[KpiError], outcomes: Iterator[Outcome[T]]) -> Iterator[Outcome[T]]:
@@ -123,7 +123,7 @@ def check_each(files: Sequence[Path], *, rules_path: Path | None = None, progres
                allow_blank: bool = False, period: Period | None = None,
                catalog: Path | None = None, indicators: Sequence[str | Path] | None = None,
                **options: Any) -> Iterator[Outcome[Result]]:
-    """`check` on each file in turn, lazily, and on the files of a kind that groups them (scorecards) as one group
+    """`check` on each file in turn, lazily, and on the files of a kind that groups them as one group
     (last); an unreadable file is an Outcome with its error. options: as for `check`."""
     options = reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options)
     return each_kind(files, lambda p, raw: kinds.assess(p, raw, rules_path, options),
@@ -154,7 +154,7 @@ def score_each(files: Sequence[Path], output_dir: Path | None = None, *, rules_p
                catalog: Path | None = None, indicators: Sequence[str | Path] | None = None,
                **options: Any) -> Iterator[Outcome[Scored]]:
     """`score` on each file in turn, each into its own result workbook: the default name beside the input, or
-    that name inside output_dir (an existing folder). The files of a kind that groups them (scorecards) are one
+    that name inside output_dir (an existing folder). The files of a kind that groups them are one
     group and one result workbook: group_output (a file), else <folder name>_评分结果.xlsx inside output_dir or
     the files' folder. With group_output and no output_dir, a file scored on its own stops everything (its result
     needs a folder): KpiError. per_person, per_team: as for `score`, for each file (or group) of their kind."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kpicli import kinds
-from kpicli.api.read import start_read
+from kpicli.api.read import collector_paused, start_read
 from kpicli.core.errors import KpiError
 from kpicli.core.kind import KindResult
 from kpicli.core.period import Period
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["Explained", "Result", "Scored", "check", "declared_options", "explain", "rank", "reading_options", "score",
            "score_target", "write_scored"]
 
-# What check, rank and score return, for a workbook of any kind (an Assessment, a ScorecardResult, …).
+# What check, rank and score return, for a workbook of any kind (each kind's own result type).
 Result = KindResult
 
 
@@ -39,9 +39,9 @@ def reading_options(company: str | None, year: int | None, quarter: int | None, 
              period: Period | None = None, catalog: Path | None = None,
              indicators: Sequence[str | Path] | None = None, declared: dict[str, Any] | None = None) -> dict[str, Any]:
     """The options of a reading command. period (a kpicli.core.period.Period) is the typed way to give year and
-    quarter together: a quarter, a month (its quarter) or a whole year (the year alone). catalog: a touchpoint
-    catalogue a checklist's rows are checked against (accepting a deliberate change). indicators: indicator sets
-    (packaged names or files) scorecard forms are checked against instead of the recorded ones (the same).
+    quarter together: a quarter, a month (its quarter) or a whole year (the year alone). catalog, indicators:
+    what a kind checks its rows against instead of what kpicli recorded when it handed the workbook out (a
+    catalogue workbook; indicator sets by packaged name or file), accepting a deliberate change.
     declared: further options by the keys the kinds declare (kpicli.core.kind.KindOption.key)."""
     if period is not None:
         if year is not None or quarter is not None:
@@ -79,11 +79,12 @@ def check(path: Path, *, rules_path: Path | None = None, company: str | None = N
     DataError only for a workbook holding two kinds).
 
     company overrides 基本信息 (every kind); year, quarter (override 基本信息 and the file name) and allow_blank
-    (score a project whose sheets are all blank as not done) are a checklist's: given for another kind they are
-    refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value.
+    (score a unit whose sheets are all blank as not done) are the options of the kind that declares them: given
+    for another kind they are refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value.
     options: the options a kind declares (kpicli.core.kind.KindOption.key), refused likewise for another kind."""
     options = reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options)
-    return _assess(Path(path), start_read(path), rules_path, options)
+    with collector_paused():
+        return _assess(Path(path), start_read(path), rules_path, options)
 
 
 def rank(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
@@ -138,12 +139,12 @@ def score(
     **options: Any,
 ) -> Scored:
     """Score, rank and write the result workbook (default: <stem>_评分结果.xlsx beside the input): the kind's
-    result sheets (评分汇总 …, 考核汇总 …), then the input's sheets.
+    result sheets, then the input's sheets.
 
     in_place puts the result sheets into the input workbook itself, after a timestamped backup beside it;
-    the returned Scored names that backup. per_person (scorecards only): a folder that also gets one workbook
-    per person, <期间>_<部门>_<姓名>_考核结果.xlsx. per_team (checklists only): a folder that also gets one
-    allocation file per rewarded or penalised team, <期间>_<团队>_奖惩分配表.xlsx (kpicli payout reads them back).
+    the returned Scored names that backup. per_person, per_team (each of the kind that declares it): a folder
+    that also gets one workbook per person (<期间>_<部门>_<姓名>_考核结果.xlsx), or one allocation file per
+    rewarded or penalised team (<期间>_<团队>_奖惩分配表.xlsx, which kpicli payout reads back).
     options: the options a kind declares, as for `check`.
     """
     path = Path(path)
@@ -151,15 +152,20 @@ def score(
     options = {**reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options),
                "per_person": per_person, "per_team": per_team}
     kinds.prepare(options)
-    result = kinds.require_clean(_assess(path, start_read(path), rules_path, options))
+    read = start_read(path)
+    with collector_paused():
+        result = kinds.require_clean(_assess(path, read, rules_path, options))
     kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
-    return write_scored(result, path, target, in_place)
+    from kpicli.io.prints_as_read import values_as_read
+
+    with values_as_read(read.result()):  # the result's copies of the input's sheets are fingerprinted from these
+        return write_scored(result, path, target, in_place)
 
 
 
 class Explained(NamedTuple):
-    """What `explain` found: a checklist unit's items with their exact contributions (Explanation), or one
-    person's indicators, sections and total (PersonExplanation); and the result they come from."""
+    """What `explain` found: the kind's explanation (a unit's items with their exact contributions, or a
+    person's indicators, sections and total) and the result it comes from."""
 
     explanation: Any
     result: Result
@@ -170,12 +176,14 @@ def explain(path: Path, *, project: str | None = None, function: str | None = No
             year: int | None = None, quarter: int | None = None, allow_blank: bool = False,
             period: Period | None = None, catalog: Path | None = None, indicators: Sequence[str | Path] | None = None,
             **options: Any) -> Explained:
-    """A checklist unit's score item by item (project and/or function), or a scorecard person's (person, and
-    department when two people share the name); the total equals the score. DataError when the workbook has
-    errors; KpiError for an unknown unit or person, or options of the other kind of workbook."""
+    """One unit's or person's score item by item, as the workbook's kind explains it: by unit (project and/or
+    function) or by person (person, and department when two people share the name); the total equals the
+    score. DataError when the workbook has errors; KpiError for an unknown unit or person, or options of
+    another kind of workbook."""
     options = {**reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options),
                "project": project, "function": function, "person": person, "department": department}
-    result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
+    with collector_paused():
+        result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
     kind = kinds.kind_of(result)
     return Explained(kind.explain(result, kinds.own_options(kind, options)), result)
 

@@ -16,8 +16,8 @@ __all__ = ["Annual", "annual", "year_files"]
 
 
 class Annual(NamedTuple):
-    """What `annual` did: the year's result (AnnualResult for checklists, ScorecardYear for scorecards; to_json
-    gives either), and the workbook written (None without output)."""
+    """What `annual` did: the year's result (the kind's own year type; its to_json is the machine-readable
+    year), and the workbook written (None without output)."""
 
     result: Any
     path: Path | None = None
@@ -26,17 +26,14 @@ class Annual(NamedTuple):
 def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Path | None = None, force: bool = False,
            allow_blank: bool = False, catalog: Path | None = None, company: str | None = None,
            indicators: Sequence[str | Path] | None = None, **options: Any) -> Annual:
-    """One company's quarterly workbooks of one year (checklists or result workbooks, any order; a folder: the
-    workbooks directly inside it) → the annual caps per unit and person; or scorecards of one year (monthly or
-    quarterly forms, the year-end form, 民主评议) → each person's 年度总得分 (contract scorecard.md §6; refusals
-    are a DataError naming the files). The kind is told by the headers. With output, the annual workbook too.
-    The output is checked before anything is read, and an input is never overwritten, even with force.
+    """One company's workbooks of one year, of one kind (any order; a folder: the workbooks directly inside it)
+    → that kind's year (Kind.annual: what it sums, caps and ranks; refusals are a DataError naming the files).
+    The kind is told by the headers (kpicli.kinds.year_kind). With output, the annual workbook too. The output
+    is checked before anything is read, and an input is never overwritten, even with force.
 
-    A checklist's quarter is scored with the rules its workbook records (a published result), else with the rules
-    in force (checklist.annual_published). catalog: the touchpoint catalogue the checklists' rows are checked
-    against (as for score); company: the company name, overriding 基本信息; indicators: the indicator sets scorecard
-    forms are checked against instead of the recorded ones (as for score); options: the options a kind declares
-    (kpicli.core.kind.KindOption.key), refused for a year of another kind."""
+    A kind whose result workbooks are inputs of the year (Kind.year_results) reads a period from its published
+    result when there is one. catalog, indicators: as for score; company: the company name, overriding 基本信息;
+    options: the options a kind declares (kpicli.core.kind.KindOption.key), refused for a year of another kind."""
     from kpicli.io.outputs import ensure_writable, require_xlsx
 
     files = year_files(paths, output)
@@ -59,8 +56,8 @@ def annual(paths: Sequence[Path], *, output: Path | None = None, rules_path: Pat
 
 def year_files(paths: Sequence[Path], output: Path | None = None) -> list[Path]:
     """The workbooks `annual` reads: files as given; a folder's .xlsx/.xlsm directly inside it, where kpicli's
-    checklist results count (they are what was published) and a checklist whose result <名称>_评分结果.xlsx lies
-    beside it is left for that result; kpicli's other outputs (年度汇总, 奖惩分配表 …) are passed over."""
+    results of a kind with Kind.year_results count (they are what was published) and a workbook whose result
+    <名称>_评分结果.xlsx lies beside it is left for that result; kpicli's other outputs (年度汇总, 奖惩分配表 …) are passed over."""
     from kpicli.io.outputs import OWN_OUTPUTS, RESULT_KIND, default_output
     from kpicli.io.provenance import read
 
@@ -76,7 +73,7 @@ def year_files(paths: Sequence[Path], output: Path | None = None) -> list[Path]:
     for f in found.files:
         record = records.get(f)
         if record is not None and record.kind == RESULT_KIND and f.resolve() not in results:
-            continue  # a scorecard group's result: not an input of the year
+            continue  # a result of a kind without year_results: not an input of the year
         if f in records and default_output(f).resolve() in results:
             continue  # its result, the published figures, is read instead
         kept.append(f)

@@ -72,7 +72,7 @@ class Assessment:
         return UNKNOWN_PERIOD
 
     def to_json(self) -> dict:
-        """The machine-readable result of contract §5 (stable keys); "kind" tells it from a scorecard's."""
+        """The machine-readable result of contract §5 (stable keys); "kind" tells it from another kind's."""
         return {
             "kind": "checklist",
             "company": self.company,
@@ -105,11 +105,11 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
 
     A project nobody filled (every group blank) is an error unless allow_blank: scored, it would get 0 and a
     penalty for not having submitted."""
-    checklist, own_file = one_unit_file(checklist)
+    # computed once: one_unit_file, nothing_filled and blank_groups all use it
+    checklist, own_file, answered = one_unit_file(checklist, _answered(checklist.items))
     projects = checklist.projects
     items, count_problems, scale = resolve_items(checklist.items, rules)
-    checks = checklist.items["check_raw"].notna() & checklist.items["check_value"].ne(NOT_APPLICABLE)
-    if own_file and projects and not checks.any():
+    if own_file and projects and not _given(checklist.items, "check").any():
         # a project's own file before the city company's inspection: its 检查 column is not its to fill either
         count_problems = [p for p in count_problems if not p.message.startswith(SELF_STOOD_IN)]
         own_file = [dataclasses.replace(own_file[0], message=own_file[0].message + "；本文件的「检查」列都空白（由城市公司"
@@ -119,7 +119,6 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
     functions, projects_table = add_rewards(function_scores(units, scale),
                                             project_scores(units, scale, rules, projects), rules)
     roles = role_scores(functions, projects_table, units[~units["is_company"]], checklist.roster)
-    answered = _answered(checklist.items)
     if not allow_blank and nothing_filled(checklist.items, answered):
         # a blank checklist (kpicli template's, nobody filled it yet) gets one line, not one warning per cell
         first = next(iter(checklist.function_sheets.values()))
@@ -144,35 +143,39 @@ def assess_checklist(checklist: Checklist, rules: Rules, rules_source: str = "�
 
 def _answered(items: pd.DataFrame) -> pd.Series:
     """Rows with a result in 自查 or 检查 other than 不适用 (a template's pre-fill or not, 不适用 answers nothing)."""
-    def given(kind: str) -> np.ndarray:  # on the arrays: pandas' string comparisons cost more than they do
-        return items[f"{kind}_raw"].notna().to_numpy() & (items[f"{kind}_value"].to_numpy() != NOT_APPLICABLE)
-
-    return pd.Series(given("check") | given("self"), index=items.index)
+    return pd.Series(_given(items, "check") | _given(items, "self"), index=items.index)
 
 
-def one_unit_file(checklist: Checklist) -> tuple[Checklist, list[Problem]]:
+def _given(items: pd.DataFrame, kind: str) -> np.ndarray:
+    """Rows with a 自查 (kind "self") or 检查 result other than 不适用, on the arrays: pandas' string comparisons
+    cost more than numpy's."""
+    return items[f"{kind}_raw"].notna().to_numpy() & (items[f"{kind}_value"].to_numpy() != NOT_APPLICABLE)
+
+
+def one_unit_file(checklist: Checklist, answered: pd.Series) -> tuple[Checklist, list[Problem], pd.Series]:
     """A file of one unit, judged as that unit's own (one info line instead of warnings about others' columns).
 
     A project's file (`kpicli template 检查表 -p 云栖府`: one project group, and the 城市公司 group the template
     adds) whose 城市公司 cells are all blank (or the template's 不适用): those columns are not the project's to
     fill, so they are left out of the scoring rather than scored 0 with a warning per sheet. A file with the
-    城市公司 group only (`-p 城市公司`) has no project to rank: said once, so an empty 项目排名 is not read as zero."""
+    城市公司 group only (`-p 城市公司`) has no project to rank: said once, so an empty 项目排名 is not read as zero.
+
+    answered is _answered(checklist.items); returned for the checklist returned (its rows only)."""
     items = checklist.items
     if items.empty:
-        return checklist, []
+        return checklist, [], answered
     company = items["is_company"].astype(bool)
     projects = checklist.projects
-    answered = _answered(items)
     if not projects and answered.any():
         return checklist, [Problem("info", None, None, f"本文件只有「{COMPANY_GROUP}」列组（城市公司自己的检查表）："
                                    "职能得分只含城市公司级触点，没有项目得分和项目排名；与各项目提交的检查表一起汇总"
-                                   "（kpicli collect）后评分，才是全公司的结果")]
+                                   "（kpicli collect）后评分，才是全公司的结果")], answered
     if len(projects) != 1 or not company.any() or answered[company].any() or not answered[~company].any():
-        return checklist, []
+        return checklist, [], answered
     own = replace(checklist, items=items[~company].reset_index(drop=True))
     return own, [Problem("info", None, None, f"本文件只有项目「{projects[0]}」的列组（项目自己提交的检查表），"
                          f"「{COMPANY_GROUP}」列组全部空白：那是城市公司填写的列，不计入本文件的得分；与其他文件一起汇总"
-                         "（kpicli collect）后评分，才是全公司的结果", project=projects[0])]
+                         "（kpicli collect）后评分，才是全公司的结果", project=projects[0])], answered[~company].reset_index(drop=True)
 
 
 def lone_money(checklist: Checklist, projects: pd.DataFrame) -> list[Problem]:
@@ -211,7 +214,7 @@ def unit_reasons(units: pd.DataFrame, function_sheets: dict[str, str]) -> list[s
     return reasons
 
 
-EMPTY_CHECKLIST = "表格尚未填写"  # the words scorecard forms use for the same state
+EMPTY_CHECKLIST = "表格尚未填写"  # kpicli's one phrase for a form nobody has filled in
 
 
 def nothing_filled(items: pd.DataFrame, answered: pd.Series | None = None) -> bool:
@@ -236,12 +239,17 @@ def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_
     found = flags.groupby([items["group"].to_numpy(), items["function"].to_numpy()], sort=False).any()
     # nothing answered but blanks (and maybe a template's prefilled 不适用): nobody filled it
     per_unit = found["blank"] & ~found["answered"]
-    company = set(items.loc[items["is_company"].astype(bool), "group"])
+    company = set(pd.unique(items["group"].to_numpy()[items["is_company"].to_numpy(dtype=bool)]))
+    # each group's units in order, with their flags (plain tuples: a few hundred units, and pandas' per-group
+    # Series cost more than the loop)
+    by_group: dict[object, list[tuple[object, bool]]] = {}
+    for (group, function), is_blank in zip(per_unit.index, per_unit.to_numpy()):
+        by_group.setdefault(group, []).append((function, bool(is_blank)))
     problems = []
-    for group, blanks in per_unit.groupby(level=0, sort=False):
-        functions = [f for (_, f), is_blank in blanks.items() if is_blank]
+    for group, flagged in by_group.items():
+        functions = [f for f, is_blank in flagged if is_blank]
         sheets = "、".join(f"「{function_sheets[f]}」" for f in functions)
-        if group not in company and blanks.all():
+        if group not in company and all(is_blank for _, is_blank in flagged):
             if allow_blank:
                 message = (f"{group}：所有职能表均未填写（{sheets}中该项目没有填写任何结果）；"
                            "已按 --allow-blank 全部按未完成计（0 分）")

@@ -60,7 +60,7 @@ def _text(value: object) -> str:
 
 
 def catalog_dir() -> Path:
-    """The packaged templates folder (io.package_data; the scorecard indicator sets live there too)."""
+    """The packaged templates folder (io.package_data; other kinds' data files live there too)."""
     from kpicli.io.package_data import templates_dir
 
     return templates_dir()

@@ -209,8 +209,9 @@ class ChecklistKind:
         from kpicli.checklist import collect as collecting
         from kpicli.checklist.catalog import load_catalog
         from kpicli.checklist.render.collect_book import typed_collection
+        from kpicli.checklist.words import COLLECTED_KIND
         from kpicli.io.input_files import expand_inputs
-        from kpicli.io.outputs import COLLECTED_KIND, OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
+        from kpicli.io.outputs import OWN_OUTPUTS, ensure_not_input, ensure_writable, require_xlsx
 
         require_year_quarter(year, quarter)
         require_xlsx(output, "汇总表")

@@ -86,22 +86,24 @@ SELF_STOOD_IN = "未经城市公司检查，采用自查结果"
 def _count_problems(frame: pd.DataFrame, rules: Rules) -> list[Problem]:
     """A warning for each self-check that stood in, and for each blank (an error if the rules say so)."""
     blank_level = "error" if rules.scoring.blank == "error" else "warning"
-    ignored_self = frame["self_value"].notna() & frame["counted"].eq(BLANK)
     texts = {
         SELF: ("warning", SELF_STOOD_IN),
         "ignored": ("warning", "城市公司未检查；按规则（self_check_fallback = false）自查结果不计入，按未完成计"),
         BLANK: (blank_level, "未填写检查结果，规则要求每项必填（blank = \"error\"），请补填"
                 if blank_level == "error" else "未填写，按未完成计"),
     }
-    view = pd.DataFrame({
-        "sheet": frame["sheet"], "counted": frame["counted"].where(~ignored_self, "ignored"), "group": frame["group"], "name": frame["name"],
-        "cell": frame["check_cell"].where(frame["check_cell"].notna(), frame["self_cell"]),
-    })
-    shown = view[view["counted"].ne(CHECK)]
-    # zip over the columns' arrays: itertuples steps through pandas' string arrays one boxed value at a time
+    # on the columns' arrays, the rows shown only: pandas' string columns cost more for each step, and itertuples
+    # steps through them one boxed value at a time
+    counted = frame["counted"].to_numpy()
+    shown = counted != CHECK
+    counted = counted[shown]
+    counted = np.where(frame["self_value"].notna().to_numpy()[shown] & (counted == BLANK), "ignored", counted)
+    check_cell, self_cell = frame["check_cell"].to_numpy()[shown], frame["self_cell"].to_numpy()[shown]
+    cells = np.where(pd.isna(check_cell), self_cell, check_cell)
     return [
-        Problem(texts[counted][0], sheet, cell, f"{texts[counted][1]}（{group}：{name}）")
-        for sheet, counted, group, name, cell in zip(*(shown[c].to_numpy() for c in shown.columns))
+        Problem(texts[kind][0], sheet, cell, f"{texts[kind][1]}（{group}：{name}）")
+        for sheet, kind, group, name, cell in zip(frame["sheet"].to_numpy()[shown], counted.tolist(),
+                                                  frame["group"].to_numpy()[shown], frame["name"].to_numpy()[shown], cells)
     ]
 
 
@@ -109,14 +111,20 @@ def deviations(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """自查偏差: both checks filled and applicable, and the self-check claims more than the check found."""
     credits = {DONE: Decimal(1), PARTIAL: rules.scoring.partial_credit, NOT_DONE: Decimal(0)}
 
-    def credit_of(kind: str) -> pd.Series:
-        value = frame[f"{kind}_value"]
-        return value.map(credits).where(value.ne(FRACTION), frame[f"{kind}_fraction"])
+    def credit_of(kind: str) -> np.ndarray:
+        """Each row's credit (None when there is none), each distinct value looked up once, on plain arrays."""
+        value = frame[f"{kind}_value"].to_numpy()
+        codes, uniques = pd.factorize(value)  # missing values get code -1: the None appended
+        credit = np.array([*(credits.get(u) for u in uniques), None], dtype=object)[codes]
+        fraction = value == FRACTION
+        if fraction.any():
+            credit[fraction] = frame[f"{kind}_fraction"].to_numpy()[fraction]
+        return credit
 
     self_credit, check_credit = credit_of("self"), credit_of("check")
-    both = self_credit.notna() & check_credit.notna()
-    claims_more = pd.Series(False, index=frame.index)
-    claims_more[both] = self_credit[both] > check_credit[both]
+    both = ~pd.isna(self_credit) & ~pd.isna(check_credit)
+    claims_more = np.zeros(len(frame), dtype=bool)
+    claims_more[both] = (self_credit[both] > check_credit[both]).astype(bool)
     cols = ["function", "sheet", "group", "item_id", "name", "self_raw", "check_raw", "self_cell", "check_cell"]
     return frame.loc[claims_more, cols].reset_index(drop=True)
 

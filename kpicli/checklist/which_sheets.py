@@ -19,8 +19,9 @@ UNHIDE = "（在任一工作表标签上右键，选「取消隐藏」即可看�
 
 def header_row_of(grid: Grid) -> int | None:
     """The zero-based row of a function sheet's header (the one with 触点名称), None without one."""
+    # the values each row holds (the cells outside them are blank): Grid.n_cols would measure every row each time
     return next((r for r in range(grid.row0, min(HEADER_SEARCH_ROWS, grid.n_rows))
-                 for c in range(grid.n_cols) if normalize(grid.cell(r, c)) == NAME_HEADER), None)
+                 if any(normalize(v) == NAME_HEADER for v in grid.rows[r - grid.row0])), None)
 
 
 def sheet_label(name: str, hidden: set[str] | frozenset[str] = frozenset()) -> str:

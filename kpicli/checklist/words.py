@@ -37,6 +37,8 @@ FUNCTION_SHEETS: dict[str, str] = {
 
 # The fixed sheets beside the function sheets: 人员名单, and 基本信息 (kpicli.core.vocab.INFO_SHEET).
 ROSTER_SHEET = "人员名单"
+# What `kpicli collect` marks its merged workbook as (kpicli.io.outputs.mark_workbook, kpicli_kind).
+COLLECTED_KIND = "汇总检查表"
 
 
 def function_of_sheet(sheet_name: str) -> list[str]:

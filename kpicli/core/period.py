@@ -1,5 +1,5 @@
 """The assessment period: one value (Period) and one parser for every place a period is written — a cell (基本信息
-年度/季度 of a checklist, 考核期间 of a scorecard), a file name, a command-line option — for both kinds.
+年度/季度, a 考核期间 cell), a file name, a command-line option — for every kind.
 
 Accepted forms (compared after `normalize`: NFKC, no white space, lower case; years 2000–2100):
     quarter   2026Q1, 2026q1, 2026-Q1, 2026_Q1, 2026.Q1, 2026年Q1, 2026 1q, 2026年第1季度, 2026年第一季度, 2026年第1季,
@@ -12,7 +12,7 @@ Accepted forms (compared after `normalize`: NFKC, no white space, lower case; ye
     2026-1, 2026.1, 2026/1, 2026年1 (a bare number after the year) say neither month nor quarter: they mean the
     quarter in a 季度 cell and the month in a 考核期间 cell or option (bare="quarter" / "month"); a file name
     does not read them (bare=None). A whole year in a file name or title needs 年度 or 全年 (find_period).
-A checklist needs a quarter: a month or a date there counts as the quarter it lies in.
+Where a quarter is needed (a 季度 cell, --quarter), a month or a date counts as the quarter it lies in.
 
 The command-line options read the same forms: --period (period_option) every form with its year; --quarter
 (quarter_option) every form a 季度 cell takes, its year too when written (2026Q1); --year (year_option) every form
@@ -247,9 +247,9 @@ def parse_period(value: object, *, bare: Bare = "month") -> Period | None:
 
 
 def find_period(text: str) -> Period | None:
-    """The period written inside a text — a file name (2026Q1_客户触点检查表, 2026年03月_客服部绩效考核表) or a
-    title (2026年度客服主管绩效考核表) — or None. Not read there: a bare number after the year (2026-1: nothing says
-    month or quarter) and a year without 年度/全年 (2026, 2026年: 2026年客服部绩效考核表 may be any form of the year)."""
+    """The period written inside a text — a file name (2026Q1_望江台, 2026年03月_客服部) or a title
+    (2026年度客服主管考核) — or None. Not read there: a bare number after the year (2026-1: nothing says month or
+    quarter) and a year without 年度/全年 (2026, 2026年: 2026年客服部考核 may be any form of the year)."""
     text = normalize(text)
     for pattern in _patterns()[1]:
         match = pattern.search(text)

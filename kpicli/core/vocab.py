@@ -1,9 +1,9 @@
 """How kpicli compares and shows what a user typed, and the few words more than one layer needs.
 
 Everything a user may type is compared after `normalize`: NFKC, all white space removed (full-width included),
-lower case; a project or person's name by `name_key`, shown by `display_name`. A checklist's own words (its sheets,
-headers, levels' spellings and result values) are kpicli.checklist.words'; only the words another layer needs live
-here, each saying which.
+lower case; a project or person's name by `name_key`, shown by `display_name`. A kind's own words (its sheets,
+headers, spellings and result values) live in its package; only the words another layer needs live here, each
+saying which.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-# A checklist's functions and touchpoint levels. Here, not in kpicli.checklist.words, because the rules file's
-# [scoring] section weighs them (kpicli.rules.model, kpicli.rules.schema: function_weights, level_weights) and the
-# rules layer imports no kind.
+# The functions and touchpoint levels the shared tables of kpicli.toml weigh ([scoring]: function_weights,
+# level_weights in kpicli.rules.model and kpicli.rules.schema). Here, not in a kind's package, because the rules
+# layer imports no kind.
 FUNCTIONS: tuple[str, ...] = ("营销", "研发", "工程", "客服", "物业")
 LEVELS: tuple[str, ...] = ("一级", "二级", "三级")
-# The sheet with 公司名称 (年度, 季度): a checklist's, and a scorecard workbook may have one too (contract
-# scorecard.md §2: "works as for checklists"; kpicli template 考核表 writes it).
+# The sheet with 公司名称 (年度, 季度) that a workbook of any kind may have (kpicli template writes it).
 INFO_SHEET = "基本信息"
 
 _WS = re.compile(r"\s+", re.UNICODE)

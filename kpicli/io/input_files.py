@@ -128,8 +128,8 @@ def _folder_workbooks(folder: Path, kinds: frozenset[str], result: Inputs) -> li
 
 
 def _empty_folder_message(folder: Path, skipped: list[tuple[Path, str]]) -> str:
-    text = (f"{folder.name or folder}：这是一个文件夹，不是工作簿，而且其中没有可读取的检查表工作簿（.xlsx / .xlsm）。"
-            "请指定工作簿文件，或放有检查表的文件夹。")
+    text = (f"{folder.name or folder}：这是一个文件夹，不是工作簿，而且其中没有可读取的工作簿（.xlsx / .xlsm）。"
+            "请指定工作簿文件，或放有工作簿的文件夹。")
     passed = [p.name for p, _ in skipped if p.parent == folder]
     if passed:
         text += f"\n  已跳过：{'、'.join(passed)}"

@@ -17,12 +17,12 @@ _ASK_SENDER = "请向发送人索取原工作簿。"
 
 MESSAGES: dict[str, str] = {
     "missing": "文件不存在：{path}，请检查路径和文件名是否正确。",
-    "folder": "{name}：这是一个文件夹，不是工作簿。请指定文件夹中的检查表工作簿（.xlsx）。",
+    "folder": "{name}：这是一个文件夹，不是工作簿。请指定文件夹中的工作簿（.xlsx）。",
     "lock_file": "{name}：这是 {program} 打开工作簿时生成的临时锁文件，不是工作簿。"
                  "请选择原文件（同一文件夹中名称以 {original} 结尾、不带 {prefix} 前缀的工作簿）。",
-    "not_regular": "{name}：不是普通文件（可能是设备或管道），请指定检查表工作簿（.xlsx）。",
+    "not_regular": "{name}：不是普通文件（可能是设备或管道），请指定工作簿文件（.xlsx）。",
     "empty": "{name}：文件是空的（0 字节），不是工作簿。可能没有保存成功或附件未下载完整，请重新获取后再试。",
-    "csv": "{name}：这是 CSV 文本文件，kpicli 需要检查表工作簿（.xlsx）。请使用原始的 .xlsx 检查表；"
+    "csv": "{name}：这是 CSV 文本文件，kpicli 需要 Excel 工作簿（.xlsx）。请使用原始的 .xlsx 工作簿；"
            "如果只有 CSV，请在 Excel 中打开它，并「另存为」Excel 工作簿（.xlsx）后再试。",
     "ods": "{name}：这是 OpenDocument 表格（.ods），kpicli 只读取 Excel 工作簿。"
            "请在 LibreOffice/WPS 中打开它，另存为 Excel 工作簿（.xlsx）后再试。",
@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "xlsb": "{name}：这是 Excel 二进制工作簿（.xlsb），kpicli 只读取 .xlsx。" + _RESAVE,
     "not_workbook_file": "{name}：不是有效的 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件{note}。"
                          "请在 Excel/WPS 中打开它并另存为 Excel 工作簿（.xlsx）；如果打不开，" + _ASK_SENDER,
-    "not_workbook_zip": "{name}：不是 Excel 工作簿{note}。请选择检查表工作簿（.xlsx）；如果工作簿在压缩包里，请先解压。",
+    "not_workbook_zip": "{name}：不是 Excel 工作簿{note}。请选择 Excel 工作簿（.xlsx）；如果工作簿在压缩包里，请先解压。",
     "corrupt": "{name}：文件已损坏或不完整{note}，例如附件未下载完整或复制中断。"
                "请重新获取该文件（重新下载或向发送人索取）后再试。",
     "bomb": "{name}：{what}，可能是恶意构造的压缩包（zip 炸弹），已拒绝读取。请确认文件来源，必要时向发送人索取原工作簿。",

@@ -1,6 +1,6 @@
 """How a number cell is shown: the workbook's number formats, read from xl/styles.xml without a library.
 
-calamine gives a %-formatted cell's value (0.98 for what its user sees as 98%) but not its format. A scorecard needs
+calamine gives a %-formatted cell's value (0.98 for what its user sees as 98%) but not its format. A kind may need
 the format twice: a rule written without % against a cell that shows 98% (the units disagree), and a cell that
 shows 95.0% while it holds 0.9499999999 (a tier boundary hidden by the display). Only formats that say something
 are kept: percentages, and fixed decimals (0.0, #,##0.00); General, dates, text and scientific formats are not.

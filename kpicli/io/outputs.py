@@ -17,13 +17,12 @@ from kpicli.core.errors import EXIT_DATA, KpiError
 from kpicli.io.oserror import path_problem
 from kpicli.io.provenance import MARK_PROPERTY
 
-__all__ = ["COLLECTED_KIND", "MARK_PROPERTY", "RESULT_KIND", "RESULT_KINDS", "TEMPLATE_KIND", "YEAR_KIND",
+__all__ = ["MARK_PROPERTY", "RESULT_KIND", "RESULT_KINDS", "TEMPLATE_KIND", "YEAR_KIND",
            "atomic_write", "backup", "changed_since_written", "default_output", "ensure_not_input", "ensure_writable",
            "kpicli_kind", "mark_workbook", "require_xlsx", "save_workbook", "written_by_kpicli"]
 # Its value says which kind of workbook kpicli wrote; folder runs skip kpicli's own outputs by it.
 RESULT_KIND, YEAR_KIND, TEMPLATE_KIND = "评分结果", "年度汇总", "模板"  # score; annual; template
 RESULT_KINDS = frozenset({RESULT_KIND, YEAR_KIND})
-COLLECTED_KIND = "汇总检查表"
 HANDOUT_KIND, PAYOUT_KIND = "奖惩分配表", "发放清单"  # score --per-team files; the payout list
 OWN_OUTPUTS = RESULT_KINDS | {HANDOUT_KIND, PAYOUT_KIND}  # skipped in folders by the commands that score
 _UNTOUCHED = "已写入的临时文件已删除，原有文件未受影响"
@@ -35,7 +34,7 @@ def default_output(source: Path) -> Path:
 
 
 def kpicli_kind(path: Path) -> str | None:
-    """What kpicli wrote the workbook as (评分结果, 模板, 汇总检查表 …; "" when the mark has no readable kind), or
+    """What kpicli wrote the workbook as (评分结果, 模板, or what a kind marks its own outputs as …; "" when the mark has no readable kind), or
     None for a file kpicli did not write. The reader of what mark_workbook writes (kept in io.provenance)."""
     from kpicli.io.custom_props import custom_properties
 

@@ -1,4 +1,4 @@
-"""Where the data files that ship with kpicli live (the touchpoint catalogue, the scorecard indicator sets)."""
+"""Where the data files that ship with kpicli live (the kinds' catalogues and indicator sets)."""
 
 from __future__ import annotations
 

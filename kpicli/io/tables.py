@@ -1,6 +1,6 @@
 """A table from a file: the rows of a CSV, or of the worksheet of a workbook that holds a given header row.
 
-The one lower-level loader behind both kinds' rosters (人员名单) and the scorecard's indicator sets: each kind maps
+The one lower-level loader behind the kinds' rosters (人员名单) and other tables (indicator sets): each kind maps
 the rows it gets to its own columns. A CSV saved by Excel on a Chinese Windows is GB18030; kpicli's own are UTF-8.
 """
 

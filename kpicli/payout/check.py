@@ -107,7 +107,7 @@ class _Checker:
             elif member is None:
                 listed = "、".join(m.name for m in team.members) or "（无）"
                 self.error(a, e.name_cell, f"「{typed}」不在{team.label}的人员名单中（{listed}）；只能分配给名单中的"
-                           "成员，如需调整成员请先改检查表的「人员名单」并重新评分")
+                           "成员，如需调整成员请先改所评分工作簿的「人员名单」并重新评分")
             elif typed != member:
                 self.error(a, e.name_cell, f"姓名「{typed}」应按人员名单写作「{member}」；请改正")
             if member is not None and member in seen:

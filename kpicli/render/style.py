@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.io.openpyxl_compat import set_default_font
 
-# One look for every workbook kpicli writes (template, result, annual, collect, scorecard): fonts, fills, borders,
+# One look for every workbook kpicli writes (template, result, annual, collect, of every kind): fonts, fills, borders,
 # grade colours, number formats and print setup are defined here only.
 #
 # The font is 等线 (DengXian), the default CJK font of Office 2016+ and present with WPS on Windows and macOS: its
@@ -28,7 +28,7 @@ from kpicli.io.openpyxl_compat import set_default_font
 # (new_workbook): a font without a name prints in a serif face in LibreOffice and WPS.
 FONT_NAME = "等线"
 FONT_SIZE = 11
-FORM_FONT_SIZE = 10  # the blank checklist prints denser: many project columns share a page
+FORM_FONT_SIZE = 10  # a blank form with many columns (one group per unit) prints denser
 DEFAULT_FONT = Font(name=FONT_NAME, size=FONT_SIZE, family=2)
 HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)

@@ -59,7 +59,7 @@ def to_toml(rules: Rules, *, show_derived: bool = False, sections: Iterable[Rule
     rules = with_sections(rules, declared)
     s, g, r, a = rules.scoring, rules.grades, rules.rewards, rules.annual
     own = "".join(section.toml(rules.sections[section.name], show_derived=show_derived) for section in declared)
-    return f"""# kpicli 评分规则。放在检查表所在文件夹并命名为 kpicli.toml 即自动生效，
+    return f"""# kpicli 评分规则。放在工作簿所在文件夹并命名为 kpicli.toml 即自动生效，
 # 或用 --rules 文件 指定。省略的设置项采用默认值。中文的键要加英文双引号，例如 {{ "一级" = 3 }}。
 
 [scoring]

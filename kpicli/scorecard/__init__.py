@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from .result import ScorecardResult
     from .settings import DEFAULT_SETTINGS, ScorecardSettings
 
-# Imported on first use (PEP 562): the registry's detection needs detect.py alone (header_row), and a checklist run
-# then never loads the scorecard's reader and scoring (0.1 s of a group-scale `rank`, measured in docs/performance.md).
+# Imported on first use (PEP 562): the registry's detection needs detect.py alone (header_row), and a run on
+# another kind's workbooks then never loads the scorecard's reader and scoring (0.1 s of a group-scale `rank`,
+# measured in docs/performance.md).
 _EXPORTS = {"ScorecardBook": "book", "read_book": "book", "sheet_kind": "book", "group_key": "group",
             "score_books": "group", "ScorecardResult": "result",
             "score_book": "assess", "score_workbook": "assess", "DEFAULT_SETTINGS": "settings",

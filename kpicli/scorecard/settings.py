@@ -68,7 +68,7 @@ class ScorecardSettings:
     """`reviewer_weights` (e.g. {"self": 10, "reviewer1": 90}) replaces the latest-reviewer order by a weighted
     mean, renormalised over the reviewers who filled the row.
 
-    grades None (not written): the checklist's bands — Grades() here, the [grades] of the same rules file once the
+    grades None (not written): the shared bands of the rules file ([grades]) — Grades() here, the [grades] of the same rules file once the
     Rules are built (Rules.__post_init__ calls follow); grades_derived says so, for `rules show`."""
 
     reviewer_order: tuple[Reviewer, ...] = ("reviewer2", "reviewer1")  # latest reviewer first
@@ -104,7 +104,7 @@ class ScorecardSettings:
         check_not_negative([self.below_coefficient], NEGATIVE_COEFFICIENT, "scorecard.below_coefficient")
 
     def follow(self, rules: Rules) -> ScorecardSettings:
-        """[scorecard.grades] not written: the checklist's bands of the same rules file ([grades])."""
+        """[scorecard.grades] not written: the shared bands of the same rules file ([grades])."""
         if not self.grades_derived:
             return self
         return replace(self, grades=rules.grades, grades_derived=True)

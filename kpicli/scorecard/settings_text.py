@@ -76,12 +76,12 @@ def settings_toml(sc: ScorecardSettings, show_derived: bool) -> str:
         grades = ("# 等级分档：不写 [scorecard.grades] 一节时沿用上面 [grades] 的分档；"
                   f"要单独设置，加一节 [scorecard.grades]，写法与 [grades] 相同{note}\n")
     else:
-        grades = (f"[scorecard.grades]\n# 个人考核的等级分档（写法与检查表的 [grades] 相同），须从高到低排列\n"
+        grades = (f"[scorecard.grades]\n# 个人考核的等级分档（写法与上面的 [grades] 相同），须从高到低排列\n"
                   f"bands = [\n{toml_bands(sc.grades)},\n]\n# 低于最低一档时的等级\nlowest = {toml_string(sc.grades.lowest)}\n")
     annual = toml_table({ANNUAL_PARTS[key]: getattr(sc.annual, key) for key in ANNUAL_PARTS})
     return f"""
 [scorecard]
-# 个人绩效考核表（目标责任书、KPI 考核表）的设置；检查表不使用本节。
+# 个人绩效考核表（目标责任书、KPI 考核表）的设置；其他种类的工作簿不使用本节。
 # 采用哪位评分人的分数：按顺序取第一位填写了分数的评分人（可写 "二级评分"、"上级评分"）
 {order_on}reviewer_order = {order}
 # 或者按权重合并多位评分人（在填写了分数的评分人之间重新归一；可写 "自评"、"上级评分"、"二级评分"），

@@ -14,8 +14,8 @@ from kpicli.io.openpyxl_compat import fill_id, set_fill_id
 
 def write_collected(collected: Collected, out: Path, *, force: bool = False) -> Path:
     """Write the merged checklist (layout v1, marked 汇总检查表) atomically; DataError if it has errors."""
+    from kpicli.checklist.words import COLLECTED_KIND
     from kpicli.io.outputs import (
-        COLLECTED_KIND,
         ensure_not_input,
         ensure_writable,
         mark_workbook,
@@ -44,7 +44,8 @@ def write_collected(collected: Collected, out: Path, *, force: bool = False) -> 
 def typed_collection(out: Path) -> list[str] | None:
     """The changed sheets of an existing collected workbook that a person has worked in (None for anything else):
     collect then keeps its typed 检查 instead of refusing."""
-    from kpicli.io.outputs import COLLECTED_KIND, changed_since_written, kpicli_kind
+    from kpicli.checklist.words import COLLECTED_KIND
+    from kpicli.io.outputs import changed_since_written, kpicli_kind
 
     if not out.is_file() or kpicli_kind(out) != COLLECTED_KIND:
         return None

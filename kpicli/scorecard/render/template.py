@@ -61,7 +61,7 @@ def _guide(ws: Worksheet, period: str) -> None:
         "六、各表的「合计」行只方便核对，kpicli 不使用手填或公式算出的合计，总分、等级和绩效奖金以 kpicli 的结果为准。",
         "七、填好后可用 kpicli check 检查，再用 kpicli score 评分。",
     ]
-    ws.column_dimensions["A"].width = 72  # fits a portrait A4 page unscaled, like the checklist's guide
+    ws.column_dimensions["A"].width = 72  # fits a portrait A4 page unscaled, like kpicli's other guide sheets
     for r, text in enumerate(lines, start=1):
         cell = put(ws, r, 1, text)
         cell.font = TITLE_FONT if r == 1 else DEFAULT_FONT
