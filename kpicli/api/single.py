@@ -152,10 +152,14 @@ def score(
     options = {**reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options),
                "per_person": per_person, "per_team": per_team}
     kinds.prepare(options)
+    read = start_read(path)
     with collector_paused():
-        result = kinds.require_clean(_assess(path, start_read(path), rules_path, options))
+        result = kinds.require_clean(_assess(path, read, rules_path, options))
     kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
-    return write_scored(result, path, target, in_place)
+    from kpicli.io.prints_as_read import values_as_read
+
+    with values_as_read(read.result()):  # the result's copies of the input's sheets are fingerprinted from these
+        return write_scored(result, path, target, in_place)
 
 
 

@@ -73,7 +73,7 @@ def sheet_parts(pkg: Any) -> dict[str, str]:
     return parts
 
 
-def _formula_cells(pkg: Any, names: set[str] | None = None) -> dict[str, set[tuple[int, int]]]:
+def formula_cells(pkg: Any, names: set[str] | None = None) -> dict[str, set[tuple[int, int]]]:
     """sheet name → zero-based (row, column) of its formula cells, from the sheet XML (of `names` only, if given)."""
     found: dict[str, set[tuple[int, int]]] = {}
     for name, part in sheet_parts(pkg).items():
@@ -110,7 +110,7 @@ def sheet_fingerprints(path: Path, known: Mapping[str, str] | None = None) -> di
         return {name: known[name] for name in sheet_parts(pkg)}  # nothing changed: no cell is read
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
-        formulas = _formula_cells(pkg, set(book.sheet_names) - set(known))
+        formulas = formula_cells(pkg, set(book.sheet_names) - set(known))
         prints = {}
         for name in book.sheet_names:
             if name in known:
@@ -132,17 +132,25 @@ def _sheet_count(pkg: Any) -> int:
 def _fingerprint(rows: list[list[object]], skip: set[tuple[int, int]]) -> str:
     """sha256 over "row,column,token\\0" of every non-empty cell not in `skip`, row by row (one update with the
     whole text gives the digest of one update per cell). Each distinct value is spelt (token) once."""
+    return grid_fingerprint(rows, 0, 0, skip)
+
+
+def grid_fingerprint(rows: list[list[object]], row0: int, col0: int, skip: set[tuple[int, int]],
+                     blank: tuple[type, ...] = ()) -> str:
+    """The fingerprint (see _fingerprint) of a sheet whose cells from zero-based (row0, col0) on are `rows` (as
+    calamine's to_python gives them, the empty area above and left left out); values of a class in `blank` count
+    as empty cells (what a reader marked in place of an empty value)."""
     tokens: dict[tuple[type, object], str | None] = {}
     text: list[str] = []
     append = text.append
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
+    for r, row in enumerate(rows, start=row0):
+        for c, value in enumerate(row, start=col0):
             if value == "" or value is None:
                 continue
             key = (value.__class__, value)
             spelt = tokens.get(key, False)
             if spelt is False:
-                spelt = tokens[key] = token(value)
+                spelt = tokens[key] = None if key[0] in blank else token(value)
             if spelt is not None and not (skip and (r, c) in skip):
                 append(f"{r},{c},{spelt}\x00")
     return hashlib.sha256("".join(text).encode()).hexdigest()[:FINGERPRINT_LENGTH]
@@ -159,7 +167,7 @@ def fingerprints_with_rows(path: Path, rows: Mapping[str, tuple[int, int, bytes 
     from kpicli.io.zipparts import Package
 
     wanted = {name: spec for name, spec in rows.items() if spec[2] is not None}
-    formulas = _formula_cells(Package.read(path), set(wanted))
+    formulas = formula_cells(Package.read(path), set(wanted))
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     prints = {}
     try:

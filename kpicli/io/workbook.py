@@ -92,6 +92,8 @@ class RawWorkbook:
     hidden_sheets: set[str] = field(default_factory=set)
     # sheets read for nothing but a look that were too large to read: left out, for the reader to mention
     skipped_large: list[str] = field(default_factory=list)
+    # the file's (modification time in ns, size) before it was read: tells whether it is still what was read
+    state: tuple[int, int] | None = None
 
 
 def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None = None,
@@ -101,6 +103,7 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
     A sheet too large to read refuses the file, unless `optional(name)`: then it is skipped (skipped_large)."""
     path = Path(path)
     check_input_file(path)
+    state = file_state(path)
     import python_calamine
 
     with library_read(path):
@@ -136,7 +139,17 @@ def read_workbook(path: Path, *, select: Callable[[list[str]], set[str]] | None 
         grids[name] = grid
     with library_read(path):
         book.close()
-    return RawWorkbook(path=path, sheet_names=names, grids=grids, hidden_sheets=hidden, skipped_large=skipped)
+    return RawWorkbook(path=path, sheet_names=names, grids=grids, hidden_sheets=hidden, skipped_large=skipped,
+                       state=state)
+
+
+def file_state(path: Path) -> tuple[int, int] | None:
+    """(modification time in ns, size) of a file, None when it cannot be told."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 class PendingRead:

@@ -26,7 +26,8 @@ from kpicli.io.openpyxl_compat import apply_style, style_array, style_id
 from kpicli.io.xmltext import escape
 from kpicli.io.zipparts import Package
 
-__all__ = ["apply_style", "cached_style", "insert_rows", "rows_xml", "splice_rows", "style_array", "style_id"]
+__all__ = ["Columns", "apply_style", "cached_style", "factorized", "insert_rows", "rows_prints", "rows_xml", "splice_rows",
+           "style_array", "style_id"]
 
 _STYLES: WeakKeyDictionary[Workbook, dict[Hashable, StyleArray]] = WeakKeyDictionary()
 
@@ -61,9 +62,10 @@ def _cell(value: object, numeric: bool) -> tuple[str, str] | None:
     return "s", _ILLEGAL_XML.sub("", str(value))
 
 
-def _tail(value: object, style: int, numeric: bool, blank: bool) -> str:
+def cell_tail(value: object, style: int, numeric: bool, blank: bool) -> str:
     """One cell's XML after its row number (`<c r="A` + row + tail); "" for no cell at all. An empty value is no
-    cell, or with `blank` a styled empty cell (a bordered table keeps its borders)."""
+    cell, or with `blank` a styled empty cell (a bordered table keeps its borders). The definition, one value at a
+    time: rows_xml renders plain texts of a column in one go, the same way (tests/test_provenance_memory.py)."""
     cell = _cell(value, numeric)
     if cell is None:
         return f'" s="{style}"/>' if blank else ""
@@ -80,9 +82,10 @@ def _tail(value: object, style: int, numeric: bool, blank: bool) -> str:
 _NOT_PLAIN = re.compile(r"\r|_x[0-9A-Fa-f]{4}_")  # read back otherwise: an XML line end, an escaped character
 
 
-def _token_as_read(value: object, numeric: bool) -> str | bool | None:
+def token_as_read(value: object, numeric: bool) -> str | bool | None:
     """The value's fingerprint token (io.fingerprints.token) as a reader of the written cell gets it; None for an
-    empty cell; False when that is not certain without reading (the caller then reads the sheet)."""
+    empty cell; False when that is not certain without reading (the caller then reads the sheet). The definition,
+    one value at a time, as for cell_tail."""
     from kpicli.io.fingerprints import token
 
     cell = _cell(value, numeric)
@@ -96,75 +99,137 @@ def _token_as_read(value: object, numeric: bool) -> str | bool | None:
     return token(cell[1])
 
 
-def rows_prints(table: pd.DataFrame, first_row: int, numeric: list[bool]) -> bytes | None:
+# A column's distinct texts are rendered by one format when none of them holds what cell_tail or token_as_read treat
+# apart: a control character (XML drops most of them; a line end, tab or carriage return changes the XML or the
+# reading), &, < or > (escaped), two spaces, an escaped character (_x0041_). The texts are searched joined (one
+# search, not one per text) by a character the pattern does not hold, so a match lies within one text.
+_SPECIAL = re.compile("[\x00-\x1f&<>]|  |_x[0-9A-Fa-f]{4}_")
+_JOIN = "\uffff"
+
+
+def _plain_texts(values: Sequence[object]) -> list[int]:
+    """Positions of the values that are non-empty texts (type str exactly) with nothing special (_SPECIAL)."""
+    at = [k for k, v in enumerate(values) if v.__class__ is str and v != ""]
+    if at and _SPECIAL.search(_JOIN.join([values[k] for k in at])):
+        at = [k for k in at if not _SPECIAL.search(values[k])]
+    return at
+
+
+def _tails(values: Sequence[object], style: int, numeric: bool, blanks: bool) -> list[str]:
+    """[cell_tail(v, style, numeric, blanks) for v in values], plain texts (_plain_texts) by one format."""
+    tails: list[str | None] = [None] * len(values)
+    head, end = f'" s="{style}" t="inlineStr"><is><t', "</t></is></c>"
+    for k in _plain_texts(values):
+        v = values[k]
+        # nothing to drop or escape, no line end, tab or double space: cell_tail keeps xml:space only for spaces around
+        tails[k] = f"{head}>{v}{end}" if v == v.strip() else f'{head} xml:space="preserve">{v}{end}'
+    return [cell_tail(v, style, numeric, blanks) if t is None else t for v, t in zip(values, tails)]
+
+
+def _tokens(values: Sequence[object], numeric: bool) -> list[str | bool | None]:
+    """[token_as_read(v, numeric) for v in values], plain texts (_plain_texts) by one format."""
+    tokens: list[str | bool | None] = [False] * len(values)
+    plain = [False] * len(values)
+    for k in _plain_texts(values):
+        tokens[k], plain[k] = "s" + values[k], True  # fingerprints.token of a text nothing changes on reading
+    return [t if p else token_as_read(v, numeric) for v, t, p in zip(values, tokens, plain)]
+
+
+def _distinct(uniques: pd.Index) -> list[object]:
+    """pd.factorize's distinct values as a list, with None at the end (code -1, a missing value, picks it). Texts
+    and object columns are converted in one step (iterating a pandas string array goes value by value)."""
+    if isinstance(uniques.dtype, pd.StringDtype) or uniques.dtype == object:
+        values = uniques.to_numpy(dtype=object).tolist()
+    else:
+        values = list(uniques)
+    return [*values, None]
+
+
+Columns = list[tuple[np.ndarray, list[object]]]
+
+
+def factorized(table: pd.DataFrame) -> Columns:
+    """Each column's codes and distinct values (see _distinct), for rows_xml and rows_prints: a table written and
+    fingerprinted is factorized once."""
+    out = []
+    for column in table.columns:
+        codes, uniques = pd.factorize(table[column], use_na_sentinel=True)  # missing values: code -1
+        out.append((codes, _distinct(uniques)))
+    return out
+
+
+def rows_prints(table: pd.DataFrame, first_row: int, numeric: list[bool], columns: Columns | None = None
+                ) -> bytes | None:
     """The fingerprint text (io.fingerprints) of the rows rows_xml writes for the table from Excel row first_row,
     from the values in memory; None when a value's reading is not certain. Distinct values are factorized as in
     rows_xml, so each is what rows_xml rendered. Number formats are not looked at: the caller makes sure no
-    column has a date format (a reader turns those numbers into dates)."""
+    column has a date format (a reader turns those numbers into dates). columns: factorized(table), if known."""
     count = len(table)
     if count == 0:
         return b""
-    starts = np.array([f"{r}," .encode() for r in range(first_row - 1, first_row - 1 + count)], dtype=object)
-    columns = []
-    for i, column in enumerate(table.columns):
-        codes, uniques = pd.factorize(table[column], use_na_sentinel=True)
+    columns = factorized(table) if columns is None else columns
+    starts = np.array([f"{r}," for r in range(first_row - 1, first_row - 1 + count)], dtype=object)
+    # one text per cell and per row number, in row order: one join of many short texts, which (unlike bytes)
+    # Python joins fast, then one encoding
+    flat = np.empty((count, 2 * len(columns)), dtype=object)
+    for i, (codes, values) in enumerate(columns):
         pieces = []
-        for value in [*uniques, None]:  # code -1 picks the last one
-            token = _token_as_read(value, numeric[i])
+        for token in _tokens(values, numeric[i]):
             if token is False:
                 return None
-            pieces.append(b"" if token is None else f"{i},{token}\x00".encode())
-        cells = np.array(pieces, dtype=object)[codes]
-        filled = cells != b""
-        out = np.full(count, b"", dtype=object)
-        out[filled] = starts[filled] + cells[filled]
-        columns.append(out.tolist())
-    return b"".join(b"".join(cells) for cells in zip(*columns))
+            pieces.append("" if token is None else f"{i},{token}\x00")
+        filled = np.array([p != "" for p in pieces], dtype=bool)[codes]
+        flat[:, 2 * i] = np.where(filled, starts, "")
+        flat[:, 2 * i + 1] = np.array(pieces, dtype=object)[codes]
+    return "".join(flat.ravel().tolist()).encode()
 
 
 ROWS_PER_CHUNK = 2000
 
 
 def rows_xml(table: pd.DataFrame, first_row: int, styles: Sequence[int | Sequence[int]], numeric: list[bool], *,
-             heights: Sequence[float | None] | None = None, blanks: bool = False) -> list[bytes]:
+             heights: Sequence[float | None] | None = None, blanks: bool = False,
+             columns: Columns | None = None) -> list[bytes]:
     """<row> elements for the table's rows starting at Excel row first_row, as UTF-8 chunks (a large
     sheet never exists as one Python string). Each distinct value (and style) is rendered once per column and
     only its row number is added per cell; text is an inline string, never a formula, whatever it starts with.
 
     styles: per column one s= index, or one per row. heights: per row a height in points or None.
-    blanks: empty values become styled empty cells instead of no cell."""
+    blanks: empty values become styled empty cells instead of no cell. columns: factorized(table), if known."""
     if table.empty:
         return []
     count = len(table)
-    # bytes throughout: each distinct piece is encoded once, not the whole sheet at the end
+    columns = factorized(table) if columns is None else columns
     numbers = np.array([str(r).encode() for r in range(first_row, first_row + count)], dtype=object)
+    # Per row: its opening, then per column the cell's start with its row number and the rest (b"" for no cell),
+    # then its end. Each distinct (value, style) is rendered once and numpy picks the renderings by code, so no
+    # Python code runs per cell; a chunk of rows is then one join of bytes.
+    flat = np.empty((count, 2 + 2 * len(columns)), dtype=object)
     if heights is None:
-        opening = b'<row r="' + numbers + b'">'
+        flat[:, 0] = b'<row r="' + numbers + b'">'
     else:
-        opening = b'<row r="' + numbers + np.array([b'">' if h is None else f'" ht="{h:g}" customHeight="1">'.encode()
-                                                   for h in heights], dtype=object)
-    columns = [opening.tolist()]
-    for i, column in enumerate(table.columns):
-        # Each distinct (value, style) is rendered once; numpy then picks the renderings by code and adds the row
-        # numbers element-wise, so no Python code runs per cell.
-        codes, uniques = pd.factorize(table[column], use_na_sentinel=True)  # missing values: code -1
-        uniques = [*uniques, None]  # code -1 picks this one
+        flat[:, 0] = b'<row r="' + numbers + np.array([b'">' if h is None else f'" ht="{h:g}" customHeight="1">'.encode()
+                                                       for h in heights], dtype=object)
+    for i, (codes, values) in enumerate(columns):
         style = styles[i]
         if isinstance(style, Integral):
-            tails = np.array([_tail(v, int(style), numeric[i], blanks).encode() for v in uniques], dtype=object)[codes]
+            rendered = [t.encode() for t in _tails(values, int(style), numeric[i], blanks)]
+            picked = codes
         else:
             style_codes, style_values = pd.factorize(np.asarray(style))
             keys, first = np.unique(codes * len(style_values) + style_codes, return_index=True, return_inverse=False)
-            rendered = np.array([_tail(uniques[codes[k]], int(style_values[style_codes[k]]), numeric[i],
-                                       blanks).encode() for k in first], dtype=object)
-            tails = rendered[np.searchsorted(keys, codes * len(style_values) + style_codes)]
-        cells = f'<c r="{column_letter(i)}'.encode() + numbers + tails
-        if not blanks:
-            cells[tails == b""] = b""
-        columns.append(cells.tolist())
-    columns.append([b"</row>"] * count)
-    rows = [b"".join(cells) for cells in zip(*columns)]
-    return [b"".join(rows[k:k + ROWS_PER_CHUNK]) for k in range(0, count, ROWS_PER_CHUNK)]
+            rendered = [b""] * len(keys)
+            for s in range(len(style_values)):  # each style's values together: plain texts by one format
+                at = [j for j, k in enumerate(first) if style_codes[k] == s]
+                tails = _tails([values[codes[first[j]]] for j in at], int(style_values[s]), numeric[i], blanks)
+                for j, tail in zip(at, tails):
+                    rendered[j] = tail.encode()
+            picked = np.searchsorted(keys, codes * len(style_values) + style_codes)
+        empty = np.array([t == b"" for t in rendered], dtype=bool)[picked]
+        flat[:, 1 + 2 * i] = np.where(empty, b"", f'<c r="{column_letter(i)}'.encode() + numbers)
+        flat[:, 2 + 2 * i] = np.array(rendered, dtype=object)[picked]
+    flat[:, -1] = b"</row>"
+    return [b"".join(flat[k:k + ROWS_PER_CHUNK].ravel().tolist()) for k in range(0, count, ROWS_PER_CHUNK)]
 
 
 def insert_rows(sheet_xml: bytes, rows: list[bytes], ref: str) -> bytes:

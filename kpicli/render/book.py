@@ -14,6 +14,7 @@ from kpicli.io.fingerprints import fingerprints_with_rows
 from kpicli.io.graft import GraftUnsupported, graft, verify_graft
 from kpicli.io.openpyxl_compat import load_input
 from kpicli.io.outputs import RESULT_KIND, mark_workbook
+from kpicli.io.prints_as_read import prints_as_read
 from kpicli.io.xlfast import splice_rows
 from kpicli.render.fast_table import Splice
 from kpicli.render.style import new_workbook
@@ -35,8 +36,9 @@ def write_result_book(source: Path, tmp: Path, result_sheets: Sequence[str],
     input's package. Only GraftUnsupported sends it the slow way (openpyxl loads, extends and saves the whole
     input); any other failure is a bug and is raised, not hidden behind the slow path.
 
-    Returns, the fast way, the fingerprints of the sheets with large tables from the values in memory
-    (io.fingerprints.fingerprints_with_rows), for outputs.atomic_write's stamp: it need not read them back."""
+    Returns, the fast way, the fingerprints of sheets known from the values in memory, for outputs.atomic_write's
+    stamp, which need not read them back: the sheets with large tables (io.fingerprints.fingerprints_with_rows) and
+    the input's copied sheets when the command's read of the input is at hand (io.prints_as_read)."""
     results = tmp.with_name(tmp.name + ".results.xlsx")
     try:
         wb = new_workbook()
@@ -46,7 +48,9 @@ def write_result_book(source: Path, tmp: Path, result_sheets: Sequence[str],
         graft(source, results, tmp, tuple(result_sheets), RESULT_KIND, {s.sheet: s.rows for s in splices})
         verify_graft(tmp, wb.sheetnames)
         log.debug(FAST_PATH)
-        return fingerprints_with_rows(results, {s.sheet: (s.first_row, s.last_row, s.prints()) for s in splices})
+        known = prints_as_read(source, leave_out=result_sheets)
+        known.update(fingerprints_with_rows(results, {s.sheet: (s.first_row, s.last_row, s.prints()) for s in splices}))
+        return known
     except GraftUnsupported as exc:
         log.debug(SLOW_PATH.format(reason=exc))
         _round_trip(source, tmp, result_sheets, build)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpicli.core.vocab import column_letter
-from kpicli.io.xlfast import rows_prints, rows_xml, style_array, style_id
+from kpicli.io.xlfast import Columns, factorized, rows_prints, rows_xml, style_array, style_id
 from kpicli.render.style import BORDER, LINE_HEIGHT, WRAP, display_width, set_widths, write_table
 
 _DATE_FORMAT = re.compile(r"[dmyhsDMYHS]")  # in a number format, outside quotes and brackets
@@ -38,6 +38,13 @@ class Splice:
     heights: list[float | None] | None = None
     blanks: bool = False
     formats: dict[int, str] | None = None  # per column: its number format, where not General
+    _columns: Columns | None = field(default=None, init=False, repr=False, compare=False)
+
+    def columns(self) -> Columns:
+        """The table factorized once (io.xlfast.factorized), for its rows and its fingerprint alike."""
+        if self._columns is None:
+            self._columns = factorized(self.table)
+        return self._columns
 
     def prints(self) -> bytes | None:
         """The rows' fingerprint text from the values in memory (io.fingerprints.fingerprints_with_rows); None when
@@ -45,7 +52,7 @@ class Splice:
         if any(self.numeric[c] and _DATE_FORMAT.search(re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", f))
                for c, f in (self.formats or {}).items()):
             return None
-        return rows_prints(self.table, self.first_row, self.numeric)
+        return rows_prints(self.table, self.first_row, self.numeric, self.columns())
 
     def rows(self, style_map: Callable[[int], int] = lambda k: k) -> tuple[list[bytes], str]:
         """The row XML (style indices passed through style_map) and the sheet's new dimension."""
@@ -56,7 +63,8 @@ class Splice:
             else:
                 lookup = {k: style_map(int(k)) for k in set(style)}
                 styles.append([lookup[k] for k in style])
-        xml = rows_xml(self.table, self.first_row, styles, self.numeric, heights=self.heights, blanks=self.blanks)
+        xml = rows_xml(self.table, self.first_row, styles, self.numeric, heights=self.heights, blanks=self.blanks,
+                       columns=self.columns())
         return xml, f"A1:{column_letter(len(self.styles) - 1)}{max(self.last_row, self.first_row - 1)}"
 
 
