@@ -43,10 +43,17 @@ class OptionDoc:
 class CommandDoc:
     path: tuple[str, ...]  # () is the program itself; ("rules", "init") a sub-command
     options: tuple[OptionDoc, ...]
+    group: bool = False  # a command with sub-commands, such as `rules`
 
     @property
     def title(self) -> str:
         return " ".join((PROGRAM, *self.path))
+
+    @property
+    def listed(self) -> bool:
+        """Whether its page has an option list: a group such as `rules` only dispatches, so it has none unless
+        it has options."""
+        return not (self.path and self.group and not self.options)
 
 
 def _contexts() -> list[tuple[tuple[str, ...], Any, Any]]:
@@ -112,10 +119,9 @@ def commands(with_groups: bool = False) -> list[CommandDoc]:
     dispatches, so it has no option list of its own unless it has options (or with_groups asks for every path)."""
     found = []
     for path, command, ctx in _contexts():
-        options = _options(command, ctx)
-        if path and getattr(command, "commands", None) and not options and not with_groups:
-            continue
-        found.append(CommandDoc(path, options))
+        doc = CommandDoc(path, _options(command, ctx), group=bool(getattr(command, "commands", None)))
+        if doc.listed or with_groups:
+            found.append(doc)
     return found
 
 

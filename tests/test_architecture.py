@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from functools import cache
 from itertools import combinations
 from pathlib import Path
@@ -68,12 +69,23 @@ def _tree(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"))
 
 
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """The node and every statement in it, nested ones too (in functions, classes, if/try/with/for/match blocks):
+    all the places an import can be. Expressions, most of a tree, hold none, so they are not walked."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            todo.extend(getattr(node, field, ()))
+
+
 @cache
 def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
     tree = _tree(path)
     found = []
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -288,9 +300,9 @@ def test_the_checker_sees_a_kind_loaded_through_a_shared_module(tmp_path):
 def _typing_only(path: Path) -> set[int]:
     """The lines of imports under `if TYPE_CHECKING:`, which never run."""
     tree = _tree(path)
-    return {node.lineno for block in ast.walk(tree)
+    return {node.lineno for block in _statements(tree)
             if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
-            for statement in block.body for node in ast.walk(statement)
+            for statement in block.body for node in _statements(statement)
             if isinstance(node, (ast.Import, ast.ImportFrom))}
 
 

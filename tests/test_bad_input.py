@@ -916,6 +916,35 @@ def test_crash_in_any_later_step_of_writing_leaves_nothing_behind(tmp_path: Path
     assert failures == [], failures
 
 
+def test_crash_in_the_fast_writers_final_write_leaves_nothing_behind(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick loop's crash point (the two tests above try every one): an I/O error before the last member of
+    the package the fast writer writes last (zipparts.write_zip). The run fails in Chinese or recovers; either
+    way no partial result and no temporary file is left, and the input is untouched."""
+    path = good_checklist(tmp_path / "q.xlsx")
+    digest = sha256(path)
+    real_zip = zipparts.write_zip
+    crashed: list[Path] = []
+
+    def write_zip(target: Path, members, level: int) -> None:
+        members = list(members)
+
+        def until_the_last():
+            yield from members[:-1]
+            crashed.append(Path(target))
+            raise OSError(errno.EIO, "simulated I/O error while writing a zip member")
+
+        return real_zip(target, until_the_last(), level)
+
+    monkeypatch.setattr(zipparts, "write_zip", write_zip)
+    out = tmp_path / "结果.xlsx"
+    result = run("score", path, "-o", out)
+    assert crashed, "the fast writer's final write was not reached"
+    _assert_target_intact_or_valid(result, out, None)
+    assert listing(tmp_path) == ({"q.xlsx", "结果.xlsx"} if result.exit_code == 0 else {"q.xlsx"})
+    assert sha256(path) == digest
+
+
 def test_disk_full_while_writing_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = good_checklist(tmp_path / "q.xlsx")
 

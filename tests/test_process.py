@@ -54,3 +54,13 @@ def test_an_unwatched_run_skips_the_teardown_and_a_traced_one_does_not():
     assert plain.returncode == traced.returncode == 2
     assert b"ATEXIT RAN" not in plain.stdout  # os._exit: no interpreter teardown
     assert b"ATEXIT RAN" in traced.stdout  # the normal exit: atexit handlers (coverage's data) run
+
+
+def test_importing_the_command_line_leaves_the_cycle_collector_as_it_found_it():
+    """kpicli.cli pauses the collector for its imports only (docs/performance.md): on before, on after; off before,
+    still off after (a program that turned it off keeps it off)."""
+    check = ("import gc, sys; {before}import kpicli.cli; "
+             "sys.exit(0 if gc.isenabled() == {expected} and callable(kpicli.cli.main) else 1)")
+    for before, expected in (("", True), ("gc.disable(); ", False)):
+        done = _python("-c", check.format(before=before, expected=expected))
+        assert done.returncode == 0, (before, done.stderr)

@@ -147,14 +147,22 @@ def _score_and_compare(book: Path, out: Path, *extra: object) -> dict[str, str]:
         taken.update(known)
         return dict(known)
 
-    writer.prints_as_read = spy
+    stamped: list[dict[str, str]] = []
+    real_stamp = provenance.stamp
+
+    def stamp_spy(path, record=None, *, kind=None, known=None):
+        stamped.append(dict(known or {}))
+        return real_stamp(path, record, kind=kind, known=known)
+
+    writer.prints_as_read, provenance.stamp = spy, stamp_spy
     try:
         result = run("score", book, "-o", out, *extra)
     finally:
-        writer.prints_as_read = real
+        writer.prints_as_read, provenance.stamp = real, real_stamp
     assert result.exit_code == 0, result.output
     record = provenance.read(out)
     assert record.sheets == fingerprints.sheet_fingerprints(out)  # a full read of every sheet
+    assert set(stamped[-1]) == set(record.sheets)  # every one known before the stamp: none read back
     return taken
 
 

@@ -94,10 +94,10 @@ def parse_sheet(grid: Grid, function: str) -> tuple[pd.DataFrame, list[Problem]]
     items["level_cell"] = column_letter(level_col) + items["row"].astype(str)
     items["code_cell"] = column_letter(cols.get("item_id", cols["name"])) + items["row"].astype(str)
     problems += _check_items(items, layout)
-    frame = _melt_groups(items.reset_index(drop=True), values[keep], layout, missing_col)
-    frame["function"], frame["sheet"] = function, sheet
-    problems += _classify_values(frame)
-    return frame[ITEM_FRAME_COLUMNS], problems
+    columns = _melt_groups(items.reset_index(drop=True), values[keep], layout, missing_col)
+    columns["function"], columns["sheet"] = function, sheet
+    problems += _classify_values(columns)
+    return pd.DataFrame({key: columns[key] for key in ITEM_FRAME_COLUMNS}), problems
 
 
 def _note_rows(blank: np.ndarray, name_blank: np.ndarray, is_summary: np.ndarray) -> np.ndarray:
@@ -191,8 +191,9 @@ def _coded_rows(values: np.ndarray, blank: np.ndarray, cols: dict[str, int], has
     return coded
 
 
-def _melt_groups(items: pd.DataFrame, values: np.ndarray, layout: Layout, missing_col: int) -> pd.DataFrame:
-    """Repeat the item rows once per group and lay each group's 自查/检查/备注 cells beside them."""
+def _melt_groups(items: pd.DataFrame, values: np.ndarray, layout: Layout, missing_col: int) -> dict[str, object]:
+    """Repeat the item rows once per group and lay each group's 自查/检查/备注 cells beside them: the tidy frame's
+    columns as arrays, made a frame once they are all there (each column pandas adds to a frame costs more)."""
     n, groups = len(items), layout.groups
     columns = {key: np.tile(items[key].to_numpy(), len(groups)) for key in items.columns}
     columns["group"] = np.repeat(np.array([g.name for g in groups], dtype=object), n)
@@ -208,7 +209,7 @@ def _melt_groups(items: pd.DataFrame, values: np.ndarray, layout: Layout, missin
             cells = letters + np.tile(row_text, len(groups))
             cells[letters == ""] = None
             columns[f"{kind}_cell"] = cells
-    return pd.DataFrame(columns)
+    return columns
 
 
 def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
@@ -241,21 +242,23 @@ def _check_items(items: pd.DataFrame, layout: Layout) -> list[Problem]:
     return problems
 
 
-def _classify_values(frame: pd.DataFrame) -> list[Problem]:
+def _classify_values(columns: dict[str, object]) -> list[Problem]:
     """Map every distinct result spelling once, then flag the cells no spelling matched. A 自查 cell that is no
-    result (a note typed into it) where the 检查 is filled changes nothing — the 检查 counts —: a warning."""
+    result (a note typed into it) where the 检查 is filled changes nothing — the 检查 counts —: a warning.
+    columns: the tidy frame's columns (_melt_groups), the value and fraction columns added."""
     problems: list[Problem] = []
+    sheet = columns["sheet"]
     for kind in ("self", "check"):
-        raw = frame[f"{kind}_raw"]
+        raw = columns[f"{kind}_raw"]
         codes, uniques = pd.factorize(raw)  # blank cells get code -1, the None appended below
         parsed = [parse_result(v) for v in uniques]
         value = np.array([p[0] if p else None for p in parsed] + [None], dtype=object)[codes]
         fraction = np.array([p[1] if p else None for p in parsed] + [None], dtype=object)[codes]
-        frame[f"{kind}_value"], frame[f"{kind}_fraction"] = value, fraction
+        columns[f"{kind}_value"], columns[f"{kind}_fraction"] = value, fraction
         unknown = (codes >= 0) & pd.isna(value)
         if unknown.any():
-            columns = ["sheet", f"{kind}_cell", f"{kind}_raw", "group", "check_raw", "check_cell"]
-            for sheet, cell, raw_value, group, check, check_cell in frame.loc[unknown, columns].itertuples(index=False):
+            found = (columns[key][unknown] for key in (f"{kind}_cell", f"{kind}_raw", "group", "check_raw", "check_cell"))
+            for cell, raw_value, group, check, check_cell in zip(*found):
                 formula = isinstance(raw_value, NoFormulaValue)  # an accident listed first, by project (issue #11)
                 if kind == "self" and not formula and check is not None and not pd.isna(check):
                     problems.append(Problem("warning", sheet, cell, (

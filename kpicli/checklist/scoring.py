@@ -34,12 +34,12 @@ class Scale:
 def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list[Problem], Scale]:
     """Decide which check counts for every item × group, its credit and its weight."""
     sc = rules.scoring
-    frame = items.copy()
+    frame = items.copy(deep=False)  # new columns only: the checklist's frame stays as it was (copy-on-write)
     # a check cell with an unknown value is already an error: it still counts as the check, not as blank
     has_check = frame["check_raw"].notna()
     has_self = frame["self_value"].notna()
     use_self = ~has_check & has_self & sc.self_check_fallback
-    frame["counted"] = np.select([has_check, use_self], [CHECK, SELF], BLANK)
+    frame["counted"] = _labels((CHECK, SELF, BLANK), np.select([has_check, use_self], [0, 1], 2))
     frame["value"] = frame["check_value"].where(has_check, frame["self_value"].where(use_self, NOT_DONE))
     frame["fraction"] = frame["check_fraction"].where(has_check, frame["self_fraction"].where(use_self, None))
     frame["applicable"] = frame["value"].ne(NOT_APPLICABLE)
@@ -50,7 +50,7 @@ def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list
     positive = {d for d in points.dropna().unique() if d > 0}
     points_ok = points.isin(positive)
     frame["weight"] = frame["points"].where(points_ok, frame["level"].map(sc.level_weights))
-    frame["weight_source"] = np.where(points_ok, "分值", "等级")
+    frame["weight_source"] = _labels(("分值", "等级"), np.where(points_ok, 0, 1))
 
     scale = Scale(10 ** decimal_places(frame["weight"].dropna().unique()),
                   10 ** decimal_places(frame["credit"].dropna().unique()))
@@ -61,6 +61,12 @@ def resolve_items(items: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, list
     frame["w_int"] = np.where(applicable, w_int, 0).astype(w_int.dtype)
     frame["wc_int"] = np.where(applicable, w_int * c_int, 0).astype(w_int.dtype)
     return frame, _count_problems(frame, rules), scale
+
+
+def _labels(labels: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
+    """labels[code] for each code, as Python strings: pandas takes them into its string column as they are (from
+    numpy's fixed-width strings it converts each one)."""
+    return np.array(labels, dtype=object)[codes]
 
 
 def _scaled(values: pd.Series, scale: int) -> np.ndarray:
@@ -131,7 +137,8 @@ def deviations(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 def unit_scores(frame: pd.DataFrame, scale: Scale, projects: list[str]) -> pd.DataFrame:
     """One row per function × group (城市公司 included), with exact sums and the rounded score."""
-    sums = frame.groupby(["function", "group"], sort=False).agg(
+    # grouped by the plain arrays (pandas' string columns cost more to group by); reindex names the levels
+    sums = frame.groupby([frame["function"].to_numpy(), frame["group"].to_numpy()], sort=False).agg(
         is_company=("is_company", "first"), items=("name", "size"), applicable=("applicable", "sum"),
         w=("w_int", "sum"), wc=("wc_int", "sum"),
     )

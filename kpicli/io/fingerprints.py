@@ -97,15 +97,16 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def sheet_fingerprints(path: Path, known: Mapping[str, str] | None = None) -> dict[str, str]:
+def sheet_fingerprints(path: Path, known: Mapping[str, str] | None = None, pkg: Any = None) -> dict[str, str]:
     """sheet name → fingerprint of its cell values (formula cells left out), for every sheet of the workbook;
-    `known`: fingerprints already known for some sheets (their parts unchanged), taken as they are."""
+    `known`: fingerprints already known for some sheets (their parts unchanged), taken as they are; `pkg`: the
+    workbook's package (io.zipparts.Package) when the caller has read it already."""
     import python_calamine
 
     from kpicli.io.zipparts import Package
 
     known = dict(known or {})
-    pkg = Package.read(path)
+    pkg = Package.read(path) if pkg is None else pkg
     if known and set(sheet_parts(pkg)) == set(known) and _sheet_count(pkg) == len(known):
         return {name: known[name] for name in sheet_parts(pkg)}  # nothing changed: no cell is read
     book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -157,24 +158,31 @@ def grid_fingerprint(rows: list[list[object]], row0: int, col0: int, skip: set[t
 
 
 def fingerprints_with_rows(path: Path, rows: Mapping[str, tuple[int, int, bytes | None]]) -> dict[str, str]:
-    """Fingerprints of sheets whose large tables are added after saving (render.fast_table), without reading them
-    once written: `path` is the workbook as saved before the rows were added, `rows` maps a sheet to (the
-    table's first and last Excel row, the fingerprint text of its rows, None when not certain). A sheet with a
-    formula or a cell of its own among the table's rows, or whose rows' text is None, is left out (read once
-    written)."""
+    """Fingerprints of the sheets of a workbook saved before the rows of its large tables are added
+    (render.fast_table), as the sheets read once the rows are in, without reading them then: `rows` maps a sheet
+    to (the table's first and last Excel row, the fingerprint text of its rows, None when not certain); every
+    other sheet is taken as saved. A sheet with a table and a formula, or a cell of its own among the table's rows,
+    or whose rows' text is None, is left out (read once written), as is one whose name the workbook part does not
+    give as calamine does (its formula cells could not be told)."""
     import python_calamine
 
     from kpicli.io.zipparts import Package
 
-    wanted = {name: spec for name, spec in rows.items() if spec[2] is not None}
-    formulas = formula_cells(Package.read(path), set(wanted))
+    pkg = Package.read(path)
+    parts = sheet_parts(pkg)
+    formulas = formula_cells(pkg)
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     prints = {}
     try:
-        for name, (first, last, body) in wanted.items():
-            if formulas.get(name) or name not in book.sheet_names:
+        for name in book.sheet_names:
+            spec = rows.get(name)
+            if name not in parts or (spec is not None and (spec[2] is None or formulas.get(name))):
                 continue
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if spec is None:
+                prints[name] = _fingerprint(grid, formulas.get(name, set()))
+                continue
+            first, last, body = spec
             inside = [row for row in grid[first - 1:last] if any(v not in ("", None) for v in row)]
             if inside:
                 continue

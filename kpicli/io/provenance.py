@@ -111,8 +111,8 @@ def stamp(path: Path, record: Mapping[str, Any] | None = None, *, kind: str | No
     data["kind"] = data.get("kind") or kind or props.get(MARK_PROPERTY, "")
     data["format"] = FORMAT
     data["version"] = __version__
-    data["sheets"] = sheet_fingerprints(path, known=known)
     pkg = Package.read(path)
+    data["sheets"] = sheet_fingerprints(path, known=known, pkg=pkg)
     data["sums"] = part_sums(pkg)  # the parts below are copied as they are: their checksums stay
     chunks = encode(data)
     values = {MARK_PROPERTY: data["kind"], VERSION_PROPERTY: __version__,
