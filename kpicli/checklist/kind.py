@@ -15,7 +15,14 @@ from kpicli.checklist.help_text import COMMAND_HELP
 from kpicli.checklist.words import NAME_HEADER, ROSTER_SHEET, function_of_sheet
 from kpicli.core.errors import DataError, KpiError, Problem
 from kpicli.core.kind import KindDataError, KindOption
-from kpicli.core.period import file_label_of, require_year_quarter
+from kpicli.core.period import (
+    PeriodText,
+    file_label_of,
+    quarter_option,
+    require_year_quarter,
+    year_and_quarter,
+    year_option,
+)
 from kpicli.core.vocab import INFO_SHEET, normalize
 
 if TYPE_CHECKING:
@@ -51,10 +58,18 @@ class ChecklistKind:
                    "填写，交回后用 kpicli payout 核对"),
         KindOption("project", "--project", "项目名称"),
         KindOption("function", "--function", "职能：营销、研发、工程、客服、物业"),
-        KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）；城市公司自己的检查表写 -p 城市公司"),
         KindOption("catalog", "--catalog", "按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli "
                    "发出时的记录，没有记录按内置目录）"),
-        KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表"),
+        # `kpicli template 检查表` (the same keys, read as a blank checklist needs them)
+        KindOption("year", "--year", "考核年度，如 2026（必填）", commands=("template",), type=int, parser=year_option,
+                   metavar="年度"),
+        KindOption("quarter", "--quarter", "考核季度：1–4、Q1、第一季度，或连同年度的 2026Q1（必填）",
+                   commands=("template",), type=PeriodText, parser=quarter_option, metavar="季度"),
+        KindOption("projects", "--project", "项目名称；可重复，每个项目一次（生成检查表时必填）；城市公司自己的检查表写 -p 城市公司",
+                   commands=("template",), many=True, short="-p"),
+        KindOption("catalog", "--catalog", "自定义触点目录工作簿（列同内置目录）", commands=("template",), type=Path),
+        KindOption("roster", "--roster", "复制该工作簿（如上季度检查表）的人员名单到新检查表", commands=("template",),
+                   type=Path),
     )
     instead = MappingProxyType({"person": _BY_UNIT, "department": _BY_UNIT})  # explain asks by unit, not by person
     command_help = COMMAND_HELP
@@ -163,6 +178,8 @@ class ChecklistKind:
         from kpicli.io.outputs import ensure_writable, require_xlsx
 
         year, quarter, projects = options.get("year"), options.get("quarter"), options.get("projects")
+        if isinstance(quarter, PeriodText):  # --quarter as the command line read it (2026Q1): may hold the year
+            year, quarter = year_and_quarter(year, quarter)
         missing = [name for name, value in (("--year", year), ("--quarter", quarter), ("-p", projects)) if not value]
         if missing:
             raise KpiError(f"缺少必填选项 {'、'.join(missing)}：生成检查表需要 --year、--quarter 和 -p")

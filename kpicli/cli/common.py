@@ -29,7 +29,7 @@ from kpicli.cli.compat import (
 from kpicli.cli.compat import ChineseCommand as TyperCommand
 from kpicli.cli.kind_text import fill_command
 from kpicli.core.errors import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, DataError, KpiError
-from kpicli.core.period import PeriodText, quarter_option, year_option
+from kpicli.core.period import PeriodText, quarter_option, year_and_quarter, year_option
 from kpicli.render.cjkwrap import install as install_cjk_wrapping
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "STATE", "AllowBlankOpt", "CatalogCheckOpt", "ChineseCommand", "ChineseGroup", "CompanyOpt",
@@ -189,8 +189,11 @@ def _offered_params(command: str, taken: set[str]) -> list[Any]:
     for kind, opt in offered:
         switch = opt.type is bool and not opt.many
         value = list[opt.type] if opt.many else opt.type  # type: ignore[name-defined]
+        forms = {"parser": opt.parser, "metavar": opt.metavar or None} if opt.parser is not None else {}
+        names = (opt.flag, opt.short) if opt.short else (opt.flag,)
         annotation = Annotated[value if switch else value | None,
-                               typer.Option(opt.flag, help=opt.help, rich_help_panel=kind.label, show_default=False)]
+                               typer.Option(*names, help=opt.help, rich_help_panel=kind.label, show_default=False,
+                                            **forms)]
         specs.append((opt.key, annotation, False if switch else None))
     params = typer_params(specs)
     for param in params:
@@ -263,16 +266,6 @@ def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise KpiError(f"--format 只能是 table 或 json，而不是「{fmt}」")
     return fmt
-
-
-def year_and_quarter(year: int | None, quarter: PeriodText | None) -> tuple[int | None, int | None]:
-    """--year and --quarter as numbers: a year written in --quarter (2026Q1) is the year when --year is not given,
-    and must agree with it when it is (KpiError, exit 2)."""
-    if quarter is None:
-        return year, None
-    if quarter.year is not None and year is not None and quarter.year != year:
-        raise KpiError(f"--year 写的是 {year} 年，--quarter 写的是 {quarter.year} 年；请只在一处写年度，或改成同一年")
-    return (quarter.year if year is None else year), quarter.in_quarter
 
 
 def period_options(company: str | None, year: int | None, quarter: PeriodText | None, allow_blank: bool = False,

@@ -9,19 +9,14 @@ from typing import Annotated
 import typer
 
 from kpicli.cli.common import (
-    QUARTER_FORMS,
-    YEAR_FORMS,
     ChineseCommand,
     CompanyOpt,
     ForceOpt,
     KpiError,
     app,
-    kind_option,
     kind_values,
-    year_and_quarter,
 )
 from kpicli.cli.kind_text import template_kinds
-from kpicli.core.period import PeriodText
 
 KindArg = Annotated[str | None, typer.Argument(
     help="要生成的工作簿种类：{种类名}", metavar="种类", show_default=False)]
@@ -33,12 +28,6 @@ def template(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认文件名因种类而异，见命令说明）", show_default=False)] = None,
     company: CompanyOpt = None,
     force: ForceOpt = False,
-    year: Annotated[int | None, kind_option("--year", help="考核年度，如 2026（必填）", **YEAR_FORMS)] = None,
-    quarter: Annotated[PeriodText | None, kind_option(
-        "--quarter", help="考核季度：1–4、Q1、第一季度，或连同年度的 2026Q1（必填）", **QUARTER_FORMS)] = None,
-    project: Annotated[list[str] | None, kind_option("--project", "--project", "-p", key="projects")] = None,
-    catalog: Annotated[Path | None, kind_option("--catalog", help="自定义触点目录工作簿（列同内置目录）")] = None,
-    roster: Annotated[Path | None, kind_option("--roster")] = None,
 ) -> int:
     """生成空白工作簿。先写种类：{种类名}；再写该种类的选项（见下方按种类分组的选项）。
 
@@ -48,9 +37,7 @@ def template(
 
     if kind is None:
         raise KpiError(f"请先写要生成的工作簿种类：{template_kinds()}，再写该种类的选项（见 kpicli template -h）")
-    year, quarter_number = year_and_quarter(year, quarter)
-    written, notes = api.template(kind, output, company=company, force=force, year=year, quarter=quarter_number,
-                                  projects=project or None, catalog=catalog, roster=roster, **kind_values())
+    written, notes = api.template(kind, output, company=company, force=force, **kind_values())
     for note in notes:
         typer.echo(f"警告：{note}", err=True)
     if len(written) > 1 or (output is not None and Path(output).is_dir()):  # several files, in a folder

@@ -7,7 +7,7 @@ API and the command line reach every kind through that list only. Nothing here i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -56,7 +56,10 @@ class KindOption:
     commands: the commands (score, rank, check, explain, template …) the command line offers it on by itself,
     under the kind's panel in -h, typed by `type` (str, int, Path, or bool for a switch) and `many` (repeatable);
     its value reaches the kpicli.api function as the keyword `key`. A kind's new option needs nothing more. Empty
-    for the options the command modules declare themselves (kpicli.cli.common.kind_option: short flags, ranges)."""
+    for the options the command modules declare themselves (kpicli.cli.common.kind_option). short: a one-letter
+    spelling besides flag (-p); parser: what reads the typed text instead of `type` (kpicli.core.period.year_option
+    …), shown as metavar. One key may have several entries (one per use: the same option reads differently on
+    `template`); kpicli.kinds.option finds the first."""
 
     key: str
     flag: str
@@ -65,6 +68,9 @@ class KindOption:
     commands: tuple[str, ...] = ()
     type: type = str
     many: bool = False
+    short: str = ""
+    parser: Callable[[Any], Any] | None = None
+    metavar: str = ""
 
 
 class KindDataError(DataError):

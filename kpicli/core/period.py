@@ -298,3 +298,13 @@ def require_year_quarter(year: object, quarter: object) -> None:
         Period(YEARS.start if year is None else year, quarter)  # type: ignore[arg-type]
     except ValueError as exc:
         raise KpiError(str(exc)) from None
+
+
+def year_and_quarter(year: int | None, quarter: PeriodText | None) -> tuple[int | None, int | None]:
+    """--year and --quarter as numbers: a year written in --quarter (2026Q1) is the year when --year is not given,
+    and must agree with it when it is (KpiError, exit 2)."""
+    if quarter is None:
+        return year, None
+    if quarter.year is not None and year is not None and quarter.year != year:
+        raise KpiError(f"--year 写的是 {year} 年，--quarter 写的是 {quarter.year} 年；请只在一处写年度，或改成同一年")
+    return (quarter.year if year is None else year), quarter.in_quarter
