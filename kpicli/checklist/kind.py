@@ -56,8 +56,8 @@ class ChecklistKind:
         KindOption("per_team", "--per-team",
                    "另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人"
                    "填写，交回后用 kpicli payout 核对"),
-        KindOption("project", "--project", "项目名称"),
-        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业"),
+        KindOption("project", "--project", "项目名称", commands=("explain",), short="-p"),
+        KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", commands=("explain",)),
         KindOption("catalog", "--catalog", "按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli "
                    "发出时的记录，没有记录按内置目录）"),
         # `kpicli template 检查表` (the same keys, read as a blank checklist needs them)

@@ -3,8 +3,6 @@ add up to the score shown everywhere else."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from kpicli.cli.common import (
     AllowBlankOpt,
     CatalogCheckOpt,
@@ -20,7 +18,6 @@ from kpicli.cli.common import (
     app,
     blocked,
     check_format,
-    kind_option,
     period_options,
 )
 
@@ -28,10 +25,6 @@ from kpicli.cli.common import (
 @app.command(cls=ChineseCommand)
 def explain(
     file: FileArg,
-    project: Annotated[str | None, kind_option("--project", "--project", "-p", key="project")] = None,
-    function: Annotated[str | None, kind_option("--function")] = None,
-    person: Annotated[str | None, kind_option("--person", key="person")] = None,
-    department: Annotated[str | None, kind_option("--department")] = None,
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     year: YearOpt = None,
@@ -50,8 +43,8 @@ def explain(
 
     check_format(fmt)
     try:
-        explained = api.explain(file, project=project, function=function, person=person, department=department,
-                                rules_path=rules, **period_options(company, year, quarter, allow_blank, catalog, indicators))
+        explained = api.explain(file, rules_path=rules,
+                                **period_options(company, year, quarter, allow_blank, catalog, indicators))
     except DataError as exc:
         return blocked(exc, file, fmt)
     result = explained.result

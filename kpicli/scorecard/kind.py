@@ -48,8 +48,8 @@ class ScorecardKind:
         KindOption("per_person", "--per-person",
                    "另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），"
                    "可直接发给本人", "每人一份考核结果"),
-        KindOption("person", "--person", "要解释的人的姓名"),
-        KindOption("department", "--department", "部门（不同部门有同名的人时才需要）"),
+        KindOption("person", "--person", "要解释的人的姓名", commands=("explain",)),
+        KindOption("department", "--department", "部门（不同部门有同名的人时才需要）", commands=("explain",)),
         KindOption("period", "--period", "考核期间，如 2026Q1、2026年3月、2026年度（必填）", commands=("template",)),
         KindOption("indicators", "--indicators",
                    "指标套：内置名称（客服专员、客服主管、客服经理、物业客服）或自己的 .csv/.xlsx 文件；可重复",
