@@ -234,17 +234,24 @@ def blank_groups(items: pd.DataFrame, function_sheets: dict[str, str], *, allow_
         return []
     row_blank = items["self_raw"].isna().to_numpy() & items["check_raw"].isna().to_numpy()
     answered = _answered(items) if answered is None else answered
-    flags = pd.DataFrame({"blank": row_blank, "answered": answered.to_numpy()})
-    # one groupby for both flags, on plain arrays (grouping by pandas' string columns costs more)
-    found = flags.groupby([items["group"].to_numpy(), items["function"].to_numpy()], sort=False).any()
-    # nothing answered but blanks (and maybe a template's prefilled 不适用): nobody filled it
-    per_unit = found["blank"] & ~found["answered"]
-    company = set(pd.unique(items["group"].to_numpy()[items["is_company"].to_numpy(dtype=bool)]))
-    # each group's units in order, with their flags (plain tuples: a few hundred units, and pandas' per-group
-    # Series cost more than the loop)
+    groups, functions = items["group"].to_numpy(), items["function"].to_numpy()
+    # a unit's rows follow each other: each run of rows of one (group, function) is reduced with numpy, and runs of
+    # the same unit (if any) are merged; units in order of first appearance, as a groupby(sort=False) gives them
+    starts = np.flatnonzero(np.r_[True, (groups[1:] != groups[:-1]) | (functions[1:] != functions[:-1])])
+    runs = zip(starts, np.logical_or.reduceat(row_blank, starts), np.logical_or.reduceat(answered.to_numpy(), starts))
+    found: dict[tuple[object, object], tuple[bool, bool]] = {}
+    for start, blank, given in runs:
+        key = (groups[start], functions[start])
+        if pd.isna(key[0]) or pd.isna(key[1]):
+            continue  # as a groupby: no unit without a name
+        before = found.get(key, (False, False))
+        found[key] = (before[0] or bool(blank), before[1] or bool(given))
+    company = set(pd.unique(groups[items["is_company"].to_numpy(dtype=bool)]))
+    # each group's units in order: nothing answered but blanks (and maybe a template's prefilled 不适用) is a unit
+    # nobody filled
     by_group: dict[object, list[tuple[object, bool]]] = {}
-    for (group, function), is_blank in zip(per_unit.index, per_unit.to_numpy()):
-        by_group.setdefault(group, []).append((function, bool(is_blank)))
+    for (group, function), (blank, given) in found.items():
+        by_group.setdefault(group, []).append((function, blank and not given))
     problems = []
     for group, flagged in by_group.items():
         functions = [f for f, is_blank in flagged if is_blank]
