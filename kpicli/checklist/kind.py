@@ -55,7 +55,7 @@ class ChecklistKind:
                    "项目的所有职能表都空白（没有提交）时仍然评分：按未完成计 0 分；默认拒绝评分"),
         KindOption("per_team", "--per-team",
                    "另为每个有奖惩的团队写一个奖惩分配表到该文件夹（<期间>_<团队>_奖惩分配表.xlsx），发给项目总监/职能负责人"
-                   "填写，交回后用 kpicli payout 核对"),
+                   "填写，交回后用 kpicli payout 核对", commands=("score",), type=Path),
         KindOption("project", "--project", "项目名称", commands=("explain",), short="-p"),
         KindOption("function", "--function", "职能：营销、研发、工程、客服、物业", commands=("explain",)),
         KindOption("catalog", "--catalog", "按这份触点目录核对各行的触点（认可有意增删、改等级或顺序；默认按 kpicli "
@@ -130,6 +130,10 @@ class ChecklistKind:
         from kpicli.checklist.render.result_book import write_result
 
         return write_result(result, target)
+
+    def print_extras(self, result: Assessment, options: dict[str, Any], out: Console) -> None:
+        if options.get("per_team") is not None:
+            out.print(f"各团队的奖惩分配表已写入：{options['per_team']}", style="bold green", markup=False)
 
     def print_result(self, result: Assessment, out: Console | None, *, book: bool = True) -> None:
         from kpicli.checklist.render.terminal import print_rankings

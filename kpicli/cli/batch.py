@@ -195,8 +195,7 @@ def rank_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict) ->
 
 
 def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, output: Path | None = None,
-                force: bool = False, in_place: bool = False, per_person: Path | None = None,
-                open_result: bool = False, per_team: Path | None = None) -> int:
+                force: bool = False, in_place: bool = False, open_result: bool = False) -> int:
     """kpicli score on several files: each file scored and written to its own result workbook (api.score's
     default output, or <output folder>/<that name> when -o names an existing folder), rankings shown per file;
     the files of a kind that groups them as one group into one result workbook (-o a file, or the default name).
@@ -206,8 +205,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
     folder = output if output is not None and Path(output).is_dir() else None
     group_output = output if output is not None and folder is None else None
     outcomes = api.score_each(inputs.files, folder, rules_path=rules, force=force, in_place=in_place,
-                              group_output=group_output, per_person=per_person, per_team=per_team,
-                              progress=lambda f: progress(f, "评分"), **period)
+                              group_output=group_output, progress=lambda f: progress(f, "评分"), **period)
     out = console(stderr=fmt == "json")
     print_skipped(inputs.skipped, console(stderr=True))
     codes, entries, written, seen = [], [], [], []
@@ -230,9 +228,7 @@ def score_files(inputs: Inputs, *, fmt: str, rules: Path | None, period: dict, o
             result, target, copy = outcome.value
             kinds.kind_of(result).print_result(result, out)
             out.print(f"结果已写入：{target}", style="bold green", markup=False)
-            if per_person is not None:
-                out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09",
-                          style="bold green", markup=False)
+            kinds.kind_of(result).print_extras(result, period, out)
             if copy is not None:
                 out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
             written.append(target)

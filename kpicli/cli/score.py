@@ -23,7 +23,6 @@ from kpicli.cli.common import (
     app,
     blocked,
     check_format,
-    kind_option,
     period_options,
 )
 
@@ -42,15 +41,13 @@ def score(
     allow_blank: AllowBlankOpt = False,
     catalog: CatalogCheckOpt = None,
     indicators: IndicatorsCheckOpt = None,
-    per_team: Annotated[Path | None, kind_option("--per-team")] = None,
-    per_person: Annotated[Path | None, kind_option("--per-person")] = None,
     open_result: Annotated[bool, typer.Option("--open", help="写完后打开结果：一个结果工作簿时用 Excel/WPS 打开它，多个时打开所在的文件夹（规则文件 kpicli.toml 的 output 一节写 open_result = true 则每次都打开）")] = False,
 ) -> int:
     """评分并写出结果工作簿（结果表 + 原工作表），终端显示排名和奖惩。
 
     {各种类}
     """
-    from kpicli import api
+    from kpicli import api, kinds
     from kpicli.cli.batch import expand_inputs, score_files, several_paths
     from kpicli.cli.common import print_result
     from kpicli.cli.window import open_written
@@ -60,11 +57,10 @@ def score(
     period = period_options(company, year, quarter, allow_blank, catalog, indicators)
     if several_paths(files):
         return score_files(expand_inputs(files), fmt=fmt, rules=rules, output=output, force=force,
-                           in_place=in_place, period=period, per_person=per_person, open_result=open_result, per_team=per_team)
+                           in_place=in_place, period=period, open_result=open_result)
     file = files[0]
     try:
-        result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place,
-                                          per_person=per_person, per_team=per_team, **period)
+        result, written, copy = api.score(file, output, rules_path=rules, force=force, in_place=in_place, **period)
     except DataError as exc:
         return blocked(exc, file, fmt)
     if fmt == "json":
@@ -73,11 +69,7 @@ def score(
         out = console()
         print_result(result, out)
         out.print(f"结果已写入：{written}", style="bold green")
-        if per_person is not None:
-            out.print(f"每人的考核结果已写入\uff1a{per_person}\uff08{len(result.people)} 个文件\uff09", style="bold green",
-                      markup=False)
-        if per_team is not None:
-            out.print(f"各团队的奖惩分配表已写入：{per_team}", style="bold green", markup=False)
+        kinds.kind_of(result).print_extras(result, period, out)  # what the kind's options wrote besides
         if copy is not None:
             out.print(f"写入前已备份原文件\uff1a{copy}", style="dim", markup=False)
     open_written([written], asked=open_result, workbook=file, rules=rules, out=console(stderr=fmt == "json"))

@@ -161,6 +161,9 @@ class Kind(Protocol):
         """Further files `score` writes for this kind's options (one workbook per person, per team …), before
         the result workbook `target`."""
 
+    def print_extras(self, result: KindResult, options: dict[str, Any], out: Console) -> None:
+        """What `score` says on the terminal of the further files write_extras wrote (options as it got them)."""
+
     def prepare(self, options: dict[str, Any]) -> None:
         """Check this kind's options before anything is read (a folder that cannot be made, …)."""
 

@@ -47,7 +47,7 @@ class ScorecardKind:
     options = (
         KindOption("per_person", "--per-person",
                    "另为每人写一个工作簿到该文件夹，只含本人的考核结果和考核表（<期间>_<部门>_<姓名>_考核结果.xlsx），"
-                   "可直接发给本人", "每人一份考核结果"),
+                   "可直接发给本人", "每人一份考核结果", commands=("score",), type=Path),
         KindOption("person", "--person", "要解释的人的姓名", commands=("explain",)),
         KindOption("department", "--department", "部门（不同部门有同名的人时才需要）", commands=("explain",)),
         KindOption("period", "--period", "考核期间，如 2026Q1、2026年3月、2026年度（必填）", commands=("template",)),
@@ -135,6 +135,11 @@ class ScorecardKind:
 
         source = sources[0] if len(sources) == 1 else list(sources)
         return write_scorecard_result(result, source, target, settings=result.settings)
+
+    def print_extras(self, result: ScorecardResult, options: dict[str, Any], out: Console) -> None:
+        if options.get("per_person") is not None:
+            out.print(f"每人的考核结果已写入：{options['per_person']}（{len(result.people)} 个文件）", style="bold green",
+                      markup=False)
 
     def print_result(self, result: ScorecardResult, out: Console | None, *, book: bool = True) -> None:
         from kpicli.scorecard.render.terminal import print_scorecard

@@ -97,6 +97,9 @@ class WorkplanKind:
 
         return write_result(result, sources, target)
 
+    def print_extras(self, result: Any, options: dict[str, Any], out: Console) -> None:
+        """No further files: nothing to say."""
+
     def print_result(self, result: Any, out: Console | None, *, book: bool = True) -> None:
         from workplan_kind.render import print_result
 
