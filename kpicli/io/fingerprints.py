@@ -141,19 +141,24 @@ def grid_fingerprint(rows: list[list[object]], row0: int, col0: int, skip: set[t
     """The fingerprint (see _fingerprint) of a sheet whose cells from zero-based (row0, col0) on are `rows` (as
     calamine's to_python gives them, the empty area above and left left out); values of a class in `blank` count
     as empty cells (what a reader marked in place of an empty value)."""
-    tokens: dict[tuple[type, object], str | None] = {}
+    tokens: dict[tuple[type, object], str | None] = {}  # (class, value) → its token and "\0", None when empty
     text: list[str] = []
     append = text.append
+    columns = [f"{c}," for c in range(col0, col0 + max((len(row) for row in rows), default=0))]
     for r, row in enumerate(rows, start=row0):
-        for c, value in enumerate(row, start=col0):
+        prefix = f"{r},"
+        for c, value in enumerate(row):
             if value == "" or value is None:
                 continue
             key = (value.__class__, value)
             spelt = tokens.get(key, False)
             if spelt is False:
-                spelt = tokens[key] = None if key[0] in blank else token(value)
-            if spelt is not None and not (skip and (r, c) in skip):
-                append(f"{r},{c},{spelt}\x00")
+                spelt = None if key[0] in blank else token(value)
+                spelt = tokens[key] = None if spelt is None else spelt + "\x00"
+            if spelt is not None and not (skip and (r, c + col0) in skip):
+                append(prefix)  # "row,column,token\0" as three pieces: no number is formatted per cell
+                append(columns[c])
+                append(spelt)
     return hashlib.sha256("".join(text).encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
