@@ -1,6 +1,6 @@
 """The registry of the kinds of workbook: the one place that names them.
 
-    KINDS        every kind, in the order their sheets are listed in messages
+    KINDS        every kind, in the order the help, its option panels and messages list them
     FALLBACK     the kind a workbook of no known kind is read as (its reader says what it misses)
 
 Adding a kind = a package with a `kind.py` whose object satisfies kpicli.core.kind.Kind, plus one line in KINDS.
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from kpicli.rules.sections import RulesSection
 
 KINDS: tuple[Kind, ...] = (
-    SCORECARD,
     CHECKLIST,
+    SCORECARD,
 )
 FALLBACK: Kind = CHECKLIST
 

@@ -41,8 +41,8 @@ def test_a_checklist_header_above_a_form_header_makes_a_checklist(tmp_path):
 def test_a_form_header_at_or_above_a_checklist_header_is_refused_as_both_kinds(tmp_path):
     for rows in ([FORM_HEADER, [1, "满意度", "100%"], ["触点名称"]], [[*FORM_HEADER, "触点名称"]]):
         raw = book(tmp_path, rows)
-        assert kinds.owners(raw.grids["表"]) == [SCORECARD, CHECKLIST]
-        with pytest.raises(DataError, match="工作簿同时含有绩效考核表（表）和触点检查表（表）；请把两类表分成两个工作簿"):
+        assert kinds.owners(raw.grids["表"]) == [CHECKLIST, SCORECARD]
+        with pytest.raises(DataError, match="工作簿同时含有触点检查表（表）和绩效考核表（表）；请把两类表分成两个工作簿"):
             kinds.detect(raw)
 
 

@@ -304,7 +304,7 @@ def test_bad_period(tmp_path: Path) -> None:
 def test_workbook_kinds(tmp_path: Path) -> None:
     checklist = [["序号", "触点名称", "触点等级"], [1, "接待", "一级"]]
     mixed = build_scorecard(tmp_path / "混合.xlsx", {"李四": points_card()}, extra={"营销篇": checklist})
-    with pytest.raises(DataError, match="同时含有绩效考核表（李四）和触点检查表（营销篇）"):  # the registry refuses it
+    with pytest.raises(DataError, match="同时含有触点检查表（营销篇）和绩效考核表（李四）"):  # the registry refuses it
         api.check(mixed)
     review = [["姓名", "得分"], ["李四", 90]]
     result = run(tmp_path, {"李四": points_card()}, extra={"民主评议": review, "基本信息": [["公司名称", "测试公司"]]})

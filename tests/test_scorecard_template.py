@@ -324,9 +324,9 @@ def test_one_blank_form_without_people_and_the_default_name(tmp_path, monkeypatc
     (["考核表", "--period", "2026Q5", "--indicators", "客服专员"], "考核期间「2026Q5」无法识别"),
     (["考核表", "--period", "2026Q1"], "请用--indicators给出一个指标套"),
     # the kind is named, never guessed from the options: today's spelling without it says how to write it
-    (["--period", "2026Q1", "--indicators", "客服专员"], "请先写要生成的工作簿种类：kpiclitemplate考核表…，或kpiclitemplate检查表…"),
+    (["--period", "2026Q1", "--indicators", "客服专员"], "请先写要生成的工作簿种类：kpiclitemplate检查表…，或kpiclitemplate考核表…"),
     (["--year", "2026", "--quarter", "1", "-p", "甲"], "见kpiclitemplate-h"),
-    (["问卷", "--period", "2026Q1"], "不认识的工作簿种类「问卷」：请写考核表、检查表之一"),
+    (["问卷", "--period", "2026Q1"], "不认识的工作簿种类「问卷」：请写检查表、考核表之一"),
     # --roster is the checklist's (copy a 人员名单); a scorecard's list of people is --people
     (["考核表", "--period", "2026Q1", "--indicators", "客服专员", "--roster", "名单.xlsx"],
      "--roster只用于触点检查表（绩效考核表的人员名单请用--people）"),

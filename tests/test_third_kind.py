@@ -39,7 +39,7 @@ NODES = [
 
 @pytest.fixture
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The one registry line: KINDS = (SCORECARD, CHECKLIST, WORKPLAN)."""
+    """The one registry line: KINDS = (CHECKLIST, SCORECARD, WORKPLAN)."""
     monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, WORKPLAN))
 
 
