@@ -28,7 +28,7 @@ AWKWARD_TEXTS = ["完成", "营销篇!K5", " 前空格", "后空格 ", "\u3000�
                  "含_x0041_转义", "_x00_", "A&B", "<标签>", "控制\x01符", "\x02", "", "1", "=SUM(A1)", "x" * 40,
                  "\uffff分隔", "\xa0不换行空格 "]
 AWKWARD_VALUES = [*AWKWARD_TEXTS, None, float("nan"), 0, 1, -3, 2.5, 1e-30, Decimal("0.5"), Decimal("3"), np.int64(7),
-                  np.float64(2.25), float("inf"), date(2026, 3, 31)]
+                  np.float64(2.25), float("inf"), date(2026, 3, 31), True, False]
 
 
 def _awkward_table(rows: int, seed: int) -> pd.DataFrame:
@@ -44,17 +44,16 @@ def _awkward_table(rows: int, seed: int) -> pd.DataFrame:
 
 def _one_at_a_time(table: pd.DataFrame, first_row: int, styles: list, numeric: list[bool],
                    heights: list | None, blanks: bool) -> tuple[bytes, bytes | None]:
-    """The rows' XML and fingerprint text built cell by cell from the definitions (each distinct value as
-    pandas.factorize gives it, as rows_xml takes it)."""
-    columns = [(codes, list(uniques)) for codes, uniques in
-               (pd.factorize(table[c], use_na_sentinel=True) for c in table.columns)]
+    """The rows' XML and fingerprint text built cell by cell from the definitions, each value as the table holds
+    it (a missing one, None or NaN, as None), never through pandas.factorize (which takes TRUE for 1)."""
+    columns = [[None if pd.isna(v) else v for v in table[c].to_numpy(dtype=object)] for c in table.columns]
     xml, prints = [], []
     for r in range(len(table)):
         row = first_row + r
         height = None if heights is None else heights[r]
         xml.append(f'<row r="{row}' + ('">' if height is None else f'" ht="{height:g}" customHeight="1">'))
-        for i, (codes, uniques) in enumerate(columns):
-            value = None if codes[r] < 0 else uniques[codes[r]]
+        for i, values in enumerate(columns):
+            value = values[r]
             style = styles[i] if isinstance(styles[i], int) else styles[i][r]
             tail = xlfast.cell_tail(value, style, numeric[i], blanks)
             if tail:
