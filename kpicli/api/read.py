@@ -70,7 +70,7 @@ def group_target(files: Sequence[Path], output: Path | None) -> Path:
     """Where a group of files scored as one is written: output (a file, or a folder to put the default name in),
     else beside the files: <the first file's folder>/<that folder's name>_评分结果.xlsx."""
     folder = Path(files[0]).resolve().parent
-    name = f"{folder.name or '绩效考核'}_评分结果.xlsx"
+    name = f"{folder.name or '一组文件'}_评分结果.xlsx"  # no name: the folder is a drive's root
     if output is None:
         return folder / name
     return Path(output) / name if Path(output).is_dir() else Path(output)
