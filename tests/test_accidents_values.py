@@ -68,6 +68,25 @@ def test_a_logical_value_or_a_date_in_a_result_cell_is_an_error_naming_the_cell(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("first", "second"), [(1, True), (True, 1), (0, False), (False, 0)])
+def test_a_logical_value_beside_the_number_it_equals_is_still_an_error(book, first, second):
+    """TRUE equals 1 (FALSE equals 0) to pandas: a column holding both must not read TRUE as the 1 (完成) typed
+    above or below it, nor the 1 as a logical value."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["营销篇"]
+    c = group_columns(ws, "云栖府")["检查"]
+    rows = row_of(ws, "YX-01"), row_of(ws, "YX-02")
+    for r, value in zip(rows, (first, second)):
+        ws.cell(r, c).value = value
+    wb.save(book)
+    cells = [f"营销篇!{get_column_letter(c)}{r}" for r in rows]
+    logical, number = (cells[0], cells[1]) if isinstance(first, bool) else (cells[1], cells[0])
+    found = errors(book)
+    assert any(p.startswith(f"{logical}：") and "是逻辑值" in p for p in found), found
+    assert not any(p.startswith(f"{number}：") for p in found), found
+
+
+@pytest.mark.slow
 def test_a_touchpoint_named_like_a_summary_word_is_scored(book, tmp_path):
     """YX-02 renamed 完成率 in the catalogue (the one way to accept a renamed touchpoint) and left 未完成: scored."""
     catalog = load_catalog()

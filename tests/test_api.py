@@ -198,3 +198,28 @@ def test_read_and_assessment_run_with_the_cycle_collector_paused_and_restore_it(
     with pytest.raises(KpiError):
         api.check(tmp_path / "没有这个文件.xlsx")
     assert gc.isenabled()
+
+
+def test_the_collector_pause_is_shared_by_threads_that_overlap():
+    """Two threads assessing at once: the collector stays off until the last of them is done, then is on again
+    (whichever leaves first, it must neither turn the collector on under the other nor leave it off for good)."""
+    import threading
+
+    from kpicli.api.read import collector_paused
+
+    entered, first_left, states = threading.Event(), threading.Event(), []
+
+    def second() -> None:
+        with collector_paused():
+            entered.set()
+            first_left.wait(5)
+            states.append(gc.isenabled())  # the first thread has left: still paused for this one
+
+    assert gc.isenabled()
+    with collector_paused():
+        helper = threading.Thread(target=second)
+        helper.start()
+        assert entered.wait(5)
+    first_left.set()
+    helper.join(5)
+    assert states == [False] and gc.isenabled()

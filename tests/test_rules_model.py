@@ -32,7 +32,8 @@ RULES = Path(__file__).resolve().parent.parent / "kpicli" / "rules"
     # negative policy numbers: a file's schema refuses them, and so does a Rules built in code
     (lambda: Scoring(level_weights={"一级": -1}), ["scoring.level_weights", "不能为负数"]),
     (lambda: Scoring(function_weights={"营销": Decimal("-0.5")}), ["scoring.function_weights", "不能为负数"]),
-    (lambda: Scoring(function_weights={"营销": "0.5"}), ["scoring.function_weights", "应为数字"]),
+    (lambda: Scoring(function_weights={"营销": "0.5"}), ["scoring.function_weights", "应为有限的数字"]),
+    (lambda: Rewards(penalty_amount=float("nan")), ["rewards.penalty_amount", "应为有限的数字"]),
     (lambda: Rewards(penalty_amount=-3000), ["rewards.penalty_amount", "正数"]),
     (lambda: Rewards(reward_amount=-1), ["rewards.reward_amount", "不能为负数"]),
     (lambda: ScorecardSettings(coefficients=((90, 1), (80, -0.5))), ["scorecard.coefficients", "绩效系数"]),

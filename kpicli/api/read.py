@@ -5,6 +5,7 @@ registry (kpicli.kinds) from what was read. Heavy libraries are imported inside 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +50,11 @@ def start_read(path: Path) -> PendingRead:
     return PendingRead(read_any, Path(path))
 
 
+_PAUSE = threading.Lock()
+_paused = 0  # blocks of collector_paused running now, in any thread
+_was_collecting = False  # whether the collector ran before the first of them
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while one workbook is read and assessed, as it was before afterwards.
@@ -57,13 +63,19 @@ def collector_paused() -> Iterator[None]:
     reference cycle; the collector would walk them (and everything imported since the CLI froze its modules) again
     and again as they are allocated. Measured in docs/performance.md. What little cyclic garbage the assessment
     leaves is collected after it, at the collector's next run."""
-    enabled = gc.isenabled()
-    gc.disable()
+    global _paused, _was_collecting
+    with _PAUSE:  # threads of one process share the collector: the first to pause it and the last to resume decide
+        if _paused == 0:
+            _was_collecting = gc.isenabled()
+            gc.disable()
+        _paused += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _PAUSE:
+            _paused -= 1
+            if _paused == 0 and _was_collecting:
+                gc.enable()
 
 
 def group_target(files: Sequence[Path], output: Path | None) -> Path:

@@ -15,6 +15,7 @@ from kpicli.checklist.sheet_layout import Layout, find_layout, group_label
 from kpicli.checklist.words import SUMMARY_NAMES, parse_level, parse_result
 from kpicli.core.errors import Problem
 from kpicli.core.vocab import clean_label, column_letter, exact_decimal, normalize
+from kpicli.io.distinct import factorize_cells
 from kpicli.io.workbook import ExcelError, Grid, NoFormulaValue
 
 ITEM_FRAME_COLUMNS = [
@@ -250,7 +251,7 @@ def _classify_values(columns: dict[str, object]) -> list[Problem]:
     sheet = columns["sheet"]
     for kind in ("self", "check"):
         raw = columns[f"{kind}_raw"]
-        codes, uniques = pd.factorize(raw)  # blank cells get code -1, the None appended below
+        codes, uniques = factorize_cells(raw)  # blank cells get code -1, the None appended below; TRUE is not 1
         parsed = [parse_result(v) for v in uniques]
         value = np.array([p[0] if p else None for p in parsed] + [None], dtype=object)[codes]
         fraction = np.array([p[1] if p else None for p in parsed] + [None], dtype=object)[codes]

@@ -157,13 +157,13 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式：t
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="规则文件（默认：工作簿所在文件夹中的 kpicli.toml，没有则用内置规则）", show_default=False)]
 
 
-def kind_option(flag: str, *names: str, key: str | None = None, **settings: Any) -> Any:
+def kind_option(flag: str, *, key: str | None = None, **settings: Any) -> Any:
     """The typer.Option of an option that only one kind has: its help text as the kind declares it, shown under
     that kind's panel in -h (titled with its label). Given for a workbook of another kind, kpicli.api refuses it
     naming the kind it belongs to."""
     kind, declared = kinds.option(flag, key)
     settings.setdefault("help", declared.help)
-    return typer.Option(*(names or (flag,)), rich_help_panel=kind.label, show_default=False, **settings)
+    return typer.Option(flag, rich_help_panel=kind.label, show_default=False, **settings)
 
 
 KIND_VALUES = "kpicli.kind_values"  # where a command keeps the values of the options the kinds offer on it

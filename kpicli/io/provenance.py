@@ -100,7 +100,8 @@ def stamp(path: Path, record: Mapping[str, Any] | None = None, *, kind: str | No
           known: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Fingerprint the workbook at `path` and write kpicli's record into it (rewriting the package once; its other
     parts are copied as they are). kind: the workbook's kind when `record` does not say it (else the one already
-    marked); known: fingerprints the writer computed from the values in memory (fingerprints_with_rows), the
+    marked); known: fingerprints the writer already has (its result sheets from the values in memory,
+    fingerprints_with_rows; the input's copied sheets from the values the command read, io.prints_as_read), the
     other sheets are read. Returns the record as written."""
     from kpicli import __version__
     from kpicli.io.opc import content_types, write_content_types

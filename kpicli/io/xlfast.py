@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Hashable, Mapping, Sequence
-from numbers import Integral, Number, Real
+from numbers import Integral, Real
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -22,6 +22,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook import Workbook
 
 from kpicli.core.vocab import column_letter
+from kpicli.io.distinct import factorize_cells
 from kpicli.io.openpyxl_compat import apply_style, style_array, style_id
 from kpicli.io.xmltext import escape
 from kpicli.io.zipparts import Package
@@ -135,54 +136,18 @@ def _tokens(values: Sequence[object], numeric: bool) -> list[str | bool | None]:
     return [t if p else token_as_read(v, numeric) for v, t, p in zip(values, tokens, plain)]
 
 
-def _distinct(uniques: pd.Index) -> list[object]:
-    """pd.factorize's distinct values as a list, with None at the end (code -1, a missing value, picks it). Texts
-    and object columns are converted in one step (iterating a pandas string array goes value by value)."""
-    if isinstance(uniques.dtype, pd.StringDtype) or uniques.dtype == object:
-        values = uniques.to_numpy(dtype=object).tolist()
-    else:
-        values = list(uniques)
-    return [*values, None]
-
-
 Columns = list[tuple[np.ndarray, list[object]]]
 ROWS_PER_CHUNK = 2000  # rows joined at a time (a join of a million short bytes is several times slower)
 
 
-class _Truth:
-    """A boolean cell value as a key of its own: pd.factorize takes True for 1 and False for 0 (equal, same hash),
-    so a column holding both would write whichever came first for all of them."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: bool) -> None:
-        self.value = value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Truth) and other.value is self.value
-
-    def __hash__(self) -> int:
-        return hash((_Truth, self.value))
-
-
-def _may_merge_truths(uniques: list[object]) -> bool:
-    """Whether an object column's distinct values may stand for a boolean and a number at once."""
-    return any(isinstance(v, bool | np.bool_) or (isinstance(v, Number) and v in (0, 1)) for v in uniques)
-
-
 def factorized(table: pd.DataFrame) -> Columns:
-    """Each column's codes and distinct values (see _distinct), for rows_xml and rows_prints: a table written and
-    fingerprinted is factorized once; TRUE and 1 (FALSE and 0) stay two values."""
+    """Each column's codes and distinct values, with None at the end (code -1, a missing value, picks it), for
+    rows_xml and rows_prints: a table written and fingerprinted is factorized once (io.distinct: TRUE and 1 stay
+    two values)."""
     out = []
     for column in table.columns:
-        values = table[column]
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # missing values: code -1
-        distinct = _distinct(uniques)
-        if values.dtype == object and uniques.inferred_type != "string" and _may_merge_truths(distinct):
-            keyed = values.map(lambda v: _Truth(bool(v)) if isinstance(v, bool | np.bool_) else v)
-            codes, uniques = pd.factorize(keyed, use_na_sentinel=True)
-            distinct = [v.value if isinstance(v, _Truth) else v for v in _distinct(uniques)]
-        out.append((codes, distinct))
+        codes, distinct = factorize_cells(table[column])
+        out.append((codes, [*distinct, None]))
     return out
 
 

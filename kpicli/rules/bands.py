@@ -45,10 +45,10 @@ NEGATIVE_COEFFICIENT = "绩效系数不能为负数"
 
 
 def check_not_negative(values: Iterable[object], message: str, where: str = "") -> None:
-    """ValueError(`where`：…) unless every one of `values` is a number (a Decimal, after as_decimal) not below 0."""
+    """ValueError(`where`：…) unless every one of `values` is a finite number (a Decimal, after as_decimal) not below 0."""
     values = list(values)
-    if any(not isinstance(v, Decimal) for v in values):
-        raise ValueError(f"{where}：应为数字" if where else "应为数字")
+    if any(not isinstance(v, Decimal) or not v.is_finite() for v in values):  # NaN cannot be compared with 0
+        raise ValueError(f"{where}：应为有限的数字" if where else "应为有限的数字")
     if any(v < 0 for v in values):
         raise ValueError(f"{where}：{message}" if where else message)
 

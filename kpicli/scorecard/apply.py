@@ -195,7 +195,7 @@ def _shown_value(actual: Actual) -> tuple[Fraction, str] | None:
     return shown, fmt(shown)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)  # typed: TRUE and 1 are different cells
 def _may_round(raw: object, shape: NumberShape | None) -> bool:
     """A cheap look at the number as stored: whether its display can differ from it (more decimals than shown)."""
     if not isinstance(raw, float):
