@@ -13,7 +13,7 @@ from rich.console import Console
 
 from kpicli.render import cjkwrap
 
-TEXT = "请在命令中加 --format json 重新运行，把显示的全部内容（包括 81.25 分）反馈给维护者。"
+TEXT = "请在命令中加 --format json 重新运行，把显示的全部内容（包括 81.25 分）反馈给维护者，默认写到 <年度>Q<季度>_检查表。"
 
 
 def _lines(width: int) -> list[str]:

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-OPENING = "（「『《〈【〔“‘"
-CLOSING = "，。；：、！？）」』》〉】〕”’…%％·"
+OPENING = "（「『《〈【〔“‘<"  # < and >: the placeholders of the help (<年度>, <文件名>) stay whole
+CLOSING = "，。；：、！？）」』》〉】〕”’…%％·>"
 _WIDE = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _LATIN = rf"[^\s{_WIDE}{re.escape(OPENING + CLOSING)}]+"
 _UNIT = rf"(?:[{_WIDE}]|{_LATIN})"
