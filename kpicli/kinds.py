@@ -120,12 +120,12 @@ def refuse_foreign_options(kind: Kind, options: dict[str, Any], subject: str) ->
         why = next((kind.instead[o.key] for o in opts if o.key in kind.instead), "") or next(
             (o.why for o in opts if o.why), "")  # how this kind does without it, else what the option is for
         if OPTION_SPELLING.get() == "flag":
-            flags = list(dict.fromkeys(o.flag for o in opts))
-            raise KpiError(f"{'、'.join(flags)} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是"
-                           f"{kind.label}，请去掉 {' '.join(flags)} 再运行")
-        keys = "、".join(dict.fromkeys(o.key for o in opts))
-        raise KpiError(f"{keys} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是{kind.label}，"
-                       f"请去掉关键字参数 {keys} 再调用")
+            names = list(dict.fromkeys(o.flag for o in opts))
+            fix = f"请去掉 {' '.join(names)} 再运行"
+        else:
+            names = list(dict.fromkeys(o.key for o in opts))
+            fix = f"请去掉关键字参数 {'、'.join(names)} 再调用"
+        raise KpiError(f"{'、'.join(names)} 只用于{owner.label}{f'（{why}）' if why else ''}；{subject}是{kind.label}，{fix}")
 
 
 def own_options(kind: Kind, options: dict[str, Any]) -> dict[str, Any]:

@@ -61,15 +61,17 @@ def declared_options(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _assess(path: Path, raw: RawWorkbook | Any, rules_path: Path | None, options: dict[str, Any]) -> Result:
+    """The one way check, rank, score and explain assess a workbook: with the cycle collector paused."""
     from kpicli.io.workbook import PendingRead
 
-    if isinstance(raw, PendingRead):
-        # Every kind assesses with pandas: import it while the read runs (calamine and zlib release the GIL), or
-        # the read would wait for nothing and the import after it. Measured in docs/performance.md.
-        import pandas  # noqa: F401
+    with collector_paused():
+        if isinstance(raw, PendingRead):
+            # Every kind assesses with pandas: import it while the read runs (calamine lets go of the GIL for part
+            # of its work), or the read would wait for nothing and the import after it. docs/performance.md.
+            import pandas  # noqa: F401
 
-        raw = raw.result()
-    return kinds.assess(Path(path), raw, rules_path, options)
+            raw = raw.result()
+        return kinds.assess(Path(path), raw, rules_path, options)
 
 
 def check(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
@@ -83,8 +85,7 @@ def check(path: Path, *, rules_path: Path | None = None, company: str | None = N
     for another kind they are refused (KpiError, exit 2) naming the kind they belong to. period: year and quarter as one Period value.
     options: the options a kind declares (kpicli.core.kind.KindOption.key), refused likewise for another kind."""
     options = reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options)
-    with collector_paused():
-        return _assess(Path(path), start_read(path), rules_path, options)
+    return _assess(Path(path), start_read(path), rules_path, options)
 
 
 def rank(path: Path, *, rules_path: Path | None = None, company: str | None = None, year: int | None = None,
@@ -153,8 +154,7 @@ def score(
                "per_person": per_person, "per_team": per_team}
     kinds.prepare(options)
     read = start_read(path)
-    with collector_paused():
-        result = kinds.require_clean(_assess(path, read, rules_path, options))
+    result = kinds.require_clean(_assess(path, read, rules_path, options))
     kinds.kind_of(result).write_extras(result, [path], options, force=force, target=target)
     from kpicli.io.prints_as_read import values_as_read
 
@@ -182,8 +182,7 @@ def explain(path: Path, *, project: str | None = None, function: str | None = No
     another kind of workbook."""
     options = {**reading_options(company, year, quarter, allow_blank, period, catalog, indicators, options),
                "project": project, "function": function, "person": person, "department": department}
-    with collector_paused():
-        result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
+    result = kinds.require_clean(_assess(Path(path), start_read(path), rules_path, options))
     kind = kinds.kind_of(result)
     return Explained(kind.explain(result, kinds.own_options(kind, options)), result)
 

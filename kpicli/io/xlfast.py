@@ -170,8 +170,8 @@ def rows_prints(table: pd.DataFrame, first_row: int, numeric: list[bool], column
             if token is False:
                 return None
             pieces.append(b"" if token is None else f"{i},{token}\x00".encode())
-        empty = np.array([p == b"" for p in pieces], dtype=bool)
-        flat[:, 2 * i] = np.where(empty[codes], b"", starts) if empty[codes].any() else starts
+        empty = np.array([p == b"" for p in pieces], dtype=bool)[codes]
+        flat[:, 2 * i] = np.where(empty, b"", starts) if empty.any() else starts
         flat[:, 2 * i + 1] = np.array(pieces, dtype=object)[codes]
     return b"".join([b"".join(flat[k:k + ROWS_PER_CHUNK].ravel().tolist()) for k in range(0, count, ROWS_PER_CHUNK)])
 
